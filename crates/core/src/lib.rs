@@ -1,0 +1,14 @@
+//! koers-core: the pure domain of koers.
+//!
+//! Everything here is deterministic and free of I/O, async and databases, so that it can be
+//! tested in milliseconds and reused elsewhere (a preview tool, a future mobile client).
+//! Time comes in through the [`clock::Clock`] trait; nothing here reads the system clock.
+
+pub mod clock;
+pub mod content;
+pub mod people;
+pub mod people_import;
+pub mod time;
+pub mod phone;
+pub mod settings;
+pub mod suggest;

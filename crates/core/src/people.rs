@@ -1,0 +1,126 @@
+//! The people of a study and the words for them that are stored and exported.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Declares a closed set of stored codes: one `as_str` for the database and exports, one `parse`
+/// for reading them back, so stored text never drifts from the enum.
+macro_rules! stored_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// Reads a stored code; `None` for anything else.
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use stored_enum;
+
+stored_enum!(
+    /// What a person is in a study. Staff are accounts, not people.
+    Role { Student => "student", Mentor => "mentor" }
+);
+
+stored_enum!(
+    /// Used only to choose pronouns in texts; `Other` gets neutral wording or the name.
+    Gender { Male => "male", Female => "female", Other => "other" }
+);
+
+stored_enum!(
+    /// The languages participants can read koers in; Dutch first.
+    Locale { Nl => "nl", En => "en" }
+);
+
+stored_enum!(
+    /// Where a protocol subscription stands.
+    SubscriptionState {
+        Active => "active",
+        Completed => "completed",
+        Stopped => "stopped",
+        Cancelled => "cancelled",
+    }
+);
+
+stored_enum!(
+    /// Why a student left school, as coordinators record it.
+    DropoutType { SchoolLeaver => "school_leaver", Switcher => "switcher", Other => "other" }
+);
+
+impl Role {
+    /// Reads the `type` column of an import file: English, Dutch, any case.
+    pub fn from_import(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "student" | "jongere" | "leerling" => Some(Role::Student),
+            "mentor" | "begeleider" => Some(Role::Mentor),
+            _ => None,
+        }
+    }
+}
+
+impl Gender {
+    /// Reads a gender as people write it in a spreadsheet; empty means unknown.
+    pub fn from_import(s: &str) -> Result<Option<Self>, ()> {
+        match s.trim().to_lowercase().as_str() {
+            "" => Ok(None),
+            "male" | "man" | "m" | "jongen" => Ok(Some(Gender::Male)),
+            "female" | "vrouw" | "f" | "v" | "meisje" => Ok(Some(Gender::Female)),
+            "other" | "anders" | "x" | "nonbinary" | "non-binary" => Ok(Some(Gender::Other)),
+            _ => Err(()),
+        }
+    }
+}
+
+impl Locale {
+    pub fn from_import(s: &str) -> Result<Option<Self>, ()> {
+        match s.trim().to_lowercase().as_str() {
+            "" => Ok(None),
+            "nl" | "nl-nl" | "nederlands" | "dutch" => Ok(Some(Locale::Nl)),
+            "en" | "en-gb" | "en-us" | "english" | "engels" => Ok(Some(Locale::En)),
+            _ => Err(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_codes_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(*r));
+        }
+        for s in SubscriptionState::ALL {
+            assert_eq!(SubscriptionState::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(Role::parse("Student"), None);
+    }
+
+    #[test]
+    fn import_words_in_dutch_and_english() {
+        assert_eq!(Role::from_import(" Begeleider "), Some(Role::Mentor));
+        assert_eq!(Role::from_import("STUDENT"), Some(Role::Student));
+        assert_eq!(Role::from_import("teacher"), None);
+        assert_eq!(Gender::from_import("V"), Ok(Some(Gender::Female)));
+        assert_eq!(Gender::from_import(""), Ok(None));
+        assert!(Gender::from_import("maybe").is_err());
+    }
+}
