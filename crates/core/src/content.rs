@@ -16,7 +16,10 @@ mod tests {
 
     #[test]
     fn the_hash_ignores_line_endings_but_not_content() {
-        assert_eq!(content_hash("a: 1\r\nb: 2\r\n"), content_hash("a: 1\nb: 2\n"));
+        assert_eq!(
+            content_hash("a: 1\r\nb: 2\r\n"),
+            content_hash("a: 1\nb: 2\n")
+        );
         assert_ne!(content_hash("a: 1\n"), content_hash("a: 2\n"));
         assert_eq!(content_hash("x").len(), 16);
     }

@@ -8,7 +8,7 @@ pub mod clock;
 pub mod content;
 pub mod people;
 pub mod people_import;
-pub mod time;
 pub mod phone;
 pub mod settings;
 pub mod suggest;
+pub mod time;

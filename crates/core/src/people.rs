@@ -32,7 +32,6 @@ macro_rules! stored_enum {
         }
     };
 }
-pub(crate) use stored_enum;
 
 stored_enum!(
     /// What a person is in a study. Staff are accounts, not people.

@@ -21,7 +21,10 @@ pub fn normalise_mobile(input: &str) -> Result<String, PhoneError> {
         return Err(PhoneError::Unparsable(trimmed.chars().take(32).collect()));
     }
     // Spreadsheets drop the leading zero of 0612345678 and show 612345678.
-    let candidate = if trimmed.len() == 9 && trimmed.starts_with('6') && trimmed.chars().all(|c| c.is_ascii_digit()) {
+    let candidate = if trimmed.len() == 9
+        && trimmed.starts_with('6')
+        && trimmed.chars().all(|c| c.is_ascii_digit())
+    {
         format!("0{trimmed}")
     } else {
         trimmed.to_string()
@@ -53,22 +56,49 @@ mod tests {
 
     #[test]
     fn dutch_mobile_numbers_become_e164() {
-        for input in ["0612345678", "06-12345678", "06 12 34 56 78", "+31612345678", "0031612345678", "612345678", "+31 (0)6 12345678"] {
-            assert_eq!(normalise_mobile(input).as_deref(), Ok("+31612345678"), "{input}");
+        for input in [
+            "0612345678",
+            "06-12345678",
+            "06 12 34 56 78",
+            "+31612345678",
+            "0031612345678",
+            "612345678",
+            "+31 (0)6 12345678",
+        ] {
+            assert_eq!(
+                normalise_mobile(input).as_deref(),
+                Ok("+31612345678"),
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn foreign_mobile_numbers_keep_their_country() {
-        assert_eq!(normalise_mobile("+32 470 12 34 56").as_deref(), Ok("+32470123456"));
+        assert_eq!(
+            normalise_mobile("+32 470 12 34 56").as_deref(),
+            Ok("+32470123456")
+        );
     }
 
     #[test]
     fn landlines_and_nonsense_are_refused_with_a_reason() {
-        assert!(matches!(normalise_mobile("020 123 4567"), Err(PhoneError::NotMobile(_))));
-        assert!(matches!(normalise_mobile("06123"), Err(PhoneError::Invalid(_))));
-        assert!(matches!(normalise_mobile("bel me"), Err(PhoneError::Unparsable(_)) | Err(PhoneError::Invalid(_))));
-        assert!(matches!(normalise_mobile(""), Err(PhoneError::Unparsable(_))));
+        assert!(matches!(
+            normalise_mobile("020 123 4567"),
+            Err(PhoneError::NotMobile(_))
+        ));
+        assert!(matches!(
+            normalise_mobile("06123"),
+            Err(PhoneError::Invalid(_))
+        ));
+        assert!(matches!(
+            normalise_mobile("bel me"),
+            Err(PhoneError::Unparsable(_)) | Err(PhoneError::Invalid(_))
+        ));
+        assert!(matches!(
+            normalise_mobile(""),
+            Err(PhoneError::Unparsable(_))
+        ));
     }
 
     #[test]

@@ -1,1 +1,19 @@
-//! placeholder
+//! koers-store: everything koers keeps, on SQLite (the embedded default) or PostgreSQL.
+//!
+//! One diesel schema serves both backends through [`db::DbConnection`]; the few statements that
+//! must differ per backend (immediate transactions, claiming due work) live in small explicit
+//! functions. Callers pass "now" in from the `Clock`: the database's own clock is never used.
+
+pub mod audit;
+pub mod db;
+pub mod definitions;
+pub mod error;
+pub mod import;
+pub mod people;
+pub mod schema;
+pub mod schema_info;
+pub mod studies;
+pub mod testing;
+
+pub use db::{Backend, Database, DbConnection};
+pub use error::StoreError;

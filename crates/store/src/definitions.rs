@@ -1,0 +1,160 @@
+//! Questionnaire and protocol definitions, kept in every version ever loaded so that each
+//! response can point at the exact text it was answered against.
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::{protocols, questionnaires};
+use crate::studies::to_db;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use koers_core::content::content_hash;
+use std::collections::BTreeMap;
+
+/// Whether loading a definition added a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loaded {
+    New(i64),
+    Unchanged(i64),
+}
+
+impl Loaded {
+    pub fn id(self) -> i64 {
+        match self {
+            Loaded::New(id) | Loaded::Unchanged(id) => id,
+        }
+    }
+}
+
+pub fn store_questionnaire(
+    conn: &mut DbConnection,
+    key: &str,
+    name: Option<&str>,
+    content: &str,
+    source_path: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<Loaded> {
+    let hash = content_hash(content);
+    let find = |conn: &mut DbConnection| {
+        questionnaires::table
+            .filter(
+                questionnaires::key
+                    .eq(key)
+                    .and(questionnaires::content_hash.eq(&hash)),
+            )
+            .select(questionnaires::id)
+            .first::<i64>(conn)
+            .optional()
+    };
+    if let Some(id) = find(conn)? {
+        return Ok(Loaded::Unchanged(id));
+    }
+    let id = diesel::insert_into(questionnaires::table)
+        .values((
+            questionnaires::key.eq(key),
+            questionnaires::content_hash.eq(&hash),
+            questionnaires::name.eq(name),
+            questionnaires::source_path.eq(source_path),
+            questionnaires::content.eq(content),
+            questionnaires::created_at.eq(to_db(now)),
+        ))
+        .returning(questionnaires::id)
+        .get_result::<i64>(conn)?;
+    Ok(Loaded::New(id))
+}
+
+/// The newest version of every questionnaire: key -> (id, content hash).
+pub fn latest_questionnaires(
+    conn: &mut DbConnection,
+) -> StoreResult<BTreeMap<String, (i64, String)>> {
+    let rows: Vec<(i64, String, String)> = questionnaires::table
+        .order(questionnaires::id)
+        .select((
+            questionnaires::id,
+            questionnaires::key,
+            questionnaires::content_hash,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, key, hash)| (key, (id, hash)))
+        .collect())
+}
+
+pub fn store_protocol(
+    conn: &mut DbConnection,
+    study_id: i64,
+    name: &str,
+    role: Option<&str>,
+    content: &str,
+    source_path: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<Loaded> {
+    let hash = content_hash(content);
+    let find = |conn: &mut DbConnection| {
+        protocols::table
+            .filter(
+                protocols::study_id
+                    .eq(study_id)
+                    .and(protocols::name.eq(name))
+                    .and(protocols::content_hash.eq(&hash)),
+            )
+            .select(protocols::id)
+            .first::<i64>(conn)
+            .optional()
+    };
+    if let Some(id) = find(conn)? {
+        return Ok(Loaded::Unchanged(id));
+    }
+    let id = diesel::insert_into(protocols::table)
+        .values((
+            protocols::study_id.eq(study_id),
+            protocols::name.eq(name),
+            protocols::content_hash.eq(&hash),
+            protocols::role.eq(role),
+            protocols::source_path.eq(source_path),
+            protocols::content.eq(content),
+            protocols::created_at.eq(to_db(now)),
+        ))
+        .returning(protocols::id)
+        .get_result::<i64>(conn)?;
+    Ok(Loaded::New(id))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolRef {
+    pub id: i64,
+    pub name: String,
+    pub role: Option<String>,
+    pub content_hash: String,
+}
+
+/// The newest version of each of a study's protocols, by name.
+pub fn latest_protocols(
+    conn: &mut DbConnection,
+    study_id: i64,
+) -> StoreResult<BTreeMap<String, ProtocolRef>> {
+    let rows: Vec<(i64, String, Option<String>, String)> = protocols::table
+        .filter(protocols::study_id.eq(study_id))
+        .order(protocols::id)
+        .select((
+            protocols::id,
+            protocols::name,
+            protocols::role,
+            protocols::content_hash,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, role, content_hash)| {
+            (
+                name.clone(),
+                ProtocolRef {
+                    id,
+                    name,
+                    role,
+                    content_hash,
+                },
+            )
+        })
+        .collect())
+}

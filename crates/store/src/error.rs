@@ -1,0 +1,21 @@
+//! What can go wrong in storage, in words an operator can act on.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database address: {0}")]
+    BadUrl(String),
+    #[error("cannot open the database: {0}")]
+    Connect(String),
+    #[error("no database connection free within the timeout: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
