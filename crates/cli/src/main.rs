@@ -1,1 +1,128 @@
-fn main() {}
+//! `koers`: the one binary of koers. Every command loads the settings once (koers.toml and
+//! `KOERS_*` variables) and works on the database they name.
+
+mod config;
+mod definitions;
+mod demo;
+mod people_cmd;
+mod study_cmd;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use koers_core::clock::{Clock, SystemClock};
+use koers_core::settings::{LogFormat, Settings};
+use koers_store::Database;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "koers", version, about = "koers: weekly questionnaires by SMS for intensive longitudinal studies")]
+struct Cli {
+    /// Settings file (default: ./koers.toml when it exists). KOERS_* variables override it.
+    #[arg(long, global = true, env = "KOERS_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (and, from later versions on, the scheduler).
+    Serve {
+        /// Start with a demo study on a local SQLite file (koers-demo.db unless database_url is set).
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on, e.g. 127.0.0.1:8080 (overrides the `bind` setting).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+    },
+    /// Bring the database schema up to date (serve does this on start too).
+    Migrate,
+    /// Import people from a CSV file.
+    #[command(subcommand)]
+    Import(people_cmd::ImportCommand),
+    /// Store the questionnaire and protocol files of a study as new versions where they changed.
+    Load(study_cmd::LoadArgs),
+    /// Create and list studies.
+    #[command(subcommand)]
+    Study(study_cmd::StudyCommand),
+    /// Add organisations (schools, providers) to a study.
+    #[command(subcommand)]
+    Organisation(study_cmd::OrganisationCommand),
+    /// Add teams to an organisation.
+    #[command(subcommand)]
+    Team(study_cmd::TeamCommand),
+}
+
+fn init_logging(format: LogFormat) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn open(settings: &Settings) -> Result<Database> {
+    Database::open(&settings.database_url, settings.pool_size).with_context(|| {
+        format!("cannot use the database {}", koers_core::settings::redact_url(&settings.database_url))
+    })
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let mut settings = config::load(cli.config.as_deref())?;
+    init_logging(settings.log_format);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match cli.command {
+        Command::Serve { demo, bind } => {
+            if let Some(bind) = bind {
+                settings.bind = bind;
+            }
+            if demo && settings.database_url == Settings::default().database_url {
+                settings.database_url = "sqlite://koers-demo.db".into();
+            }
+            serve(settings, clock, demo)
+        }
+        Command::Migrate => {
+            let db = Database::connect(&settings.database_url, 1).with_context(|| {
+                format!("cannot use the database {}", koers_core::settings::redact_url(&settings.database_url))
+            })?;
+            let applied = db.migrate()?;
+            for m in &applied {
+                println!("applied {m}");
+            }
+            println!("The database is up to date ({} migration(s) applied now).", applied.len());
+            Ok(())
+        }
+        Command::Import(cmd) => people_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
+        Command::Load(args) => study_cmd::load(args, &open(&settings)?, clock.as_ref()),
+        Command::Study(cmd) => study_cmd::study(cmd, &open(&settings)?, clock.as_ref()),
+        Command::Organisation(cmd) => study_cmd::organisation(cmd, &open(&settings)?, clock.as_ref()),
+        Command::Team(cmd) => study_cmd::team(cmd, &open(&settings)?, clock.as_ref()),
+    }
+}
+
+fn serve(settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> Result<()> {
+    let db = open(&settings)?;
+    let mut state = koers_web::AppState::new(db.clone(), clock.clone(), settings.clone());
+    if demo {
+        let links = demo::seed(&db, &settings.base_url, clock.now())?;
+        println!(
+            "\nkoers demo: {} (database {})",
+            settings.base_url,
+            koers_core::settings::redact_url(&settings.database_url)
+        );
+        println!("Personal links of the demo people (open one in a browser):");
+        for l in &links {
+            println!("  {:<28} {}", l.label, l.url);
+        }
+        println!();
+        state.demo_links = links;
+    }
+    tracing::info!(bind = %settings.bind, "serving");
+    actix_web::rt::System::new()
+        .block_on(koers_web::serve(state, &settings.bind))
+        .with_context(|| format!("cannot serve on {}", settings.bind))
+}

@@ -36,9 +36,7 @@ pub struct FixedClock {
 
 impl FixedClock {
     pub fn new(at: DateTime<Utc>) -> Self {
-        Self {
-            now: Arc::new(Mutex::new(truncate_to_micros(at))),
-        }
+        Self { now: Arc::new(Mutex::new(truncate_to_micros(at))) }
     }
 
     pub fn set(&self, at: DateTime<Utc>) {

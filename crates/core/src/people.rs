@@ -63,6 +63,11 @@ stored_enum!(
     DropoutType { SchoolLeaver => "school_leaver", Switcher => "switcher", Other => "other" }
 );
 
+/// A word in an import cell that means none of the allowed values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not one of the allowed words")]
+pub struct UnknownWord;
+
 impl Role {
     /// Reads the `type` column of an import file: English, Dutch, any case.
     pub fn from_import(s: &str) -> Option<Self> {
@@ -76,24 +81,24 @@ impl Role {
 
 impl Gender {
     /// Reads a gender as people write it in a spreadsheet; empty means unknown.
-    pub fn from_import(s: &str) -> Result<Option<Self>, ()> {
+    pub fn from_import(s: &str) -> Result<Option<Self>, UnknownWord> {
         match s.trim().to_lowercase().as_str() {
             "" => Ok(None),
             "male" | "man" | "m" | "jongen" => Ok(Some(Gender::Male)),
             "female" | "vrouw" | "f" | "v" | "meisje" => Ok(Some(Gender::Female)),
             "other" | "anders" | "x" | "nonbinary" | "non-binary" => Ok(Some(Gender::Other)),
-            _ => Err(()),
+            _ => Err(UnknownWord),
         }
     }
 }
 
 impl Locale {
-    pub fn from_import(s: &str) -> Result<Option<Self>, ()> {
+    pub fn from_import(s: &str) -> Result<Option<Self>, UnknownWord> {
         match s.trim().to_lowercase().as_str() {
             "" => Ok(None),
             "nl" | "nl-nl" | "nederlands" | "dutch" => Ok(Some(Locale::Nl)),
             "en" | "en-gb" | "en-us" | "english" | "engels" => Ok(Some(Locale::En)),
-            _ => Err(()),
+            _ => Err(UnknownWord),
         }
     }
 }

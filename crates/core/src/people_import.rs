@@ -134,19 +134,11 @@ pub fn plan_people_import(data: &[u8], ctx: &ImportContext) -> Result<ImportPlan
 }
 
 fn problem(line: u64, column: &str, message: impl Into<String>) -> Problem {
-    Problem {
-        line,
-        column: Some(column.to_string()),
-        message: message.into(),
-    }
+    Problem { line, column: Some(column.to_string()), message: message.into() }
 }
 
 fn file_problem(line: u64, message: impl Into<String>) -> Vec<Problem> {
-    vec![Problem {
-        line,
-        column: None,
-        message: message.into(),
-    }]
+    vec![Problem { line, column: None, message: message.into() }]
 }
 
 /// Every phone number read, with its line and whether the row was a mentor's, so that a
@@ -163,35 +155,19 @@ fn read_rows(
     if data.len() > MAX_BYTES {
         return Err(file_problem(
             0,
-            format!(
-                "the file is larger than {} MB; split it into smaller files",
-                MAX_BYTES / 1024 / 1024
-            ),
+            format!("the file is larger than {} MB; split it into smaller files", MAX_BYTES / 1024 / 1024),
         ));
     }
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     if let Err(e) = std::str::from_utf8(data) {
-        let line = 1 + data[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        return Err(file_problem(
-            line,
-            "the file is not UTF-8 text; in a spreadsheet, save it as 'CSV UTF-8'",
-        ));
+        let line = 1 + data[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
+        return Err(file_problem(line, "the file is not UTF-8 text; in a spreadsheet, save it as 'CSV UTF-8'"));
     }
     let first_line = data.split(|b| *b == b'\n').next().unwrap_or_default();
     // Dutch spreadsheets write CSV with semicolons.
-    let delimiter = if first_line.contains(&b';') && !first_line.contains(&b',') {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(data);
+    let delimiter = if first_line.contains(&b';') && !first_line.contains(&b',') { b';' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(data);
 
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
@@ -200,24 +176,16 @@ fn read_rows(
     if headers.iter().all(|h| h.is_empty()) {
         return Err(file_problem(
             1,
-            format!(
-                "the file is empty; the first line must name the columns, e.g. {}",
-                REQUIRED.join(",")
-            ),
+            format!("the file is empty; the first line must name the columns, e.g. {}", REQUIRED.join(",")),
         ));
     }
     let mut header_problems = Vec::new();
     let mut seen = BTreeSet::new();
     for h in &headers {
         if !COLUMNS.contains(&h.as_str()) {
-            let hint = nearest(h, COLUMNS.iter().copied())
-                .map(|n| format!("; did you mean '{n}'?"))
-                .unwrap_or_default();
-            header_problems.push(problem(
-                1,
-                h,
-                format!("unknown column{hint} Known columns: {}", COLUMNS.join(", ")),
-            ));
+            let hint =
+                nearest(h, COLUMNS.iter().copied()).map(|n| format!("; did you mean '{n}'?")).unwrap_or_default();
+            header_problems.push(problem(1, h, format!("unknown column{hint} Known columns: {}", COLUMNS.join(", "))));
         } else if !seen.insert(h.clone()) {
             header_problems.push(problem(1, h, "this column appears twice"));
         }
@@ -230,11 +198,7 @@ fn read_rows(
     if !header_problems.is_empty() {
         return Err(header_problems);
     }
-    let index: HashMap<&str, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
 
     let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
@@ -248,11 +212,7 @@ fn read_rows(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(Problem {
-                    line,
-                    column: None,
-                    message: format!("cannot read this line: {e}"),
-                });
+                problems.push(Problem { line, column: None, message: format!("cannot read this line: {e}") });
                 continue;
             }
         };
@@ -272,15 +232,9 @@ fn read_rows(
             });
             continue;
         }
-        let fields = Fields {
-            index: &index,
-            record: &record,
-        };
+        let fields = Fields { index: &index, record: &record };
         if let Ok(phone) = normalise_mobile(fields.get("mobile_phone")) {
-            phones_seen.entry(phone).or_insert((
-                line,
-                Role::from_import(fields.get("type")) == Some(Role::Mentor),
-            ));
+            phones_seen.entry(phone).or_insert((line, Role::from_import(fields.get("type")) == Some(Role::Mentor)));
         }
         if let Some(row) = read_row(line, &fields, ctx, problems) {
             rows.push(row);
@@ -300,47 +254,30 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn get(&self, column: &str) -> &'a str {
-        self.index
-            .get(column)
-            .and_then(|i| self.record.get(*i))
-            .unwrap_or("")
+        self.index.get(column).and_then(|i| self.record.get(*i)).unwrap_or("")
     }
 }
 
-fn read_row(
-    line: u64,
-    fields: &Fields<'_>,
-    ctx: &ImportContext,
-    problems: &mut Vec<Problem>,
-) -> Option<Row> {
+fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut Vec<Problem>) -> Option<Row> {
     let get = |c: &str| fields.get(c);
     let before = problems.len();
-    let text =
-        |column: &str, max: usize, required: bool, problems: &mut Vec<Problem>| -> Option<String> {
-            let v = get(column);
-            if v.is_empty() {
-                if required {
-                    problems.push(problem(line, column, "is empty but required"));
-                }
-                None
-            } else if v.chars().count() > max {
-                problems.push(problem(
-                    line,
-                    column,
-                    format!("is longer than {max} characters"),
-                ));
-                None
-            } else if v.chars().any(char::is_control) {
-                problems.push(problem(
-                    line,
-                    column,
-                    "contains a control character (a tab or line break inside the cell?)",
-                ));
-                None
-            } else {
-                Some(v.to_string())
+    let text = |column: &str, max: usize, required: bool, problems: &mut Vec<Problem>| -> Option<String> {
+        let v = get(column);
+        if v.is_empty() {
+            if required {
+                problems.push(problem(line, column, "is empty but required"));
             }
-        };
+            None
+        } else if v.chars().count() > max {
+            problems.push(problem(line, column, format!("is longer than {max} characters")));
+            None
+        } else if v.chars().any(char::is_control) {
+            problems.push(problem(line, column, "contains a control character (a tab or line break inside the cell?)"));
+            None
+        } else {
+            Some(v.to_string())
+        }
+    };
 
     let role = match get("type") {
         "" => {
@@ -350,11 +287,7 @@ fn read_row(
         t => {
             let r = Role::from_import(t);
             if r.is_none() {
-                problems.push(problem(
-                    line,
-                    "type",
-                    format!("'{t}' is not a type; write Student or Mentor"),
-                ));
+                problems.push(problem(line, "type", format!("'{t}' is not a type; write Student or Mentor")));
             }
             r
         }
@@ -368,9 +301,7 @@ fn read_row(
             problems.push(problem(
                 line,
                 "team_name",
-                format!(
-                    "unknown team '{team}'; {hint}create it first or import with --create-teams"
-                ),
+                format!("unknown team '{team}'; {hint}create it first or import with --create-teams"),
             ));
         }
     }
@@ -382,10 +313,7 @@ fn read_row(
             problems.push(problem(
                 line,
                 "gender",
-                format!(
-                    "'{}' is not a gender; write male, female or other (or leave it empty)",
-                    get("gender")
-                ),
+                format!("'{}' is not a gender; write male, female or other (or leave it empty)", get("gender")),
             ))
         })
         .ok()
@@ -395,36 +323,23 @@ fn read_row(
             problems.push(problem(
                 line,
                 "locale",
-                format!(
-                    "'{}' is not a language koers speaks; write nl or en",
-                    get("locale")
-                ),
+                format!("'{}' is not a language koers speaks; write nl or en", get("locale")),
             ))
         })
         .ok()
         .flatten();
     let phone = match get("mobile_phone") {
         "" => {
-            problems.push(problem(
-                line,
-                "mobile_phone",
-                "is empty but required: invitations go by SMS",
-            ));
+            problems.push(problem(line, "mobile_phone", "is empty but required: invitations go by SMS"));
             None
         }
-        p => normalise_mobile(p)
-            .map_err(|e| problems.push(problem(line, "mobile_phone", e.to_string())))
-            .ok(),
+        p => normalise_mobile(p).map_err(|e| problems.push(problem(line, "mobile_phone", e.to_string()))).ok(),
     };
     let email = text("email", MAX_EMAIL, false, problems).and_then(|e| {
         if valid_email(&e) {
             Some(e.to_lowercase())
         } else {
-            problems.push(problem(
-                line,
-                "email",
-                format!("'{e}' is not an e-mail address"),
-            ));
+            problems.push(problem(line, "email", format!("'{e}' is not an e-mail address")));
             None
         }
     });
@@ -434,23 +349,15 @@ fn read_row(
     }
     let start = match get("start_date") {
         "" => Some(ctx.today),
-        d => parse_date(d)
-            .map_err(|m| problems.push(problem(line, "start_date", m)))
-            .ok(),
+        d => parse_date(d).map_err(|m| problems.push(problem(line, "start_date", m))).ok(),
     };
     let end = match get("end_date") {
         "" => None,
-        d => parse_date(d)
-            .map_err(|m| problems.push(problem(line, "end_date", m)))
-            .ok(),
+        d => parse_date(d).map_err(|m| problems.push(problem(line, "end_date", m))).ok(),
     };
     if let (Some(s), Some(e)) = (start, end) {
         if e <= s {
-            problems.push(problem(
-                line,
-                "end_date",
-                format!("{e} is not after the start date {s}"),
-            ));
+            problems.push(problem(line, "end_date", format!("{e} is not after the start date {s}")));
         }
     }
     let filling_out_for = match get("filling_out_for") {
@@ -463,9 +370,7 @@ fn read_row(
             ));
             None
         }
-        p => normalise_mobile(p)
-            .map_err(|e| problems.push(problem(line, "filling_out_for", e.to_string())))
-            .ok(),
+        p => normalise_mobile(p).map_err(|e| problems.push(problem(line, "filling_out_for", e.to_string()))).ok(),
     };
     let filling_out_for_protocol = text("filling_out_for_protocol", MAX_NAME, false, problems);
     if let Some(p) = &filling_out_for_protocol {
@@ -476,14 +381,7 @@ fn read_row(
                 "is set but filling_out_for (the student's phone number) is empty",
             ));
         } else {
-            check_protocol(
-                line,
-                "filling_out_for_protocol",
-                p,
-                Some(Role::Student),
-                ctx,
-                problems,
-            );
+            check_protocol(line, "filling_out_for_protocol", p, Some(Role::Student), ctx, problems);
         }
     }
     if problems.len() > before {
@@ -524,11 +422,7 @@ fn check_protocol(
             let hint = nearest(name, ctx.protocols.keys().map(String::as_str))
                 .map(|n| format!("; did you mean '{n}'?"))
                 .unwrap_or_default();
-            problems.push(problem(
-                line,
-                column,
-                format!("unknown protocol '{name}'{hint}"),
-            ));
+            problems.push(problem(line, column, format!("unknown protocol '{name}'{hint}")));
         }
         Some(Some(for_role)) if role.is_some() && role != Some(*for_role) => {
             problems.push(problem(
@@ -564,21 +458,20 @@ fn cross_check(
                 problems.push(problem(
                     row.line,
                     "mobile_phone",
-                    format!(
-                        "{} is already enrolled as a {existing}, not a {}",
-                        p.phone, p.role
-                    ),
+                    format!("{} is already enrolled as a {existing}, not a {}", p.phone, p.role),
                 ));
                 continue;
             }
         }
-        let earlier = phones_seen
-            .get(&p.phone)
-            .filter(|(line, _)| *line < row.line);
+        let earlier = phones_seen.get(&p.phone).filter(|(line, _)| *line < row.line);
         match by_phone.get(&p.phone) {
             None if earlier.is_some_and(|(_, mentor)| !(*mentor && p.role == Role::Mentor)) => {
                 let line = earlier.map(|e| e.0).unwrap_or_default();
-                problems.push(problem(row.line, "mobile_phone", format!("{} is also the phone number on line {line}; every person needs their own number", p.phone)));
+                problems.push(problem(
+                    row.line,
+                    "mobile_phone",
+                    format!("{} is also the phone number on line {line}; every person needs their own number", p.phone),
+                ));
             }
             None => {
                 by_phone.insert(p.phone.clone(), plan.people.len());
@@ -594,14 +487,35 @@ fn cross_check(
                         ("email", first.email.as_ref(), p.email.as_ref()),
                     ] {
                         if a != b {
-                            problems.push(problem(row.line, column, format!("this mentor (same phone number as line {}) has a different {column} there", first.line)));
+                            problems.push(problem(
+                                row.line,
+                                column,
+                                format!(
+                                    "this mentor (same phone number as line {}) has a different {column} there",
+                                    first.line
+                                ),
+                            ));
                         }
                     }
                     if first.gender != p.gender {
-                        problems.push(problem(row.line, "gender", format!("this mentor (same phone number as line {}) has a different gender there", first.line)));
+                        problems.push(problem(
+                            row.line,
+                            "gender",
+                            format!(
+                                "this mentor (same phone number as line {}) has a different gender there",
+                                first.line
+                            ),
+                        ));
                     }
                 } else {
-                    problems.push(problem(row.line, "mobile_phone", format!("{} is also the phone number on line {}; every person needs their own number", p.phone, first.line)));
+                    problems.push(problem(
+                        row.line,
+                        "mobile_phone",
+                        format!(
+                            "{} is also the phone number on line {}; every person needs their own number",
+                            p.phone, first.line
+                        ),
+                    ));
                 }
             }
         }
@@ -609,24 +523,20 @@ fn cross_check(
     plan.new_teams = new_teams.into_iter().collect();
 
     let is_student = |phone: &str| -> bool {
-        by_phone
-            .get(phone)
-            .map(|i| plan.people[*i].role == Role::Student)
-            .unwrap_or(false)
+        by_phone.get(phone).map(|i| plan.people[*i].role == Role::Student).unwrap_or(false)
             || ctx.existing.get(phone) == Some(&Role::Student)
     };
     let mut subs: BTreeMap<(String, String, Option<String>), PlannedSubscription> = BTreeMap::new();
     let mut pairs_seen: HashMap<(String, String), u64> = HashMap::new();
     let mut add_sub = |phone: &str, protocol: &str, fof: Option<&String>, row: &Row| {
-        subs.entry((phone.to_string(), protocol.to_string(), fof.cloned()))
-            .or_insert(PlannedSubscription {
-                phone: phone.to_string(),
-                protocol: protocol.to_string(),
-                filling_out_for: fof.cloned(),
-                start: row.start,
-                end: row.end,
-                line: row.line,
-            });
+        subs.entry((phone.to_string(), protocol.to_string(), fof.cloned())).or_insert(PlannedSubscription {
+            phone: phone.to_string(),
+            protocol: protocol.to_string(),
+            filling_out_for: fof.cloned(),
+            start: row.start,
+            end: row.end,
+            line: row.line,
+        });
     };
     for row in &rows {
         let p = &row.person;
@@ -678,9 +588,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
             }
         }
     }
-    Err(format!(
-        "'{s}' is not a date; write it as 2026-09-01 or 01-09-2026"
-    ))
+    Err(format!("'{s}' is not a date; write it as 2026-09-01 or 01-09-2026"))
 }
 
 fn valid_email(e: &str) -> bool {
@@ -704,17 +612,11 @@ mod tests {
     fn ctx() -> ImportContext {
         ImportContext {
             today: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
-            known_teams: ["Team Noord", "Team Zuid"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            known_teams: ["Team Noord", "Team Zuid"].iter().map(|s| s.to_string()).collect(),
             create_teams: false,
-            protocols: [
-                ("studenten".to_string(), Some(Role::Student)),
-                ("mentoren".to_string(), Some(Role::Mentor)),
-            ]
-            .into_iter()
-            .collect(),
+            protocols: [("studenten".to_string(), Some(Role::Student)), ("mentoren".to_string(), Some(Role::Mentor))]
+                .into_iter()
+                .collect(),
             existing: HashMap::new(),
         }
     }
@@ -739,21 +641,9 @@ mod tests {
         assert_eq!(p.people[0].phone, "+31612345678");
         assert_eq!(p.people[2].email.as_deref(), Some("j.bakker@school.nl"));
         assert_eq!(p.pairs.len(), 2);
-        assert_eq!(
-            p.subscriptions.len(),
-            4,
-            "two student subscriptions, one mentor subscription per student"
-        );
-        let ahmed = p
-            .subscriptions
-            .iter()
-            .find(|s| s.phone == "+31612345679" && s.filling_out_for.is_none())
-            .unwrap();
-        assert_eq!(
-            ahmed.start,
-            NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
-            "no start date means today"
-        );
+        assert_eq!(p.subscriptions.len(), 4, "two student subscriptions, one mentor subscription per student");
+        let ahmed = p.subscriptions.iter().find(|s| s.phone == "+31612345679" && s.filling_out_for.is_none()).unwrap();
+        assert_eq!(ahmed.start, NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), "no start date means today");
         assert!(p.new_teams.is_empty());
     }
 
@@ -783,23 +673,15 @@ mod tests {
 
     #[test]
     fn header_mistakes_name_the_column_and_suggest_the_right_one() {
-        let errors =
-            plan_people_import(b"type,team_name,first_name,mobile_phon\n", &ctx()).unwrap_err();
+        let errors = plan_people_import(b"type,team_name,first_name,mobile_phon\n", &ctx()).unwrap_err();
         let text: Vec<String> = errors.iter().map(|p| p.to_string()).collect();
-        assert!(
-            text[0].starts_with("1: mobile_phon: unknown column; did you mean 'mobile_phone'?"),
-            "{text:?}"
-        );
-        assert_eq!(
-            text[1],
-            "1: mobile_phone: this column is required but missing"
-        );
+        assert!(text[0].starts_with("1: mobile_phon: unknown column; did you mean 'mobile_phone'?"), "{text:?}");
+        assert_eq!(text[1], "1: mobile_phone: this column is required but missing");
     }
 
     #[test]
     fn semicolon_files_from_dutch_spreadsheets_and_a_bom_are_read() {
-        let data =
-            "\u{feff}type;team_name;first_name;mobile_phone\nStudent;Team Zuid;Noor;0611111111\n";
+        let data = "\u{feff}type;team_name;first_name;mobile_phone\nStudent;Team Zuid;Noor;0611111111\n";
         let p = plan_people_import(data.as_bytes(), &ctx()).unwrap();
         assert_eq!(p.people[0].first_name, "Noor");
     }
@@ -808,11 +690,8 @@ mod tests {
     fn with_create_teams_unknown_teams_are_planned() {
         let mut c = ctx();
         c.create_teams = true;
-        let p = plan_people_import(
-            b"type,team_name,first_name,mobile_phone\nStudent,Team Oost,Noor,0611111111\n",
-            &c,
-        )
-        .unwrap();
+        let p = plan_people_import(b"type,team_name,first_name,mobile_phone\nStudent,Team Oost,Noor,0611111111\n", &c)
+            .unwrap();
         assert_eq!(p.new_teams, vec!["Team Oost".to_string()]);
     }
 
@@ -820,24 +699,21 @@ mod tests {
     fn a_mentor_may_point_at_a_student_enrolled_earlier_but_not_take_their_number() {
         let mut c = ctx();
         c.existing.insert("+31612345678".into(), Role::Student);
-        let ok = plan_people_import(b"type,team_name,first_name,mobile_phone,filling_out_for\nMentor,Team Noord,Joris,0687654321,0612345678\n", &c).unwrap();
-        assert_eq!(ok.pairs.len(), 1);
-        let err = plan_people_import(
-            b"type,team_name,first_name,mobile_phone\nMentor,Team Noord,Joris,0612345678\n",
+        let ok = plan_people_import(
+            b"type,team_name,first_name,mobile_phone,filling_out_for\nMentor,Team Noord,Joris,0687654321,0612345678\n",
             &c,
         )
-        .unwrap_err();
-        assert_eq!(
-            err[0].to_string(),
-            "2: mobile_phone: +31612345678 is already enrolled as a student, not a mentor"
-        );
+        .unwrap();
+        assert_eq!(ok.pairs.len(), 1);
+        let err =
+            plan_people_import(b"type,team_name,first_name,mobile_phone\nMentor,Team Noord,Joris,0612345678\n", &c)
+                .unwrap_err();
+        assert_eq!(err[0].to_string(), "2: mobile_phone: +31612345678 is already enrolled as a student, not a mentor");
     }
 
     #[test]
     fn protocols_for_the_other_role_and_dates_in_the_wrong_order_are_refused() {
-        let errors =
-            plan("Student,Team Noord,,Sanne,,,0612345678,,mentoren,2026-09-10,,,2026-09-01\n")
-                .unwrap_err();
+        let errors = plan("Student,Team Noord,,Sanne,,,0612345678,,mentoren,2026-09-10,,,2026-09-01\n").unwrap_err();
         assert_eq!(
             errors,
             [
@@ -857,9 +733,7 @@ mod tests {
         assert_eq!(err[0].line, 2);
         assert!(err[0].message.contains("CSV UTF-8"));
         let big = vec![b'a'; MAX_BYTES + 1];
-        assert!(plan_people_import(&big, &ctx()).unwrap_err()[0]
-            .message
-            .contains("larger than"));
+        assert!(plan_people_import(&big, &ctx()).unwrap_err()[0].message.contains("larger than"));
     }
 
     #[test]

@@ -21,16 +21,13 @@ pub fn normalise_mobile(input: &str) -> Result<String, PhoneError> {
         return Err(PhoneError::Unparsable(trimmed.chars().take(32).collect()));
     }
     // Spreadsheets drop the leading zero of 0612345678 and show 612345678.
-    let candidate = if trimmed.len() == 9
-        && trimmed.starts_with('6')
-        && trimmed.chars().all(|c| c.is_ascii_digit())
-    {
+    let candidate = if trimmed.len() == 9 && trimmed.starts_with('6') && trimmed.chars().all(|c| c.is_ascii_digit()) {
         format!("0{trimmed}")
     } else {
         trimmed.to_string()
     };
-    let number: PhoneNumber = phonenumber::parse(Some(country::NL), &candidate)
-        .map_err(|_| PhoneError::Unparsable(trimmed.to_string()))?;
+    let number: PhoneNumber =
+        phonenumber::parse(Some(country::NL), &candidate).map_err(|_| PhoneError::Unparsable(trimmed.to_string()))?;
     if !phonenumber::is_valid(&number) {
         return Err(PhoneError::Invalid(trimmed.to_string()));
     }
@@ -65,40 +62,21 @@ mod tests {
             "612345678",
             "+31 (0)6 12345678",
         ] {
-            assert_eq!(
-                normalise_mobile(input).as_deref(),
-                Ok("+31612345678"),
-                "{input}"
-            );
+            assert_eq!(normalise_mobile(input).as_deref(), Ok("+31612345678"), "{input}");
         }
     }
 
     #[test]
     fn foreign_mobile_numbers_keep_their_country() {
-        assert_eq!(
-            normalise_mobile("+32 470 12 34 56").as_deref(),
-            Ok("+32470123456")
-        );
+        assert_eq!(normalise_mobile("+32 470 12 34 56").as_deref(), Ok("+32470123456"));
     }
 
     #[test]
     fn landlines_and_nonsense_are_refused_with_a_reason() {
-        assert!(matches!(
-            normalise_mobile("020 123 4567"),
-            Err(PhoneError::NotMobile(_))
-        ));
-        assert!(matches!(
-            normalise_mobile("06123"),
-            Err(PhoneError::Invalid(_))
-        ));
-        assert!(matches!(
-            normalise_mobile("bel me"),
-            Err(PhoneError::Unparsable(_)) | Err(PhoneError::Invalid(_))
-        ));
-        assert!(matches!(
-            normalise_mobile(""),
-            Err(PhoneError::Unparsable(_))
-        ));
+        assert!(matches!(normalise_mobile("020 123 4567"), Err(PhoneError::NotMobile(_))));
+        assert!(matches!(normalise_mobile("06123"), Err(PhoneError::Invalid(_))));
+        assert!(matches!(normalise_mobile("bel me"), Err(PhoneError::Unparsable(_)) | Err(PhoneError::Invalid(_))));
+        assert!(matches!(normalise_mobile(""), Err(PhoneError::Unparsable(_))));
     }
 
     #[test]

@@ -52,11 +52,7 @@ pub struct SmsSettings {
 
 impl Default for SmsSettings {
     fn default() -> Self {
-        Self {
-            gateway: "console".into(),
-            sender: "Koers".into(),
-            messages_per_second: 20,
-        }
+        Self { gateway: "console".into(), sender: "Koers".into(), messages_per_second: 20 }
     }
 }
 
@@ -76,16 +72,10 @@ impl Settings {
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://"))
             || self.base_url.ends_with('/')
         {
-            out.push(format!(
-                "base_url must be an http(s) address without a trailing slash (got '{}')",
-                self.base_url
-            ));
+            out.push(format!("base_url must be an http(s) address without a trailing slash (got '{}')", self.base_url));
         }
         if self.pool_size == 0 || self.pool_size > 256 {
-            out.push(format!(
-                "pool_size must be between 1 and 256 (got {})",
-                self.pool_size
-            ));
+            out.push(format!("pool_size must be between 1 and 256 (got {})", self.pool_size));
         }
         if self.sms.messages_per_second == 0 {
             out.push("sms.messages_per_second must be at least 1".into());
@@ -100,12 +90,7 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &url[scheme_end + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &userinfo[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &userinfo[..colon], &url[at..]),
                 None => url.to_string(),
             }
         }
@@ -126,29 +111,16 @@ mod tests {
 
     #[test]
     fn a_url_without_a_known_scheme_is_refused() {
-        let s = Settings {
-            database_url: "postgress://u:secret@db/koers".into(),
-            ..Settings::default()
-        };
+        let s = Settings { database_url: "postgress://u:secret@db/koers".into(), ..Settings::default() };
         let problems = s.problems();
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("sqlite:// or postgres://"));
-        assert!(
-            !problems[0].contains("secret"),
-            "password leaked: {}",
-            problems[0]
-        );
+        assert!(!problems[0].contains("secret"), "password leaked: {}", problems[0]);
     }
 
     #[test]
     fn passwords_are_hidden() {
-        assert_eq!(
-            redact_url("postgres://koers:pw@db:5432/k"),
-            "postgres://koers:***@db:5432/k"
-        );
-        assert_eq!(
-            redact_url("postgres://postgres@127.0.0.1/test"),
-            "postgres://postgres@127.0.0.1/test"
-        );
+        assert_eq!(redact_url("postgres://koers:pw@db:5432/k"), "postgres://koers:***@db:5432/k");
+        assert_eq!(redact_url("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
     }
 }

@@ -5,9 +5,7 @@ use chrono_tz::Tz;
 
 /// Reads an IANA zone name such as `Europe/Amsterdam`.
 pub fn parse_zone(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>().map_err(|_| {
-        format!("'{name}' is not a time zone; use an IANA name such as Europe/Amsterdam")
-    })
+    name.parse::<Tz>().map_err(|_| format!("'{name}' is not a time zone; use an IANA name such as Europe/Amsterdam"))
 }
 
 /// The UTC instant of a local wall-clock time. A time that does not exist (the hour skipped when
@@ -22,9 +20,7 @@ pub fn local_to_utc(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
             let mut probe = local;
             for _ in 0..(24 * 60) {
                 probe += chrono::TimeDelta::minutes(1);
-                if let LocalResult::Single(t) | LocalResult::Ambiguous(t, _) =
-                    zone.from_local_datetime(&probe)
-                {
+                if let LocalResult::Single(t) | LocalResult::Ambiguous(t, _) = zone.from_local_datetime(&probe) {
                     return t.with_timezone(&Utc);
                 }
             }
@@ -54,35 +50,21 @@ mod tests {
     #[test]
     fn local_noon_is_noon_in_winter_and_summer() {
         let ams = parse_zone("Europe/Amsterdam").unwrap();
-        assert_eq!(
-            local_to_utc(ams, dt("2026-01-08 12:00")).to_rfc3339(),
-            "2026-01-08T11:00:00+00:00"
-        );
-        assert_eq!(
-            local_to_utc(ams, dt("2026-07-09 12:00")).to_rfc3339(),
-            "2026-07-09T10:00:00+00:00"
-        );
+        assert_eq!(local_to_utc(ams, dt("2026-01-08 12:00")).to_rfc3339(), "2026-01-08T11:00:00+00:00");
+        assert_eq!(local_to_utc(ams, dt("2026-07-09 12:00")).to_rfc3339(), "2026-07-09T10:00:00+00:00");
     }
 
     #[test]
     fn skipped_and_repeated_hours_have_a_defined_answer() {
         let ams = parse_zone("Europe/Amsterdam").unwrap();
         // 2026-03-29 02:30 does not exist in Amsterdam: it becomes 03:00 CEST.
-        assert_eq!(
-            local_to_utc(ams, dt("2026-03-29 02:30")).to_rfc3339(),
-            "2026-03-29T01:00:00+00:00"
-        );
+        assert_eq!(local_to_utc(ams, dt("2026-03-29 02:30")).to_rfc3339(), "2026-03-29T01:00:00+00:00");
         // 2026-10-25 02:30 happens twice: the first (CEST) is taken.
-        assert_eq!(
-            local_to_utc(ams, dt("2026-10-25 02:30")).to_rfc3339(),
-            "2026-10-25T00:30:00+00:00"
-        );
+        assert_eq!(local_to_utc(ams, dt("2026-10-25 02:30")).to_rfc3339(), "2026-10-25T00:30:00+00:00");
     }
 
     #[test]
     fn unknown_zones_are_refused_with_an_example() {
-        assert!(parse_zone("Amsterdam")
-            .unwrap_err()
-            .contains("Europe/Amsterdam"));
+        assert!(parse_zone("Amsterdam").unwrap_err().contains("Europe/Amsterdam"));
     }
 }

@@ -1,1 +1,8 @@
-//! placeholder
+//! koers-messaging: SMS gateways behind one trait. Gateways only send; deciding what and when
+//! to send (and making sure it happens once) belongs to the scheduler.
+
+pub mod console;
+pub mod gateway;
+
+pub use console::ConsoleGateway;
+pub use gateway::{OutgoingSms, SendError, SendReceipt, SmsGateway};

@@ -22,11 +22,7 @@ pub struct Entry<'a> {
 }
 
 pub fn record(conn: &mut DbConnection, at: DateTime<Utc>, e: &Entry<'_>) -> StoreResult<()> {
-    let details = if e.details.is_null() {
-        "{}".to_string()
-    } else {
-        e.details.to_string()
-    };
+    let details = if e.details.is_null() { "{}".to_string() } else { e.details.to_string() };
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::at.eq(to_db(at)),
@@ -43,20 +39,20 @@ pub fn record(conn: &mut DbConnection, at: DateTime<Utc>, e: &Entry<'_>) -> Stor
     Ok(())
 }
 
+#[derive(Debug, Clone, Queryable)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: chrono::NaiveDateTime,
+    pub actor: String,
+    pub action: String,
+    pub details: String,
+}
+
 /// The newest entries first.
-pub fn recent(
-    conn: &mut DbConnection,
-    limit: i64,
-) -> StoreResult<Vec<(i64, chrono::NaiveDateTime, String, String, String)>> {
+pub fn recent(conn: &mut DbConnection, limit: i64) -> StoreResult<Vec<AuditRow>> {
     Ok(audit_log::table
         .order(audit_log::id.desc())
         .limit(limit)
-        .select((
-            audit_log::id,
-            audit_log::at,
-            audit_log::actor,
-            audit_log::action,
-            audit_log::details,
-        ))
+        .select((audit_log::id, audit_log::at, audit_log::actor, audit_log::action, audit_log::details))
         .load(conn)?)
 }

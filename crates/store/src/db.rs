@@ -63,18 +63,17 @@ impl Target {
         match self {
             Target::Postgres(url) => PgConnection::establish(url)
                 .map(DbConnection::Postgres)
-                .map_err(|e| {
-                    StoreError::Connect(e.to_string().replace(url.as_str(), "<database_url>"))
-                }),
+                .map_err(|e| StoreError::Connect(e.to_string().replace(url.as_str(), "<database_url>"))),
             Target::Sqlite(path) => {
-                let path_str = path
-                    .to_str()
-                    .ok_or_else(|| StoreError::BadUrl("the SQLite path is not UTF-8".into()))?;
+                let path_str =
+                    path.to_str().ok_or_else(|| StoreError::BadUrl("the SQLite path is not UTF-8".into()))?;
                 let mut conn = SqliteConnection::establish(path_str)
                     .map_err(|e| StoreError::Connect(format!("{}: {e}", path.display())))?;
                 // Per connection: these settings are not stored in the file.
-                conn.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
-                    .map_err(|e| StoreError::Connect(format!("{}: {e}", path.display())))?;
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(|e| StoreError::Connect(format!("{}: {e}", path.display())))?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -116,15 +115,20 @@ pub struct Database {
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database")
-            .field("backend", &self.backend)
-            .finish()
+        f.debug_struct("Database").field("backend", &self.backend).finish()
     }
 }
 
 impl Database {
     /// Opens (and for SQLite creates) the database and brings its schema up to date.
     pub fn open(url: &str, pool_size: u32) -> StoreResult<Self> {
+        let db = Self::connect(url, pool_size)?;
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Opens the database without touching its schema (`koers migrate` reports what it applies).
+    pub fn connect(url: &str, pool_size: u32) -> StoreResult<Self> {
         let target = Target::parse(url)?;
         if let Target::Sqlite(path) = &target {
             prepare_sqlite_file(path)?;
@@ -136,9 +140,7 @@ impl Database {
             .connection_timeout(Duration::from_secs(10))
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
             .build(Manager { target })?;
-        let db = Database { pool, backend };
-        db.migrate()?;
-        Ok(db)
+        Ok(Database { pool, backend })
     }
 
     pub fn backend(&self) -> Backend {
@@ -153,12 +155,12 @@ impl Database {
     pub fn migrate(&self) -> StoreResult<Vec<String>> {
         let mut conn = self.conn()?;
         let applied = match &mut *conn {
-            DbConnection::Postgres(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.iter().map(|m| m.to_string()).collect()),
-            DbConnection::Sqlite(c) => c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|v| v.iter().map(|m| m.to_string()).collect()),
+            DbConnection::Postgres(c) => {
+                c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            }
+            DbConnection::Sqlite(c) => {
+                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            }
         };
         applied.map_err(|e| StoreError::Migration(e.to_string()))
     }
@@ -193,9 +195,7 @@ where
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-        }
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConnection::Postgres(c) => {
             <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?
         }
@@ -221,11 +221,9 @@ fn prepare_sqlite_file(path: &std::path::Path) -> StoreResult<()> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Connect(format!("cannot create {}: {e}", dir.display())))?;
     }
-    let path_str = path
-        .to_str()
-        .ok_or_else(|| StoreError::BadUrl("the SQLite path is not UTF-8".into()))?;
-    let mut conn = SqliteConnection::establish(path_str)
-        .map_err(|e| StoreError::Connect(format!("{}: {e}", path.display())))?;
+    let path_str = path.to_str().ok_or_else(|| StoreError::BadUrl("the SQLite path is not UTF-8".into()))?;
+    let mut conn =
+        SqliteConnection::establish(path_str).map_err(|e| StoreError::Connect(format!("{}: {e}", path.display())))?;
     conn.batch_execute("PRAGMA journal_mode = WAL;")
         .map_err(|e| StoreError::Connect(format!("{}: {e}", path.display())))?;
     Ok(())

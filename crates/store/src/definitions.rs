@@ -36,11 +36,7 @@ pub fn store_questionnaire(
     let hash = content_hash(content);
     let find = |conn: &mut DbConnection| {
         questionnaires::table
-            .filter(
-                questionnaires::key
-                    .eq(key)
-                    .and(questionnaires::content_hash.eq(&hash)),
-            )
+            .filter(questionnaires::key.eq(key).and(questionnaires::content_hash.eq(&hash)))
             .select(questionnaires::id)
             .first::<i64>(conn)
             .optional()
@@ -63,21 +59,12 @@ pub fn store_questionnaire(
 }
 
 /// The newest version of every questionnaire: key -> (id, content hash).
-pub fn latest_questionnaires(
-    conn: &mut DbConnection,
-) -> StoreResult<BTreeMap<String, (i64, String)>> {
+pub fn latest_questionnaires(conn: &mut DbConnection) -> StoreResult<BTreeMap<String, (i64, String)>> {
     let rows: Vec<(i64, String, String)> = questionnaires::table
         .order(questionnaires::id)
-        .select((
-            questionnaires::id,
-            questionnaires::key,
-            questionnaires::content_hash,
-        ))
+        .select((questionnaires::id, questionnaires::key, questionnaires::content_hash))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, key, hash)| (key, (id, hash)))
-        .collect())
+    Ok(rows.into_iter().map(|(id, key, hash)| (key, (id, hash))).collect())
 }
 
 pub fn store_protocol(
@@ -93,10 +80,7 @@ pub fn store_protocol(
     let find = |conn: &mut DbConnection| {
         protocols::table
             .filter(
-                protocols::study_id
-                    .eq(study_id)
-                    .and(protocols::name.eq(name))
-                    .and(protocols::content_hash.eq(&hash)),
+                protocols::study_id.eq(study_id).and(protocols::name.eq(name)).and(protocols::content_hash.eq(&hash)),
             )
             .select(protocols::id)
             .first::<i64>(conn)
@@ -129,32 +113,14 @@ pub struct ProtocolRef {
 }
 
 /// The newest version of each of a study's protocols, by name.
-pub fn latest_protocols(
-    conn: &mut DbConnection,
-    study_id: i64,
-) -> StoreResult<BTreeMap<String, ProtocolRef>> {
+pub fn latest_protocols(conn: &mut DbConnection, study_id: i64) -> StoreResult<BTreeMap<String, ProtocolRef>> {
     let rows: Vec<(i64, String, Option<String>, String)> = protocols::table
         .filter(protocols::study_id.eq(study_id))
         .order(protocols::id)
-        .select((
-            protocols::id,
-            protocols::name,
-            protocols::role,
-            protocols::content_hash,
-        ))
+        .select((protocols::id, protocols::name, protocols::role, protocols::content_hash))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, role, content_hash)| {
-            (
-                name.clone(),
-                ProtocolRef {
-                    id,
-                    name,
-                    role,
-                    content_hash,
-                },
-            )
-        })
+        .map(|(id, name, role, content_hash)| (name.clone(), ProtocolRef { id, name, role, content_hash }))
         .collect())
 }

@@ -42,11 +42,7 @@ pub struct ImportSummary {
 
 impl ImportSummary {
     pub fn changed_anything(&self) -> bool {
-        self.teams_created
-            + self.people.created
-            + self.people.updated
-            + self.subscriptions.created
-            + self.pairs.created
+        self.teams_created + self.people.created + self.people.updated + self.subscriptions.created + self.pairs.created
             > 0
     }
 }
@@ -93,10 +89,7 @@ fn import_in_transaction(
     let mut ambiguous: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for t in &teams {
         if team_ids.insert(t.name.clone(), t.id).is_some() {
-            ambiguous
-                .entry(t.name.clone())
-                .or_default()
-                .push(t.organisation_key.clone());
+            ambiguous.entry(t.name.clone()).or_default().push(t.organisation_key.clone());
         }
     }
     let protocols = definitions::latest_protocols(conn, opts.study_id)?;
@@ -104,10 +97,7 @@ fn import_in_transaction(
         today: koers_core::time::local_date(opts.zone, now),
         known_teams: team_ids.keys().cloned().collect(),
         create_teams: opts.create_teams,
-        protocols: protocols
-            .iter()
-            .map(|(name, p)| (name.clone(), p.role.as_deref().and_then(Role::parse)))
-            .collect(),
+        protocols: protocols.iter().map(|(name, p)| (name.clone(), p.role.as_deref().and_then(Role::parse))).collect(),
         existing: people::roles_by_phone(conn, opts.study_id)?,
     };
     let plan = plan_people_import(data, &ctx).map_err(ImportError::Problems)?;
@@ -118,10 +108,7 @@ fn import_in_transaction(
             problems.push(Problem {
                 line: p.line,
                 column: Some("team_name".into()),
-                message: format!(
-                    "there are several teams called '{}'; give them different names first",
-                    p.team_name
-                ),
+                message: format!("there are several teams called '{}'; give them different names first", p.team_name),
             });
         }
     }
@@ -131,11 +118,7 @@ fn import_in_transaction(
         match new_team_organisation(conn, opts) {
             Ok(id) => Some(id),
             Err(message) => {
-                problems.push(Problem {
-                    line: 0,
-                    column: None,
-                    message,
-                });
+                problems.push(Problem { line: 0, column: None, message });
                 None
             }
         }
@@ -144,15 +127,7 @@ fn import_in_transaction(
         return Err(ImportError::Problems(problems));
     }
 
-    let mut summary = apply(
-        conn,
-        &plan,
-        opts,
-        organisation_id,
-        &mut team_ids,
-        &protocols,
-        now,
-    )?;
+    let mut summary = apply(conn, &plan, opts, organisation_id, &mut team_ids, &protocols, now)?;
     audit::record(
         conn,
         now,
@@ -181,29 +156,17 @@ fn import_in_transaction(
 fn new_team_organisation(conn: &mut DbConnection, opts: &ImportOptions) -> Result<i64, String> {
     let orgs = organisations_of(conn, opts.study_id).map_err(|e| e.to_string())?;
     match &opts.organisation_key {
-        Some(key) => orgs
-            .iter()
-            .find(|o| &o.key == key)
-            .map(|o| o.id)
-            .ok_or_else(|| {
-                format!(
-                    "--organisation '{key}' does not exist; known organisations: {}",
-                    orgs.iter()
-                        .map(|o| o.key.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }),
+        Some(key) => orgs.iter().find(|o| &o.key == key).map(|o| o.id).ok_or_else(|| {
+            format!(
+                "--organisation '{key}' does not exist; known organisations: {}",
+                orgs.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        }),
         None if orgs.len() == 1 => Ok(orgs[0].id),
-        None if orgs.is_empty() => {
-            Err("the study has no organisation to put new teams in; create one first".into())
-        }
+        None if orgs.is_empty() => Err("the study has no organisation to put new teams in; create one first".into()),
         None => Err(format!(
             "new teams need an organisation: add --organisation with one of {}",
-            orgs.iter()
-                .map(|o| o.key.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            orgs.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(", ")
         )),
     }
 }
@@ -259,15 +222,9 @@ fn apply(
         if let Some(id) = person_ids.get(phone) {
             return Ok(*id);
         }
-        people::find_by_phone(conn, opts.study_id, phone)?
-            .map(|p| p.id)
-            .ok_or_else(|| {
-                StoreError::NotFound(format!(
-                    "person with phone ending {}",
-                    koers_core::phone::masked(phone)
-                ))
-                .into()
-            })
+        people::find_by_phone(conn, opts.study_id, phone)?.map(|p| p.id).ok_or_else(|| {
+            StoreError::NotFound(format!("person with phone ending {}", koers_core::phone::masked(phone))).into()
+        })
     };
 
     let mut paired = BTreeSet::new();
@@ -301,9 +258,7 @@ fn apply(
                 filling_out_for,
                 starts_at: start_of_local_day(opts.zone, s.start),
                 // The end date is the last day of participation.
-                ends_at: s
-                    .end
-                    .map(|d| start_of_local_day(opts.zone, d + TimeDelta::days(1))),
+                ends_at: s.end.map(|d| start_of_local_day(opts.zone, d + TimeDelta::days(1))),
             },
             now,
         )?;

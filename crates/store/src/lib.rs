@@ -14,6 +14,7 @@ pub mod schema;
 pub mod schema_info;
 pub mod studies;
 pub mod testing;
+pub mod tokens;
 
 pub use db::{Backend, Database, DbConnection};
 pub use error::StoreError;

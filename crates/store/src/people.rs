@@ -24,11 +24,7 @@ pub struct NewPerson<'a> {
 }
 
 /// Writes the research row and the identity row of a new person.
-pub fn insert_person(
-    conn: &mut DbConnection,
-    p: &NewPerson<'_>,
-    now: DateTime<Utc>,
-) -> StoreResult<i64> {
+pub fn insert_person(conn: &mut DbConnection, p: &NewPerson<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     let now = to_db(now);
     let id = diesel::insert_into(people::table)
         .values((
@@ -98,18 +94,10 @@ const PERSON_COLUMNS: PersonColumns = (
     person_identities::email,
 );
 
-pub fn find_by_phone(
-    conn: &mut DbConnection,
-    study_id: i64,
-    phone: &str,
-) -> StoreResult<Option<PersonRecord>> {
+pub fn find_by_phone(conn: &mut DbConnection, study_id: i64, phone: &str) -> StoreResult<Option<PersonRecord>> {
     Ok(people::table
         .inner_join(person_identities::table)
-        .filter(
-            person_identities::study_id
-                .eq(study_id)
-                .and(person_identities::mobile_phone.eq(phone)),
-        )
+        .filter(person_identities::study_id.eq(study_id).and(person_identities::mobile_phone.eq(phone)))
         .select(PERSON_COLUMNS)
         .first(conn)
         .optional()?)
@@ -125,19 +113,13 @@ pub fn people_of_study(conn: &mut DbConnection, study_id: i64) -> StoreResult<Ve
 }
 
 /// Enrolled people by phone number, with their role.
-pub fn roles_by_phone(
-    conn: &mut DbConnection,
-    study_id: i64,
-) -> StoreResult<HashMap<String, Role>> {
+pub fn roles_by_phone(conn: &mut DbConnection, study_id: i64) -> StoreResult<HashMap<String, Role>> {
     let rows: Vec<(Option<String>, String)> = people::table
         .inner_join(person_identities::table)
         .filter(people::study_id.eq(study_id))
         .select((person_identities::mobile_phone, people::role))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(phone, role)| Some((phone?, Role::parse(&role)?)))
-        .collect())
+    Ok(rows.into_iter().filter_map(|(phone, role)| Some((phone?, Role::parse(&role)?))).collect())
 }
 
 /// Changes the details an import or a coordinator may change; true if anything changed.
@@ -180,18 +162,9 @@ pub fn update_person(
 }
 
 /// The pair of this student and mentor that has not ended, if any.
-pub fn open_pair(
-    conn: &mut DbConnection,
-    student_id: i64,
-    mentor_id: i64,
-) -> StoreResult<Option<i64>> {
+pub fn open_pair(conn: &mut DbConnection, student_id: i64, mentor_id: i64) -> StoreResult<Option<i64>> {
     Ok(pairs::table
-        .filter(
-            pairs::student_id
-                .eq(student_id)
-                .and(pairs::mentor_id.eq(mentor_id))
-                .and(pairs::ends_on.is_null()),
-        )
+        .filter(pairs::student_id.eq(student_id).and(pairs::mentor_id.eq(mentor_id)).and(pairs::ends_on.is_null()))
         .select(pairs::id)
         .first(conn)
         .optional()?)
@@ -245,11 +218,7 @@ pub struct NewSubscription {
     pub ends_at: Option<DateTime<Utc>>,
 }
 
-pub fn insert_subscription(
-    conn: &mut DbConnection,
-    s: &NewSubscription,
-    now: DateTime<Utc>,
-) -> StoreResult<i64> {
+pub fn insert_subscription(conn: &mut DbConnection, s: &NewSubscription, now: DateTime<Utc>) -> StoreResult<i64> {
     let now = to_db(now);
     Ok(diesel::insert_into(subscriptions::table)
         .values((
@@ -269,14 +238,17 @@ pub fn insert_subscription(
 /// How many students and mentors a study has.
 pub fn count_by_role(conn: &mut DbConnection, study_id: i64) -> StoreResult<(i64, i64)> {
     let count = |conn: &mut DbConnection, role: Role| -> QueryResult<i64> {
-        people::table
-            .filter(
-                people::study_id
-                    .eq(study_id)
-                    .and(people::role.eq(role.as_str())),
-            )
-            .count()
-            .get_result(conn)
+        people::table.filter(people::study_id.eq(study_id).and(people::role.eq(role.as_str()))).count().get_result(conn)
     };
     Ok((count(conn, Role::Student)?, count(conn, Role::Mentor)?))
+}
+
+/// First name and locale of a person, for greeting them on their own pages.
+pub fn greeting_of(conn: &mut DbConnection, person_id: i64) -> StoreResult<Option<(Option<String>, String)>> {
+    Ok(people::table
+        .inner_join(person_identities::table)
+        .filter(people::id.eq(person_id))
+        .select((person_identities::first_name, people::locale))
+        .first(conn)
+        .optional()?)
 }

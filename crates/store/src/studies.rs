@@ -38,11 +38,7 @@ pub struct NewStudy<'a> {
 }
 
 /// Creates a study, or returns the one with that key unchanged.
-pub fn ensure_study(
-    conn: &mut DbConnection,
-    new: &NewStudy<'_>,
-    now: DateTime<Utc>,
-) -> StoreResult<Study> {
+pub fn ensure_study(conn: &mut DbConnection, new: &NewStudy<'_>, now: DateTime<Utc>) -> StoreResult<Study> {
     if let Some(s) = find_study(conn, new.key)? {
         return Ok(s);
     }
@@ -61,18 +57,11 @@ pub fn ensure_study(
 }
 
 pub fn find_study(conn: &mut DbConnection, key: &str) -> StoreResult<Option<Study>> {
-    Ok(studies::table
-        .filter(studies::key.eq(key))
-        .select(Study::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(studies::table.filter(studies::key.eq(key)).select(Study::as_select()).first(conn).optional()?)
 }
 
 pub fn list_studies(conn: &mut DbConnection) -> StoreResult<Vec<Study>> {
-    Ok(studies::table
-        .order(studies::id)
-        .select(Study::as_select())
-        .load(conn)?)
+    Ok(studies::table.order(studies::id).select(Study::as_select()).load(conn)?)
 }
 
 /// The study a command means: the one named, or the only one there is.
@@ -84,15 +73,11 @@ pub fn resolve_study(conn: &mut DbConnection, key: Option<&str>) -> StoreResult<
             match all.len() {
                 1 => Ok(all.remove(0)),
                 0 => Err(StoreError::Invalid(
-                    "there is no study yet; create one (koers study add) or run koers serve --demo"
-                        .into(),
+                    "there is no study yet; create one (koers study add) or run koers serve --demo".into(),
                 )),
                 _ => Err(StoreError::Invalid(format!(
                     "there are several studies ({}); name one with --study",
-                    all.iter()
-                        .map(|s| s.key.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    all.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(", ")
                 ))),
             }
         }
@@ -120,11 +105,7 @@ pub fn ensure_organisation(
 ) -> StoreResult<Organisation> {
     let find = |conn: &mut DbConnection| {
         organisations::table
-            .filter(
-                organisations::study_id
-                    .eq(study_id)
-                    .and(organisations::key.eq(key)),
-            )
+            .filter(organisations::study_id.eq(study_id).and(organisations::key.eq(key)))
             .select(Organisation::as_select())
             .first(conn)
             .optional()
@@ -160,19 +141,10 @@ pub struct TeamRef {
     pub organisation_key: String,
 }
 
-pub fn ensure_team(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    name: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<i64> {
+pub fn ensure_team(conn: &mut DbConnection, organisation_id: i64, name: &str, now: DateTime<Utc>) -> StoreResult<i64> {
     let find = |conn: &mut DbConnection| {
         teams::table
-            .filter(
-                teams::organisation_id
-                    .eq(organisation_id)
-                    .and(teams::name.eq(name)),
-            )
+            .filter(teams::organisation_id.eq(organisation_id).and(teams::name.eq(name)))
             .select(teams::id)
             .first::<i64>(conn)
             .optional()
@@ -181,11 +153,7 @@ pub fn ensure_team(
         return Ok(id);
     }
     diesel::insert_into(teams::table)
-        .values((
-            teams::organisation_id.eq(organisation_id),
-            teams::name.eq(name),
-            teams::created_at.eq(to_db(now)),
-        ))
+        .values((teams::organisation_id.eq(organisation_id), teams::name.eq(name), teams::created_at.eq(to_db(now))))
         .execute(conn)?;
     find(conn)?.ok_or_else(|| StoreError::NotFound(format!("team '{name}'")))
 }
@@ -195,20 +163,10 @@ pub fn teams_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<Vec<TeamR
         .inner_join(organisations::table)
         .filter(organisations::study_id.eq(study_id))
         .order(teams::id)
-        .select((
-            teams::id,
-            teams::name,
-            organisations::id,
-            organisations::key,
-        ))
+        .select((teams::id, teams::name, organisations::id, organisations::key))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, organisation_id, organisation_key)| TeamRef {
-            id,
-            name,
-            organisation_id,
-            organisation_key,
-        })
+        .map(|(id, name, organisation_id, organisation_key)| TeamRef { id, name, organisation_id, organisation_key })
         .collect())
 }

@@ -21,40 +21,25 @@ impl TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("koers.db").display());
         let db = Database::open(&url, 4).expect("open sqlite test database");
-        TestDb {
-            db,
-            url,
-            _dir: Some(dir),
-            schema: None,
-        }
+        TestDb { db, url, _dir: Some(dir), schema: None }
     }
 
     pub fn postgres() -> Self {
-        let base = std::env::var("KOERS_TEST_DATABASE_URL")
-            .unwrap_or_else(|_| DEFAULT_TEST_POSTGRES.to_string());
+        let base = std::env::var("KOERS_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_TEST_POSTGRES.to_string());
         let schema = format!("t_{}", random_suffix());
-        let mut admin = PgConnection::establish(&base)
-            .unwrap_or_else(|e| panic!("PostgreSQL for tests is not reachable at {base}: {e}. Start it, or set KOERS_TEST_DATABASE_URL."));
-        diesel::sql_query(format!("CREATE SCHEMA {schema}"))
-            .execute(&mut admin)
-            .expect("create test schema");
+        let mut admin = PgConnection::establish(&base).unwrap_or_else(|e| {
+            panic!("PostgreSQL for tests is not reachable at {base}: {e}. Start it, or set KOERS_TEST_DATABASE_URL.")
+        });
+        diesel::sql_query(format!("CREATE SCHEMA {schema}")).execute(&mut admin).expect("create test schema");
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
         let db = Database::open(&url, 4).expect("open postgres test database");
-        TestDb {
-            db,
-            url,
-            _dir: None,
-            schema: Some((base, schema)),
-        }
+        TestDb { db, url, _dir: None, schema: Some((base, schema)) }
     }
 
     /// Both backends, for tests that must hold on each.
     pub fn both() -> [(&'static str, TestDb); 2] {
-        [
-            ("sqlite", TestDb::sqlite()),
-            ("postgres", TestDb::postgres()),
-        ]
+        [("sqlite", TestDb::sqlite()), ("postgres", TestDb::postgres())]
     }
 }
 
@@ -62,8 +47,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((base, schema)) = &self.schema {
             if let Ok(mut admin) = PgConnection::establish(base) {
-                let _ =
-                    diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin);
+                let _ = diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin);
             }
         }
     }

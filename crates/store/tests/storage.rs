@@ -25,11 +25,7 @@ fn options(study_id: i64) -> ImportOptions {
 fn class_of_200() -> String {
     let mut csv = String::from("type,team_name,role_title,first_name,last_name,gender,mobile_phone,email,protocol_name,start_date,filling_out_for,filling_out_for_protocol,end_date\n");
     for i in 0..150 {
-        let team = if i % 2 == 0 {
-            "Team Noord"
-        } else {
-            "Team Zuid"
-        };
+        let team = if i % 2 == 0 { "Team Noord" } else { "Team Zuid" };
         csv += &format!(
             "Student,{team},Student,Student{i},Achternaam,{},0610{i:06},,studenten,2026-09-03,,,\n",
             if i % 3 == 0 { "female" } else { "male" }
@@ -50,25 +46,14 @@ fn both_backends_create_the_same_logical_schema() {
     let postgres = TestDb::postgres();
     let a = logical_schema(&mut sqlite.db.conn().unwrap()).unwrap();
     let b = logical_schema(&mut postgres.db.conn().unwrap()).unwrap();
-    assert!(
-        a.len() >= 20,
-        "expected the whole domain, found tables {:?}",
-        a.keys().collect::<Vec<_>>()
-    );
+    assert!(a.len() >= 20, "expected the whole domain, found tables {:?}", a.keys().collect::<Vec<_>>());
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (table, columns) in &a {
-        assert_eq!(
-            columns, &b[table],
-            "table {table} differs between SQLite and PostgreSQL"
-        );
+        assert_eq!(columns, &b[table], "table {table} differs between SQLite and PostgreSQL");
     }
-    assert!(a["person_identities"]
-        .iter()
-        .any(|c| c.name == "mobile_phone"));
+    assert!(a["person_identities"].iter().any(|c| c.name == "mobile_phone"));
     assert!(
-        !a["answers"]
-            .iter()
-            .any(|c| c.name.contains("phone") || c.name.contains("name")),
+        !a["answers"].iter().any(|c| c.name.contains("phone") || c.name.contains("name")),
         "answers must not hold identifying data"
     );
 }
@@ -88,19 +73,10 @@ fn a_valid_file_of_200_people_is_imported_and_reimporting_it_changes_nothing() {
         let first = import_people(&t.db, csv.as_bytes(), &options(study), common::now()).unwrap();
         assert_eq!(first.people.created, 200, "{backend}");
         assert_eq!(first.pairs.created, 150, "{backend}");
-        assert_eq!(
-            first.subscriptions.created, 300,
-            "{backend}: 150 student + 150 mentor-per-student subscriptions"
-        );
+        assert_eq!(first.subscriptions.created, 300, "{backend}: 150 student + 150 mentor-per-student subscriptions");
         let mut conn = t.db.conn().unwrap();
-        assert_eq!(
-            people::count_by_role(&mut conn, study).unwrap(),
-            (150, 50),
-            "{backend}"
-        );
-        let sanne = people::find_by_phone(&mut conn, study, "+31610000007")
-            .unwrap()
-            .unwrap();
+        assert_eq!(people::count_by_role(&mut conn, study).unwrap(), (150, 50), "{backend}");
+        let sanne = people::find_by_phone(&mut conn, study, "+31610000007").unwrap().unwrap();
         assert_eq!(sanne.first_name.as_deref(), Some("Student7"));
         drop(conn);
 
@@ -120,17 +96,11 @@ fn a_file_with_mistakes_reports_every_one_and_imports_nothing() {
                    Student,Team Noord,Lisa,0612345678,studenten\n\
                    Mentor,Team Noord,Joris,0687654321,onbekend\n";
         let err = import_people(&t.db, csv.as_bytes(), &options(study), common::now()).unwrap_err();
-        let ImportError::Problems(problems) = err else {
-            panic!("{backend}: expected problems, got {err:?}")
-        };
+        let ImportError::Problems(problems) = err else { panic!("{backend}: expected problems, got {err:?}") };
         let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [3, 4, 5], "{backend}: {problems:?}");
         let mut conn = t.db.conn().unwrap();
-        assert_eq!(
-            people::count_by_role(&mut conn, study).unwrap(),
-            (0, 0),
-            "{backend}: nothing may be imported"
-        );
+        assert_eq!(people::count_by_role(&mut conn, study).unwrap(), (0, 0), "{backend}: nothing may be imported");
     }
 }
 
@@ -144,20 +114,10 @@ fn a_dry_run_reports_what_would_happen_and_writes_nothing() {
         opts.organisation_key = Some("roc-zuid".into());
         let csv = "type,team_name,first_name,mobile_phone\nStudent,Team Oost,Noor,0611111111\n";
         let summary = import_people(&t.db, csv.as_bytes(), &opts, common::now()).unwrap();
-        assert!(
-            summary.dry_run && summary.people.created == 1 && summary.teams_created == 1,
-            "{backend}: {summary:?}"
-        );
+        assert!(summary.dry_run && summary.people.created == 1 && summary.teams_created == 1, "{backend}: {summary:?}");
         let mut conn = t.db.conn().unwrap();
-        assert_eq!(
-            people::count_by_role(&mut conn, study).unwrap(),
-            (0, 0),
-            "{backend}"
-        );
-        assert!(koers_store::studies::teams_of(&mut conn, study)
-            .unwrap()
-            .iter()
-            .all(|t| t.name != "Team Oost"));
+        assert_eq!(people::count_by_role(&mut conn, study).unwrap(), (0, 0), "{backend}");
+        assert!(koers_store::studies::teams_of(&mut conn, study).unwrap().iter().all(|t| t.name != "Team Oost"));
     }
 }
 
@@ -168,16 +128,10 @@ fn new_teams_need_an_organisation_when_the_study_has_several() {
     let mut opts = options(study);
     opts.create_teams = true;
     let csv = "type,team_name,first_name,mobile_phone\nStudent,Team Oost,Noor,0611111111\n";
-    let ImportError::Problems(p) =
-        import_people(&t.db, csv.as_bytes(), &opts, common::now()).unwrap_err()
-    else {
+    let ImportError::Problems(p) = import_people(&t.db, csv.as_bytes(), &opts, common::now()).unwrap_err() else {
         panic!()
     };
-    assert!(
-        p[0].message
-            .contains("--organisation with one of roc-noord, roc-zuid"),
-        "{p:?}"
-    );
+    assert!(p[0].message.contains("--organisation with one of roc-noord, roc-zuid"), "{p:?}");
 }
 
 #[test]
@@ -189,9 +143,7 @@ fn a_changed_row_updates_the_person_instead_of_adding_one() {
         import_people(&t.db, v1.as_bytes(), &options(study), common::now()).unwrap();
         let s = import_people(&t.db, v2.as_bytes(), &options(study), common::now()).unwrap();
         assert_eq!((s.people.created, s.people.updated), (0, 1), "{backend}");
-        let p = people::find_by_phone(&mut t.db.conn().unwrap(), study, "+31611111111")
-            .unwrap()
-            .unwrap();
+        let p = people::find_by_phone(&mut t.db.conn().unwrap(), study, "+31611111111").unwrap().unwrap();
         assert_eq!(p.last_name.as_deref(), Some("de Jong"));
     }
 }
@@ -203,10 +155,7 @@ fn database_urls_without_a_known_scheme_are_refused_and_create_no_file() {
     let err = Database::open(&typo, 1).unwrap_err();
     assert!(matches!(err, StoreError::BadUrl(_)), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-    assert!(matches!(
-        Database::open("sqlite://:memory:", 1).unwrap_err(),
-        StoreError::BadUrl(_)
-    ));
+    assert!(matches!(Database::open("sqlite://:memory:", 1).unwrap_err(), StoreError::BadUrl(_)));
 }
 
 #[test]
@@ -225,17 +174,13 @@ fn sqlite_files_use_wal_and_enforce_foreign_keys() {
     }
     let t = TestDb::sqlite();
     let mut conn = t.db.conn().unwrap();
-    let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
-        .get_result(&mut *conn)
-        .unwrap();
+    let mode: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(&mut *conn).unwrap();
     assert_eq!(mode.journal_mode, "wal");
-    let fk: Fk = diesel::sql_query("PRAGMA foreign_keys")
-        .get_result(&mut *conn)
-        .unwrap();
+    let fk: Fk = diesel::sql_query("PRAGMA foreign_keys").get_result(&mut *conn).unwrap();
     assert_eq!(fk.foreign_keys, 1);
-    let orphan = diesel::sql_query("INSERT INTO teams (organisation_id, name, created_at) VALUES (999, 'x', '2026-01-01 00:00:00')").execute(&mut *conn);
-    assert!(
-        orphan.is_err(),
-        "a team of a missing organisation must be refused"
-    );
+    let orphan = diesel::sql_query(
+        "INSERT INTO teams (organisation_id, name, created_at) VALUES (999, 'x', '2026-01-01 00:00:00')",
+    )
+    .execute(&mut *conn);
+    assert!(orphan.is_err(), "a team of a missing organisation must be refused");
 }

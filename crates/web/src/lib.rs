@@ -1,1 +1,44 @@
-//! placeholder
+//! koers-web: the actix-web application. Pages are server-rendered from handlebars templates
+//! embedded in the binary, so a single file serves everything and no CDN is involved.
+
+pub mod pages;
+pub mod render;
+pub mod state;
+
+pub use state::AppState;
+
+use actix_web::{middleware, web, App, HttpServer};
+
+/// Headers every response carries: a strict CSP (no inline script or style, nothing from other
+/// origins) and no referrer, because participants' URLs hold their personal tokens.
+pub fn security_headers() -> middleware::DefaultHeaders {
+    middleware::DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "DENY"))
+}
+
+/// Routes of the whole application.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    pages::configure(cfg);
+}
+
+/// Serves until the process is asked to stop; in-flight requests get time to finish.
+pub async fn serve(state: AppState, bind: &str) -> std::io::Result<()> {
+    let data = web::Data::new(state);
+    HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(security_headers())
+            .wrap(middleware::Compress::default())
+            .configure(configure)
+    })
+    .shutdown_timeout(20)
+    .bind(bind)?
+    .run()
+    .await
+}

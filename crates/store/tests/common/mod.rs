@@ -13,55 +13,17 @@ pub fn seed_study(db: &Database) -> i64 {
     let mut conn = db.conn().unwrap();
     let study = ensure_study(
         &mut conn,
-        &NewStudy {
-            key: "vsv",
-            name: "VSV",
-            time_zone: "Europe/Amsterdam",
-            default_locale: "nl",
-            test_mode: false,
-        },
+        &NewStudy { key: "vsv", name: "VSV", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: false },
         now(),
     )
     .unwrap();
-    let a = ensure_organisation(
-        &mut conn,
-        study.id,
-        "roc-noord",
-        "ROC Noord",
-        Some("intervention"),
-        now(),
-    )
-    .unwrap();
-    let b = ensure_organisation(
-        &mut conn,
-        study.id,
-        "roc-zuid",
-        "ROC Zuid",
-        Some("control"),
-        now(),
-    )
-    .unwrap();
+    let a = ensure_organisation(&mut conn, study.id, "roc-noord", "ROC Noord", Some("intervention"), now()).unwrap();
+    let b = ensure_organisation(&mut conn, study.id, "roc-zuid", "ROC Zuid", Some("control"), now()).unwrap();
     ensure_team(&mut conn, a.id, "Team Noord", now()).unwrap();
     ensure_team(&mut conn, b.id, "Team Zuid", now()).unwrap();
-    definitions::store_protocol(
-        &mut conn,
-        study.id,
-        "studenten",
-        Some("student"),
-        "name: studenten\n",
-        None,
-        now(),
-    )
-    .unwrap();
-    definitions::store_protocol(
-        &mut conn,
-        study.id,
-        "mentoren",
-        Some("mentor"),
-        "name: mentoren\n",
-        None,
-        now(),
-    )
-    .unwrap();
+    definitions::store_protocol(&mut conn, study.id, "studenten", Some("student"), "name: studenten\n", None, now())
+        .unwrap();
+    definitions::store_protocol(&mut conn, study.id, "mentoren", Some("mentor"), "name: mentoren\n", None, now())
+        .unwrap();
     study.id
 }

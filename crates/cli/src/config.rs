@@ -1,0 +1,69 @@
+//! Loading the settings once: built-in defaults, then koers.toml, then `KOERS_*` variables
+//! (`KOERS_SMS__GATEWAY` sets `sms.gateway`).
+
+use anyhow::{bail, Context, Result};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use koers_core::settings::Settings;
+use std::path::Path;
+
+/// Variables with the KOERS_ prefix that are not settings of the server itself.
+const NOT_SETTINGS: &[&str] = &["test_database_url", "config", "bench_database_url"];
+
+pub fn load(config: Option<&Path>) -> Result<Settings> {
+    let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+    match config {
+        Some(path) => {
+            if !path.exists() {
+                bail!("the configuration file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        None if Path::new("koers.toml").exists() => figment = figment.merge(Toml::file("koers.toml")),
+        None => {}
+    }
+    figment = figment.merge(
+        Env::prefixed("KOERS_")
+            .split("__")
+            .filter(|k| !NOT_SETTINGS.iter().any(|n| k.as_str().eq_ignore_ascii_case(n))),
+    );
+    let settings: Settings =
+        figment.extract().context("the settings are not valid (koers.toml or KOERS_* variables)")?;
+    let problems = settings.problems();
+    if !problems.is_empty() {
+        bail!("the settings are not valid:\n  - {}", problems.join("\n  - "));
+    }
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the closure's error type.
+    fn a_file_and_variables_override_the_defaults_and_typos_are_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("k.toml", "bind = \"0.0.0.0:9000\"\n[sms]\nsender = \"Onderzoek\"\n")?;
+            jail.set_env("KOERS_DATABASE_URL", "postgres://koers@db/koers");
+            jail.set_env("KOERS_SMS__MESSAGES_PER_SECOND", "5");
+            jail.set_env("KOERS_TEST_DATABASE_URL", "postgres://ignored");
+            let s = load(Some(Path::new("k.toml"))).map_err(|e| format!("{e:#}"))?;
+            assert_eq!(s.bind, "0.0.0.0:9000");
+            assert_eq!(s.sms.sender, "Onderzoek");
+            assert_eq!(s.sms.messages_per_second, 5);
+            assert_eq!(s.database_url, "postgres://koers@db/koers");
+
+            jail.set_env("KOERS_DATABSE_URL", "x");
+            let err = format!("{:#}", load(Some(Path::new("k.toml"))).unwrap_err());
+            assert!(err.contains("databse_url"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_config_file_that_was_named_is_an_error() {
+        let err = load(Some(Path::new("/nonexistent/koers.toml"))).unwrap_err().to_string();
+        assert!(err.contains("does not exist"));
+    }
+}

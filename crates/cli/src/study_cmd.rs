@@ -1,0 +1,167 @@
+//! `koers study`, `organisation`, `team` and `load`: setting up a study without the demo.
+
+use crate::definitions;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use koers_core::clock::Clock;
+use koers_store::studies::{
+    ensure_organisation, ensure_team, find_study, list_studies, organisations_of, resolve_study, NewStudy,
+};
+use koers_store::{audit, Database};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum StudyCommand {
+    /// Create a study (nothing happens if one with this key exists).
+    Create {
+        /// Short key, e.g. vsv2027.
+        key: String,
+        #[arg(long)]
+        name: String,
+        /// IANA time zone in which protocols speak.
+        #[arg(long, default_value = "Europe/Amsterdam")]
+        time_zone: String,
+        /// Language for people without one of their own: nl or en.
+        #[arg(long, default_value = "nl")]
+        locale: String,
+        /// Test mode: a simulated clock and no real messages.
+        #[arg(long)]
+        test_mode: bool,
+    },
+    /// List studies.
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum OrganisationCommand {
+    /// Add an organisation to a study.
+    Add {
+        key: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        study: Option<String>,
+        /// The group the organisation belongs to in the design, e.g. control.
+        #[arg(long)]
+        group: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TeamCommand {
+    /// Add a team to an organisation.
+    Add {
+        name: String,
+        #[arg(long)]
+        organisation: String,
+        #[arg(long)]
+        study: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct LoadArgs {
+    #[arg(long)]
+    study: Option<String>,
+    /// Folder of questionnaire files (default: the study questionnaires shipped with koers).
+    #[arg(long)]
+    questionnaires: Option<PathBuf>,
+    /// Folder of protocol files (default: the protocols shipped with koers).
+    #[arg(long)]
+    protocols: Option<PathBuf>,
+}
+
+pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
+    match cmd {
+        StudyCommand::Create { key, name, time_zone, locale, test_mode } => {
+            koers_core::time::parse_zone(&time_zone).map_err(anyhow::Error::msg)?;
+            if koers_core::people::Locale::parse(&locale).is_none() {
+                anyhow::bail!("--locale must be nl or en");
+            }
+            if key.is_empty()
+                || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+            {
+                anyhow::bail!("the study key may hold only a-z, 0-9, - and _");
+            }
+            let now = clock.now();
+            db.write(|conn| -> Result<()> {
+                let existed = find_study(conn, &key)?.is_some();
+                let s = koers_store::studies::ensure_study(
+                    conn,
+                    &NewStudy { key: &key, name: &name, time_zone: &time_zone, default_locale: &locale, test_mode },
+                    now,
+                )?;
+                if existed {
+                    println!("Study {} exists already; nothing changed.", s.key);
+                } else {
+                    audit::record(
+                        conn,
+                        now,
+                        &audit::Entry {
+                            actor: "cli",
+                            action: "study.create",
+                            study_id: Some(s.id),
+                            ..Default::default()
+                        },
+                    )?;
+                    println!("Created study {}.", s.key);
+                }
+                Ok(())
+            })
+        }
+        StudyCommand::List => {
+            for s in list_studies(&mut *db.conn()?)? {
+                println!("{}\t{}\t{}{}", s.key, s.name, s.time_zone, if s.test_mode { "\t(test mode)" } else { "" });
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn organisation(cmd: OrganisationCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
+    let OrganisationCommand::Add { key, name, study, group } = cmd;
+    db.write(|conn| -> Result<()> {
+        let s = resolve_study(conn, study.as_deref())?;
+        let o = ensure_organisation(conn, s.id, &key, &name, group.as_deref(), clock.now())?;
+        println!("Organisation {} ({}) is in study {}.", o.key, o.name, s.key);
+        Ok(())
+    })
+}
+
+pub fn team(cmd: TeamCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
+    let TeamCommand::Add { name, organisation, study } = cmd;
+    db.write(|conn| -> Result<()> {
+        let s = resolve_study(conn, study.as_deref())?;
+        let orgs = organisations_of(conn, s.id)?;
+        let o = orgs.iter().find(|o| o.key == organisation).with_context(|| {
+            format!(
+                "organisation '{organisation}' is not in study {}; known: {}",
+                s.key,
+                orgs.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        })?;
+        ensure_team(conn, o.id, &name, clock.now())?;
+        println!("Team {name} is in organisation {}.", o.key);
+        Ok(())
+    })
+}
+
+pub fn load(args: LoadArgs, db: &Database, clock: &dyn Clock) -> Result<()> {
+    let questionnaires = match &args.questionnaires {
+        Some(dir) => definitions::read_dir(dir)?,
+        None => definitions::shipped_questionnaires(),
+    };
+    let protocols = match &args.protocols {
+        Some(dir) => definitions::read_dir(dir)?,
+        None => definitions::shipped_protocols(),
+    };
+    let report = db.write(|conn| -> Result<_> {
+        let s = resolve_study(conn, args.study.as_deref())?;
+        definitions::load_all(conn, s.id, &questionnaires, &protocols, clock.now())
+    })?;
+    for n in &report.new {
+        println!("new version: {n}");
+    }
+    println!("{} new version(s), {} unchanged.", report.new.len(), report.unchanged);
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! Personal link tokens: random, at least 128 bits, shown once and stored only as a hash.
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::link_tokens;
+use crate::studies::to_db;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// 16 random bytes: 128 bits, 22 characters in a link.
+const TOKEN_BYTES: usize = 16;
+
+/// A fresh token in its plain form (for the link) and its hash (for the database).
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let plain = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_token(&plain);
+    (plain, hash)
+}
+
+/// Tokens carry 128 random bits, so a fast hash is enough: there is nothing to brute-force.
+pub fn hash_token(plain: &str) -> String {
+    hex::encode(Sha256::digest(plain.as_bytes()))
+}
+
+/// Whether a string can be a token at all; anything else is refused before a database lookup.
+pub fn looks_like_token(s: &str) -> bool {
+    (20..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Issues a link token for a person and returns its plain form, which is not kept anywhere.
+pub fn issue(
+    conn: &mut DbConnection,
+    person_id: i64,
+    purpose: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<(i64, String)> {
+    let (plain, hash) = new_token();
+    let id = diesel::insert_into(link_tokens::table)
+        .values((
+            link_tokens::person_id.eq(person_id),
+            link_tokens::token_hash.eq(hash),
+            link_tokens::purpose.eq(purpose),
+            link_tokens::expires_at.eq(to_db(expires_at)),
+            link_tokens::created_at.eq(to_db(now)),
+        ))
+        .returning(link_tokens::id)
+        .get_result(conn)?;
+    Ok((id, plain))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenState {
+    Valid { token_id: i64, person_id: i64, purpose: String },
+    Expired { person_id: i64 },
+    Unknown,
+}
+
+/// What a presented token is worth now; a valid one has its use recorded.
+pub fn redeem(conn: &mut DbConnection, plain: &str, now: DateTime<Utc>) -> StoreResult<TokenState> {
+    if !looks_like_token(plain) {
+        return Ok(TokenState::Unknown);
+    }
+    let row: Option<(i64, i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = link_tokens::table
+        .filter(link_tokens::token_hash.eq(hash_token(plain)))
+        .select((
+            link_tokens::id,
+            link_tokens::person_id,
+            link_tokens::purpose,
+            link_tokens::expires_at,
+            link_tokens::revoked_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        None => TokenState::Unknown,
+        Some((_, person_id, _, expires_at, revoked_at)) if revoked_at.is_some() || expires_at <= to_db(now) => {
+            TokenState::Expired { person_id }
+        }
+        Some((token_id, person_id, purpose, _, _)) => {
+            diesel::update(link_tokens::table.find(token_id))
+                .set(link_tokens::last_used_at.eq(to_db(now)))
+                .execute(conn)?;
+            TokenState::Valid { token_id, person_id, purpose }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_url_safe() {
+        let (a, ha) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 22);
+        assert!(looks_like_token(&a));
+        assert_eq!(ha, hash_token(&a));
+        assert_ne!(ha, a, "only the hash is stored");
+        assert!(!looks_like_token("../../etc/passwd"));
+    }
+}

@@ -1,0 +1,67 @@
+//! The embedded templates. Strict mode makes a misspelled variable an error instead of an
+//! empty string, and text people wrote is only ever rendered with escaping (`{{ }}`).
+
+use handlebars::Handlebars;
+use serde::Serialize;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout", include_str!("../templates/layout.hbs")),
+    ("landing", include_str!("../templates/landing.hbs")),
+    ("message", include_str!("../templates/message.hbs")),
+];
+
+pub const CSS: &str = include_str!("../static/koers.css");
+
+pub struct Templates {
+    hb: Handlebars<'static>,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Templates {
+    pub fn new() -> Self {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        for (name, source) in TEMPLATES {
+            hb.register_template_string(name, source)
+                .unwrap_or_else(|e| panic!("embedded template {name} is broken: {e}"));
+        }
+        Templates { hb }
+    }
+
+    pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, handlebars::RenderError> {
+        self.hb.render(name, data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn text_is_escaped_and_every_template_renders() {
+        let t = Templates::new();
+        let html = t
+            .render(
+                "message",
+                &json!({"lang": "nl", "title": "x", "heading": "<script>alert(1)</script>", "paragraphs": ["a & b"]}),
+            )
+            .unwrap();
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("a &amp; b"));
+        let landing = t.render("landing", &json!({"lang": "nl", "title": "koers", "demo_links": []})).unwrap();
+        assert!(landing.contains("Welkom bij koers"));
+    }
+
+    #[test]
+    fn a_missing_variable_is_an_error_not_an_empty_string() {
+        let t = Templates::new();
+        assert!(t.render("message", &json!({"lang": "nl"})).is_err());
+    }
+}

@@ -1,0 +1,29 @@
+//! What every request handler can reach.
+
+use crate::render::Templates;
+use koers_core::clock::Clock;
+use koers_core::settings::Settings;
+use koers_store::Database;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Database,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+    pub templates: Arc<Templates>,
+    /// Links printed by `serve --demo`, shown on the landing page of a demo only.
+    pub demo_links: Vec<DemoLink>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoLink {
+    pub label: String,
+    pub url: String,
+}
+
+impl AppState {
+    pub fn new(db: Database, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        Self { db, clock, settings, templates: Arc::new(Templates::new()), demo_links: Vec::new() }
+    }
+}
