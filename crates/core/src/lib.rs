@@ -9,6 +9,7 @@ pub mod content;
 pub mod people;
 pub mod people_import;
 pub mod phone;
+pub mod protocol;
 pub mod settings;
 pub mod suggest;
 pub mod time;

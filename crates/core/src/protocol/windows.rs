@@ -1,0 +1,209 @@
+//! The concrete windows of a person's protocol: when each questionnaire opens, when the
+//! reminder goes and when it closes, as UTC instants computed on the study's local wall clock.
+//!
+//! The rules: a recurring measurement opens at its local time in every period, whatever the
+//! UTC offset that day; a local time that does not exist (spring forward) opens at the first
+//! instant after the gap, one that exists twice (fall back) at the first of the two
+//! (`crate::time::local_to_utc`). Durations (open time, reminder delay) are elapsed time.
+
+use super::{Opening, Period, Protocol};
+use crate::time::{local_to_utc, start_of_local_day};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    pub measurement: String,
+    /// 1 for the first window of a measurement, 2 for the next ...
+    pub occurrence: u32,
+    pub questionnaire: String,
+    pub open_at: DateTime<Utc>,
+    pub remind_at: Option<DateTime<Utc>>,
+    pub close_at: DateTime<Utc>,
+    pub invite: bool,
+    pub stop_measurement: bool,
+}
+
+/// Where a person's participation ends: `duration_weeks` on the local calendar from the start,
+/// the protocol's `end_date` (its last day), or the subscription's own end, whichever is first.
+pub fn participation_end(
+    p: &Protocol,
+    zone: Tz,
+    start: DateTime<Utc>,
+    own_end: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let mut ends = Vec::new();
+    if let Some(weeks) = p.duration_weeks {
+        let local = start.with_timezone(&zone).naive_local();
+        ends.push(local_to_utc(zone, local + Days::new(7 * u64::from(weeks))));
+    }
+    if let Some(d) = p.end_date {
+        ends.push(start_of_local_day(zone, d + Days::new(1)));
+    }
+    ends.extend(own_end);
+    ends.into_iter().min().unwrap_or(start)
+}
+
+/// Every window of a person who starts at `start` and ends at `end`, in opening order.
+pub fn windows(p: &Protocol, zone: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Window> {
+    let mut out = Vec::new();
+    for m in &p.measurements {
+        let Ok(opening) = m.opening() else { continue };
+        let opens: Vec<DateTime<Utc>> = match opening {
+            Opening::FromStart(after) => vec![start + after.0],
+            Opening::BeforeEnd(before) => vec![end - before.0],
+            Opening::Recurring { period, weekday, time } => {
+                let local_start = start.with_timezone(&zone).date_naive();
+                let mut date = first_date(local_start, weekday);
+                let step = match period {
+                    Period::Daily => 1,
+                    Period::Weekly => 7,
+                    Period::Biweekly => 14,
+                };
+                let mut v = Vec::new();
+                // A bound keeps a protocol with an absurd end from looping for ever.
+                for _ in 0..5_000 {
+                    let open = local_to_utc(zone, date.and_time(time));
+                    if open >= end {
+                        break;
+                    }
+                    if open >= start {
+                        v.push(open);
+                    }
+                    date = date + Days::new(step);
+                }
+                v
+            }
+        };
+        for (i, open_at) in opens.into_iter().enumerate() {
+            out.push(Window {
+                measurement: m.key.clone(),
+                occurrence: i as u32 + 1,
+                questionnaire: m.questionnaire.clone(),
+                open_at,
+                remind_at: m.reminder_delay.map(|r| open_at + r.0),
+                close_at: open_at + m.open_duration.0,
+                invite: m.invite,
+                stop_measurement: m.stop_measurement,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.open_at.cmp(&b.open_at).then_with(|| a.measurement.cmp(&b.measurement)));
+    out
+}
+
+fn first_date(from: NaiveDate, weekday: Option<chrono::Weekday>) -> NaiveDate {
+    match weekday {
+        None => from,
+        Some(w) => {
+            let ahead = (7 + w.num_days_from_monday() as i64 - from.weekday().num_days_from_monday() as i64) % 7;
+            from + TimeDelta::days(ahead)
+        }
+    }
+}
+
+/// The moment after which a window no longer takes answers: its close, plus the grace period
+/// for someone who had opened it before it closed.
+pub fn accepts_answers_until(p: &Protocol, close_at: DateTime<Utc>, opened_before_close: bool) -> DateTime<Utc> {
+    if opened_before_close {
+        close_at + p.grace_period.0
+    } else {
+        close_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_protocol;
+    use super::*;
+    use chrono::{TimeZone, Timelike, Weekday};
+    use proptest::prelude::*;
+
+    fn protocol(zone: &str) -> Protocol {
+        let src = format!(
+            "name: p\ntime_zone: {zone}\nduration_weeks: 35\nmeasurements:\n\
+             - {{key: intake, questionnaire: intake, open_from_start: 0h, open_duration: 7d, reminder_delay: 8h}}\n\
+             - {{key: diary, questionnaire: diary, weekday: thursday, time: '12:00', open_duration: 30h, reminder_delay: 8h}}\n\
+             - {{key: closing, questionnaire: closing, offset_till_end: 0h, open_duration: 7d, stop_measurement: true}}\n"
+        );
+        parse_protocol(&src).unwrap().0
+    }
+
+    fn ams() -> Tz {
+        "Europe/Amsterdam".parse().unwrap()
+    }
+
+    #[test]
+    fn a_35_week_protocol_has_35_diaries_at_noon_local_time_across_both_switches() {
+        let p = protocol("Europe/Amsterdam");
+        // Starting Monday 2026-09-07: the diaries run through the October and March switches.
+        let start = start_of_local_day(ams(), NaiveDate::from_ymd_opt(2026, 9, 7).unwrap());
+        let end = participation_end(&p, ams(), start, None);
+        let w = windows(&p, ams(), start, end);
+        let diaries: Vec<&Window> = w.iter().filter(|w| w.measurement == "diary").collect();
+        assert_eq!(diaries.len(), 35);
+        for d in &diaries {
+            let local = d.open_at.with_timezone(&ams());
+            assert_eq!((local.weekday(), local.hour(), local.minute()), (Weekday::Thu, 12, 0), "{d:?}");
+            assert_eq!(d.close_at - d.open_at, TimeDelta::hours(30));
+            assert_eq!(d.remind_at, Some(d.open_at + TimeDelta::hours(8)));
+        }
+        // Winter: 11:00 UTC; summer: 10:00 UTC.
+        assert_eq!(diaries[0].open_at, Utc.with_ymd_and_hms(2026, 9, 10, 10, 0, 0).unwrap());
+        let november = diaries.iter().find(|d| d.open_at.month() == 11).unwrap();
+        assert_eq!(november.open_at.hour(), 11);
+        let intake = &w[0];
+        assert_eq!((intake.measurement.as_str(), intake.open_at), ("intake", start));
+        let closing = w.last().unwrap();
+        assert_eq!((closing.measurement.as_str(), closing.open_at), ("closing", end));
+        assert!(closing.stop_measurement);
+    }
+
+    #[test]
+    fn a_start_after_this_weeks_opening_begins_next_week() {
+        let p = protocol("Europe/Amsterdam");
+        let start = Utc.with_ymd_and_hms(2026, 9, 10, 13, 0, 0).unwrap(); // Thursday 15:00 local
+        let end = participation_end(&p, ams(), start, None);
+        let first = windows(&p, ams(), start, end).into_iter().find(|w| w.measurement == "diary").unwrap();
+        assert_eq!(first.open_at, Utc.with_ymd_and_hms(2026, 9, 17, 10, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn a_daily_time_inside_the_skipped_hour_opens_when_the_clock_jumps() {
+        let src = "name: p\nduration_weeks: 1\nmeasurements:\n - {key: d, questionnaire: q, period: daily, time: '02:30', open_duration: 2h}\n";
+        let p = parse_protocol(src).unwrap().0;
+        let start = start_of_local_day(ams(), NaiveDate::from_ymd_opt(2026, 3, 28).unwrap());
+        let w = windows(&p, ams(), start, participation_end(&p, ams(), start, None));
+        // 2026-03-29 02:30 does not exist: 03:00 CEST = 01:00 UTC.
+        assert_eq!(w[1].open_at, Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap());
+        assert_eq!(w[1].close_at - w[1].open_at, TimeDelta::hours(2));
+    }
+
+    proptest! {
+        #[test]
+        fn weekly_windows_keep_their_local_time_in_any_zone_and_year(
+            days in 0i64..(365 * 8),
+            zone in prop::sample::select(vec!["Europe/Amsterdam", "America/New_York", "Australia/Sydney"]),
+        ) {
+            let tz: Tz = zone.parse().unwrap();
+            let p = protocol(zone);
+            let start_date = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + TimeDelta::days(days);
+            let start = start_of_local_day(tz, start_date);
+            let end = participation_end(&p, tz, start, None);
+            let diaries: Vec<Window> = windows(&p, tz, start, end).into_iter().filter(|w| w.measurement == "diary").collect();
+            prop_assert!(diaries.len() == 35 || diaries.len() == 34, "{} diaries", diaries.len());
+            for pair in diaries.windows(2) {
+                let a = pair[0].open_at.with_timezone(&tz);
+                let b = pair[1].open_at.with_timezone(&tz);
+                prop_assert_eq!((b.date_naive() - a.date_naive()).num_days(), 7);
+                prop_assert_eq!((b.hour(), b.minute(), b.weekday()), (12, 0, Weekday::Thu));
+                let elapsed = (pair[1].open_at - pair[0].open_at).num_hours();
+                prop_assert!((167..=169).contains(&elapsed), "{} hours between openings", elapsed);
+            }
+            for d in &diaries {
+                prop_assert!(d.open_at >= start && d.open_at < end);
+                prop_assert_eq!(d.close_at - d.open_at, TimeDelta::hours(30));
+            }
+        }
+    }
+}
