@@ -10,6 +10,8 @@ pub mod people;
 pub mod people_import;
 pub mod phone;
 pub mod protocol;
+pub mod rewards;
 pub mod settings;
+pub mod sms;
 pub mod suggest;
 pub mod time;
