@@ -34,8 +34,24 @@ pub enum SendError {
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<SendReceipt, SendError>> + Send + 'a>>;
 
+/// What a gateway knows of a message sent earlier whose outcome we lost (a crash between the
+/// call and recording its answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The gateway was asked: `Some(id)` it has the message, `None` it never got it.
+    Known(Option<String>),
+    /// This gateway cannot tell; the message must not be resent blindly.
+    Unsupported,
+}
+
+pub type LookupFuture<'a> = Pin<Box<dyn Future<Output = Result<Lookup, SendError>> + Send + 'a>>;
+
 pub trait SmsGateway: Send + Sync {
     /// A short name for records and metrics (`console`, `messagebird`, ...).
     fn name(&self) -> &'static str;
     fn send<'a>(&'a self, sms: &'a OutgoingSms) -> SendFuture<'a>;
+    /// Looks a message up by our reference, for reconciliation.
+    fn lookup<'a>(&'a self, _sms: &'a OutgoingSms) -> LookupFuture<'a> {
+        Box::pin(async { Ok(Lookup::Unsupported) })
+    }
 }

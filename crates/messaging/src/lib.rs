@@ -3,6 +3,10 @@
 
 pub mod console;
 pub mod gateway;
+pub mod http;
+pub mod messagebird;
+pub mod twilio;
+pub mod webhook;
 
 pub use console::ConsoleGateway;
-pub use gateway::{OutgoingSms, SendError, SendReceipt, SmsGateway};
+pub use gateway::{Lookup, OutgoingSms, SendError, SendReceipt, SmsGateway};

@@ -10,6 +10,7 @@ pub mod definitions;
 pub mod error;
 pub mod import;
 pub mod people;
+pub mod schedule;
 pub mod schema;
 pub mod schema_info;
 pub mod studies;

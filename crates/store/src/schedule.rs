@@ -1,0 +1,234 @@
+//! Materialising windows and invitations, and claiming due invitations exactly once.
+//!
+//! Every row here has a natural unique key (a response per subscription, measurement and
+//! occurrence; an invitation per person and dedupe key), and rows are only ever inserted with
+//! "do nothing on conflict". Two instances, a retry or a restart therefore cannot create a second
+//! invitation for the same message: exactly-once holds by construction.
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::{invitations, people, protocols, responses, studies, subscriptions};
+use crate::studies::{from_db, to_db};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use koers_core::people::SubscriptionState;
+use koers_core::protocol::windows::Window;
+
+/// Inserts a row unless its unique key exists; the same values on both backends.
+macro_rules! insert_ignoring_conflict {
+    ($conn:expr, $table:expr, $values:expr) => {
+        match $conn {
+            DbConnection::Postgres(c) => {
+                diesel::insert_into($table).values($values).on_conflict_do_nothing().execute(c)
+            }
+            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into($table).values($values).execute(c),
+        }
+    };
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ActiveSubscription {
+    pub id: i64,
+    pub person_id: i64,
+    pub filling_out_for: Option<i64>,
+    pub starts_at: chrono::NaiveDateTime,
+    pub ends_at: Option<chrono::NaiveDateTime>,
+    pub protocol_id: i64,
+    pub protocol_name: String,
+    pub protocol_content: String,
+    pub study_id: i64,
+    pub time_zone: String,
+    pub test_mode: bool,
+}
+
+pub fn active_subscriptions(conn: &mut DbConnection) -> StoreResult<Vec<ActiveSubscription>> {
+    Ok(subscriptions::table
+        .inner_join(protocols::table)
+        .inner_join(people::table.on(people::id.eq(subscriptions::person_id)))
+        .inner_join(studies::table.on(studies::id.eq(people::study_id)))
+        .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
+        .order(subscriptions::id)
+        .select((
+            subscriptions::id,
+            subscriptions::person_id,
+            subscriptions::filling_out_for_id,
+            subscriptions::starts_at,
+            subscriptions::ends_at,
+            protocols::id,
+            protocols::name,
+            protocols::content,
+            studies::id,
+            studies::time_zone,
+            studies::test_mode,
+        ))
+        .load(conn)?)
+}
+
+/// The response row of a window, created if it is not there yet; returns its id.
+pub fn ensure_response(
+    conn: &mut DbConnection,
+    subscription_id: i64,
+    w: &Window,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    insert_ignoring_conflict!(
+        conn,
+        responses::table,
+        (
+            responses::subscription_id.eq(subscription_id),
+            responses::measurement_key.eq(&w.measurement),
+            responses::occurrence.eq(w.occurrence as i32),
+            responses::questionnaire_key.eq(&w.questionnaire),
+            responses::open_at.eq(to_db(w.open_at)),
+            responses::remind_at.eq(w.remind_at.map(to_db)),
+            responses::close_at.eq(to_db(w.close_at)),
+            responses::created_at.eq(to_db(now)),
+        )
+    )?;
+    Ok(responses::table
+        .filter(responses::subscription_id.eq(subscription_id))
+        .filter(responses::measurement_key.eq(&w.measurement))
+        .filter(responses::occurrence.eq(w.occurrence as i32))
+        .select(responses::id)
+        .first(conn)?)
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvitation<'a> {
+    pub person_id: i64,
+    pub response_id: Option<i64>,
+    /// Unique per person: one message per window and kind, however many responses share it.
+    pub dedupe_key: &'a str,
+    pub kind: &'a str,
+    pub channel: &'a str,
+    pub due_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Plans an invitation unless one with the same key exists; true if this call created it.
+pub fn ensure_invitation(conn: &mut DbConnection, inv: &NewInvitation<'_>, now: DateTime<Utc>) -> StoreResult<bool> {
+    let now = to_db(now);
+    let n = insert_ignoring_conflict!(
+        conn,
+        invitations::table,
+        (
+            invitations::person_id.eq(inv.person_id),
+            invitations::response_id.eq(inv.response_id),
+            invitations::dedupe_key.eq(inv.dedupe_key),
+            invitations::kind.eq(inv.kind),
+            invitations::channel.eq(inv.channel),
+            invitations::status.eq(STATUS_PENDING),
+            invitations::due_at.eq(to_db(inv.due_at)),
+            invitations::expires_at.eq(inv.expires_at.map(to_db)),
+            invitations::created_at.eq(now),
+            invitations::updated_at.eq(now),
+        )
+    )?;
+    Ok(n == 1)
+}
+
+pub const STATUS_PENDING: &str = "pending";
+pub const STATUS_CLAIMED: &str = "claimed";
+pub const STATUS_RETRY: &str = "retry";
+pub const STATUS_SENT: &str = "sent";
+pub const STATUS_DELIVERED: &str = "delivered";
+pub const STATUS_FAILED: &str = "failed";
+pub const STATUS_SKIPPED: &str = "skipped";
+/// Claimed, the gateway was called, and nobody knows what happened: never resent blindly.
+pub const STATUS_UNKNOWN: &str = "unknown";
+
+/// Claims up to `limit` due invitations for this worker; each is handed to one worker only.
+pub fn claim_due(conn: &mut DbConnection, worker: &str, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<i64>> {
+    let now_db = to_db(now);
+    match conn {
+        DbConnection::Postgres(c) => {
+            use diesel::sql_types::{BigInt, Text, Timestamp};
+            #[derive(QueryableByName)]
+            struct Id {
+                #[diesel(sql_type = BigInt)]
+                id: i64,
+            }
+            let ids: Vec<Id> = diesel::sql_query(
+                "UPDATE invitations SET status = 'claimed', claimed_at = $1, claimed_by = $2, attempts = attempts + 1, updated_at = $1 \
+                 WHERE id IN (SELECT id FROM invitations \
+                              WHERE status IN ('pending', 'retry') AND due_at <= $1 \
+                                AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
+                              ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id",
+            )
+            .bind::<Timestamp, _>(now_db)
+            .bind::<Text, _>(worker)
+            .bind::<BigInt, _>(limit)
+            .load(c)?;
+            Ok(ids.into_iter().map(|i| i.id).collect())
+        }
+        DbConnection::Sqlite(_) => crate::db::write_transaction(conn, |conn| -> StoreResult<Vec<i64>> {
+            let ids: Vec<i64> = invitations::table
+                .filter(invitations::status.eq_any([STATUS_PENDING, STATUS_RETRY]))
+                .filter(invitations::due_at.le(now_db))
+                .filter(invitations::next_attempt_at.is_null().or(invitations::next_attempt_at.le(now_db)))
+                .order((invitations::due_at, invitations::id))
+                .limit(limit)
+                .select(invitations::id)
+                .load(conn)?;
+            if !ids.is_empty() {
+                diesel::update(invitations::table.filter(invitations::id.eq_any(&ids)))
+                    .set((
+                        invitations::status.eq(STATUS_CLAIMED),
+                        invitations::claimed_at.eq(now_db),
+                        invitations::claimed_by.eq(worker),
+                        invitations::attempts.eq(invitations::attempts + 1),
+                        invitations::updated_at.eq(now_db),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(ids)
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub response_id: Option<i64>,
+    pub dedupe_key: String,
+    pub kind: String,
+    pub status: String,
+    pub due_at: chrono::NaiveDateTime,
+    pub expires_at: Option<chrono::NaiveDateTime>,
+    pub attempts: i32,
+    pub gateway_message_id: Option<String>,
+}
+
+pub fn invitation(conn: &mut DbConnection, id: i64) -> StoreResult<InvitationRow> {
+    Ok(invitations::table
+        .find(id)
+        .select((
+            invitations::id,
+            invitations::person_id,
+            invitations::response_id,
+            invitations::dedupe_key,
+            invitations::kind,
+            invitations::status,
+            invitations::due_at,
+            invitations::expires_at,
+            invitations::attempts,
+            invitations::gateway_message_id,
+        ))
+        .first(conn)?)
+}
+
+/// Counts by status, for dashboards and metrics.
+pub fn invitation_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>> {
+    Ok(invitations::table
+        .group_by(invitations::status)
+        .select((invitations::status, diesel::dsl::count_star()))
+        .order(invitations::status)
+        .load(conn)?)
+}
+
+/// When the instant a due row was stored is needed back as UTC.
+pub fn utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
+    from_db(t)
+}
