@@ -16,7 +16,12 @@ pub struct Settings {
     pub pool_size: u32,
     /// `text` for people, `json` for log collectors.
     pub log_format: LogFormat,
+    /// Keys the personal links; from `KOERS_SECRET_KEY`, or else kept in this file (created
+    /// with a random key on first start). Never logged.
+    pub secret_key: Option<String>,
+    pub secret_key_file: String,
     pub sms: SmsSettings,
+    pub scheduler: SchedulerSettings,
 }
 
 impl Default for Settings {
@@ -27,7 +32,10 @@ impl Default for Settings {
             base_url: "http://127.0.0.1:8080".into(),
             pool_size: 8,
             log_format: LogFormat::Text,
+            secret_key: None,
+            secret_key_file: "koers.secret".into(),
             sms: SmsSettings::default(),
+            scheduler: SchedulerSettings::default(),
         }
     }
 }
@@ -42,17 +50,63 @@ pub enum LogFormat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmsSettings {
-    /// `console` prints messages instead of sending them (the demo and development).
+    /// `console` prints messages instead of sending them (the demo and development);
+    /// `messagebird`, `twilio` or `webhook` send them.
     pub gateway: String,
     /// The neutral sender name participants see.
     pub sender: String,
     /// Sending is spread to at most this many messages per second per gateway.
     pub messages_per_second: u32,
+    /// The gateway's API address; empty means the provider's public one.
+    pub api_url: String,
+    /// MessageBird access key (set it with KOERS_SMS__ACCESS_KEY).
+    pub access_key: Option<String>,
+    /// Twilio account and token (KOERS_SMS__ACCOUNT_SID, KOERS_SMS__AUTH_TOKEN).
+    pub account_sid: Option<String>,
+    pub auth_token: Option<String>,
+    /// The generic webhook's address and signing secret.
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    /// A secret part of the delivery-report address given to MessageBird and the webhook.
+    pub report_secret: Option<String>,
+    pub timeout_seconds: u64,
+    /// Sending attempts before a message counts as failed.
+    pub max_attempts: u32,
 }
 
 impl Default for SmsSettings {
     fn default() -> Self {
-        Self { gateway: "console".into(), sender: "Koers".into(), messages_per_second: 20 }
+        Self {
+            gateway: "console".into(),
+            sender: "Koers".into(),
+            messages_per_second: 20,
+            api_url: String::new(),
+            access_key: None,
+            account_sid: None,
+            auth_token: None,
+            webhook_url: None,
+            webhook_secret: None,
+            report_secret: None,
+            timeout_seconds: 10,
+            max_attempts: 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchedulerSettings {
+    /// `serve` runs the scheduler too; set false where separate `koers worker` processes run it.
+    pub enabled: bool,
+    /// How often due work is looked for; invitations go out within this many seconds.
+    pub tick_seconds: u64,
+    /// A claim older than this whose outcome was never recorded is reconciled.
+    pub claim_timeout_seconds: u64,
+}
+
+impl Default for SchedulerSettings {
+    fn default() -> Self {
+        Self { enabled: true, tick_seconds: 5, claim_timeout_seconds: 120 }
     }
 }
 
@@ -79,6 +133,25 @@ impl Settings {
         }
         if self.sms.messages_per_second == 0 {
             out.push("sms.messages_per_second must be at least 1".into());
+        }
+        let need = |v: &Option<String>| v.as_deref().is_none_or(str::is_empty);
+        match self.sms.gateway.as_str() {
+            "console" => {}
+            "messagebird" if need(&self.sms.access_key) => {
+                out.push("sms.gateway is messagebird but sms.access_key is not set (KOERS_SMS__ACCESS_KEY)".into())
+            }
+            "twilio" if need(&self.sms.account_sid) || need(&self.sms.auth_token) => out.push(
+                "sms.gateway is twilio but sms.account_sid or sms.auth_token is not set (KOERS_SMS__ACCOUNT_SID, KOERS_SMS__AUTH_TOKEN)"
+                    .into(),
+            ),
+            "webhook" if need(&self.sms.webhook_url) || need(&self.sms.webhook_secret) => {
+                out.push("sms.gateway is webhook but sms.webhook_url or sms.webhook_secret is not set".into())
+            }
+            "messagebird" | "twilio" | "webhook" => {}
+            other => out.push(format!("sms.gateway '{other}' is not one of console, messagebird, twilio, webhook")),
+        }
+        if self.scheduler.tick_seconds == 0 || self.scheduler.tick_seconds > 300 {
+            out.push("scheduler.tick_seconds must be between 1 and 300".into());
         }
         out
     }

@@ -1,1 +1,85 @@
-//! placeholder
+//! koers-scheduler: the recurring work that turns protocols into messages.
+//!
+//! Each tick plans (materialises windows and invitations that are due), reconciles claims left
+//! behind by a crash, and dispatches due invitations. Every step is idempotent and safe with
+//! several instances on one database, so ticks may overlap, repeat or be skipped.
+
+pub mod dispatch;
+pub mod links;
+pub mod plan;
+
+use chrono::TimeDelta;
+use koers_core::clock::Clock;
+use koers_messaging::SmsGateway;
+use koers_store::Database;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SchedulerError {
+    #[error(transparent)]
+    Store(#[from] koers_store::StoreError),
+    #[error("background task failed: {0}")]
+    Join(String),
+}
+
+#[derive(Clone)]
+pub struct SchedulerConfig {
+    pub base_url: String,
+    pub sender: String,
+    pub secret: Vec<u8>,
+    pub worker_id: String,
+    pub messages_per_second: u32,
+    pub max_attempts: u32,
+    pub claim_timeout: TimeDelta,
+    /// Send at the rate limit (false in simulations, where time is not real).
+    pub throttle: bool,
+}
+
+#[derive(Clone)]
+pub struct Scheduler {
+    pub db: Database,
+    pub clock: Arc<dyn Clock>,
+    pub gateway: Arc<dyn SmsGateway>,
+    pub config: SchedulerConfig,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickReport {
+    pub planned: plan::PlanReport,
+    pub dispatched: dispatch::DispatchReport,
+}
+
+impl Scheduler {
+    /// One round of all the work; returns what it did.
+    pub async fn tick(&self) -> Result<TickReport, SchedulerError> {
+        let me = self.clone();
+        let planned = tokio::task::spawn_blocking(move || plan::plan(&me.db, me.clock.now()))
+            .await
+            .map_err(|e| SchedulerError::Join(e.to_string()))??;
+        dispatch::reconcile(self).await?;
+        let dispatched = dispatch::dispatch(self).await?;
+        Ok(TickReport { planned, dispatched })
+    }
+
+    /// Ticks every `every` until `stop` resolves; a failing tick is logged and the next one
+    /// tries again, so a database hiccup never stops the sending for good.
+    pub async fn run(self, every: std::time::Duration, stop: impl std::future::Future<Output = ()>) {
+        tokio::pin!(stop);
+        let mut interval = tokio::time::interval(every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                _ = interval.tick() => {
+                    match self.tick().await {
+                        Ok(r) if r.dispatched.sent + r.dispatched.failed + r.dispatched.skipped > 0 => {
+                            tracing::info!(sent = r.dispatched.sent, failed = r.dispatched.failed, skipped = r.dispatched.skipped, retried = r.dispatched.retried, "invitations dispatched");
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "scheduler tick failed; trying again next tick"),
+                    }
+                }
+            }
+        }
+    }
+}

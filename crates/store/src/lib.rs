@@ -13,6 +13,7 @@ pub mod people;
 pub mod schedule;
 pub mod schema;
 pub mod schema_info;
+pub mod sending;
 pub mod studies;
 pub mod testing;
 pub mod tokens;

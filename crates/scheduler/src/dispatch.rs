@@ -1,0 +1,289 @@
+//! Dispatching: claim due invitations, check at the moment of sending that they should still
+//! go, write the personal text, send through the gateway at a steady rate, and record the
+//! outcome. Reconciliation finishes what a crashed process left claimed.
+
+use crate::links::window_token;
+use crate::{Scheduler, SchedulerError};
+use chrono::{DateTime, TimeDelta, Utc};
+use koers_core::protocol::parse_protocol;
+use koers_core::sms::{choose_text, render_message, MessageKind, MessageVars};
+use koers_messaging::{Lookup, OutgoingSms, SendError};
+use koers_store::schedule::{self, utc};
+use koers_store::sending::{self, Outcome, SendContext};
+use koers_store::{tokens, Database, StoreError};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+const BATCH: i64 = 500;
+const MAX_IN_FLIGHT: usize = 64;
+const DEFAULT_INVITATION: &str = "Hoi {{voornaam}}, er staat een korte vragenlijst voor je klaar: {{link}}";
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DispatchReport {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+enum Prepared {
+    Skip(&'static str),
+    Send { sms: OutgoingSms, attempt_id: i64, attempts: i32, expires_at: Option<DateTime<Utc>> },
+}
+
+enum Done {
+    Sent,
+    Retried,
+    Failed,
+    Skipped,
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, SchedulerError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| SchedulerError::Join(e.to_string()))?.map_err(SchedulerError::from)
+}
+
+/// Claims and sends everything that is due now.
+pub async fn dispatch(s: &Scheduler) -> Result<DispatchReport, SchedulerError> {
+    let mut report = DispatchReport::default();
+    let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let gap = std::time::Duration::from_secs_f64(1.0 / f64::from(s.config.messages_per_second.max(1)));
+    let mut pace = tokio::time::interval(gap);
+    pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let (db, worker, now) = (s.db.clone(), s.config.worker_id.clone(), s.clock.now());
+        let ids = blocking(move || db.read(|c| schedule::claim_due(c, &worker, now, BATCH))).await?;
+        if ids.is_empty() {
+            break;
+        }
+        report.claimed += ids.len();
+        let mut tasks = tokio::task::JoinSet::new();
+        for id in ids {
+            if s.config.throttle {
+                pace.tick().await;
+            }
+            let permit = permits.clone().acquire_owned().await.expect("semaphore open");
+            let me = s.clone();
+            tasks.spawn(async move {
+                let done = deliver(&me, id).await;
+                drop(permit);
+                (id, done)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (id, done) = joined.map_err(|e| SchedulerError::Join(e.to_string()))?;
+            match done {
+                Ok(Done::Sent) => report.sent += 1,
+                Ok(Done::Retried) => report.retried += 1,
+                Ok(Done::Failed) => report.failed += 1,
+                Ok(Done::Skipped) => report.skipped += 1,
+                // The claim stays; reconciliation picks it up after the claim timeout.
+                Err(e) => tracing::error!(invitation = id, error = %e, "recording a send failed"),
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn deliver(s: &Scheduler, id: i64) -> Result<Done, SchedulerError> {
+    let (db, cfg, now) = (s.db.clone(), s.config.clone(), s.clock.now());
+    let prepared = blocking(move || prepare(&db, id, now, &cfg.secret, &cfg.base_url, &cfg.sender)).await?;
+    let (sms, attempt_id, attempts, expires_at) = match prepared {
+        Prepared::Skip(reason) => {
+            let db = s.db.clone();
+            blocking(move || db.read(|c| sending::mark_skipped(c, id, reason, now))).await?;
+            return Ok(Done::Skipped);
+        }
+        Prepared::Send { sms, attempt_id, attempts, expires_at } => (sms, attempt_id, attempts, expires_at),
+    };
+    let result = s.gateway.send(&sms).await;
+    let now = s.clock.now();
+    let gateway = s.gateway.name();
+    let max_attempts = s.config.max_attempts as i32;
+    let db = s.db.clone();
+    blocking(move || {
+        db.read(|c| match result {
+            Ok(receipt) => {
+                sending::finish_attempt(
+                    c,
+                    id,
+                    Some(attempt_id),
+                    Outcome::Sent { gateway, message_id: &receipt.gateway_message_id },
+                    now,
+                )?;
+                Ok(Done::Sent)
+            }
+            Err(SendError::Transient(e)) => {
+                let next = now + backoff(attempts);
+                if attempts < max_attempts && expires_at.is_none_or(|x| next < x) {
+                    sending::finish_attempt(
+                        c,
+                        id,
+                        Some(attempt_id),
+                        Outcome::Retry { error: &e, next_attempt_at: next },
+                        now,
+                    )?;
+                    Ok(Done::Retried)
+                } else {
+                    let error = format!("gave up after {attempts} attempt(s): {e}");
+                    sending::finish_attempt(
+                        c,
+                        id,
+                        Some(attempt_id),
+                        Outcome::Failed { error: &error, phone_refused: false },
+                        now,
+                    )?;
+                    Ok(Done::Failed)
+                }
+            }
+            Err(SendError::Permanent(e)) => {
+                let phone_refused = refers_to_the_number(&e);
+                sending::finish_attempt(c, id, Some(attempt_id), Outcome::Failed { error: &e, phone_refused }, now)?;
+                Ok(Done::Failed)
+            }
+        })
+    })
+    .await
+}
+
+/// 30 s, 2 min, 8 min, 32 min ... at most 2 hours.
+pub fn backoff(attempts: i32) -> TimeDelta {
+    let exp = attempts.clamp(1, 6) as u32 - 1;
+    TimeDelta::seconds((30 * 4i64.pow(exp)).min(7_200))
+}
+
+/// Whether a refusal says the recipient's number is the problem (MessageBird error 9 or 21;
+/// Twilio 21211, 21614), as opposed to our credentials or sender.
+fn refers_to_the_number(error: &str) -> bool {
+    let e = error.to_lowercase();
+    !(e.starts_with("http 401") || e.starts_with("http 403"))
+        && (e.contains("recipient")
+            || e.contains("21211")
+            || e.contains("21614")
+            || e.contains("'to'")
+            || e.contains("number"))
+}
+
+/// The decision and the text, made from the state at the moment of sending.
+fn prepare(
+    db: &Database,
+    id: i64,
+    now: DateTime<Utc>,
+    secret: &[u8],
+    base_url: &str,
+    sender: &str,
+) -> Result<Prepared, StoreError> {
+    db.read(|c| {
+        let ctx = sending::send_context(c, id)?;
+        let expires_at = ctx.invitation.expires_at.map(utc);
+        if let Some(reason) = skip_reason(&ctx, now, expires_at) {
+            return Ok(Prepared::Skip(reason));
+        }
+        let Some(phone) = ctx.phone.clone() else { return Ok(Prepared::Skip("no phone number")) };
+        let protocol = ctx.protocol_content.as_deref().and_then(|p| parse_protocol(p).ok()).map(|(p, _)| p);
+        let kind = if ctx.invitation.kind == "reminder" { MessageKind::Reminder } else { MessageKind::Invitation };
+        let template = protocol
+            .as_ref()
+            .and_then(|p| choose_text(&p.texts, kind, ctx.streak.max(0) as u32))
+            .map(|t| t.get(&ctx.locale, "nl").to_string())
+            .unwrap_or_else(|| DEFAULT_INVITATION.to_string());
+        let window = ctx.invitation.dedupe_key.rsplit_once(':').map(|(w, _)| w).unwrap_or(&ctx.invitation.dedupe_key);
+        let token = window_token(secret, ctx.invitation.person_id, window);
+        let grace = protocol.as_ref().map(|p| p.grace_period.0).unwrap_or_default();
+        let token_expiry = expires_at.unwrap_or(now + TimeDelta::days(7)) + grace;
+        sending::ensure_link_token(c, ctx.invitation.person_id, &tokens::hash_token(&token), token_expiry, now)?;
+        let link = format!("{base_url}/l/{token}");
+        let body = render_message(
+            &template,
+            &MessageVars {
+                first_name: ctx.first_name.as_deref().unwrap_or(""),
+                mentor_name: ctx.mentor_first_name.as_deref().unwrap_or(""),
+                earned_cents: ctx.earned_cents.max(0) as u32,
+                streak: ctx.streak.max(0) as u32,
+                link: &link,
+            },
+        );
+        let attempt_id = sending::start_attempt(c, id, ctx.invitation.attempts, now)?;
+        Ok(Prepared::Send {
+            sms: OutgoingSms { to: phone, sender: sender.to_string(), body, reference: format!("koers-{id}") },
+            attempt_id,
+            attempts: ctx.invitation.attempts,
+            expires_at,
+        })
+    })
+}
+
+/// Eligibility is checked again when sending, not only when the window was planned.
+fn skip_reason(ctx: &SendContext, now: DateTime<Utc>, expires_at: Option<DateTime<Utc>>) -> Option<&'static str> {
+    if expires_at.is_some_and(|x| now >= x) {
+        Some("window closed")
+    } else if ctx.person_ended {
+        Some("participation ended")
+    } else if ctx.invitation.response_id.is_some() && !ctx.subscription_active {
+        Some("subscription ended")
+    } else if ctx.consent_withdrawn {
+        Some("consent withdrawn")
+    } else if ctx.phone_failing {
+        Some("phone number failing")
+    } else if ctx.phone.is_none() {
+        Some("no phone number")
+    } else if ctx.all_completed {
+        Some("already completed")
+    } else {
+        None
+    }
+}
+
+/// Finishes claims a crashed process left behind: never sent → queued again; maybe sent →
+/// asked of the gateway; the gateway cannot tell → marked unknown for staff, not resent.
+pub async fn reconcile(s: &Scheduler) -> Result<usize, SchedulerError> {
+    let (db, now, timeout) = (s.db.clone(), s.clock.now(), s.config.claim_timeout);
+    let stale = blocking(move || db.read(|c| sending::stale_claims(c, now - timeout))).await?;
+    let mut handled = 0;
+    for (id, maybe_sent) in stale {
+        let db = s.db.clone();
+        if !maybe_sent {
+            blocking(move || db.read(|c| sending::release_claim(c, id, now))).await?;
+            handled += 1;
+            continue;
+        }
+        let ctx = blocking(move || db.read(|c| sending::send_context(c, id))).await?;
+        let Some(phone) = ctx.phone else { continue };
+        let probe = OutgoingSms {
+            to: phone,
+            sender: s.config.sender.clone(),
+            body: String::new(),
+            reference: format!("koers-{id}"),
+        };
+        let db = s.db.clone();
+        let gateway = s.gateway.name();
+        match s.gateway.lookup(&probe).await {
+            Ok(Lookup::Known(Some(message_id))) => {
+                blocking(move || {
+                    db.read(|c| {
+                        sending::finish_attempt(c, id, None, Outcome::Sent { gateway, message_id: &message_id }, now)
+                    })
+                })
+                .await?;
+            }
+            Ok(Lookup::Known(None)) => {
+                blocking(move || db.read(|c| sending::release_claim(c, id, now))).await?;
+            }
+            Ok(Lookup::Unsupported) => {
+                tracing::warn!(
+                    invitation = id,
+                    "send outcome unknown after a crash and the gateway cannot be asked; not resent"
+                );
+                blocking(move || db.read(|c| sending::mark_unknown(c, id, now))).await?;
+            }
+            Err(e) => {
+                tracing::warn!(invitation = id, error = %e, "could not ask the gateway about a lost send; trying later");
+                continue;
+            }
+        }
+        handled += 1;
+    }
+    Ok(handled)
+}

@@ -1,0 +1,92 @@
+//! Planning: every active subscription's windows become response rows, and the invitations
+//! and reminders that are due become invitation rows, each exactly once.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+use koers_core::people::SubscriptionState;
+use koers_core::protocol::windows::{participation_end, windows, Window};
+use koers_core::protocol::{parse_protocol, Protocol};
+use koers_store::schedule::{self, NewInvitation};
+use koers_store::{sending, Database, StoreError};
+use std::collections::HashMap;
+
+/// Windows are materialised a little ahead, so their rows exist when they open.
+const LOOKAHEAD: TimeDelta = TimeDelta::minutes(10);
+/// Windows that closed longer ago than this are left alone (their rows exist from before).
+const LOOKBACK: TimeDelta = TimeDelta::days(14);
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PlanReport {
+    pub subscriptions: usize,
+    pub invitations_created: usize,
+    pub subscriptions_ended: usize,
+}
+
+/// The dedupe key of a window's message: one per person, window and kind, so a mentor who fills
+/// out for several students gets one message for the week.
+pub fn window_key(w: &Window) -> String {
+    format!("{}:{}", w.measurement, w.open_at.timestamp())
+}
+
+pub fn plan(db: &Database, now: DateTime<Utc>) -> Result<PlanReport, StoreError> {
+    let subs = db.read(|conn| schedule::active_subscriptions(conn))?;
+    let mut report = PlanReport { subscriptions: subs.len(), ..Default::default() };
+    let mut protocols: HashMap<i64, Option<(Protocol, Tz)>> = HashMap::new();
+    let active_people: std::collections::HashSet<i64> = subs.iter().map(|s| s.person_id).collect();
+    for s in &subs {
+        let parsed = protocols.entry(s.protocol_id).or_insert_with(|| {
+            let p = parse_protocol(&s.protocol_content).ok()?.0;
+            let zone: Tz = p.time_zone.parse().or_else(|_| s.time_zone.parse()).ok()?;
+            Some((p, zone))
+        });
+        let Some((protocol, zone)) = parsed.as_ref() else {
+            tracing::warn!(protocol = %s.protocol_name, "protocol does not parse; its subscriptions are not planned");
+            continue;
+        };
+        // A mentor's diary about a student ends when the student's participation does.
+        if let Some(student) = s.filling_out_for {
+            if !active_people.contains(&student) {
+                db.write(|c| sending::end_subscription(c, s.id, SubscriptionState::Completed, "student_ended", now))?;
+                report.subscriptions_ended += 1;
+                continue;
+            }
+        }
+        let start = schedule::utc(s.starts_at);
+        let end = participation_end(protocol, *zone, start, s.ends_at.map(schedule::utc));
+        let all = windows(protocol, *zone, start, end);
+        if all.last().is_none_or(|w| w.close_at <= now) && now >= end {
+            db.write(|c| sending::end_subscription(c, s.id, SubscriptionState::Completed, "protocol_end", now))?;
+            report.subscriptions_ended += 1;
+            continue;
+        }
+        for w in all.iter().filter(|w| w.open_at <= now + LOOKAHEAD && w.close_at > now - LOOKBACK) {
+            report.invitations_created += db.write(|c| -> Result<usize, StoreError> {
+                let response_id = schedule::ensure_response(c, s.id, w, now)?;
+                let mut created = 0;
+                if !w.invite || w.open_at > now || w.close_at <= now {
+                    return Ok(0);
+                }
+                let key = window_key(w);
+                let invite_key = format!("{key}:invite");
+                let reminder_key = format!("{key}:reminder");
+                let invite = NewInvitation {
+                    person_id: s.person_id,
+                    response_id: Some(response_id),
+                    dedupe_key: &invite_key,
+                    kind: "invite",
+                    channel: "sms",
+                    due_at: w.open_at,
+                    expires_at: Some(w.close_at),
+                };
+                created += usize::from(schedule::ensure_invitation(c, &invite, now)?);
+                if let Some(remind_at) = w.remind_at.filter(|r| *r <= now) {
+                    let reminder =
+                        NewInvitation { dedupe_key: &reminder_key, kind: "reminder", due_at: remind_at, ..invite };
+                    created += usize::from(schedule::ensure_invitation(c, &reminder, now)?);
+                }
+                Ok(created)
+            })?;
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,340 @@
+//! What the dispatcher needs around one invitation: who it is for, whether it should still go,
+//! and the record of every attempt. Each function is one short transaction, so no transaction
+//! or lock is ever held while the gateway is called.
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schedule::*;
+use crate::schema::{
+    consents, delivery_attempts, invitations, link_tokens, pairs, people, person_identities, protocols, responses,
+    reward_ledger, subscriptions,
+};
+use crate::studies::to_db;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use koers_core::people::SubscriptionState;
+
+/// Everything needed to decide on and write one message.
+#[derive(Debug, Clone)]
+pub struct SendContext {
+    pub invitation: InvitationRow,
+    pub role: String,
+    pub locale: String,
+    pub person_ended: bool,
+    pub phone_failing: bool,
+    pub consent_withdrawn: bool,
+    pub first_name: Option<String>,
+    pub phone: Option<String>,
+    pub mentor_first_name: Option<String>,
+    pub protocol_content: Option<String>,
+    pub subscription_active: bool,
+    pub window_open_at: Option<NaiveDateTime>,
+    pub window_close_at: Option<NaiveDateTime>,
+    /// Every response this message is about is completed.
+    pub all_completed: bool,
+    pub earned_cents: i64,
+    /// Completed questionnaires in a row, as of the newest reward.
+    pub streak: i32,
+}
+
+pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<SendContext> {
+    let inv = invitation(conn, invitation_id)?;
+    let (role, locale, ended_at, phone_status): (String, String, Option<NaiveDateTime>, String) = people::table
+        .find(inv.person_id)
+        .select((people::role, people::locale, people::ended_at, people::phone_status))
+        .first(conn)?;
+    let identity: Option<(Option<String>, Option<String>)> = person_identities::table
+        .find(inv.person_id)
+        .select((person_identities::first_name, person_identities::mobile_phone))
+        .first(conn)
+        .optional()?;
+    let (first_name, phone) = identity.unwrap_or((None, None));
+    let consent_withdrawn = consents::table
+        .filter(consents::person_id.eq(inv.person_id).and(consents::withdrawn_at.is_not_null()))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    let mentor_first_name: Option<Option<String>> = pairs::table
+        .inner_join(person_identities::table.on(person_identities::person_id.eq(pairs::mentor_id)))
+        .filter(pairs::student_id.eq(inv.person_id).and(pairs::ends_on.is_null()))
+        .order(pairs::starts_on.desc())
+        .select(person_identities::first_name)
+        .first(conn)
+        .optional()?;
+
+    let mut ctx = SendContext {
+        role,
+        locale,
+        person_ended: ended_at.is_some(),
+        phone_failing: phone_status == "failing",
+        consent_withdrawn,
+        first_name,
+        phone,
+        mentor_first_name: mentor_first_name.flatten(),
+        protocol_content: None,
+        subscription_active: false,
+        window_open_at: None,
+        window_close_at: None,
+        all_completed: false,
+        earned_cents: reward_ledger::table
+            .filter(reward_ledger::person_id.eq(inv.person_id))
+            .select(reward_ledger::amount_cents)
+            .load::<i64>(conn)?
+            .iter()
+            .sum(),
+        streak: reward_ledger::table
+            .filter(reward_ledger::person_id.eq(inv.person_id))
+            .order(reward_ledger::id.desc())
+            .select(reward_ledger::streak)
+            .first::<i32>(conn)
+            .optional()?
+            .unwrap_or(0),
+        invitation: inv,
+    };
+    if let Some(response_id) = ctx.invitation.response_id {
+        let (measurement, open_at, close_at, content, state): (String, NaiveDateTime, NaiveDateTime, String, String) =
+            responses::table
+                .inner_join(subscriptions::table.inner_join(protocols::table))
+                .filter(responses::id.eq(response_id))
+                .select((
+                    responses::measurement_key,
+                    responses::open_at,
+                    responses::close_at,
+                    protocols::content,
+                    subscriptions::state,
+                ))
+                .first(conn)?;
+        // A mentor's message covers the same window of every student they fill out for.
+        let siblings: Vec<(Option<NaiveDateTime>, String)> = responses::table
+            .inner_join(subscriptions::table)
+            .filter(subscriptions::person_id.eq(ctx.invitation.person_id))
+            .filter(responses::measurement_key.eq(&measurement))
+            .filter(responses::open_at.eq(open_at))
+            .select((responses::completed_at, subscriptions::state))
+            .load(conn)?;
+        let active: Vec<&(Option<NaiveDateTime>, String)> =
+            siblings.iter().filter(|(_, s)| s == SubscriptionState::Active.as_str()).collect();
+        ctx.all_completed = !active.is_empty() && active.iter().all(|(c, _)| c.is_some());
+        ctx.subscription_active = state == SubscriptionState::Active.as_str() || !active.is_empty();
+        ctx.protocol_content = Some(content);
+        ctx.window_open_at = Some(open_at);
+        ctx.window_close_at = Some(close_at);
+    }
+    Ok(ctx)
+}
+
+pub fn mark_skipped(conn: &mut DbConnection, id: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(invitations::table.find(id))
+        .set((
+            invitations::status.eq(STATUS_SKIPPED),
+            invitations::skip_reason.eq(reason),
+            invitations::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Written before the gateway is called: an attempt without an outcome is what reconciliation
+/// looks for after a crash.
+pub fn start_attempt(
+    conn: &mut DbConnection,
+    invitation_id: i64,
+    attempt: i32,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    Ok(diesel::insert_into(delivery_attempts::table)
+        .values((
+            delivery_attempts::invitation_id.eq(invitation_id),
+            delivery_attempts::attempt.eq(attempt),
+            delivery_attempts::started_at.eq(to_db(now)),
+        ))
+        .returning(delivery_attempts::id)
+        .get_result(conn)?)
+}
+
+pub enum Outcome<'a> {
+    Sent { gateway: &'a str, message_id: &'a str },
+    Retry { error: &'a str, next_attempt_at: DateTime<Utc> },
+    Failed { error: &'a str, phone_refused: bool },
+}
+
+/// Records an attempt's outcome and moves the invitation on, in one transaction.
+pub fn finish_attempt(
+    conn: &mut DbConnection,
+    invitation_id: i64,
+    attempt_id: Option<i64>,
+    outcome: Outcome<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let now_db = to_db(now);
+    crate::db::write_transaction(conn, |conn| -> StoreResult<()> {
+        let (label, error, msg_id) = match &outcome {
+            Outcome::Sent { message_id, .. } => ("sent", None, Some(*message_id)),
+            Outcome::Retry { error, .. } => ("transient_error", Some(*error), None),
+            Outcome::Failed { error, .. } => ("permanent_error", Some(*error), None),
+        };
+        let set = (
+            delivery_attempts::finished_at.eq(now_db),
+            delivery_attempts::outcome.eq(label),
+            delivery_attempts::error.eq(error),
+            delivery_attempts::gateway_message_id.eq(msg_id),
+        );
+        match attempt_id {
+            Some(a) => diesel::update(delivery_attempts::table.find(a)).set(set).execute(conn)?,
+            // Reconciled after a crash: close whatever attempt was left open.
+            None => diesel::update(delivery_attempts::table.filter(
+                delivery_attempts::invitation_id.eq(invitation_id).and(delivery_attempts::finished_at.is_null()),
+            ))
+            .set(set)
+            .execute(conn)?,
+        };
+        let target = invitations::table.find(invitation_id);
+        match outcome {
+            Outcome::Sent { gateway, message_id } => diesel::update(target)
+                .set((
+                    invitations::status.eq(STATUS_SENT),
+                    invitations::sent_at.eq(now_db),
+                    invitations::gateway.eq(gateway),
+                    invitations::gateway_message_id.eq(message_id),
+                    invitations::last_error.eq(None::<String>),
+                    invitations::updated_at.eq(now_db),
+                ))
+                .execute(conn)?,
+            Outcome::Retry { error, next_attempt_at } => diesel::update(target)
+                .set((
+                    invitations::status.eq(STATUS_RETRY),
+                    invitations::next_attempt_at.eq(to_db(next_attempt_at)),
+                    invitations::last_error.eq(error),
+                    invitations::updated_at.eq(now_db),
+                ))
+                .execute(conn)?,
+            Outcome::Failed { error, phone_refused } => {
+                if phone_refused {
+                    let person: i64 =
+                        invitations::table.find(invitation_id).select(invitations::person_id).first(conn)?;
+                    diesel::update(people::table.find(person))
+                        .set((
+                            people::phone_status.eq("failing"),
+                            people::phone_failing_since.eq(now_db),
+                            people::phone_failure.eq(error),
+                        ))
+                        .execute(conn)?;
+                }
+                diesel::update(target)
+                    .set((
+                        invitations::status.eq(STATUS_FAILED),
+                        invitations::last_error.eq(error),
+                        invitations::updated_at.eq(now_db),
+                    ))
+                    .execute(conn)?
+            }
+        };
+        Ok(())
+    })
+}
+
+/// Claims older than `before` whose outcome was never recorded, with whether the gateway may
+/// have been called (an attempt was started but not finished).
+pub fn stale_claims(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResult<Vec<(i64, bool)>> {
+    let ids: Vec<i64> = invitations::table
+        .filter(invitations::status.eq(STATUS_CLAIMED).and(invitations::claimed_at.lt(to_db(before))))
+        .select(invitations::id)
+        .load(conn)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let open: i64 = delivery_attempts::table
+            .filter(delivery_attempts::invitation_id.eq(id).and(delivery_attempts::finished_at.is_null()))
+            .count()
+            .get_result(conn)?;
+        out.push((id, open > 0));
+    }
+    Ok(out)
+}
+
+/// Puts a stale claim back in the queue; only if it is still the same stale claim.
+pub fn release_claim(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+    let now_db = to_db(now);
+    let n =
+        diesel::update(invitations::table.filter(invitations::id.eq(id).and(invitations::status.eq(STATUS_CLAIMED))))
+            .set((
+                invitations::status.eq(STATUS_RETRY),
+                invitations::next_attempt_at.eq(now_db),
+                invitations::updated_at.eq(now_db),
+            ))
+            .execute(conn)?;
+    diesel::update(
+        delivery_attempts::table
+            .filter(delivery_attempts::invitation_id.eq(id).and(delivery_attempts::finished_at.is_null())),
+    )
+    .set((delivery_attempts::finished_at.eq(now_db), delivery_attempts::outcome.eq("not_sent")))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn mark_unknown(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(invitations::table.filter(invitations::id.eq(id).and(invitations::status.eq(STATUS_CLAIMED))))
+        .set((
+            invitations::status.eq(STATUS_UNKNOWN),
+            invitations::last_error
+                .eq("outcome unknown after a crash; the gateway cannot be asked, so it was not resent"),
+            invitations::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores a link token's hash unless it is there (the same window's invitation and reminder
+/// share one link).
+pub fn ensure_link_token(
+    conn: &mut DbConnection,
+    person_id: i64,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let exists: i64 = link_tokens::table.filter(link_tokens::token_hash.eq(token_hash)).count().get_result(conn)?;
+    if exists == 0 {
+        diesel::insert_into(link_tokens::table)
+            .values((
+                link_tokens::person_id.eq(person_id),
+                link_tokens::token_hash.eq(token_hash),
+                link_tokens::purpose.eq("invitation"),
+                link_tokens::expires_at.eq(to_db(expires_at)),
+                link_tokens::created_at.eq(to_db(now)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Ends a subscription that is still active.
+pub fn end_subscription(
+    conn: &mut DbConnection,
+    id: i64,
+    state: SubscriptionState,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let now = to_db(now);
+    let n = diesel::update(
+        subscriptions::table
+            .filter(subscriptions::id.eq(id).and(subscriptions::state.eq(SubscriptionState::Active.as_str()))),
+    )
+    .set((
+        subscriptions::state.eq(state.as_str()),
+        subscriptions::end_reason.eq(reason),
+        subscriptions::ended_at.eq(now),
+        subscriptions::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Whether a person has any active subscription left (mentors' end with their last student's).
+pub fn has_active_subscription(conn: &mut DbConnection, person_id: i64) -> StoreResult<bool> {
+    Ok(subscriptions::table
+        .filter(subscriptions::person_id.eq(person_id).and(subscriptions::state.eq(SubscriptionState::Active.as_str())))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
