@@ -5,7 +5,10 @@ mod config;
 mod definitions;
 mod demo;
 mod people_cmd;
+mod protocol_cmd;
+mod secret;
 mod study_cmd;
+mod worker;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -52,6 +55,12 @@ enum Command {
     /// Add teams to an organisation.
     #[command(subcommand)]
     Team(study_cmd::TeamCommand),
+    /// Check protocols and preview a person's windows.
+    #[command(subcommand)]
+    Protocol(protocol_cmd::ProtocolCommand),
+    /// Run only the scheduler (plan windows, send invitations and reminders); several may run
+    /// on one PostgreSQL database. With --simulate-from it rehearses on a simulated clock.
+    Worker(worker::WorkerArgs),
 }
 
 fn init_logging(format: LogFormat) {
@@ -101,6 +110,8 @@ fn main() -> Result<()> {
         Command::Study(cmd) => study_cmd::study(cmd, &open(&settings)?, clock.as_ref()),
         Command::Organisation(cmd) => study_cmd::organisation(cmd, &open(&settings)?, clock.as_ref()),
         Command::Team(cmd) => study_cmd::team(cmd, &open(&settings)?, clock.as_ref()),
+        Command::Protocol(cmd) => protocol_cmd::run(cmd, &settings.base_url),
+        Command::Worker(args) => worker::run(args, &settings, open(&settings)?),
     }
 }
 
@@ -121,8 +132,20 @@ fn serve(settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> Result<()> {
         println!();
         state.demo_links = links;
     }
-    tracing::info!(bind = %settings.bind, "serving");
+    let scheduler = if settings.scheduler.enabled { Some(worker::build(&settings, db, clock, true)?) } else { None };
+    tracing::info!(bind = %settings.bind, scheduler = scheduler.is_some(), "serving");
+    let tick = settings.scheduler.tick_seconds;
+    let bind = settings.bind.clone();
     actix_web::rt::System::new()
-        .block_on(koers_web::serve(state, &settings.bind))
+        .block_on(async move {
+            if let Some(s) = scheduler {
+                actix_web::rt::spawn(async move {
+                    if let Err(e) = s.run(tick, std::future::pending()).await {
+                        tracing::error!(error = %e, "the scheduler could not start");
+                    }
+                });
+            }
+            koers_web::serve(state, &bind).await
+        })
         .with_context(|| format!("cannot serve on {}", settings.bind))
 }

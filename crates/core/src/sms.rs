@@ -38,9 +38,7 @@ pub fn segments(text: &str) -> SegmentCount {
     }
     let (encoding, units, single, multi) =
         if gsm { (Encoding::Gsm7, septets, 160, 153) } else { (Encoding::Ucs2, text.encode_utf16().count(), 70, 67) };
-    let segments = if units == 0 {
-        1
-    } else if units <= single {
+    let segments = if units <= single {
         1
     } else {
         units.div_ceil(multi)

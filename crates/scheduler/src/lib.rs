@@ -61,25 +61,43 @@ impl Scheduler {
         Ok(TickReport { planned, dispatched })
     }
 
-    /// Ticks every `every` until `stop` resolves; a failing tick is logged and the next one
-    /// tries again, so a database hiccup never stops the sending for good.
-    pub async fn run(self, every: std::time::Duration, stop: impl std::future::Future<Output = ()>) {
-        tokio::pin!(stop);
-        let mut interval = tokio::time::interval(every);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = &mut stop => break,
-                _ = interval.tick() => {
-                    match self.tick().await {
-                        Ok(r) if r.dispatched.sent + r.dispatched.failed + r.dispatched.skipped > 0 => {
-                            tracing::info!(sent = r.dispatched.sent, failed = r.dispatched.failed, skipped = r.dispatched.skipped, retried = r.dispatched.retried, "invitations dispatched");
-                        }
-                        Ok(_) => {}
-                        Err(e) => tracing::error!(error = %e, "scheduler tick failed; trying again next tick"),
-                    }
-                }
-            }
+    /// One tick whose failure is logged, not returned: the next tick tries again, so a
+    /// database hiccup never stops the sending for good.
+    pub async fn tick_logged(&self) {
+        match self.tick().await {
+            Ok(r) if r.dispatched.claimed > 0 => tracing::info!(
+                sent = r.dispatched.sent,
+                failed = r.dispatched.failed,
+                skipped = r.dispatched.skipped,
+                retried = r.dispatched.retried,
+                "invitations dispatched"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "scheduler tick failed; trying again next tick"),
         }
+    }
+
+    /// Ticks every `every_seconds` (on tokio-cron-scheduler, in UTC) until `stop` resolves.
+    /// A tick that is still busy when the next is due lets that one pass.
+    pub async fn run(self, every_seconds: u64, stop: impl std::future::Future<Output = ()>) -> Result<(), String> {
+        use tokio_cron_scheduler::{Job, JobScheduler};
+        let every = every_seconds.clamp(1, 59);
+        let mut sched = JobScheduler::new().await.map_err(|e| e.to_string())?;
+        let busy = Arc::new(tokio::sync::Mutex::new(()));
+        let me = self.clone();
+        let job = Job::new_async(format!("*/{every} * * * * *").as_str(), move |_id, _lock| {
+            let (me, busy) = (me.clone(), busy.clone());
+            Box::pin(async move {
+                let Ok(_guard) = busy.try_lock() else { return };
+                me.tick_logged().await;
+            })
+        })
+        .map_err(|e| e.to_string())?;
+        sched.add(job).await.map_err(|e| e.to_string())?;
+        // A first round at once, so nothing waits for the first cron second.
+        self.tick_logged().await;
+        sched.start().await.map_err(|e| e.to_string())?;
+        stop.await;
+        sched.shutdown().await.map_err(|e| e.to_string())
     }
 }

@@ -29,7 +29,7 @@ pub fn window_key(w: &Window) -> String {
 }
 
 pub fn plan(db: &Database, now: DateTime<Utc>) -> Result<PlanReport, StoreError> {
-    let subs = db.read(|conn| schedule::active_subscriptions(conn))?;
+    let subs = db.read(schedule::active_subscriptions)?;
     let mut report = PlanReport { subscriptions: subs.len(), ..Default::default() };
     let mut protocols: HashMap<i64, Option<(Protocol, Tz)>> = HashMap::new();
     let active_people: std::collections::HashSet<i64> = subs.iter().map(|s| s.person_id).collect();
@@ -79,7 +79,11 @@ pub fn plan(db: &Database, now: DateTime<Utc>) -> Result<PlanReport, StoreError>
                     expires_at: Some(w.close_at),
                 };
                 created += usize::from(schedule::ensure_invitation(c, &invite, now)?);
-                if let Some(remind_at) = w.remind_at.filter(|r| *r <= now) {
+                // Someone enrolled late gets the invitation now and the reminder the full delay
+                // after it, never both at once.
+                let invited_at = schedule::invitation_created_at(c, s.person_id, &invite_key)?.unwrap_or(now);
+                let remind_at = w.remind_at.map(|r| r.max(invited_at + (r - w.open_at)));
+                if let Some(remind_at) = remind_at.filter(|r| *r <= now && *r < w.close_at) {
                     let reminder =
                         NewInvitation { dedupe_key: &reminder_key, kind: "reminder", due_at: remind_at, ..invite };
                     created += usize::from(schedule::ensure_invitation(c, &reminder, now)?);

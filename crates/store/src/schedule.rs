@@ -232,3 +232,17 @@ pub fn invitation_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i6
 pub fn utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
     from_db(t)
 }
+
+/// When a person's invitation with this key was planned, if it was.
+pub fn invitation_created_at(
+    conn: &mut DbConnection,
+    person_id: i64,
+    dedupe_key: &str,
+) -> StoreResult<Option<DateTime<Utc>>> {
+    let t: Option<chrono::NaiveDateTime> = invitations::table
+        .filter(invitations::person_id.eq(person_id).and(invitations::dedupe_key.eq(dedupe_key)))
+        .select(invitations::created_at)
+        .first(conn)
+        .optional()?;
+    Ok(t.map(from_db))
+}
