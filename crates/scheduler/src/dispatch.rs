@@ -98,7 +98,14 @@ async fn deliver(s: &Scheduler, id: i64) -> Result<Done, SchedulerError> {
         }
         Prepared::Send { sms, attempt_id, attempts, expires_at } => (sms, attempt_id, attempts, expires_at),
     };
-    let result = s.gateway.send(&sms).await;
+    // A retry may follow a timeout that did reach the gateway: ask before sending again.
+    let result = match attempts > 1 {
+        true => match s.gateway.lookup(&sms).await {
+            Ok(Lookup::Known(Some(id))) => Ok(koers_messaging::SendReceipt { gateway_message_id: id }),
+            _ => s.gateway.send(&sms).await,
+        },
+        false => s.gateway.send(&sms).await,
+    };
     let now = s.clock.now();
     let gateway = s.gateway.name();
     let max_attempts = s.config.max_attempts as i32;
