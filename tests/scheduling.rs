@@ -1,0 +1,234 @@
+//! A whole protocol through the real binary on a simulated clock, against a mock MessageBird:
+//! every message's time, recipient and text, reminders, both daylight-saving switches.
+
+mod support;
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc, Weekday};
+use chrono_tz::Europe::Amsterdam;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use support::koers;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// Accepts every message like MessageBird does and remembers it.
+#[derive(Clone, Default)]
+struct Bird {
+    got: Arc<Mutex<Vec<serde_json::Value>>>,
+}
+
+impl Respond for Bird {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        assert_eq!(req.headers.get("authorization").unwrap(), "AccessKey live_test_key");
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+        let mut got = self.got.lock().unwrap();
+        got.push(body);
+        ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": format!("mb-{}", got.len())}))
+    }
+}
+
+const PEOPLE: &str =
+    "type,team_name,first_name,last_name,gender,mobile_phone,protocol_name,start_date,filling_out_for,locale\n\
+Student,Team A,Sanne,de Vries,female,0612345678,vsv_student,2026-10-19,,nl\n\
+Student,Team A,Milan,Visser,male,0612345679,vsv_student,2026-10-19,,en\n\
+Mentor,Team A,Joris,Bakker,male,0687654321,vsv_mentor,2026-10-19,0612345678,nl\n\
+Mentor,Team A,Joris,Bakker,male,0687654321,vsv_mentor,2026-10-19,0612345679,nl\n";
+
+fn run(dir: &std::path::Path, mock: &str, args: &[&str]) {
+    let out = koers(dir)
+        .args(args)
+        .env("KOERS_DATABASE_URL", "sqlite://k.db")
+        .env("KOERS_BASE_URL", "https://koers.example")
+        .env("KOERS_SMS__GATEWAY", "messagebird")
+        .env("KOERS_SMS__API_URL", mock)
+        .env("KOERS_SMS__ACCESS_KEY", "live_test_key")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[derive(Debug)]
+struct Sent {
+    phone: String,
+    kind: String,
+    dedupe: String,
+    at: DateTime<Utc>,
+    reference: String,
+}
+
+fn sent_invitations(dir: &std::path::Path) -> Vec<Sent> {
+    use diesel::prelude::*;
+    use koers_store::schema::{invitations, person_identities};
+    let db = koers_store::Database::open(&format!("sqlite://{}", dir.join("k.db").display()), 1).unwrap();
+    let rows: Vec<(Option<String>, String, String, Option<NaiveDateTime>, i64)> = invitations::table
+        .inner_join(person_identities::table.on(person_identities::person_id.eq(invitations::person_id)))
+        .filter(invitations::status.eq("sent"))
+        .order(invitations::sent_at)
+        .select((
+            person_identities::mobile_phone,
+            invitations::kind,
+            invitations::dedupe_key,
+            invitations::sent_at,
+            invitations::id,
+        ))
+        .load(&mut *db.conn().unwrap())
+        .unwrap();
+    rows.into_iter()
+        .map(|(phone, kind, dedupe, at, id)| Sent {
+            phone: phone.unwrap(),
+            kind,
+            dedupe,
+            at: at.unwrap().and_utc(),
+            reference: format!("koers-{id}"),
+        })
+        .collect()
+}
+
+fn complete_first_diary(dir: &std::path::Path, phone: &str) {
+    use diesel::prelude::*;
+    use koers_store::schema::{person_identities, responses, subscriptions};
+    let db = koers_store::Database::open(&format!("sqlite://{}", dir.join("k.db").display()), 1).unwrap();
+    let mut c = db.conn().unwrap();
+    let person: i64 = person_identities::table
+        .filter(person_identities::mobile_phone.eq(phone))
+        .select(person_identities::person_id)
+        .first(&mut *c)
+        .unwrap();
+    let sub: i64 = subscriptions::table
+        .filter(subscriptions::person_id.eq(person))
+        .select(subscriptions::id)
+        .first(&mut *c)
+        .unwrap();
+    let n = diesel::update(responses::table.filter(
+        responses::subscription_id.eq(sub).and(responses::measurement_key.eq("diary")).and(responses::occurrence.eq(1)),
+    ))
+    .set(responses::completed_at.eq(Utc.with_ymd_and_hms(2026, 10, 22, 11, 0, 0).unwrap().naive_utc()))
+    .execute(&mut *c)
+    .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_whole_protocol_sends_every_message_at_its_local_time_once() {
+    let server = MockServer::start().await;
+    let bird = Bird::default();
+    Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/messages"))
+        .respond_with(bird.clone())
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    let uri = server.uri();
+    tokio::task::spawn_blocking(move || {
+        for args in [
+            &["study", "create", "vsv", "--name", "VSV"][..],
+            &["organisation", "add", "roc", "--name", "ROC"],
+            &["team", "add", "Team A", "--organisation", "roc"],
+            &["load"],
+        ] {
+            run(&d, &uri, args);
+        }
+        std::fs::write(d.join("people.csv"), PEOPLE).unwrap();
+        run(&d, &uri, &["import", "people", "people.csv"]);
+        // First week, then Sanne completes her first diary before its reminder is due.
+        run(
+            &d,
+            &uri,
+            &[
+                "worker",
+                "--simulate-from",
+                "2026-10-18T22:00:00Z",
+                "--simulate-until",
+                "2026-10-22T12:00:00Z",
+                "--step",
+                "30m",
+            ],
+        );
+        complete_first_diary(&d, "+31612345678");
+        run(
+            &d,
+            &uri,
+            &[
+                "worker",
+                "--simulate-from",
+                "2026-10-22T12:00:00Z",
+                "--simulate-until",
+                "2027-07-01T00:00:00Z",
+                "--step",
+                "30m",
+            ],
+        );
+    })
+    .await
+    .unwrap();
+
+    let sent = sent_invitations(dir.path());
+    let got = bird.got.lock().unwrap().clone();
+    assert_eq!(got.len(), sent.len(), "every sent invitation reached the gateway once");
+    let by_reference: HashMap<&str, &serde_json::Value> =
+        got.iter().map(|b| (b["reference"].as_str().unwrap(), b)).collect();
+    assert_eq!(by_reference.len(), got.len(), "no reference was sent twice");
+
+    let mut per_person: BTreeMap<&str, Vec<&Sent>> = BTreeMap::new();
+    for s in &sent {
+        per_person.entry(&s.phone).or_default().push(s);
+    }
+    // Students: intake, 35 diaries and the closing, each with a reminder; Sanne skipped one.
+    assert_eq!(per_person["+31612345679"].len(), 74);
+    assert_eq!(per_person["+31612345678"].len(), 73);
+    // The mentor fills out for two students but gets one message per window.
+    assert_eq!(per_person["+31687654321"].len(), 74);
+
+    let mut links: HashMap<String, String> = HashMap::new();
+    for s in &sent {
+        let body = by_reference[s.reference.as_str()];
+        assert_eq!(body["recipients"][0], s.phone.trim_start_matches('+'));
+        assert_eq!(body["originator"], "Koers");
+        let text = body["body"].as_str().unwrap();
+        let expected_start = match s.phone.as_str() {
+            "+31612345678" => "Hoi Sanne,",
+            "+31612345679" => "Hi Milan,",
+            _ => "Hoi Joris,",
+        };
+        assert!(text.starts_with(expected_start), "{text}");
+        assert!(
+            !text.contains("school") && !text.contains("uitval") && !text.contains("{{"),
+            "neutral and complete: {text}"
+        );
+        let link = text.split_whitespace().find(|w| w.starts_with("https://koers.example/l/")).unwrap().to_string();
+        let window = s.dedupe.rsplit_once(':').unwrap().0.to_string();
+        // Invitation and reminder of one window carry the same link.
+        if let Some(previous) = links.insert(format!("{}/{window}", s.phone), link.clone()) {
+            assert_eq!(previous, link);
+        }
+        let local = s.at.with_timezone(&Amsterdam);
+        if s.dedupe.starts_with("diary:") {
+            let hour = if s.kind == "invite" { 12 } else { 20 };
+            assert_eq!((local.weekday(), local.hour(), local.minute()), (Weekday::Thu, hour, 0), "{s:?}");
+        }
+    }
+    let diary_invites: Vec<&&Sent> =
+        per_person["+31612345679"].iter().filter(|s| s.dedupe.starts_with("diary:") && s.kind == "invite").collect();
+    assert_eq!(diary_invites.len(), 35);
+    // Summer time before 25 October 2026 and after 28 March 2027, winter time between.
+    assert_eq!(diary_invites[0].at, Utc.with_ymd_and_hms(2026, 10, 22, 10, 0, 0).unwrap());
+    assert_eq!(diary_invites[1].at, Utc.with_ymd_and_hms(2026, 10, 29, 11, 0, 0).unwrap());
+    assert!(diary_invites.iter().any(|s| s.at == Utc.with_ymd_and_hms(2027, 3, 25, 11, 0, 0).unwrap()));
+    assert!(diary_invites.iter().any(|s| s.at == Utc.with_ymd_and_hms(2027, 4, 1, 10, 0, 0).unwrap()));
+    let sanne_first_week: Vec<&&Sent> = per_person["+31612345678"]
+        .iter()
+        .filter(|s| s.dedupe.starts_with("diary:") && s.at < Utc.with_ymd_and_hms(2026, 10, 29, 0, 0, 0).unwrap())
+        .collect();
+    assert_eq!(sanne_first_week.len(), 1, "no reminder after completing: {sanne_first_week:?}");
+    let closing =
+        per_person["+31612345679"].iter().find(|s| s.dedupe.starts_with("closing:") && s.kind == "invite").unwrap();
+    assert_eq!(
+        closing.at.with_timezone(&Amsterdam).date_naive(),
+        chrono::NaiveDate::from_ymd_opt(2027, 6, 21).unwrap()
+    );
+}
