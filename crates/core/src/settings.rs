@@ -150,6 +150,12 @@ impl Settings {
             "messagebird" | "twilio" | "webhook" => {}
             other => out.push(format!("sms.gateway '{other}' is not one of console, messagebird, twilio, webhook")),
         }
+        if self.scheduler.claim_timeout_seconds < 3 * self.sms.timeout_seconds.max(1) {
+            out.push(format!(
+                "scheduler.claim_timeout_seconds ({}) must be at least three times sms.timeout_seconds ({}), so a slow send is never taken for a crashed one",
+                self.scheduler.claim_timeout_seconds, self.sms.timeout_seconds
+            ));
+        }
         if self.scheduler.tick_seconds == 0 || self.scheduler.tick_seconds > 300 {
             out.push("scheduler.tick_seconds must be between 1 and 300".into());
         }

@@ -38,11 +38,7 @@ pub fn segments(text: &str) -> SegmentCount {
     }
     let (encoding, units, single, multi) =
         if gsm { (Encoding::Gsm7, septets, 160, 153) } else { (Encoding::Ucs2, text.encode_utf16().count(), 70, 67) };
-    let segments = if units <= single {
-        1
-    } else {
-        units.div_ceil(multi)
-    };
+    let segments = if units <= single { 1 } else { units.div_ceil(multi) };
     SegmentCount { encoding, units, segments }
 }
 

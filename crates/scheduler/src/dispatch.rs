@@ -14,7 +14,7 @@ use koers_store::{tokens, Database, StoreError};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
-const BATCH: i64 = 500;
+const MAX_BATCH: i64 = 500;
 const MAX_IN_FLIGHT: usize = 64;
 const DEFAULT_INVITATION: &str = "Hoi {{voornaam}}, er staat een korte vragenlijst voor je klaar: {{link}}";
 
@@ -29,7 +29,14 @@ pub struct DispatchReport {
 
 enum Prepared {
     Skip(&'static str),
-    Send { sms: OutgoingSms, attempt_id: i64, attempts: i32, expires_at: Option<DateTime<Utc>> },
+    /// Another worker took the claim over (this one was too slow); it sends, not us.
+    Lost,
+    Send {
+        sms: OutgoingSms,
+        attempt_id: i64,
+        attempts: i32,
+        expires_at: Option<DateTime<Utc>>,
+    },
 }
 
 enum Done {
@@ -54,7 +61,11 @@ pub async fn dispatch(s: &Scheduler) -> Result<DispatchReport, SchedulerError> {
     pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let (db, worker, now) = (s.db.clone(), s.config.worker_id.clone(), s.clock.now());
-        let ids = blocking(move || db.read(|c| schedule::claim_due(c, &worker, now, BATCH))).await?;
+        // A batch must be sent well within the claim timeout at the paced rate, or another
+        // worker would take claims over that this one is still working through.
+        let paced = i64::from(s.config.messages_per_second) * s.config.claim_timeout.num_seconds() / 4;
+        let batch = if s.config.throttle { paced.clamp(1, MAX_BATCH) } else { MAX_BATCH };
+        let ids = blocking(move || db.read(|c| schedule::claim_due(c, &worker, now, batch))).await?;
         if ids.is_empty() {
             break;
         }
@@ -89,7 +100,7 @@ pub async fn dispatch(s: &Scheduler) -> Result<DispatchReport, SchedulerError> {
 
 async fn deliver(s: &Scheduler, id: i64) -> Result<Done, SchedulerError> {
     let (db, cfg, now) = (s.db.clone(), s.config.clone(), s.clock.now());
-    let prepared = blocking(move || prepare(&db, id, now, &cfg.secret, &cfg.base_url, &cfg.sender)).await?;
+    let prepared = blocking(move || prepare(&db, id, now, &cfg)).await?;
     let (sms, attempt_id, attempts, expires_at) = match prepared {
         Prepared::Skip(reason) => {
             let db = s.db.clone();
@@ -97,6 +108,7 @@ async fn deliver(s: &Scheduler, id: i64) -> Result<Done, SchedulerError> {
             return Ok(Done::Skipped);
         }
         Prepared::Send { sms, attempt_id, attempts, expires_at } => (sms, attempt_id, attempts, expires_at),
+        Prepared::Lost => return Ok(Done::Skipped),
     };
     // A retry may follow a timeout that did reach the gateway: ask before sending again.
     let result = match attempts > 1 {
@@ -174,14 +186,8 @@ fn refers_to_the_number(error: &str) -> bool {
 }
 
 /// The decision and the text, made from the state at the moment of sending.
-fn prepare(
-    db: &Database,
-    id: i64,
-    now: DateTime<Utc>,
-    secret: &[u8],
-    base_url: &str,
-    sender: &str,
-) -> Result<Prepared, StoreError> {
+fn prepare(db: &Database, id: i64, now: DateTime<Utc>, cfg: &crate::SchedulerConfig) -> Result<Prepared, StoreError> {
+    let (secret, base_url, sender) = (&cfg.secret, &cfg.base_url, &cfg.sender);
     db.read(|c| {
         let ctx = sending::send_context(c, id)?;
         let expires_at = ctx.invitation.expires_at.map(utc);
@@ -212,7 +218,9 @@ fn prepare(
                 link: &link,
             },
         );
-        let attempt_id = sending::start_attempt(c, id, ctx.invitation.attempts, now)?;
+        let Some(attempt_id) = sending::start_attempt(c, id, &cfg.worker_id, ctx.invitation.attempts, now)? else {
+            return Ok(Prepared::Lost);
+        };
         Ok(Prepared::Send {
             sms: OutgoingSms { to: phone, sender: sender.to_string(), body, reference: format!("koers-{id}") },
             attempt_id,

@@ -135,21 +135,40 @@ pub fn mark_skipped(conn: &mut DbConnection, id: i64, reason: &str, now: DateTim
 }
 
 /// Written before the gateway is called: an attempt without an outcome is what reconciliation
-/// looks for after a crash.
+/// looks for after a crash. Only the worker that still holds the claim may start it, and
+/// starting refreshes the claim, so a live send is never mistaken for a crashed one.
 pub fn start_attempt(
     conn: &mut DbConnection,
     invitation_id: i64,
+    worker: &str,
     attempt: i32,
     now: DateTime<Utc>,
-) -> StoreResult<i64> {
-    Ok(diesel::insert_into(delivery_attempts::table)
-        .values((
-            delivery_attempts::invitation_id.eq(invitation_id),
-            delivery_attempts::attempt.eq(attempt),
-            delivery_attempts::started_at.eq(to_db(now)),
+) -> StoreResult<Option<i64>> {
+    crate::db::write_transaction(conn, |conn| -> StoreResult<Option<i64>> {
+        let held = diesel::update(
+            invitations::table.filter(
+                invitations::id
+                    .eq(invitation_id)
+                    .and(invitations::status.eq(STATUS_CLAIMED))
+                    .and(invitations::claimed_by.eq(worker)),
+            ),
+        )
+        .set(invitations::claimed_at.eq(to_db(now)))
+        .execute(conn)?;
+        if held == 0 {
+            return Ok(None);
+        }
+        Ok(Some(
+            diesel::insert_into(delivery_attempts::table)
+                .values((
+                    delivery_attempts::invitation_id.eq(invitation_id),
+                    delivery_attempts::attempt.eq(attempt),
+                    delivery_attempts::started_at.eq(to_db(now)),
+                ))
+                .returning(delivery_attempts::id)
+                .get_result(conn)?,
         ))
-        .returning(delivery_attempts::id)
-        .get_result(conn)?)
+    })
 }
 
 pub enum Outcome<'a> {
