@@ -64,7 +64,8 @@ fn sent_invitations(dir: &std::path::Path) -> Vec<Sent> {
     use diesel::prelude::*;
     use koers_store::schema::{invitations, person_identities};
     let db = koers_store::Database::open(&format!("sqlite://{}", dir.join("k.db").display()), 1).unwrap();
-    let rows: Vec<(Option<String>, String, String, Option<NaiveDateTime>, i64)> = invitations::table
+    type Row = (Option<String>, String, String, Option<NaiveDateTime>, i64);
+    let rows: Vec<Row> = invitations::table
         .inner_join(person_identities::table.on(person_identities::person_id.eq(invitations::person_id)))
         .filter(invitations::status.eq("sent"))
         .order(invitations::sent_at)

@@ -133,6 +133,8 @@ pub const STATUS_RETRY: &str = "retry";
 pub const STATUS_SENT: &str = "sent";
 pub const STATUS_DELIVERED: &str = "delivered";
 pub const STATUS_FAILED: &str = "failed";
+/// Sent, but the gateway reported that it never reached the phone.
+pub const STATUS_UNDELIVERED: &str = "undelivered";
 pub const STATUS_SKIPPED: &str = "skipped";
 /// Claimed, the gateway was called, and nobody knows what happened: never resent blindly.
 pub const STATUS_UNKNOWN: &str = "unknown";

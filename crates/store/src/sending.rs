@@ -357,3 +357,90 @@ pub fn has_active_subscription(conn: &mut DbConnection, person_id: i64) -> Store
         .get_result::<i64>(conn)?
         > 0)
 }
+
+/// Where a delivery report says a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered,
+    Failed,
+    /// Accepted, buffered, sent on: nothing to change yet.
+    InTransit,
+}
+
+/// A delivery report as a gateway gave it.
+#[derive(Clone, Copy)]
+pub struct DeliveryReport<'a> {
+    pub gateway: &'a str,
+    pub message_id: Option<&'a str>,
+    /// Our own reference (`koers-ID`), for gateways that echo it.
+    pub reference: Option<&'a str>,
+    /// The gateway's own word for the state, kept as it was said.
+    pub status: &'a str,
+    pub delivery: Delivery,
+    pub payload: &'a str,
+}
+
+/// Records a gateway's delivery report and moves the invitation on. Reports for messages koers
+/// does not know are kept too (with no invitation), so nothing a gateway says is lost.
+pub fn record_delivery_report(
+    conn: &mut DbConnection,
+    r: &DeliveryReport<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<i64>> {
+    use crate::schema::delivery_reports;
+    let DeliveryReport { gateway, message_id, reference, status, delivery, payload } = *r;
+    let now_db = to_db(now);
+    crate::db::write_transaction(conn, |conn| -> StoreResult<Option<i64>> {
+        let mut invitation: Option<i64> = match message_id {
+            Some(m) => invitations::table
+                .filter(invitations::gateway_message_id.eq(m).and(invitations::gateway.eq(gateway)))
+                .select(invitations::id)
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+        if invitation.is_none() {
+            if let Some(id) = reference.and_then(|r| r.strip_prefix("koers-")).and_then(|r| r.parse::<i64>().ok()) {
+                invitation = invitations::table.find(id).select(invitations::id).first(conn).optional()?;
+            }
+        }
+        diesel::insert_into(delivery_reports::table)
+            .values((
+                delivery_reports::invitation_id.eq(invitation),
+                delivery_reports::gateway.eq(gateway),
+                delivery_reports::gateway_message_id.eq(message_id),
+                delivery_reports::status.eq(status),
+                delivery_reports::received_at.eq(now_db),
+                delivery_reports::payload.eq(payload),
+            ))
+            .execute(conn)?;
+        if let Some(id) = invitation {
+            match delivery {
+                Delivery::Delivered => {
+                    diesel::update(
+                        invitations::table.filter(invitations::id.eq(id).and(invitations::status.eq(STATUS_SENT))),
+                    )
+                    .set((
+                        invitations::status.eq(STATUS_DELIVERED),
+                        invitations::delivered_at.eq(now_db),
+                        invitations::updated_at.eq(now_db),
+                    ))
+                    .execute(conn)?;
+                }
+                Delivery::Failed => {
+                    diesel::update(invitations::table.filter(
+                        invitations::id.eq(id).and(invitations::status.eq_any([STATUS_SENT, STATUS_DELIVERED])),
+                    ))
+                    .set((
+                        invitations::status.eq(STATUS_UNDELIVERED),
+                        invitations::last_error.eq(format!("the gateway reported: {status}")),
+                        invitations::updated_at.eq(now_db),
+                    ))
+                    .execute(conn)?;
+                }
+                Delivery::InTransit => {}
+            }
+        }
+        Ok(invitation)
+    })
+}

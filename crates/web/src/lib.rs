@@ -1,6 +1,7 @@
 //! koers-web: the actix-web application. Pages are server-rendered from handlebars templates
 //! embedded in the binary, so a single file serves everything and no CDN is involved.
 
+pub mod hooks;
 pub mod pages;
 pub mod render;
 pub mod state;
@@ -25,6 +26,7 @@ pub fn security_headers() -> middleware::DefaultHeaders {
 /// Routes of the whole application.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::configure(cfg);
+    hooks::configure(cfg);
 }
 
 /// Serves until the process is asked to stop; in-flight requests get time to finish.

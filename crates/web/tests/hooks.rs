@@ -1,0 +1,132 @@
+//! Delivery reports reach the invitation they are about, and forged ones are refused.
+
+use actix_web::{test, web, App};
+use base64::Engine;
+use chrono::{TimeDelta, TimeZone, Utc};
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use koers_core::clock::FixedClock;
+use koers_core::people::{Locale, Role};
+use koers_core::settings::Settings;
+use koers_store::schedule::{self, NewInvitation};
+use koers_store::schema::{delivery_reports, invitations};
+use koers_store::sending::{self, Outcome};
+use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
+use koers_store::testing::TestDb;
+use koers_web::AppState;
+use std::sync::Arc;
+
+fn sent_invitation(db: &koers_store::Database, gateway: &str, message_id: &str) -> i64 {
+    let now = Utc.with_ymd_and_hms(2026, 10, 1, 10, 0, 0).unwrap();
+    let mut c = db.conn().unwrap();
+    let study = ensure_study(
+        &mut c,
+        &NewStudy { key: "s", name: "S", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
+        now,
+    )
+    .unwrap();
+    let org = ensure_organisation(&mut c, study.id, "o", "O", None, now).unwrap();
+    let team = ensure_team(&mut c, org.id, "T", now).unwrap();
+    let person = koers_store::people::insert_person(
+        &mut c,
+        &koers_store::people::NewPerson {
+            study_id: study.id,
+            team_id: team,
+            role: Role::Student,
+            role_title: None,
+            gender: None,
+            locale: Locale::Nl,
+            first_name: "S",
+            last_name: None,
+            mobile_phone: "+31612345678",
+            email: None,
+        },
+        now,
+    )
+    .unwrap();
+    schedule::ensure_invitation(
+        &mut c,
+        &NewInvitation {
+            person_id: person,
+            response_id: None,
+            dedupe_key: "k:invite",
+            kind: "invite",
+            channel: "sms",
+            due_at: now,
+            expires_at: Some(now + TimeDelta::hours(30)),
+        },
+        now,
+    )
+    .unwrap();
+    let id = schedule::claim_due(&mut c, "w", now, 1).unwrap()[0];
+    sending::finish_attempt(&mut c, id, None, Outcome::Sent { gateway, message_id }, now).unwrap();
+    id
+}
+
+fn status(db: &koers_store::Database, id: i64) -> String {
+    invitations::table.find(id).select(invitations::status).first(&mut *db.conn().unwrap()).unwrap()
+}
+
+fn state(db: &koers_store::Database) -> AppState {
+    let mut settings = Settings { base_url: "https://koers.example".into(), ..Settings::default() };
+    settings.sms.report_secret = Some("report-secret-123".into());
+    settings.sms.auth_token = Some("twilio-token".into());
+    AppState::new(db.clone(), Arc::new(FixedClock::new(Utc::now())), settings)
+}
+
+#[actix_web::test]
+async fn a_messagebird_report_on_the_secret_path_marks_the_message_delivered() {
+    let t = TestDb::sqlite();
+    let id = sent_invitation(&t.db, "messagebird", "mb-1");
+    let app =
+        test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+
+    let wrong = test::TestRequest::get().uri("/hooks/sms/messagebird/guess?id=mb-1&status=delivered").to_request();
+    assert_eq!(test::call_service(&app, wrong).await.status(), 404);
+    assert_eq!(status(&t.db, id), "sent", "a report on a wrong path changes nothing");
+
+    let ok = test::TestRequest::get()
+        .uri("/hooks/sms/messagebird/report-secret-123?id=mb-1&reference=koers-1&status=delivered")
+        .to_request();
+    assert_eq!(test::call_service(&app, ok).await.status(), 200);
+    assert_eq!(status(&t.db, id), "delivered");
+    let reports: i64 = delivery_reports::table.count().get_result(&mut *t.db.conn().unwrap()).unwrap();
+    assert_eq!(reports, 1);
+}
+
+fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    let mut data = url.to_string();
+    for (k, v) in sorted {
+        data.push_str(k);
+        data.push_str(v);
+    }
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(b"twilio-token").unwrap();
+    mac.update(data.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+#[actix_web::test]
+async fn a_twilio_callback_needs_a_valid_signature() {
+    let t = TestDb::postgres();
+    let id = sent_invitation(&t.db, "twilio", "SM42");
+    let app =
+        test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+    let params = [("MessageSid", "SM42"), ("MessageStatus", "undelivered"), ("ErrorCode", "30003")];
+    let forged = test::TestRequest::post()
+        .uri("/hooks/sms/twilio")
+        .insert_header(("X-Twilio-Signature", "bm90IHJlYWw="))
+        .set_form(params)
+        .to_request();
+    assert_eq!(test::call_service(&app, forged).await.status(), 403);
+    assert_eq!(status(&t.db, id), "sent");
+
+    let signed = test::TestRequest::post()
+        .uri("/hooks/sms/twilio")
+        .insert_header(("X-Twilio-Signature", twilio_signature("https://koers.example/hooks/sms/twilio", &params)))
+        .set_form(params)
+        .to_request();
+    assert_eq!(test::call_service(&app, signed).await.status(), 200);
+    assert_eq!(status(&t.db, id), "undelivered");
+}
