@@ -1,6 +1,7 @@
 //! `koers`: the one binary of koers. Every command loads the settings once (koers.toml and
 //! `KOERS_*` variables) and works on the database they name.
 
+mod bench;
 mod config;
 mod definitions;
 mod demo;
@@ -61,6 +62,9 @@ enum Command {
     /// Run only the scheduler (plan windows, send invitations and reminders); several may run
     /// on one PostgreSQL database. With --simulate-from it rehearses on a simulated clock.
     Worker(worker::WorkerArgs),
+    /// Measure koers against a baseline in the same run and print the ratios.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 fn init_logging(format: LogFormat) {
@@ -112,6 +116,7 @@ fn main() -> Result<()> {
         Command::Team(cmd) => study_cmd::team(cmd, &open(&settings)?, clock.as_ref()),
         Command::Protocol(cmd) => protocol_cmd::run(cmd, &settings.base_url),
         Command::Worker(args) => worker::run(args, &settings, open(&settings)?),
+        Command::Bench(cmd) => bench::run(cmd),
     }
 }
 

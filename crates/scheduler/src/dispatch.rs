@@ -10,7 +10,7 @@ use koers_core::sms::{choose_text, render_message, MessageKind, MessageVars};
 use koers_messaging::{Lookup, OutgoingSms, SendError};
 use koers_store::schedule::{self, utc};
 use koers_store::sending::{self, Outcome, SendContext};
-use koers_store::{tokens, Database, StoreError};
+use koers_store::{tokens, DbConnection, StoreError};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -28,7 +28,8 @@ pub struct DispatchReport {
 }
 
 enum Prepared {
-    Skip(&'static str),
+    /// Not sent, for a reason recorded on the invitation.
+    Skip,
     /// Another worker took the claim over (this one was too slow); it sends, not us.
     Lost,
     Send {
@@ -43,7 +44,6 @@ enum Done {
     Sent,
     Retried,
     Failed,
-    Skipped,
 }
 
 async fn blocking<T: Send + 'static>(
@@ -54,8 +54,16 @@ async fn blocking<T: Send + 'static>(
 
 /// Claims and sends everything that is due now.
 pub async fn dispatch(s: &Scheduler) -> Result<DispatchReport, SchedulerError> {
+    dispatch_with(s, MAX_IN_FLIGHT).await
+}
+
+/// [`dispatch`] with a chosen number of sends in flight at once. Database work is done in
+/// groups (one transaction prepares a group, one records a group of outcomes), so the
+/// database keeps pace with the gateway.
+pub async fn dispatch_with(s: &Scheduler, in_flight: usize) -> Result<DispatchReport, SchedulerError> {
+    let in_flight = in_flight.max(1);
     let mut report = DispatchReport::default();
-    let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let permits = Arc::new(Semaphore::new(in_flight));
     let gap = std::time::Duration::from_secs_f64(1.0 / f64::from(s.config.messages_per_second.max(1)));
     let mut pace = tokio::time::interval(gap);
     pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -71,100 +79,132 @@ pub async fn dispatch(s: &Scheduler) -> Result<DispatchReport, SchedulerError> {
         }
         report.claimed += ids.len();
         let mut tasks = tokio::task::JoinSet::new();
-        for id in ids {
-            if s.config.throttle {
-                pace.tick().await;
+        let mut finished: Vec<Finished> = Vec::new();
+        for group in ids.chunks(in_flight) {
+            let (db, cfg, group, now) = (s.db.clone(), s.config.clone(), group.to_vec(), s.clock.now());
+            let prepared = blocking(move || {
+                db.write(|c| {
+                    group
+                        .iter()
+                        .map(|id| Ok((*id, prepare(c, *id, now, &cfg)?)))
+                        .collect::<Result<Vec<_>, StoreError>>()
+                })
+            })
+            .await?;
+            for (id, p) in prepared {
+                let Prepared::Send { sms, attempt_id, attempts, expires_at } = p else {
+                    report.skipped += 1;
+                    continue;
+                };
+                if s.config.throttle {
+                    pace.tick().await;
+                }
+                let permit = permits.clone().acquire_owned().await.expect("semaphore open");
+                let me = s.clone();
+                tasks.spawn(async move {
+                    let result = send(&me, &sms, attempts).await;
+                    drop(permit);
+                    Finished { id, attempt_id, attempts, expires_at, result, at: me.clock.now() }
+                });
+                while let Some(joined) = tasks.try_join_next() {
+                    finished.push(joined.map_err(|e| SchedulerError::Join(e.to_string()))?);
+                }
+                if finished.len() >= RECORD_GROUP {
+                    record(s, std::mem::take(&mut finished), &mut report).await?;
+                }
             }
-            let permit = permits.clone().acquire_owned().await.expect("semaphore open");
-            let me = s.clone();
-            tasks.spawn(async move {
-                let done = deliver(&me, id).await;
-                drop(permit);
-                (id, done)
-            });
         }
         while let Some(joined) = tasks.join_next().await {
-            let (id, done) = joined.map_err(|e| SchedulerError::Join(e.to_string()))?;
-            match done {
-                Ok(Done::Sent) => report.sent += 1,
-                Ok(Done::Retried) => report.retried += 1,
-                Ok(Done::Failed) => report.failed += 1,
-                Ok(Done::Skipped) => report.skipped += 1,
-                // The claim stays; reconciliation picks it up after the claim timeout.
-                Err(e) => tracing::error!(invitation = id, error = %e, "recording a send failed"),
-            }
+            finished.push(joined.map_err(|e| SchedulerError::Join(e.to_string()))?);
         }
+        record(s, finished, &mut report).await?;
     }
     Ok(report)
 }
 
-async fn deliver(s: &Scheduler, id: i64) -> Result<Done, SchedulerError> {
-    let (db, cfg, now) = (s.db.clone(), s.config.clone(), s.clock.now());
-    let prepared = blocking(move || prepare(&db, id, now, &cfg)).await?;
-    let (sms, attempt_id, attempts, expires_at) = match prepared {
-        Prepared::Skip(reason) => {
-            let db = s.db.clone();
-            blocking(move || db.read(|c| sending::mark_skipped(c, id, reason, now))).await?;
-            return Ok(Done::Skipped);
-        }
-        Prepared::Send { sms, attempt_id, attempts, expires_at } => (sms, attempt_id, attempts, expires_at),
-        Prepared::Lost => return Ok(Done::Skipped),
-    };
+/// Outcomes are written in groups of this many, one transaction each.
+const RECORD_GROUP: usize = 128;
+
+struct Finished {
+    id: i64,
+    attempt_id: i64,
+    attempts: i32,
+    expires_at: Option<DateTime<Utc>>,
+    result: Result<koers_messaging::SendReceipt, SendError>,
+    at: DateTime<Utc>,
+}
+
+async fn send(s: &Scheduler, sms: &OutgoingSms, attempts: i32) -> Result<koers_messaging::SendReceipt, SendError> {
     // A retry may follow a timeout that did reach the gateway: ask before sending again.
-    let result = match attempts > 1 {
-        true => match s.gateway.lookup(&sms).await {
-            Ok(Lookup::Known(Some(id))) => Ok(koers_messaging::SendReceipt { gateway_message_id: id }),
-            _ => s.gateway.send(&sms).await,
-        },
-        false => s.gateway.send(&sms).await,
-    };
-    let now = s.clock.now();
-    let gateway = s.gateway.name();
-    let max_attempts = s.config.max_attempts as i32;
-    let db = s.db.clone();
-    blocking(move || {
-        db.read(|c| match result {
-            Ok(receipt) => {
-                sending::finish_attempt(
-                    c,
-                    id,
-                    Some(attempt_id),
-                    Outcome::Sent { gateway, message_id: &receipt.gateway_message_id },
-                    now,
-                )?;
-                Ok(Done::Sent)
-            }
-            Err(SendError::Transient(e)) => {
-                let next = now + backoff(attempts);
-                if attempts < max_attempts && expires_at.is_none_or(|x| next < x) {
-                    sending::finish_attempt(
-                        c,
-                        id,
-                        Some(attempt_id),
-                        Outcome::Retry { error: &e, next_attempt_at: next },
-                        now,
-                    )?;
-                    Ok(Done::Retried)
-                } else {
-                    let error = format!("gave up after {attempts} attempt(s): {e}");
-                    sending::finish_attempt(
-                        c,
-                        id,
-                        Some(attempt_id),
-                        Outcome::Failed { error: &error, phone_refused: false },
-                        now,
-                    )?;
-                    Ok(Done::Failed)
-                }
-            }
-            Err(SendError::Permanent(e)) => {
-                let phone_refused = refers_to_the_number(&e);
-                sending::finish_attempt(c, id, Some(attempt_id), Outcome::Failed { error: &e, phone_refused }, now)?;
-                Ok(Done::Failed)
-            }
+    if attempts > 1 {
+        if let Ok(Lookup::Known(Some(id))) = s.gateway.lookup(sms).await {
+            return Ok(koers_messaging::SendReceipt { gateway_message_id: id });
+        }
+    }
+    s.gateway.send(sms).await
+}
+
+async fn record(s: &Scheduler, finished: Vec<Finished>, report: &mut DispatchReport) -> Result<(), SchedulerError> {
+    if finished.is_empty() {
+        return Ok(());
+    }
+    let (db, gateway, max_attempts) = (s.db.clone(), s.gateway.name(), s.config.max_attempts as i32);
+    let done = blocking(move || {
+        db.write(|c| {
+            finished.iter().map(|f| record_one(c, f, gateway, max_attempts)).collect::<Result<Vec<Done>, StoreError>>()
         })
     })
-    .await
+    .await?;
+    for d in done {
+        match d {
+            Done::Sent => report.sent += 1,
+            Done::Retried => report.retried += 1,
+            Done::Failed => report.failed += 1,
+        }
+    }
+    Ok(())
+}
+
+fn record_one(
+    c: &mut DbConnection,
+    f: &Finished,
+    gateway: &'static str,
+    max_attempts: i32,
+) -> Result<Done, StoreError> {
+    let (id, attempt, now) = (f.id, Some(f.attempt_id), f.at);
+    match &f.result {
+        Ok(receipt) => {
+            sending::finish_attempt(
+                c,
+                id,
+                attempt,
+                Outcome::Sent { gateway, message_id: &receipt.gateway_message_id },
+                now,
+            )?;
+            Ok(Done::Sent)
+        }
+        Err(SendError::Transient(e)) => {
+            let next = now + backoff(f.attempts);
+            if f.attempts < max_attempts && f.expires_at.is_none_or(|x| next < x) {
+                sending::finish_attempt(c, id, attempt, Outcome::Retry { error: e, next_attempt_at: next }, now)?;
+                Ok(Done::Retried)
+            } else {
+                let error = format!("gave up after {} attempt(s): {e}", f.attempts);
+                sending::finish_attempt(c, id, attempt, Outcome::Failed { error: &error, phone_refused: false }, now)?;
+                Ok(Done::Failed)
+            }
+        }
+        Err(SendError::Permanent(e)) => {
+            sending::finish_attempt(
+                c,
+                id,
+                attempt,
+                Outcome::Failed { error: e, phone_refused: refers_to_the_number(e) },
+                now,
+            )?;
+            Ok(Done::Failed)
+        }
+    }
 }
 
 /// 30 s, 2 min, 8 min, 32 min ... at most 2 hours.
@@ -186,15 +226,24 @@ fn refers_to_the_number(error: &str) -> bool {
 }
 
 /// The decision and the text, made from the state at the moment of sending.
-fn prepare(db: &Database, id: i64, now: DateTime<Utc>, cfg: &crate::SchedulerConfig) -> Result<Prepared, StoreError> {
+fn prepare(
+    c: &mut DbConnection,
+    id: i64,
+    now: DateTime<Utc>,
+    cfg: &crate::SchedulerConfig,
+) -> Result<Prepared, StoreError> {
     let (secret, base_url, sender) = (&cfg.secret, &cfg.base_url, &cfg.sender);
-    db.read(|c| {
+    {
         let ctx = sending::send_context(c, id)?;
         let expires_at = ctx.invitation.expires_at.map(utc);
         if let Some(reason) = skip_reason(&ctx, now, expires_at) {
-            return Ok(Prepared::Skip(reason));
+            sending::mark_skipped(c, id, reason, now)?;
+            return Ok(Prepared::Skip);
         }
-        let Some(phone) = ctx.phone.clone() else { return Ok(Prepared::Skip("no phone number")) };
+        let Some(phone) = ctx.phone.clone() else {
+            sending::mark_skipped(c, id, "no phone number", now)?;
+            return Ok(Prepared::Skip);
+        };
         let protocol = ctx.protocol_content.as_deref().and_then(|p| parse_protocol(p).ok()).map(|(p, _)| p);
         let kind = if ctx.invitation.kind == "reminder" { MessageKind::Reminder } else { MessageKind::Invitation };
         let template = protocol
@@ -227,7 +276,7 @@ fn prepare(db: &Database, id: i64, now: DateTime<Utc>, cfg: &crate::SchedulerCon
             attempts: ctx.invitation.attempts,
             expires_at,
         })
-    })
+    }
 }
 
 /// Eligibility is checked again when sending, not only when the window was planned.
