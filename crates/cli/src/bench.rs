@@ -57,6 +57,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
             None,
             Duration::from_secs(10),
         )),
+        email: None,
         config: SchedulerConfig {
             base_url: "https://koers.example".into(),
             sender: "Koers".into(),

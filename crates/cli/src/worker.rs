@@ -32,6 +32,17 @@ pub fn build(settings: &Settings, db: Database, clock: Arc<dyn Clock>, throttle:
         db,
         clock,
         gateway,
+        email: match &settings.email.smtp_url {
+            Some(url) if !url.is_empty() => Some(Arc::new(
+                koers_messaging::email::Smtp::new(
+                    url,
+                    &settings.email.from,
+                    std::time::Duration::from_secs(settings.sms.timeout_seconds.max(1)),
+                )
+                .map_err(|e| anyhow!(e))?,
+            )),
+            _ => None,
+        },
         config: SchedulerConfig {
             base_url: settings.base_url.clone(),
             sender: settings.sms.sender.clone(),

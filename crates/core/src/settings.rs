@@ -21,6 +21,7 @@ pub struct Settings {
     pub secret_key: Option<String>,
     pub secret_key_file: String,
     pub sms: SmsSettings,
+    pub email: EmailSettings,
     pub scheduler: SchedulerSettings,
 }
 
@@ -35,6 +36,7 @@ impl Default for Settings {
             secret_key: None,
             secret_key_file: "koers.secret".into(),
             sms: SmsSettings::default(),
+            email: EmailSettings::default(),
             scheduler: SchedulerSettings::default(),
         }
     }
@@ -90,6 +92,21 @@ impl Default for SmsSettings {
             timeout_seconds: 10,
             max_attempts: 5,
         }
+    }
+}
+
+/// E-mail invitations (for protocols with `channel: email`); off while `smtp_url` is unset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailSettings {
+    /// e.g. `smtp://user:password@mail.example.org:587?tls=required` (KOERS_EMAIL__SMTP_URL).
+    pub smtp_url: Option<String>,
+    pub from: String,
+}
+
+impl Default for EmailSettings {
+    fn default() -> Self {
+        Self { smtp_url: None, from: "Koers <noreply@localhost>".into() }
     }
 }
 

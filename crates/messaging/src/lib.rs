@@ -2,6 +2,7 @@
 //! to send (and making sure it happens once) belongs to the scheduler.
 
 pub mod console;
+pub mod email;
 pub mod factory;
 pub mod gateway;
 pub mod http;

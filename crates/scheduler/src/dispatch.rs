@@ -7,6 +7,7 @@ use crate::{Scheduler, SchedulerError};
 use chrono::{DateTime, TimeDelta, Utc};
 use koers_core::protocol::parse_protocol;
 use koers_core::sms::{choose_text, render_message, MessageKind, MessageVars};
+use koers_messaging::email::OutgoingEmail;
 use koers_messaging::{Lookup, OutgoingSms, SendError};
 use koers_store::schedule::{self, utc};
 use koers_store::sending::{self, Outcome, SendContext};
@@ -33,7 +34,7 @@ enum Prepared {
     /// Another worker took the claim over (this one was too slow); it sends, not us.
     Lost,
     Send {
-        sms: OutgoingSms,
+        message: Message,
         attempt_id: i64,
         attempts: i32,
         expires_at: Option<DateTime<Utc>>,
@@ -81,18 +82,19 @@ pub async fn dispatch_with(s: &Scheduler, in_flight: usize) -> Result<DispatchRe
         let mut tasks = tokio::task::JoinSet::new();
         let mut finished: Vec<Finished> = Vec::new();
         for group in ids.chunks(in_flight) {
-            let (db, cfg, group, now) = (s.db.clone(), s.config.clone(), group.to_vec(), s.clock.now());
+            let (db, cfg, group, now, email) =
+                (s.db.clone(), s.config.clone(), group.to_vec(), s.clock.now(), s.email.is_some());
             let prepared = blocking(move || {
                 db.write(|c| {
                     group
                         .iter()
-                        .map(|id| Ok((*id, prepare(c, *id, now, &cfg)?)))
+                        .map(|id| Ok((*id, prepare(c, *id, now, &cfg, email)?)))
                         .collect::<Result<Vec<_>, StoreError>>()
                 })
             })
             .await?;
             for (id, p) in prepared {
-                let Prepared::Send { sms, attempt_id, attempts, expires_at } = p else {
+                let Prepared::Send { message, attempt_id, attempts, expires_at } = p else {
                     report.skipped += 1;
                     continue;
                 };
@@ -102,9 +104,13 @@ pub async fn dispatch_with(s: &Scheduler, in_flight: usize) -> Result<DispatchRe
                 let permit = permits.clone().acquire_owned().await.expect("semaphore open");
                 let me = s.clone();
                 tasks.spawn(async move {
-                    let result = send(&me, &sms, attempts).await;
+                    let result = send(&me, &message, attempts).await;
                     drop(permit);
-                    Finished { id, attempt_id, attempts, expires_at, result, at: me.clock.now() }
+                    let gateway = match message {
+                        Message::Sms(_) => me.gateway.name(),
+                        Message::Email(_) => "smtp",
+                    };
+                    Finished { id, attempt_id, attempts, expires_at, result, gateway, at: me.clock.now() }
                 });
                 while let Some(joined) = tasks.try_join_next() {
                     finished.push(joined.map_err(|e| SchedulerError::Join(e.to_string()))?);
@@ -131,10 +137,26 @@ struct Finished {
     attempts: i32,
     expires_at: Option<DateTime<Utc>>,
     result: Result<koers_messaging::SendReceipt, SendError>,
+    gateway: &'static str,
     at: DateTime<Utc>,
 }
 
-async fn send(s: &Scheduler, sms: &OutgoingSms, attempts: i32) -> Result<koers_messaging::SendReceipt, SendError> {
+/// One invitation as it goes out.
+enum Message {
+    Sms(OutgoingSms),
+    Email(OutgoingEmail),
+}
+
+async fn send(s: &Scheduler, message: &Message, attempts: i32) -> Result<koers_messaging::SendReceipt, SendError> {
+    let sms = match message {
+        Message::Sms(sms) => sms,
+        Message::Email(email) => {
+            return match &s.email {
+                Some(sender) => sender.send(email).await,
+                None => Err(SendError::Permanent("e-mail is not configured (email.smtp_url)".into())),
+            }
+        }
+    };
     // A retry may follow a timeout that did reach the gateway: ask before sending again.
     if attempts > 1 {
         if let Ok(Lookup::Known(Some(id))) = s.gateway.lookup(sms).await {
@@ -148,11 +170,9 @@ async fn record(s: &Scheduler, finished: Vec<Finished>, report: &mut DispatchRep
     if finished.is_empty() {
         return Ok(());
     }
-    let (db, gateway, max_attempts) = (s.db.clone(), s.gateway.name(), s.config.max_attempts as i32);
+    let (db, max_attempts) = (s.db.clone(), s.config.max_attempts as i32);
     let done = blocking(move || {
-        db.write(|c| {
-            finished.iter().map(|f| record_one(c, f, gateway, max_attempts)).collect::<Result<Vec<Done>, StoreError>>()
-        })
+        db.write(|c| finished.iter().map(|f| record_one(c, f, max_attempts)).collect::<Result<Vec<Done>, StoreError>>())
     })
     .await?;
     for d in done {
@@ -165,13 +185,8 @@ async fn record(s: &Scheduler, finished: Vec<Finished>, report: &mut DispatchRep
     Ok(())
 }
 
-fn record_one(
-    c: &mut DbConnection,
-    f: &Finished,
-    gateway: &'static str,
-    max_attempts: i32,
-) -> Result<Done, StoreError> {
-    let (id, attempt, now) = (f.id, Some(f.attempt_id), f.at);
+fn record_one(c: &mut DbConnection, f: &Finished, max_attempts: i32) -> Result<Done, StoreError> {
+    let (id, attempt, now, gateway) = (f.id, Some(f.attempt_id), f.at, f.gateway);
     match &f.result {
         Ok(receipt) => {
             sending::finish_attempt(
@@ -231,6 +246,7 @@ fn prepare(
     id: i64,
     now: DateTime<Utc>,
     cfg: &crate::SchedulerConfig,
+    email: bool,
 ) -> Result<Prepared, StoreError> {
     let (secret, base_url, sender) = (&cfg.secret, &cfg.base_url, &cfg.sender);
     {
@@ -240,10 +256,12 @@ fn prepare(
             sending::mark_skipped(c, id, reason, now)?;
             return Ok(Prepared::Skip);
         }
-        let Some(phone) = ctx.phone.clone() else {
+        let by_email = if email && ctx.channel == "email" { ctx.email.clone() } else { None };
+        if by_email.is_none() && ctx.phone.is_none() {
             sending::mark_skipped(c, id, "no phone number", now)?;
             return Ok(Prepared::Skip);
-        };
+        }
+        let phone = ctx.phone.clone().unwrap_or_default();
         let protocol = ctx.protocol_content.as_deref().and_then(|p| parse_protocol(p).ok()).map(|(p, _)| p);
         let kind = if ctx.invitation.kind == "reminder" { MessageKind::Reminder } else { MessageKind::Invitation };
         let template = protocol
@@ -270,12 +288,16 @@ fn prepare(
         let Some(attempt_id) = sending::start_attempt(c, id, &cfg.worker_id, ctx.invitation.attempts, now)? else {
             return Ok(Prepared::Lost);
         };
-        Ok(Prepared::Send {
-            sms: OutgoingSms { to: phone, sender: sender.to_string(), body, reference: format!("koers-{id}") },
-            attempt_id,
-            attempts: ctx.invitation.attempts,
-            expires_at,
-        })
+        let reference = format!("koers-{id}");
+        let message = match by_email {
+            Some(to) => {
+                let subject =
+                    if ctx.locale == "en" { "Your questions for this week" } else { "Je vragen van deze week" };
+                Message::Email(OutgoingEmail { to, subject: subject.into(), body, reference })
+            }
+            None => Message::Sms(OutgoingSms { to: phone, sender: sender.to_string(), body, reference }),
+        };
+        Ok(Prepared::Send { message, attempt_id, attempts: ctx.invitation.attempts, expires_at })
     }
 }
 

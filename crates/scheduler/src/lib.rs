@@ -40,6 +40,8 @@ pub struct Scheduler {
     pub db: Database,
     pub clock: Arc<dyn Clock>,
     pub gateway: Arc<dyn SmsGateway>,
+    /// For protocols that invite by e-mail; `None` sends those by SMS too.
+    pub email: Option<Arc<dyn koers_messaging::email::EmailSender>>,
     pub config: SchedulerConfig,
 }
 

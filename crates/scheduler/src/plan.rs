@@ -74,7 +74,7 @@ pub fn plan(db: &Database, now: DateTime<Utc>) -> Result<PlanReport, StoreError>
                     response_id: Some(response_id),
                     dedupe_key: &invite_key,
                     kind: "invite",
-                    channel: "sms",
+                    channel: protocol.channel.as_str(),
                     due_at: w.open_at,
                     expires_at: Some(w.close_at),
                 };

@@ -137,6 +137,7 @@ async fn setup(backend: &str, script: Vec<(u16, Duration)>) -> Setup {
             None,
             Duration::from_millis(500),
         )),
+        email: None,
         config: SchedulerConfig {
             base_url: "https://koers.example".into(),
             sender: "Koers".into(),

@@ -25,6 +25,9 @@ pub struct SendContext {
     pub consent_withdrawn: bool,
     pub first_name: Option<String>,
     pub phone: Option<String>,
+    pub email: Option<String>,
+    /// `sms` or `email`, as planned.
+    pub channel: String,
     pub mentor_first_name: Option<String>,
     pub protocol_content: Option<String>,
     pub subscription_active: bool,
@@ -43,12 +46,13 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         .find(inv.person_id)
         .select((people::role, people::locale, people::ended_at, people::phone_status))
         .first(conn)?;
-    let identity: Option<(Option<String>, Option<String>)> = person_identities::table
+    let identity: Option<(Option<String>, Option<String>, Option<String>)> = person_identities::table
         .find(inv.person_id)
-        .select((person_identities::first_name, person_identities::mobile_phone))
+        .select((person_identities::first_name, person_identities::mobile_phone, person_identities::email))
         .first(conn)
         .optional()?;
-    let (first_name, phone) = identity.unwrap_or((None, None));
+    let (first_name, phone, email) = identity.unwrap_or((None, None, None));
+    let channel: String = invitations::table.find(inv.id).select(invitations::channel).first(conn)?;
     let consent_withdrawn = consents::table
         .filter(consents::person_id.eq(inv.person_id).and(consents::withdrawn_at.is_not_null()))
         .count()
@@ -70,6 +74,8 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         consent_withdrawn,
         first_name,
         phone,
+        email,
+        channel,
         mentor_first_name: mentor_first_name.flatten(),
         protocol_content: None,
         subscription_active: false,

@@ -73,6 +73,27 @@ pub struct Protocol {
     /// `check` warns when a message needs more SMS segments than this.
     #[serde(default = "default_segments")]
     pub max_sms_segments: u32,
+    /// How invitations go: by SMS (the default), or by e-mail to people with an address
+    /// (others still get an SMS).
+    #[serde(default)]
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Sms,
+    Email,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Email => "email",
+        }
+    }
 }
 
 fn default_zone() -> String {
@@ -242,6 +263,7 @@ const KNOWN_FIELDS: &[&str] = &[
     "rewards",
     "texts",
     "max_sms_segments",
+    "channel",
     "key",
     "questionnaire",
     "open_from_start",
