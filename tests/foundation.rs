@@ -16,8 +16,11 @@ fn the_demo_starts_on_an_empty_directory_and_prints_links_that_open() {
     assert!(dir.path().join("koers-demo.db").exists(), "the demo keeps its data in a SQLite file");
 
     let out = server.drain();
-    let links: Vec<&str> =
-        out.iter().filter(|l| l.starts_with("  ")).filter_map(|l| l.split_whitespace().find(|w| w.contains("/l/"))).collect();
+    let links: Vec<&str> = out
+        .iter()
+        .filter(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().find(|w| w.contains("/l/")))
+        .collect();
     assert_eq!(links.len(), 13, "10 students and 3 mentors: {out:?}");
 
     let client = reqwest::blocking::Client::new();

@@ -233,3 +233,118 @@ async fn a_whole_protocol_sends_every_message_at_its_local_time_once() {
         chrono::NaiveDate::from_ymd_opt(2027, 6, 21).unwrap()
     );
 }
+
+fn stop_participation(dir: &std::path::Path, phone: &str, at: DateTime<Utc>) {
+    use diesel::prelude::*;
+    use koers_store::schema::{person_identities, subscriptions};
+    let db = koers_store::Database::open(&format!("sqlite://{}", dir.join("k.db").display()), 1).unwrap();
+    let mut c = db.conn().unwrap();
+    let person: i64 = person_identities::table
+        .filter(person_identities::mobile_phone.eq(phone))
+        .select(person_identities::person_id)
+        .first(&mut *c)
+        .unwrap();
+    let sub: i64 = subscriptions::table
+        .filter(subscriptions::person_id.eq(person))
+        .select(subscriptions::id)
+        .first(&mut *c)
+        .unwrap();
+    assert!(koers_store::sending::stop_subscription(&mut c, sub, "unsubscribed", at).unwrap());
+}
+
+fn subscription_states(dir: &std::path::Path) -> Vec<(String, Option<String>, String)> {
+    use diesel::prelude::*;
+    use koers_store::schema::{person_identities, subscriptions};
+    let db = koers_store::Database::open(&format!("sqlite://{}", dir.join("k.db").display()), 1).unwrap();
+    subscriptions::table
+        .inner_join(person_identities::table.on(person_identities::person_id.eq(subscriptions::person_id)))
+        .order(subscriptions::id)
+        .select((person_identities::mobile_phone.assume_not_null(), subscriptions::end_reason, subscriptions::state))
+        .load(&mut *db.conn().unwrap())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_student_who_stops_gets_the_closing_questionnaire_and_no_more_diaries() {
+    let server = MockServer::start().await;
+    let bird = Bird::default();
+    Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/messages"))
+        .respond_with(bird.clone())
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    let uri = server.uri();
+    let stopped_at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    tokio::task::spawn_blocking(move || {
+        for args in [
+            &["study", "create", "vsv", "--name", "VSV"][..],
+            &["organisation", "add", "roc", "--name", "ROC"],
+            &["team", "add", "Team A", "--organisation", "roc"],
+            &["load"],
+        ] {
+            run(&d, &uri, args);
+        }
+        std::fs::write(d.join("people.csv"), PEOPLE).unwrap();
+        run(&d, &uri, &["import", "people", "people.csv"]);
+        run(
+            &d,
+            &uri,
+            &[
+                "worker",
+                "--simulate-from",
+                "2026-10-18T22:00:00Z",
+                "--simulate-until",
+                "2026-11-02T09:00:00Z",
+                "--step",
+                "30m",
+            ],
+        );
+        stop_participation(&d, "+31612345679", stopped_at);
+        run(
+            &d,
+            &uri,
+            &[
+                "worker",
+                "--simulate-from",
+                "2026-11-02T09:00:00Z",
+                "--simulate-until",
+                "2026-11-30T00:00:00Z",
+                "--step",
+                "30m",
+            ],
+        );
+    })
+    .await
+    .unwrap();
+
+    let sent = sent_invitations(dir.path());
+    let milan: Vec<&Sent> = sent.iter().filter(|s| s.phone == "+31612345679").collect();
+    let closing =
+        milan.iter().find(|s| s.dedupe.starts_with("closing:") && s.kind == "invite").expect("a closing invitation");
+    assert!(closing.at >= stopped_at && closing.at < stopped_at + chrono::TimeDelta::hours(1), "{closing:?}");
+    assert!(
+        milan.iter().filter(|s| s.dedupe.starts_with("diary:")).all(|s| s.at < stopped_at),
+        "no diary after stopping"
+    );
+    let sanne_diaries = sent
+        .iter()
+        .filter(|s| s.phone == "+31612345678" && s.dedupe.starts_with("diary:") && s.kind == "invite")
+        .count();
+    assert_eq!(sanne_diaries, 6, "the other student goes on");
+    let joris_after = sent
+        .iter()
+        .filter(|s| {
+            s.phone == "+31687654321" && s.dedupe.starts_with("diary:") && s.kind == "invite" && s.at > stopped_at
+        })
+        .count();
+    assert_eq!(joris_after, 4, "the mentor goes on for the other student");
+    let states = subscription_states(dir.path());
+    let milan_sub = states.iter().find(|(p, _, _)| p == "+31612345679").unwrap();
+    assert_eq!((milan_sub.1.as_deref(), milan_sub.2.as_str()), (Some("unsubscribed"), "completed"), "{states:?}");
+    assert!(
+        states.iter().any(|(p, r, s)| p == "+31687654321" && r.as_deref() == Some("student_ended") && s == "completed"),
+        "{states:?}"
+    );
+}

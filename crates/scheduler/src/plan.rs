@@ -32,7 +32,12 @@ pub fn plan(db: &Database, now: DateTime<Utc>) -> Result<PlanReport, StoreError>
     let subs = db.read(schedule::active_subscriptions)?;
     let mut report = PlanReport { subscriptions: subs.len(), ..Default::default() };
     let mut protocols: HashMap<i64, Option<(Protocol, Tz)>> = HashMap::new();
-    let active_people: std::collections::HashSet<i64> = subs.iter().map(|s| s.person_id).collect();
+    // People still taking part: an active subscription whose end (if stopped early) lies ahead.
+    let active_people: std::collections::HashSet<i64> = subs
+        .iter()
+        .filter(|s| s.filling_out_for.is_none() && s.ends_at.is_none_or(|e| schedule::utc(e) > now))
+        .map(|s| s.person_id)
+        .collect();
     for s in &subs {
         let parsed = protocols.entry(s.protocol_id).or_insert_with(|| {
             let p = parse_protocol(&s.protocol_content).ok()?.0;

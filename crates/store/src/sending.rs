@@ -341,6 +341,9 @@ pub fn end_subscription(
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let now = to_db(now);
+    // A reason given when participation was stopped early is the one worth keeping.
+    let earlier: Option<String> = subscriptions::table.find(id).select(subscriptions::end_reason).first(conn)?;
+    let reason = earlier.as_deref().unwrap_or(reason);
     let n = diesel::update(
         subscriptions::table
             .filter(subscriptions::id.eq(id).and(subscriptions::state.eq(SubscriptionState::Active.as_str()))),
@@ -449,4 +452,22 @@ pub fn record_delivery_report(
         }
         Ok(invitation)
     })
+}
+
+/// Stops a person's participation early (unsubscribe, a `stop_subscription` option, or a
+/// coordinator): their participation now ends at `now`, so the closing questionnaire opens at
+/// once and no further diaries are planned; the subscription completes when that closes.
+/// Pairs and answers are kept.
+pub fn stop_subscription(conn: &mut DbConnection, id: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    let n = diesel::update(
+        subscriptions::table
+            .filter(subscriptions::id.eq(id).and(subscriptions::state.eq(SubscriptionState::Active.as_str()))),
+    )
+    .set((
+        subscriptions::ends_at.eq(to_db(now)),
+        subscriptions::end_reason.eq(reason),
+        subscriptions::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
 }
