@@ -4,9 +4,8 @@
 mod support;
 
 use chrono::{TimeDelta, Utc};
-use koers_core::people::{Locale, Role};
+use koers_core::people::Role;
 use koers_store::schedule::{self, NewInvitation};
-use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
 use std::collections::HashSet;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
@@ -53,37 +52,10 @@ impl Respond for Bird {
 fn seed(db: &koers_store::Database) {
     let now = Utc::now();
     db.write(|c| -> Result<(), koers_store::StoreError> {
-        let study = ensure_study(
-            c,
-            &NewStudy {
-                key: "load",
-                name: "Load",
-                time_zone: "Europe/Amsterdam",
-                default_locale: "nl",
-                test_mode: true,
-            },
-            now,
-        )?;
-        let org = ensure_organisation(c, study.id, "o", "O", None, now)?;
-        let team = ensure_team(c, org.id, "T", now)?;
+        let at = koers_store::testing::seed_study(c, "load", now)?;
         for i in 0..N {
             let phone = format!("+3161{:07}", i);
-            let person = koers_store::people::insert_person(
-                c,
-                &koers_store::people::NewPerson {
-                    study_id: study.id,
-                    team_id: team,
-                    role: Role::Student,
-                    role_title: None,
-                    gender: None,
-                    locale: Locale::Nl,
-                    first_name: "Test",
-                    last_name: None,
-                    mobile_phone: &phone,
-                    email: None,
-                },
-                now,
-            )?;
+            let person = koers_store::testing::seed_person(c, at, Role::Student, "Test", &phone, None, now)?;
             schedule::ensure_invitation(
                 c,
                 &NewInvitation {

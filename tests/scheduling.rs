@@ -51,6 +51,20 @@ fn run(dir: &std::path::Path, mock: &str, args: &[&str]) {
     );
 }
 
+/// A study with the shipped protocols, two students and their mentor, through the CLI.
+fn enrol(dir: &std::path::Path, mock: &str) {
+    for args in [
+        &["study", "create", "vsv", "--name", "VSV"][..],
+        &["organisation", "add", "roc", "--name", "ROC"],
+        &["team", "add", "Team A", "--organisation", "roc"],
+        &["load"],
+    ] {
+        run(dir, mock, args);
+    }
+    std::fs::write(dir.join("people.csv"), PEOPLE).unwrap();
+    run(dir, mock, &["import", "people", "people.csv"]);
+}
+
 #[derive(Debug)]
 struct Sent {
     phone: String,
@@ -126,16 +140,7 @@ async fn a_whole_protocol_sends_every_message_at_its_local_time_once() {
     let d = dir.path().to_path_buf();
     let uri = server.uri();
     tokio::task::spawn_blocking(move || {
-        for args in [
-            &["study", "create", "vsv", "--name", "VSV"][..],
-            &["organisation", "add", "roc", "--name", "ROC"],
-            &["team", "add", "Team A", "--organisation", "roc"],
-            &["load"],
-        ] {
-            run(&d, &uri, args);
-        }
-        std::fs::write(d.join("people.csv"), PEOPLE).unwrap();
-        run(&d, &uri, &["import", "people", "people.csv"]);
+        enrol(&d, &uri);
         // First week, then Sanne completes her first diary before its reminder is due.
         run(
             &d,
@@ -278,16 +283,7 @@ async fn a_student_who_stops_gets_the_closing_questionnaire_and_no_more_diaries(
     let uri = server.uri();
     let stopped_at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     tokio::task::spawn_blocking(move || {
-        for args in [
-            &["study", "create", "vsv", "--name", "VSV"][..],
-            &["organisation", "add", "roc", "--name", "ROC"],
-            &["team", "add", "Team A", "--organisation", "roc"],
-            &["load"],
-        ] {
-            run(&d, &uri, args);
-        }
-        std::fs::write(d.join("people.csv"), PEOPLE).unwrap();
-        run(&d, &uri, &["import", "people", "people.csv"]);
+        enrol(&d, &uri);
         run(
             &d,
             &uri,

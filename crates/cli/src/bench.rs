@@ -5,10 +5,9 @@ use anyhow::{bail, Result};
 use chrono::{TimeDelta, Utc};
 use clap::Subcommand;
 use koers_core::clock::{Clock, SystemClock};
-use koers_core::people::{Locale, Role};
+use koers_core::people::Role;
 use koers_scheduler::{Scheduler, SchedulerConfig};
 use koers_store::schedule::{self, NewInvitation};
-use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
 use koers_store::Database;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -90,37 +89,10 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
 fn seed(db: &Database, count: usize) -> Result<()> {
     let now = Utc::now();
     db.write(|c| -> Result<()> {
-        let study = ensure_study(
-            c,
-            &NewStudy {
-                key: "bench",
-                name: "Bench",
-                time_zone: "Europe/Amsterdam",
-                default_locale: "nl",
-                test_mode: true,
-            },
-            now,
-        )?;
-        let org = ensure_organisation(c, study.id, "o", "O", None, now)?;
-        let team = ensure_team(c, org.id, "T", now)?;
+        let at = koers_store::testing::seed_study(c, "bench", now)?;
         for i in 0..count {
             let phone = format!("+3161{:07}", i);
-            let person = koers_store::people::insert_person(
-                c,
-                &koers_store::people::NewPerson {
-                    study_id: study.id,
-                    team_id: team,
-                    role: Role::Student,
-                    role_title: None,
-                    gender: None,
-                    locale: Locale::Nl,
-                    first_name: "Bench",
-                    last_name: None,
-                    mobile_phone: &phone,
-                    email: None,
-                },
-                now,
-            )?;
+            let person = koers_store::testing::seed_person(c, at, Role::Student, "Bench", &phone, None, now)?;
             schedule::ensure_invitation(
                 c,
                 &NewInvitation {

@@ -28,3 +28,22 @@ pub fn client(timeout: std::time::Duration) -> reqwest::Client {
         .build()
         .expect("HTTP client")
 }
+
+/// Sends a request and reads a successful answer's body; a failed one becomes the right
+/// [`SendError`] through [`classify`].
+pub async fn answer(request: reqwest::RequestBuilder) -> Result<String, SendError> {
+    let resp = request.send().await.map_err(transport)?;
+    let status = resp.status();
+    let text = resp.text().await.map_err(transport)?;
+    if status.is_success() {
+        Ok(text)
+    } else {
+        Err(classify(status, &text))
+    }
+}
+
+/// Like [`answer`], then reads the body as JSON.
+pub async fn json_answer<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<T, SendError> {
+    let text = answer(request).await?;
+    serde_json::from_str(&text).map_err(|e| SendError::Transient(format!("unreadable answer: {e}")))
+}

@@ -1,7 +1,7 @@
 //! MessageBird's REST messages API: `POST /messages` with `Authorization: AccessKey ...`.
 
-use crate::gateway::{OutgoingSms, SendError, SendFuture, SendReceipt, SmsGateway};
-use crate::http::{classify, client, transport};
+use crate::gateway::{OutgoingSms, SendFuture, SendReceipt, SmsGateway};
+use crate::http::{client, json_answer};
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -58,42 +58,24 @@ impl SmsGateway for MessageBird {
             if let Some(url) = &self.report_url {
                 body["reportUrl"] = serde_json::Value::String(url.clone());
             }
-            let resp = self
+            let request = self
                 .http
                 .post(format!("{}/messages", self.base_url))
                 .header("Authorization", format!("AccessKey {}", self.access_key))
-                .json(&body)
-                .send()
-                .await
-                .map_err(transport)?;
-            let status = resp.status();
-            let text = resp.text().await.map_err(transport)?;
-            if !status.is_success() {
-                return Err(classify(status, &text));
-            }
-            let created: Created =
-                serde_json::from_str(&text).map_err(|e| SendError::Transient(format!("unreadable answer: {e}")))?;
+                .json(&body);
+            let created: Created = json_answer(request).await?;
             Ok(SendReceipt { gateway_message_id: created.id })
         })
     }
 
     fn lookup<'a>(&'a self, sms: &'a OutgoingSms) -> crate::gateway::LookupFuture<'a> {
         Box::pin(async move {
-            let resp = self
+            let request = self
                 .http
                 .get(format!("{}/messages", self.base_url))
                 .header("Authorization", format!("AccessKey {}", self.access_key))
-                .query(&[("recipient", sms.to.trim_start_matches('+')), ("limit", "50")])
-                .send()
-                .await
-                .map_err(transport)?;
-            let status = resp.status();
-            let text = resp.text().await.map_err(transport)?;
-            if !status.is_success() {
-                return Err(classify(status, &text));
-            }
-            let listed: Listed =
-                serde_json::from_str(&text).map_err(|e| SendError::Transient(format!("unreadable answer: {e}")))?;
+                .query(&[("recipient", sms.to.trim_start_matches('+')), ("limit", "50")]);
+            let listed: Listed = json_answer(request).await?;
             Ok(crate::gateway::Lookup::Known(
                 listed.items.into_iter().find(|m| m.reference.as_deref() == Some(&sms.reference)).map(|m| m.id),
             ))

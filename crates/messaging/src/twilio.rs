@@ -1,8 +1,8 @@
 //! Twilio's Messages API: form-encoded, basic auth, StatusCallback; and the check of the
 //! signature Twilio puts on its status callbacks.
 
-use crate::gateway::{OutgoingSms, SendError, SendFuture, SendReceipt, SmsGateway};
-use crate::http::{classify, client, transport};
+use crate::gateway::{OutgoingSms, SendFuture, SendReceipt, SmsGateway};
+use crate::http::{client, json_answer};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -51,21 +51,12 @@ impl SmsGateway for Twilio {
             if let Some(cb) = &self.status_callback {
                 form.push(("StatusCallback", cb.as_str()));
             }
-            let resp = self
+            let request = self
                 .http
                 .post(format!("{}/2010-04-01/Accounts/{}/Messages.json", self.base_url, self.account_sid))
                 .basic_auth(&self.account_sid, Some(&self.auth_token))
-                .form(&form)
-                .send()
-                .await
-                .map_err(transport)?;
-            let status = resp.status();
-            let text = resp.text().await.map_err(transport)?;
-            if !status.is_success() {
-                return Err(classify(status, &text));
-            }
-            let created: Created =
-                serde_json::from_str(&text).map_err(|e| SendError::Transient(format!("unreadable answer: {e}")))?;
+                .form(&form);
+            let created: Created = json_answer(request).await?;
             Ok(SendReceipt { gateway_message_id: created.sid })
         })
     }

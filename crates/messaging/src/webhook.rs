@@ -2,7 +2,7 @@
 //! so the receiver can check it came from koers.
 
 use crate::gateway::{OutgoingSms, SendError, SendFuture, SendReceipt, SmsGateway};
-use crate::http::{classify, client, transport};
+use crate::http::{answer, client};
 use hmac::{Hmac, Mac};
 use std::time::Duration;
 
@@ -36,20 +36,13 @@ impl SmsGateway for Webhook {
                 "to": sms.to, "sender": sms.sender, "body": sms.body, "reference": sms.reference,
             }))
             .map_err(|e| SendError::Permanent(e.to_string()))?;
-            let resp = self
+            let request = self
                 .http
                 .post(&self.url)
                 .header("Content-Type", "application/json")
                 .header("X-Koers-Signature", signature(&self.secret, &body))
-                .body(body)
-                .send()
-                .await
-                .map_err(transport)?;
-            let status = resp.status();
-            let text = resp.text().await.map_err(transport)?;
-            if !status.is_success() {
-                return Err(classify(status, &text));
-            }
+                .body(body);
+            let text = answer(request).await?;
             let id = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("id").and_then(|i| i.as_str().map(str::to_string)))

@@ -3,10 +3,9 @@
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use koers_core::clock::FixedClock;
-use koers_core::people::{Locale, Role};
+use koers_core::people::Role;
 use koers_scheduler::{Scheduler, SchedulerConfig};
 use koers_store::schedule::{self, NewInvitation};
-use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
 use koers_store::testing::TestDb;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -69,34 +68,11 @@ async fn mentors_with_an_address_get_their_link_by_email() {
     let now = Utc.with_ymd_and_hms(2026, 10, 1, 10, 0, 0).unwrap();
     {
         let mut c = t.db.conn().unwrap();
-        let study = ensure_study(
-            &mut c,
-            &NewStudy { key: "s", name: "S", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
-            now,
-        )
-        .unwrap();
-        let org = ensure_organisation(&mut c, study.id, "o", "O", None, now).unwrap();
-        let team = ensure_team(&mut c, org.id, "T", now).unwrap();
+        let at = koers_store::testing::seed_study(&mut c, "s", now).unwrap();
         for (name, phone, email) in
             [("Joris", "+31687654321", Some("joris@school.example")), ("Fatima", "+31687654322", None)]
         {
-            let person = koers_store::people::insert_person(
-                &mut c,
-                &koers_store::people::NewPerson {
-                    study_id: study.id,
-                    team_id: team,
-                    role: Role::Mentor,
-                    role_title: None,
-                    gender: None,
-                    locale: Locale::Nl,
-                    first_name: name,
-                    last_name: None,
-                    mobile_phone: phone,
-                    email,
-                },
-                now,
-            )
-            .unwrap();
+            let person = koers_store::testing::seed_person(&mut c, at, Role::Mentor, name, phone, email, now).unwrap();
             schedule::ensure_invitation(
                 &mut c,
                 &NewInvitation {

@@ -3,12 +3,11 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use koers_core::clock::FixedClock;
-use koers_core::people::{Locale, Role};
+use koers_core::people::Role;
 use koers_scheduler::{Scheduler, SchedulerConfig};
 use koers_store::schedule::{self, NewInvitation};
-use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
 use koers_store::testing::TestDb;
-use koers_store::{people, Database};
+use koers_store::Database;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -79,31 +78,9 @@ async fn setup(backend: &str, script: Vec<(u16, Duration)>) -> Setup {
     let db = t.db.clone();
     let person = {
         let mut c = db.conn().unwrap();
-        let study = ensure_study(
-            &mut c,
-            &NewStudy { key: "s", name: "S", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
-            t0(),
-        )
-        .unwrap();
-        let org = ensure_organisation(&mut c, study.id, "o", "O", None, t0()).unwrap();
-        let team = ensure_team(&mut c, org.id, "T", t0()).unwrap();
-        let person = people::insert_person(
-            &mut c,
-            &people::NewPerson {
-                study_id: study.id,
-                team_id: team,
-                role: Role::Student,
-                role_title: None,
-                gender: None,
-                locale: Locale::Nl,
-                first_name: "Sanne",
-                last_name: None,
-                mobile_phone: "+31612345678",
-                email: None,
-            },
-            t0(),
-        )
-        .unwrap();
+        let at = koers_store::testing::seed_study(&mut c, "s", t0()).unwrap();
+        let person =
+            koers_store::testing::seed_person(&mut c, at, Role::Student, "Sanne", "+31612345678", None, t0()).unwrap();
         let inv = NewInvitation {
             person_id: person,
             response_id: None,

@@ -59,3 +59,54 @@ fn random_suffix() -> String {
     h.write_u128(std::process::id() as u128);
     format!("{:016x}", h.finish())
 }
+
+/// A study with one organisation and one team, for tests and benchmarks that need people.
+#[derive(Debug, Clone, Copy)]
+pub struct Seeded {
+    pub study_id: i64,
+    pub team_id: i64,
+}
+
+pub fn seed_study(
+    conn: &mut crate::DbConnection,
+    key: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<Seeded> {
+    use crate::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
+    let study = ensure_study(
+        conn,
+        &NewStudy { key, name: key, time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
+        now,
+    )?;
+    let org = ensure_organisation(conn, study.id, "org", "Organisation", None, now)?;
+    let team_id = ensure_team(conn, org.id, "Team", now)?;
+    Ok(Seeded { study_id: study.id, team_id })
+}
+
+/// A Dutch-speaking person in the seeded team.
+pub fn seed_person(
+    conn: &mut crate::DbConnection,
+    at: Seeded,
+    role: koers_core::people::Role,
+    first_name: &str,
+    phone: &str,
+    email: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<i64> {
+    crate::people::insert_person(
+        conn,
+        &crate::people::NewPerson {
+            study_id: at.study_id,
+            team_id: at.team_id,
+            role,
+            role_title: None,
+            gender: None,
+            locale: koers_core::people::Locale::Nl,
+            first_name,
+            last_name: None,
+            mobile_phone: phone,
+            email,
+        },
+        now,
+    )
+}

@@ -6,12 +6,11 @@ use chrono::{TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use koers_core::clock::FixedClock;
-use koers_core::people::{Locale, Role};
+use koers_core::people::Role;
 use koers_core::settings::Settings;
 use koers_store::schedule::{self, NewInvitation};
 use koers_store::schema::{delivery_reports, invitations};
 use koers_store::sending::{self, Outcome};
-use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
 use koers_store::testing::TestDb;
 use koers_web::AppState;
 use std::sync::Arc;
@@ -19,31 +18,8 @@ use std::sync::Arc;
 fn sent_invitation(db: &koers_store::Database, gateway: &str, message_id: &str) -> i64 {
     let now = Utc.with_ymd_and_hms(2026, 10, 1, 10, 0, 0).unwrap();
     let mut c = db.conn().unwrap();
-    let study = ensure_study(
-        &mut c,
-        &NewStudy { key: "s", name: "S", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
-        now,
-    )
-    .unwrap();
-    let org = ensure_organisation(&mut c, study.id, "o", "O", None, now).unwrap();
-    let team = ensure_team(&mut c, org.id, "T", now).unwrap();
-    let person = koers_store::people::insert_person(
-        &mut c,
-        &koers_store::people::NewPerson {
-            study_id: study.id,
-            team_id: team,
-            role: Role::Student,
-            role_title: None,
-            gender: None,
-            locale: Locale::Nl,
-            first_name: "S",
-            last_name: None,
-            mobile_phone: "+31612345678",
-            email: None,
-        },
-        now,
-    )
-    .unwrap();
+    let at = koers_store::testing::seed_study(&mut c, "s", now).unwrap();
+    let person = koers_store::testing::seed_person(&mut c, at, Role::Student, "S", "+31612345678", None, now).unwrap();
     schedule::ensure_invitation(
         &mut c,
         &NewInvitation {
