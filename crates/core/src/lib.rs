@@ -10,6 +10,7 @@ pub mod people;
 pub mod people_import;
 pub mod phone;
 pub mod protocol;
+pub mod questionnaire;
 pub mod rewards;
 pub mod settings;
 pub mod sms;
