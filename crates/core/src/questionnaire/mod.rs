@@ -4,6 +4,7 @@
 pub mod check;
 pub mod model;
 pub mod parse;
+pub mod submit;
 pub mod vars;
 
 pub use model::{Item, ItemType, Questionnaire, Text};
@@ -11,3 +12,5 @@ pub use parse::{parse_questionnaire, Problem};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_submit;
