@@ -7,6 +7,7 @@ mod definitions;
 mod demo;
 mod people_cmd;
 mod protocol_cmd;
+mod questionnaire_cmd;
 mod secret;
 mod study_cmd;
 mod worker;
@@ -56,6 +57,9 @@ enum Command {
     /// Add teams to an organisation.
     #[command(subcommand)]
     Team(study_cmd::TeamCommand),
+    /// Check questionnaire files and render them as a participant sees them.
+    #[command(subcommand)]
+    Questionnaire(questionnaire_cmd::QuestionnaireCommand),
     /// Check protocols and preview a person's windows.
     #[command(subcommand)]
     Protocol(protocol_cmd::ProtocolCommand),
@@ -115,6 +119,7 @@ fn main() -> Result<()> {
         Command::Organisation(cmd) => study_cmd::organisation(cmd, &open(&settings)?, clock.as_ref()),
         Command::Team(cmd) => study_cmd::team(cmd, &open(&settings)?, clock.as_ref()),
         Command::Protocol(cmd) => protocol_cmd::run(cmd, &settings.base_url),
+        Command::Questionnaire(cmd) => questionnaire_cmd::run(cmd),
         Command::Worker(args) => worker::run(args, &settings, open(&settings)?),
         Command::Bench(cmd) => bench::run(cmd),
     }

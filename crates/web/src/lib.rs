@@ -3,6 +3,7 @@
 
 pub mod hooks;
 pub mod pages;
+pub mod questionnaire_page;
 pub mod render;
 pub mod state;
 

@@ -1,6 +1,6 @@
 //! The pages of this stage: landing, health, static files, and a personal link's first page.
 
-use crate::render::CSS;
+use crate::render::{CSS, JS};
 use crate::state::AppState;
 use actix_web::http::header::{CacheControl, CacheDirective, ContentType};
 use actix_web::{get, web, HttpResponse, Responder};
@@ -9,7 +9,7 @@ use koers_store::{people, Backend};
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(landing).service(healthz).service(css).service(personal_link);
+    cfg.service(landing).service(healthz).service(css).service(js).service(personal_link);
 }
 
 fn html(state: &AppState, template: &str, data: &serde_json::Value) -> HttpResponse {
@@ -49,6 +49,14 @@ async fn css() -> impl Responder {
         .insert_header(CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(86_400)]))
         .content_type("text/css; charset=utf-8")
         .body(CSS)
+}
+
+#[get("/static/koers.js")]
+async fn js() -> impl Responder {
+    HttpResponse::Ok()
+        .insert_header(CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(86_400)]))
+        .content_type("text/javascript; charset=utf-8")
+        .body(JS)
 }
 
 /// Liveness and the database's state, for load balancers and people.

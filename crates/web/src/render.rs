@@ -8,9 +8,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("layout", include_str!("../templates/layout.hbs")),
     ("landing", include_str!("../templates/landing.hbs")),
     ("message", include_str!("../templates/message.hbs")),
+    ("questionnaire", include_str!("../templates/questionnaire.hbs")),
+    ("item", include_str!("../templates/item.hbs")),
 ];
 
 pub const CSS: &str = include_str!("../static/koers.css");
+pub const JS: &str = include_str!("../static/koers.js");
 
 pub struct Templates {
     hb: Handlebars<'static>,

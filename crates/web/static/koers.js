@@ -1,0 +1,85 @@
+/* koers: small conveniences on top of pages that work without JavaScript. ES5 only, for old
+   phones. Live show/hide, slider thumbs on first touch, expandables, paradata, one submit. */
+(function () {
+  "use strict";
+  var d = document;
+  d.documentElement.className += " js";
+  var form = d.querySelector(".k-form");
+  if (!form) { return; }
+  var each = function (list, f) { Array.prototype.forEach.call(list, f); };
+  var pd = {};
+
+  function note(name) {
+    if (!name || name.indexOf("__") === 0) { return; }
+    var key = name.replace(/__(touched|other|h|m)$/, "");
+    var now = Date.now ? Date.now() : new Date().getTime();
+    var p = pd[key] || (pd[key] = { first: now, changes: 0 });
+    p.last = now;
+    p.changes += 1;
+  }
+
+  function words(s) { return s ? s.split(" ") : []; }
+
+  function refresh() {
+    var shown = {}, hidden = {};
+    each(form.querySelectorAll("input:checked, option:checked"), function (el) {
+      each(words(el.getAttribute("data-shows")), function (id) { shown[id] = true; });
+      each(words(el.getAttribute("data-hides")), function (id) { hidden[id] = true; });
+    });
+    each(form.querySelectorAll(".k-cond"), function (el) {
+      var id = el.getAttribute("data-cond");
+      var on = shown[id] && !hidden[id];
+      el.className = el.className.replace(/ ?k-off/g, "") + (on ? "" : " k-off");
+    });
+  }
+
+  each(form.querySelectorAll("input[type=range]"), function (el) {
+    var touch = function () {
+      var box = el.parentNode;
+      box.className = box.className.replace(/ ?k-untouched/g, "");
+      var flag = box.querySelector(".k-touch");
+      if (flag) { flag.value = "1"; }
+    };
+    each(["input", "change", "mousedown", "touchstart", "keydown"], function (ev) { el.addEventListener(ev, touch, false); });
+  });
+
+  each(form.querySelectorAll(".k-expandable"), function (box) {
+    var parts = box.querySelectorAll(".k-expansion");
+    var max = parts.length;
+    var count = parseInt(box.getAttribute("data-default"), 10) || 0;
+    each(parts, function (p, i) {
+      if (p.querySelector("input:checked, textarea:not(:empty)") || (p.querySelector("input[type=text]") || {}).value) { count = Math.max(count, i + 1); }
+    });
+    var add = box.querySelector(".k-add"), remove = box.querySelector(".k-remove");
+    var show = function () {
+      each(parts, function (p, i) { p.hidden = i >= count; });
+      if (add) { add.hidden = count >= max; }
+      if (remove) { remove.hidden = count < 1; }
+    };
+    if (add) { add.addEventListener("click", function () { if (count < max) { count += 1; show(); } }, false); }
+    if (remove) {
+      remove.addEventListener("click", function () {
+        if (count < 1) { return; }
+        each(parts[count - 1].querySelectorAll("input, textarea, select"), function (el) {
+          if (el.type === "checkbox" || el.type === "radio") { el.checked = false; } else if (el.type !== "hidden") { el.value = ""; }
+        });
+        count -= 1;
+        show();
+      }, false);
+    }
+    show();
+  });
+
+  form.addEventListener("change", function (e) { note(e.target.name); refresh(); }, false);
+  form.addEventListener("input", function (e) { if (e.target.type !== "range") { note(e.target.name); } }, false);
+  form.addEventListener("submit", function () {
+    var field = d.getElementById("k-paradata");
+    if (field && window.JSON) { field.value = JSON.stringify(pd); }
+    each(form.querySelectorAll("button[type=submit]"), function (b) {
+      setTimeout(function () { b.disabled = true; }, 0);
+    });
+  }, false);
+  refresh();
+  var errors = d.getElementById("k-errors");
+  if (errors && errors.focus) { errors.focus(); }
+})();
