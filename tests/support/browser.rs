@@ -55,8 +55,7 @@ impl Browser {
             }
         });
         let caps = caps.as_object().unwrap().clone();
-        let client = ClientBuilder::rustls()
-            .expect("rustls")
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await

@@ -2,6 +2,8 @@
 //! port, and a server process that is killed when the test ends, whatever happens.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
