@@ -4,6 +4,7 @@
 //! must differ per backend (immediate transactions, claiming due work) live in small explicit
 //! functions. Callers pass "now" in from the `Clock`: the database's own clock is never used.
 
+pub mod answers;
 pub mod audit;
 pub mod db;
 pub mod definitions;

@@ -1,0 +1,109 @@
+//! Storing an accepted submission: one row per item (long form, "not answered" distinct from
+//! empty), paradata and scores, and the response marked completed, all in one transaction.
+//! A second submit of the same response (a double click, a retry) stores nothing more.
+
+use crate::db::{write_transaction, DbConnection};
+use crate::error::StoreResult;
+use crate::schema::{answers, paradata, response_scores, responses};
+use crate::studies::to_db;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use koers_core::questionnaire::submit::{Accepted, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Stored,
+    /// The response was completed before: this submit changed nothing.
+    AlreadyCompleted,
+}
+
+/// How a value is kept: its kind, and its text or number.
+pub fn encode(v: &Value) -> (&'static str, Option<String>, Option<f64>) {
+    match v {
+        Value::NotAnswered => ("not_answered", None, None),
+        Value::Text(t) => ("text", Some(t.clone()), None),
+        Value::Number(n) => ("number", None, Some(*n)),
+        Value::Choice(c) => ("option", Some(c.clone()), None),
+        Value::Choices(cs) => ("options", Some(serde_json::to_string(cs).unwrap_or_default()), None),
+        Value::Date(d) => ("date", Some(d.to_string()), None),
+        Value::Time { hour, minute } => ("time", Some(format!("{hour:02}:{minute:02}")), None),
+        Value::DateTime { date, hour, minute } => ("datetime", Some(format!("{date}T{hour:02}:{minute:02}")), None),
+        Value::Json(j) => ("json", Some(j.clone()), None),
+    }
+}
+
+pub struct Completion<'a> {
+    pub response_id: i64,
+    pub questionnaire_id: Option<i64>,
+    pub accepted: &'a Accepted,
+    /// The local UTC offset at which it was given, in minutes (the study's zone).
+    pub utc_offset_minutes: i32,
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+pub fn save_submission(conn: &mut DbConnection, c: &Completion<'_>, now: DateTime<Utc>) -> StoreResult<Saved> {
+    write_transaction(conn, |conn| {
+        let done: Option<chrono::NaiveDateTime> =
+            responses::table.find(c.response_id).select(responses::completed_at).first(conn)?;
+        if done.is_some() {
+            return Ok(Saved::AlreadyCompleted);
+        }
+        let now_db = to_db(now);
+        for a in &c.accepted.answers {
+            let (kind, text, number) = encode(&a.value);
+            diesel::insert_into(answers::table)
+                .values((
+                    answers::response_id.eq(c.response_id),
+                    answers::item_id.eq(&a.key),
+                    answers::about_person_id.eq(a.about_student),
+                    answers::value_kind.eq(kind),
+                    answers::value_text.eq(text),
+                    answers::value_number.eq(number),
+                ))
+                .execute(conn)?;
+        }
+        for p in &c.accepted.paradata {
+            diesel::insert_into(paradata::table)
+                .values((
+                    paradata::response_id.eq(c.response_id),
+                    paradata::item_id.eq(&p.key),
+                    paradata::touched.eq(p.touched),
+                    paradata::change_count.eq(p.changes as i32),
+                    paradata::first_at.eq(p.first_at.map(to_db)),
+                    paradata::last_at.eq(p.last_at.map(to_db)),
+                ))
+                .execute(conn)?;
+        }
+        for (id, value) in &c.accepted.scores {
+            diesel::insert_into(response_scores::table)
+                .values((
+                    response_scores::response_id.eq(c.response_id),
+                    response_scores::score_id.eq(id),
+                    response_scores::value.eq(value),
+                ))
+                .execute(conn)?;
+        }
+        diesel::update(responses::table.find(c.response_id))
+            .set((
+                responses::completed_at.eq(now_db),
+                responses::started_at.eq(c.started_at.map(to_db)),
+                responses::questionnaire_id.eq(c.questionnaire_id),
+                responses::completed_utc_offset_minutes.eq(c.utc_offset_minutes),
+                responses::user_agent.eq(&c.accepted.user_agent),
+            ))
+            .execute(conn)?;
+        Ok(Saved::Stored)
+    })
+}
+
+/// A response's stored answers: (item key, kind, text, number), in item order of storing.
+pub fn stored_answers(
+    conn: &mut DbConnection,
+    response_id: i64,
+) -> StoreResult<Vec<(String, String, Option<String>, Option<f64>)>> {
+    Ok(answers::table
+        .filter(answers::response_id.eq(response_id))
+        .order(answers::id)
+        .select((answers::item_id, answers::value_kind, answers::value_text, answers::value_number))
+        .load(conn)?)
+}
