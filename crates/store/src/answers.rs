@@ -96,11 +96,11 @@ pub fn save_submission(conn: &mut DbConnection, c: &Completion<'_>, now: DateTim
     })
 }
 
-/// A response's stored answers: (item key, kind, text, number), in item order of storing.
-pub fn stored_answers(
-    conn: &mut DbConnection,
-    response_id: i64,
-) -> StoreResult<Vec<(String, String, Option<String>, Option<f64>)>> {
+/// One stored answer: item key, kind, text, number.
+pub type StoredAnswer = (String, String, Option<String>, Option<f64>);
+
+/// A response's stored answers, in the order they were stored.
+pub fn stored_answers(conn: &mut DbConnection, response_id: i64) -> StoreResult<Vec<StoredAnswer>> {
     Ok(answers::table
         .filter(answers::response_id.eq(response_id))
         .order(answers::id)
