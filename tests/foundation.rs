@@ -37,6 +37,27 @@ fn the_demo_starts_on_an_empty_directory_and_prints_links_that_open() {
     assert_eq!(page.status(), 200);
     assert!(page.text().unwrap().contains("Hoi Sanne"));
 
+    // The questionnaires can be tried out; the server shows what it would store.
+    let diary = client.get(format!("{}/preview/student_diary", server.base)).send().unwrap().text().unwrap();
+    assert!(diary.contains("name=\"attended\"") && diary.contains("/static/koers.js"));
+    let stored = client
+        .post(format!("{}/preview/student_diary", server.base))
+        .form(&[
+            ("attended", "no"),
+            ("school_experience", "80"),
+            ("school_experience__touched", "1"),
+            ("wellbeing", "50"),
+        ])
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        stored.contains("<td>attended</td><td>no</td>") && !stored.contains("school_experience"),
+        "hidden answers are dropped"
+    );
+    assert!(stored.contains("<td>wellbeing</td><td>(niet beantwoord)</td>"), "an untouched slider is not answered");
+
     let guessed = client.get(format!("{}/l/AAAAAAAAAAAAAAAAAAAAAA", server.base)).send().unwrap();
     assert_eq!(guessed.status(), 404);
     assert!(guessed.text().unwrap().contains("Deze link kennen we niet"));

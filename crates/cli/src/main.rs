@@ -141,6 +141,7 @@ fn serve(settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> Result<()> {
         }
         println!();
         state.demo_links = links;
+        state.preview = true;
     }
     let scheduler = if settings.scheduler.enabled { Some(worker::build(&settings, db, clock, true)?) } else { None };
     tracing::info!(bind = %settings.bind, scheduler = scheduler.is_some(), "serving");

@@ -124,3 +124,13 @@ pub fn latest_protocols(conn: &mut DbConnection, study_id: i64) -> StoreResult<B
         .map(|(id, name, role, content_hash)| (name.clone(), ProtocolRef { id, name, role, content_hash }))
         .collect())
 }
+
+/// The newest version of a questionnaire: (key, content).
+pub fn questionnaire_source(conn: &mut DbConnection, key: &str) -> StoreResult<Option<(String, String)>> {
+    Ok(questionnaires::table
+        .filter(questionnaires::key.eq(key))
+        .order(questionnaires::id.desc())
+        .select((questionnaires::key, questionnaires::content))
+        .first(conn)
+        .optional()?)
+}

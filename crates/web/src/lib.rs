@@ -3,6 +3,7 @@
 
 pub mod hooks;
 pub mod pages;
+pub mod preview;
 pub mod questionnaire_page;
 pub mod render;
 pub mod state;
@@ -28,6 +29,7 @@ pub fn security_headers() -> middleware::DefaultHeaders {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::configure(cfg);
     hooks::configure(cfg);
+    preview::configure(cfg);
 }
 
 /// Serves until the process is asked to stop; in-flight requests get time to finish.

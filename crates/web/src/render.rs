@@ -10,6 +10,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("message", include_str!("../templates/message.hbs")),
     ("questionnaire", include_str!("../templates/questionnaire.hbs")),
     ("item", include_str!("../templates/item.hbs")),
+    ("preview_list", include_str!("../templates/preview_list.hbs")),
+    ("preview_result", include_str!("../templates/preview_result.hbs")),
 ];
 
 pub const CSS: &str = include_str!("../static/koers.css");

@@ -14,6 +14,8 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     /// Links printed by `serve --demo`, shown on the landing page of a demo only.
     pub demo_links: Vec<DemoLink>,
+    /// Questionnaires can be tried out at /preview (the demo, test installations).
+    pub preview: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -24,6 +26,6 @@ pub struct DemoLink {
 
 impl AppState {
     pub fn new(db: Database, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        Self { db, clock, settings, templates: Arc::new(Templates::new()), demo_links: Vec::new() }
+        Self { db, clock, settings, templates: Arc::new(Templates::new()), demo_links: Vec::new(), preview: false }
     }
 }
