@@ -1,0 +1,33 @@
+//! Judging a submitted form must answer any form with errors or answers, never a panic. The
+//! input is split into a questionnaire (first part) and form fields (`name=value` lines).
+#![no_main]
+
+use chrono::{DateTime, TimeDelta};
+use koers_core::questionnaire::submit::{evaluate, Context, Submission};
+use libfuzzer_sys::fuzz_target;
+
+const DIARY: &str = include_str!("../../questionnaires/student_diary.yaml");
+const MENTOR: &str = include_str!("../../questionnaires/mentor_diary.yaml");
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let (which, form) = text.split_at(text.len().min(1));
+    let source = if which == "m" { MENTOR } else { DIARY };
+    let Ok((q, _)) = koers_core::questionnaire::parse_questionnaire(source, None) else { return };
+    let fields = form
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap_or_default();
+    let ctx = Context {
+        lang: "nl".into(),
+        fallback_lang: "nl".into(),
+        now,
+        today: now.date_naive(),
+        protocol_start: now - TimeDelta::days(10),
+        final_questionnaire: false,
+        students: vec![(1, "A".into()), (2, "B".into())],
+    };
+    let _ = evaluate(&q, &Submission { fields, started_at: None, user_agent: None }, &ctx);
+});
