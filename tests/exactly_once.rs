@@ -3,9 +3,7 @@
 
 mod support;
 
-use chrono::{TimeDelta, Utc};
-use koers_core::people::Role;
-use koers_store::schedule::{self, NewInvitation};
+use chrono::Utc;
 use std::collections::HashSet;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
@@ -50,29 +48,7 @@ impl Respond for Bird {
 }
 
 fn seed(db: &koers_store::Database) {
-    let now = Utc::now();
-    db.write(|c| -> Result<(), koers_store::StoreError> {
-        let at = koers_store::testing::seed_study(c, "load", now)?;
-        for i in 0..N {
-            let phone = format!("+3161{:07}", i);
-            let person = koers_store::testing::seed_person(c, at, Role::Student, "Test", &phone, None, now)?;
-            schedule::ensure_invitation(
-                c,
-                &NewInvitation {
-                    person_id: person,
-                    response_id: None,
-                    dedupe_key: "w:1:invite",
-                    kind: "invite",
-                    channel: "sms",
-                    due_at: now - TimeDelta::minutes(1),
-                    expires_at: Some(now + TimeDelta::days(1)),
-                },
-                now,
-            )?;
-        }
-        Ok(())
-    })
-    .unwrap();
+    koers_store::testing::seed_due_invitations(db, "load", N, Utc::now()).unwrap();
 }
 
 fn worker(dir: &std::path::Path, db_url: &str, mock: &str) -> Child {

@@ -5,9 +5,7 @@ use anyhow::{bail, Result};
 use chrono::{TimeDelta, Utc};
 use clap::Subcommand;
 use koers_core::clock::{Clock, SystemClock};
-use koers_core::people::Role;
 use koers_scheduler::{Scheduler, SchedulerConfig};
-use koers_store::schedule::{self, NewInvitation};
 use koers_store::Database;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -87,28 +85,8 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
 }
 
 fn seed(db: &Database, count: usize) -> Result<()> {
-    let now = Utc::now();
-    db.write(|c| -> Result<()> {
-        let at = koers_store::testing::seed_study(c, "bench", now)?;
-        for i in 0..count {
-            let phone = format!("+3161{:07}", i);
-            let person = koers_store::testing::seed_person(c, at, Role::Student, "Bench", &phone, None, now)?;
-            schedule::ensure_invitation(
-                c,
-                &NewInvitation {
-                    person_id: person,
-                    response_id: None,
-                    dedupe_key: "w:1:invite",
-                    kind: "invite",
-                    channel: "sms",
-                    due_at: now - TimeDelta::minutes(1),
-                    expires_at: Some(now + TimeDelta::days(1)),
-                },
-                now,
-            )?;
-        }
-        Ok(())
-    })
+    koers_store::testing::seed_due_invitations(db, "bench", count, SystemClock.now())?;
+    Ok(())
 }
 
 /// The same requests as MessageBird gets from koers, from a bare client with no database.
