@@ -25,6 +25,11 @@ fn find(candidates: &[&str]) -> String {
 impl Browser {
     /// A browser with a 360x640 viewport; `javascript` off makes Chromium ignore every script.
     pub async fn phone(test: &str, javascript: bool) -> Browser {
+        Browser::phone_of_width(test, javascript, 360).await
+    }
+
+    /// A phone screen of this width (320 is the smallest phones still in use), 640 high.
+    pub async fn phone_of_width(test: &str, javascript: bool, width: u32) -> Browser {
         let driver_bin = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
         let chrome_bin = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
         let port = super::free_port();
@@ -50,7 +55,7 @@ impl Browser {
                     "--disable-dev-shm-usage", "--hide-scrollbars",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
-                "mobileEmulation": {"deviceMetrics": {"width": 360, "height": 640, "pixelRatio": 2.0}},
+                "mobileEmulation": {"deviceMetrics": {"width": width, "height": 640, "pixelRatio": 2.0}},
                 "prefs": {"profile.managed_default_content_settings.javascript": js_setting},
             }
         });
@@ -80,6 +85,48 @@ impl Browser {
             .await
             .expect("measure overflow");
         v.as_i64().unwrap_or(0)
+    }
+
+    /// axe-core's WCAG 2 A/AA findings on the current page, as "rule: target" lines.
+    pub async fn axe_violations(&self) -> Vec<String> {
+        const AXE: &str = include_str!("axe.min.js");
+        self.client.execute(&format!("{AXE}; return true;"), vec![]).await.expect("load axe-core");
+        let found = self
+            .client
+            .execute_async(
+                "var done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}}, function (err, r) {
+                   if (err) { done(['axe failed: ' + err]); return; }
+                   done(r.violations.map(function (v) {
+                     return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', ');
+                   }));
+                 });",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        found.as_array().map(|a| a.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
+    }
+
+    /// Bytes the page needed: the document and every script and style sheet, uncompressed.
+    pub async fn page_weight(&self) -> i64 {
+        self.client
+            .execute(
+                "var total = document.documentElement.outerHTML.length;
+                 var seen = {};
+                 Array.prototype.forEach.call(document.querySelectorAll('script[src],link[rel=stylesheet]'), function (el) {
+                   var url = el.src || el.href;
+                   if (seen[url]) { return; }
+                   seen[url] = true;
+                   var x = new XMLHttpRequest(); x.open('GET', url, false); x.send(); total += x.responseText.length;
+                 });
+                 return total;",
+                vec![],
+            )
+            .await
+            .expect("measure the page")
+            .as_i64()
+            .unwrap_or(0)
     }
 
     pub async fn close(mut self) {

@@ -16,26 +16,26 @@ pub const STUDY_KEY: &str = "demo";
 /// demo only ever prints messages.
 const PEOPLE: &str = "\
 type,team_name,role_title,first_name,last_name,gender,mobile_phone,email,protocol_name,start_date,filling_out_for,filling_out_for_protocol,end_date,locale
-Student,Entree,Student,Sanne,de Vries,female,0612300101,,vsv_student,,,,,nl
-Student,Entree,Student,Daan,Jansen,male,0612300102,,vsv_student,,,,,nl
-Student,Entree,Student,Yasmin,Bouzid,female,0612300103,,vsv_student,,,,,nl
-Student,Entree,Student,Milan,Visser,male,0612300104,,vsv_student,,,,,en
-Student,Zorg en welzijn,Student,Noor,Smit,female,0612300105,,vsv_student,,,,,nl
-Student,Zorg en welzijn,Student,Kai,Mulder,other,0612300106,,vsv_student,,,,,nl
-Student,Zorg en welzijn,Student,Lotte,de Boer,female,0612300107,,vsv_student,,,,,nl
-Student,Techniek,Student,Ravi,Ramdin,male,0612300108,,vsv_student,,,,,nl
-Student,Techniek,Student,Emma,Dekker,female,0612300109,,vsv_student,,,,,nl
-Student,Techniek,Student,Bram,Hendriks,male,0612300110,,vsv_student,,,,,nl
-Mentor,Entree,Mentor,Joris,Bakker,male,0612300201,joris@demo.invalid,vsv_mentor,,0612300101,,,nl
-Mentor,Entree,Mentor,Joris,Bakker,male,0612300201,joris@demo.invalid,vsv_mentor,,0612300102,,,nl
-Mentor,Entree,Mentor,Joris,Bakker,male,0612300201,joris@demo.invalid,vsv_mentor,,0612300103,,,nl
-Mentor,Entree,Mentor,Joris,Bakker,male,0612300201,joris@demo.invalid,vsv_mentor,,0612300104,,,nl
-Mentor,Zorg en welzijn,Mentor,Fatima,El Amrani,female,0612300202,fatima@demo.invalid,vsv_mentor,,0612300105,,,nl
-Mentor,Zorg en welzijn,Mentor,Fatima,El Amrani,female,0612300202,fatima@demo.invalid,vsv_mentor,,0612300106,,,nl
-Mentor,Zorg en welzijn,Mentor,Fatima,El Amrani,female,0612300202,fatima@demo.invalid,vsv_mentor,,0612300107,,,nl
-Mentor,Techniek,Jongerenwerker,Sam,de Wit,other,0612300203,sam@demo.invalid,vsv_mentor,,0612300108,,,nl
-Mentor,Techniek,Jongerenwerker,Sam,de Wit,other,0612300203,sam@demo.invalid,vsv_mentor,,0612300109,,,nl
-Mentor,Techniek,Jongerenwerker,Sam,de Wit,other,0612300203,sam@demo.invalid,vsv_mentor,,0612300110,,,nl
+Student,Entree,Student,Sanne,de Vries,female,0612300101,,demo_student,,,,,nl
+Student,Entree,Student,Daan,Jansen,male,0612300102,,demo_student,,,,,nl
+Student,Entree,Student,Yasmin,Bouzid,female,0612300103,,demo_student,,,,,nl
+Student,Entree,Student,Milan,Visser,male,0612300104,,demo_student,,,,,en
+Student,Zorg en welzijn,Student,Noor,Smit,female,0612300105,,demo_student,,,,,nl
+Student,Zorg en welzijn,Student,Kai,Mulder,other,0612300106,,demo_student,,,,,nl
+Student,Zorg en welzijn,Student,Lotte,de Boer,female,0612300107,,demo_student,,,,,nl
+Student,Techniek,Student,Ravi,Ramdin,male,0612300108,,demo_student,,,,,nl
+Student,Techniek,Student,Emma,Dekker,female,0612300109,,demo_student,,,,,nl
+Student,Techniek,Student,Bram,Hendriks,male,0612300110,,demo_student,,,,,nl
+Mentor,Entree,Mentor,Joris,Bakker,male,0612300201,joris@demo.invalid,demo_mentor,,0612300101,,,nl
+Mentor,Entree,Mentor,Joris,Bakker,male,0612300201,joris@demo.invalid,demo_mentor,,0612300102,,,nl
+Mentor,Entree,Mentor,Joris,Bakker,male,0612300201,joris@demo.invalid,demo_mentor,,0612300103,,,nl
+Mentor,Entree,Mentor,Joris,Bakker,male,0612300201,joris@demo.invalid,demo_mentor,,0612300104,,,nl
+Mentor,Zorg en welzijn,Mentor,Fatima,El Amrani,female,0612300202,fatima@demo.invalid,demo_mentor,,0612300105,,,nl
+Mentor,Zorg en welzijn,Mentor,Fatima,El Amrani,female,0612300202,fatima@demo.invalid,demo_mentor,,0612300106,,,nl
+Mentor,Zorg en welzijn,Mentor,Fatima,El Amrani,female,0612300202,fatima@demo.invalid,demo_mentor,,0612300107,,,nl
+Mentor,Techniek,Jongerenwerker,Sam,de Wit,other,0612300203,sam@demo.invalid,demo_mentor,,0612300108,,,nl
+Mentor,Techniek,Jongerenwerker,Sam,de Wit,other,0612300203,sam@demo.invalid,demo_mentor,,0612300109,,,nl
+Mentor,Techniek,Jongerenwerker,Sam,de Wit,other,0612300203,sam@demo.invalid,demo_mentor,,0612300110,,,nl
 ";
 
 /// Creates (or finds) the demo study and returns a personal link for each of its people.

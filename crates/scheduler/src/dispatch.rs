@@ -19,6 +19,16 @@ const MAX_BATCH: i64 = 500;
 const MAX_IN_FLIGHT: usize = 64;
 const DEFAULT_INVITATION: &str = "Hoi {{voornaam}}, er staat een korte vragenlijst voor je klaar: {{link}}";
 
+/// The request to a parent or carer: no names and nothing about the study's subject, since
+/// anyone may read an SMS over a shoulder.
+fn guardian_text(locale: &str) -> &'static str {
+    if locale == "en" {
+        "Hello, your child would like to take part in a study at school and needs your permission. Read more and answer here: {{link}}"
+    } else {
+        "Hallo, uw kind wil meedoen aan een onderzoek op school en heeft uw toestemming nodig. Lees meer en geef antwoord: {{link}}"
+    }
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DispatchReport {
     pub claimed: usize,
@@ -250,7 +260,13 @@ fn prepare(
 ) -> Result<Prepared, StoreError> {
     let (secret, base_url, sender) = (&cfg.secret, &cfg.base_url, &cfg.sender);
     {
-        let ctx = sending::send_context(c, id)?;
+        let mut ctx = sending::send_context(c, id)?;
+        // A parent's consent request goes to the parent's number, with a text of its own.
+        let guardian = ctx.invitation.kind == "guardian";
+        if guardian {
+            ctx.phone = ctx.guardian_phone.clone();
+            ctx.phone_failing = false;
+        }
         let expires_at = ctx.invitation.expires_at.map(utc);
         if let Some(reason) = skip_reason(&ctx, now, expires_at) {
             sending::mark_skipped(c, id, reason, now)?;
@@ -269,11 +285,13 @@ fn prepare(
             .and_then(|p| choose_text(&p.texts, kind, ctx.streak.max(0) as u32))
             .map(|t| t.get(&ctx.locale, "nl").to_string())
             .unwrap_or_else(|| DEFAULT_INVITATION.to_string());
+        let template = if guardian { guardian_text(&ctx.locale).to_string() } else { template };
         let window = ctx.invitation.dedupe_key.rsplit_once(':').map(|(w, _)| w).unwrap_or(&ctx.invitation.dedupe_key);
         let token = window_token(secret, ctx.invitation.person_id, window);
         let grace = protocol.as_ref().map(|p| p.grace_period.0).unwrap_or_default();
         let token_expiry = expires_at.unwrap_or(now + TimeDelta::days(7)) + grace;
-        sending::ensure_link_token(c, ctx.invitation.person_id, &tokens::hash_token(&token), token_expiry, now)?;
+        let purpose = if guardian { "guardian" } else { "invitation" };
+        sending::ensure_link_token(c, ctx.invitation.person_id, purpose, &tokens::hash_token(&token), token_expiry, now)?;
         let link = format!("{base_url}/l/{token}");
         let body = render_message(
             &template,

@@ -43,12 +43,17 @@ pub struct Completion<'a> {
 
 pub fn save_submission(conn: &mut DbConnection, c: &Completion<'_>, now: DateTime<Utc>) -> StoreResult<Saved> {
     write_transaction(conn, |conn| {
-        let done: Option<chrono::NaiveDateTime> =
-            responses::table.find(c.response_id).select(responses::completed_at).first(conn)?;
-        if done.is_some() {
+        let now_db = to_db(now);
+        // Claiming the response with a conditional update first serialises two submits that
+        // race on PostgreSQL: the second waits for the row and then finds it completed.
+        let claimed = diesel::update(
+            responses::table.filter(responses::id.eq(c.response_id).and(responses::completed_at.is_null())),
+        )
+        .set(responses::completed_at.eq(now_db))
+        .execute(conn)?;
+        if claimed == 0 {
             return Ok(Saved::AlreadyCompleted);
         }
-        let now_db = to_db(now);
         for a in &c.accepted.answers {
             let (kind, text, number) = encode(&a.value);
             diesel::insert_into(answers::table)

@@ -134,3 +134,13 @@ pub fn questionnaire_source(conn: &mut DbConnection, key: &str) -> StoreResult<O
         .first(conn)
         .optional()?)
 }
+
+/// The newest version of a questionnaire: (id, content hash, content).
+pub fn latest_questionnaire(conn: &mut DbConnection, key: &str) -> StoreResult<Option<(i64, String, String)>> {
+    Ok(questionnaires::table
+        .filter(questionnaires::key.eq(key))
+        .order(questionnaires::id.desc())
+        .select((questionnaires::id, questionnaires::content_hash, questionnaires::content))
+        .first(conn)
+        .optional()?)
+}

@@ -16,6 +16,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("the server is too busy to answer now")]
+    Busy,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

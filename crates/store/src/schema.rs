@@ -67,6 +67,7 @@ diesel::table! {
         email -> Nullable<Text>,
         erased_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        guardian_phone -> Nullable<Text>,
     }
 }
 
@@ -326,6 +327,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        kind -> Text,
+        person_id -> Nullable<BigInt>,
+        staff_id -> Nullable<BigInt>,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     job_runs (job) {
         job -> Text,
         last_started_at -> Nullable<Timestamp>,
@@ -366,6 +381,8 @@ diesel::joinable!(response_scores -> responses (response_id));
 diesel::joinable!(reward_ledger -> people (person_id));
 diesel::joinable!(reward_ledger -> responses (response_id));
 diesel::joinable!(consents -> people (person_id));
+diesel::joinable!(web_sessions -> people (person_id));
+diesel::joinable!(web_sessions -> staff_accounts (staff_id));
 diesel::joinable!(audit_log -> staff_accounts (actor_staff_id));
 diesel::joinable!(audit_log -> studies (study_id));
 diesel::joinable!(audit_log -> organisations (organisation_id));
@@ -394,5 +411,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     reward_ledger,
     consents,
     audit_log,
+    web_sessions,
     job_runs,
 );

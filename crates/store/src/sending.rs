@@ -26,6 +26,8 @@ pub struct SendContext {
     pub first_name: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// A parent's or carer's number, for the consent of an under-16.
+    pub guardian_phone: Option<String>,
     /// `sms` or `email`, as planned.
     pub channel: String,
     pub mentor_first_name: Option<String>,
@@ -46,12 +48,17 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         .find(inv.person_id)
         .select((people::role, people::locale, people::ended_at, people::phone_status))
         .first(conn)?;
-    let identity: Option<(Option<String>, Option<String>, Option<String>)> = person_identities::table
+    let identity: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> = person_identities::table
         .find(inv.person_id)
-        .select((person_identities::first_name, person_identities::mobile_phone, person_identities::email))
+        .select((
+            person_identities::first_name,
+            person_identities::mobile_phone,
+            person_identities::email,
+            person_identities::guardian_phone,
+        ))
         .first(conn)
         .optional()?;
-    let (first_name, phone, email) = identity.unwrap_or((None, None, None));
+    let (first_name, phone, email, guardian_phone) = identity.unwrap_or((None, None, None, None));
     let channel: String = invitations::table.find(inv.id).select(invitations::channel).first(conn)?;
     let consent_withdrawn = consents::table
         .filter(consents::person_id.eq(inv.person_id).and(consents::withdrawn_at.is_not_null()))
@@ -75,6 +82,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         first_name,
         phone,
         email,
+        guardian_phone,
         channel,
         mentor_first_name: mentor_first_name.flatten(),
         protocol_content: None,
@@ -309,10 +317,11 @@ pub fn mark_unknown(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> Sto
 }
 
 /// Stores a link token's hash unless it is there (the same window's invitation and reminder
-/// share one link).
+/// share one link). `purpose` is `invitation`, or `guardian` for a parent's consent link.
 pub fn ensure_link_token(
     conn: &mut DbConnection,
     person_id: i64,
+    purpose: &str,
     token_hash: &str,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -323,7 +332,7 @@ pub fn ensure_link_token(
             .values((
                 link_tokens::person_id.eq(person_id),
                 link_tokens::token_hash.eq(token_hash),
-                link_tokens::purpose.eq("invitation"),
+                link_tokens::purpose.eq(purpose),
                 link_tokens::expires_at.eq(to_db(expires_at)),
                 link_tokens::created_at.eq(to_db(now)),
             ))

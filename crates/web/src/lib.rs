@@ -1,12 +1,17 @@
 //! koers-web: the actix-web application. Pages are server-rendered from handlebars templates
 //! embedded in the binary, so a single file serves everything and no CDN is involved.
 
+pub mod defs;
 pub mod hooks;
+pub mod limits;
 pub mod pages;
 pub mod preview;
 pub mod questionnaire_page;
+pub mod participant;
 pub mod render;
+pub mod session;
 pub mod state;
+pub mod words;
 
 pub use state::AppState;
 
@@ -28,6 +33,7 @@ pub fn security_headers() -> middleware::DefaultHeaders {
 /// Routes of the whole application.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::configure(cfg);
+    participant::configure(cfg);
     hooks::configure(cfg);
     preview::configure(cfg);
 }

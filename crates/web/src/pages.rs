@@ -4,12 +4,11 @@ use crate::render::{CSS, JS};
 use crate::state::AppState;
 use actix_web::http::header::{CacheControl, CacheDirective, ContentType};
 use actix_web::{get, web, HttpResponse, Responder};
-use koers_store::tokens::{self, TokenState};
-use koers_store::{people, Backend};
+use koers_store::Backend;
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(landing).service(healthz).service(css).service(js).service(personal_link);
+    cfg.service(landing).service(healthz).service(css).service(js);
 }
 
 fn html(state: &AppState, template: &str, data: &serde_json::Value) -> HttpResponse {
@@ -88,86 +87,5 @@ async fn healthz(state: web::Data<AppState>) -> impl Responder {
             }))
         }
         Err(_) => HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"})),
-    }
-}
-
-/// The page a personal SMS link opens.
-#[get("/l/{token}")]
-async fn personal_link(state: web::Data<AppState>, token: web::Path<String>) -> impl Responder {
-    let db = state.db.clone();
-    let now = state.clock.now();
-    let token = token.into_inner();
-    let result = web::block(move || -> Result<_, koers_store::StoreError> {
-        let mut conn = db.conn()?;
-        let st = tokens::redeem(&mut conn, &token, now)?;
-        let who = match &st {
-            TokenState::Valid { person_id, .. } | TokenState::Expired { person_id } => {
-                people::greeting_of(&mut conn, *person_id)?
-            }
-            TokenState::Unknown => None,
-        };
-        Ok((st, who))
-    })
-    .await;
-    use actix_web::http::StatusCode;
-    match result {
-        Ok(Ok((TokenState::Valid { .. }, who))) => {
-            let (name, lang) = who.unwrap_or((None, "nl".into()));
-            let name = name.unwrap_or_default();
-            if lang == "en" {
-                message(
-                    &state,
-                    StatusCode::OK,
-                    "en",
-                    &format!("Hi {name}!"),
-                    &[
-                        "Your personal link works. There is no questionnaire for you to fill in right now.",
-                        "You will get a text message when the next one is ready.",
-                    ],
-                )
-            } else {
-                message(
-                    &state,
-                    StatusCode::OK,
-                    "nl",
-                    &format!("Hoi {name}!"),
-                    &[
-                        "Je persoonlijke link werkt. Er staat nu geen vragenlijst voor je klaar.",
-                        "Je krijgt een sms als de volgende klaarstaat.",
-                    ],
-                )
-            }
-        }
-        Ok(Ok((TokenState::Expired { .. }, _))) => message(
-            &state,
-            StatusCode::GONE,
-            "nl",
-            "Deze link is verlopen",
-            &["Geen probleem: je krijgt een nieuwe link in je volgende sms."],
-        ),
-        Ok(Ok((TokenState::Unknown, _))) => message(
-            &state,
-            StatusCode::NOT_FOUND,
-            "nl",
-            "Deze link kennen we niet",
-            &["Kijk of je de hele link uit je sms hebt geopend. Lukt het niet? Vraag je begeleider om hulp."],
-        ),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "personal link lookup failed");
-            message(
-                &state,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "nl",
-                "Even geduld",
-                &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
-            )
-        }
-        Err(_) => message(
-            &state,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "nl",
-            "Even geduld",
-            &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
-        ),
     }
 }

@@ -12,6 +12,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("item", include_str!("../templates/item.hbs")),
     ("preview_list", include_str!("../templates/preview_list.hbs")),
     ("preview_result", include_str!("../templates/preview_result.hbs")),
+    ("p_info", include_str!("../templates/p_info.hbs")),
+    ("p_mentor", include_str!("../templates/p_mentor.hbs")),
 ];
 
 pub const CSS: &str = include_str!("../static/koers.css");

@@ -1,5 +1,7 @@
 //! What every request handler can reach.
 
+use crate::defs::Definitions;
+use crate::limits::Limits;
 use crate::render::Templates;
 use koers_core::clock::Clock;
 use koers_core::settings::Settings;
@@ -16,6 +18,10 @@ pub struct AppState {
     pub demo_links: Vec<DemoLink>,
     /// Questionnaires can be tried out at /preview (the demo, test installations).
     pub preview: bool,
+    /// Rate limits on personal links and staff login (shared by every worker thread).
+    pub limits: Arc<Limits>,
+    /// Parsed questionnaires and protocols by version.
+    pub definitions: Arc<Definitions>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -26,6 +32,8 @@ pub struct DemoLink {
 
 impl AppState {
     pub fn new(db: Database, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        Self { db, clock, settings, templates: Arc::new(Templates::new()), demo_links: Vec::new(), preview: false }
+        Self { db, clock, settings, templates: Arc::new(Templates::new()), demo_links: Vec::new(), preview: false, limits: Arc::new(Limits::default()),
+            definitions: Arc::new(Definitions::default()),
+        }
     }
 }

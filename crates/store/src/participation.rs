@@ -1,0 +1,386 @@
+//! What participants' and mentors' pages read and write: their open questionnaires, consent,
+//! rewards and stopping. Every lookup of a response goes through the person it belongs to, so a
+//! changed id in a URL or form can never reach someone else's questionnaire.
+
+use crate::answers::{save_submission, Completion, Saved};
+use crate::db::{write_transaction, DbConnection};
+use crate::error::StoreResult;
+use crate::schedule::{ensure_invitation, NewInvitation};
+use crate::schema::{
+    consents, pairs, people, person_identities, protocols, responses, reward_ledger, studies, subscriptions,
+};
+use crate::studies::{from_db, to_db};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use koers_core::people::SubscriptionState;
+use koers_core::protocol::RewardScheme;
+use std::collections::HashMap;
+
+/// A person as their own pages need them.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub id: i64,
+    pub study_id: i64,
+    pub role: String,
+    pub locale: String,
+    pub gender: Option<String>,
+    pub first_name: Option<String>,
+    pub time_zone: String,
+    pub ended: bool,
+}
+
+pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Option<Participant>> {
+    let row: Option<(i64, i64, String, String, Option<String>, Option<NaiveDateTime>, String)> = people::table
+        .inner_join(studies::table)
+        .filter(people::id.eq(person_id))
+        .select((
+            people::id,
+            people::study_id,
+            people::role,
+            people::locale,
+            people::gender,
+            people::ended_at,
+            studies::time_zone,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, study_id, role, locale, gender, ended_at, time_zone)) = row else { return Ok(None) };
+    let first_name: Option<Option<String>> = person_identities::table
+        .find(id)
+        .select(person_identities::first_name)
+        .first(conn)
+        .optional()?;
+    Ok(Some(Participant {
+        id,
+        study_id,
+        role,
+        locale,
+        gender,
+        first_name: first_name.flatten(),
+        time_zone,
+        ended: ended_at.is_some(),
+    }))
+}
+
+/// One window of one of the person's subscriptions.
+#[derive(Debug, Clone)]
+pub struct ResponseRef {
+    pub response_id: i64,
+    pub subscription_id: i64,
+    pub measurement_key: String,
+    pub questionnaire_key: String,
+    pub open_at: DateTime<Utc>,
+    pub close_at: DateTime<Utc>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// For a mentor's questionnaire: the student it is about.
+    pub about_student: Option<i64>,
+    pub subscription_starts_at: DateTime<Utc>,
+    pub subscription_active: bool,
+    pub protocol_content: String,
+}
+
+type ResponseTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    NaiveDateTime,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<i64>,
+    NaiveDateTime,
+    String,
+    String,
+);
+
+fn to_ref(t: ResponseTuple) -> ResponseRef {
+    let (response_id, subscription_id, measurement_key, questionnaire_key, open_at, close_at, opened, completed, about, starts, state, content) = t;
+    ResponseRef {
+        response_id,
+        subscription_id,
+        measurement_key,
+        questionnaire_key,
+        open_at: from_db(open_at),
+        close_at: from_db(close_at),
+        opened_at: opened.map(from_db),
+        completed_at: completed.map(from_db),
+        about_student: about,
+        subscription_starts_at: from_db(starts),
+        subscription_active: state == SubscriptionState::Active.as_str(),
+        protocol_content: content,
+    }
+}
+
+macro_rules! response_select {
+    () => {
+        (
+            responses::id,
+            responses::subscription_id,
+            responses::measurement_key,
+            responses::questionnaire_key,
+            responses::open_at,
+            responses::close_at,
+            responses::opened_at,
+            responses::completed_at,
+            subscriptions::filling_out_for_id,
+            subscriptions::starts_at,
+            subscriptions::state,
+            protocols::content,
+        )
+    };
+}
+
+/// The person's windows that opened before `to` and close after `from`, oldest first.
+pub fn windows_of(
+    conn: &mut DbConnection,
+    person_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<ResponseRef>> {
+    let rows: Vec<ResponseTuple> = responses::table
+        .inner_join(subscriptions::table.inner_join(protocols::table))
+        .filter(subscriptions::person_id.eq(person_id))
+        .filter(responses::open_at.le(to_db(to)))
+        .filter(responses::close_at.gt(to_db(from)))
+        .order((responses::open_at, responses::id))
+        .select(response_select!())
+        .load(conn)?;
+    Ok(rows.into_iter().map(to_ref).collect())
+}
+
+/// A response, only if it belongs to one of this person's subscriptions.
+pub fn response_of(conn: &mut DbConnection, person_id: i64, response_id: i64) -> StoreResult<Option<ResponseRef>> {
+    let row: Option<ResponseTuple> = responses::table
+        .inner_join(subscriptions::table.inner_join(protocols::table))
+        .filter(subscriptions::person_id.eq(person_id))
+        .filter(responses::id.eq(response_id))
+        .select(response_select!())
+        .first(conn)
+        .optional()?;
+    Ok(row.map(to_ref))
+}
+
+/// When the person's next planned window opens, if one is planned.
+pub fn next_planned_open(conn: &mut DbConnection, person_id: i64, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+    let next: Option<NaiveDateTime> = responses::table
+        .inner_join(subscriptions::table)
+        .filter(subscriptions::person_id.eq(person_id))
+        .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
+        .filter(responses::open_at.gt(to_db(now)))
+        .select(diesel::dsl::min(responses::open_at))
+        .first(conn)?;
+    Ok(next.map(from_db))
+}
+
+/// The person's active subscriptions: (id, protocol content, starts_at, ends_at, about student).
+pub type SubscriptionInfo = (i64, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<i64>);
+
+pub fn active_subscriptions_of(conn: &mut DbConnection, person_id: i64) -> StoreResult<Vec<SubscriptionInfo>> {
+    let rows: Vec<(i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<i64>)> = subscriptions::table
+        .inner_join(protocols::table)
+        .filter(subscriptions::person_id.eq(person_id))
+        .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
+        .order(subscriptions::id)
+        .select((
+            subscriptions::id,
+            protocols::content,
+            subscriptions::starts_at,
+            subscriptions::ends_at,
+            subscriptions::filling_out_for_id,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, c, s, e, f)| (id, c, from_db(s), e.map(from_db), f)).collect())
+}
+
+/// Records that a person looked at a questionnaire (first time only).
+pub fn mark_opened(conn: &mut DbConnection, response_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(responses::table.filter(responses::id.eq(response_id).and(responses::opened_at.is_null())))
+        .set(responses::opened_at.eq(to_db(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// First names and genders of people, by id (for the mentor's list and texts about a student).
+pub fn names(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, (String, Option<String>)>> {
+    let rows: Vec<(i64, Option<String>, Option<String>)> = people::table
+        .inner_join(person_identities::table)
+        .filter(people::id.eq_any(ids))
+        .select((people::id, person_identities::first_name, people::gender))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, n, g)| (id, (n.unwrap_or_default(), g))).collect())
+}
+
+/// The student's current mentor: id, first name, gender, and their phone if they agreed to
+/// share it with their students.
+pub fn mentor_of(
+    conn: &mut DbConnection,
+    student_id: i64,
+) -> StoreResult<Option<(i64, String, Option<String>, Option<String>)>> {
+    let row: Option<(i64, Option<String>, Option<String>, Option<String>)> = pairs::table
+        .inner_join(people::table.on(people::id.eq(pairs::mentor_id)))
+        .inner_join(person_identities::table.on(person_identities::person_id.eq(pairs::mentor_id)))
+        .filter(pairs::student_id.eq(student_id).and(pairs::ends_on.is_null()))
+        .order(pairs::starts_on.desc())
+        .select((pairs::mentor_id, person_identities::first_name, people::gender, person_identities::mobile_phone))
+        .first(conn)
+        .optional()?;
+    let Some((id, name, gender, phone)) = row else { return Ok(None) };
+    let shares = has_consent(conn, id, CONSENT_SHARE_CONTACT)?;
+    Ok(Some((id, name.unwrap_or_default(), gender, phone.filter(|_| shares))))
+}
+
+pub const CONSENT_PARTICIPANT: &str = "participant";
+pub const CONSENT_GUARDIAN: &str = "guardian";
+/// Guardian asked and said no: the student's participation does not start.
+pub const CONSENT_GUARDIAN_DECLINED: &str = "guardian_declined";
+/// A mentor agreed to show their phone number to their students.
+pub const CONSENT_SHARE_CONTACT: &str = "share_contact";
+/// A student under 16 whose guardian has been asked.
+pub const CONSENT_GUARDIAN_NEEDED: &str = "guardian_needed";
+
+/// Whether a consent of this kind was given and not withdrawn.
+pub fn has_consent(conn: &mut DbConnection, person_id: i64, kind: &str) -> StoreResult<bool> {
+    Ok(consents::table
+        .filter(consents::person_id.eq(person_id).and(consents::kind.eq(kind)).and(consents::withdrawn_at.is_null()))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// Records a consent with the version (content hash) of the text it was given on; giving the
+/// same consent twice (a double submit) records it once.
+pub fn record_consent(
+    conn: &mut DbConnection,
+    person_id: i64,
+    kind: &str,
+    text_version: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    if has_consent(conn, person_id, kind)? {
+        return Ok(());
+    }
+    diesel::insert_into(consents::table)
+        .values((
+            consents::person_id.eq(person_id),
+            consents::kind.eq(kind),
+            consents::text_version.eq(text_version),
+            consents::given_at.eq(to_db(now)),
+            consents::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Keeps the guardian's number with the student's identity and queues one SMS to them with a
+/// consent link; the scheduler sends it exactly once like every other message.
+pub fn ask_guardian(conn: &mut DbConnection, student_id: i64, phone: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(person_identities::table.find(student_id))
+        .set((person_identities::guardian_phone.eq(phone), person_identities::updated_at.eq(to_db(now))))
+        .execute(conn)?;
+    ensure_invitation(
+        conn,
+        &NewInvitation {
+            person_id: student_id,
+            response_id: None,
+            dedupe_key: "guardian:consent",
+            kind: "guardian",
+            channel: "sms",
+            due_at: now,
+            expires_at: Some(now + chrono::TimeDelta::days(14)),
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Stores an accepted submission and, for a protocol with rewards, what it earned: both in one
+/// transaction, so a crash never leaves an answer without its reward or the other way round.
+pub fn complete(
+    conn: &mut DbConnection,
+    person_id: i64,
+    c: &Completion<'_>,
+    rewards: Option<&RewardScheme>,
+    now: DateTime<Utc>,
+) -> StoreResult<Saved> {
+    write_transaction(conn, |conn| {
+        let saved = save_submission(conn, c, now)?;
+        if saved == Saved::AlreadyCompleted {
+            return Ok(saved);
+        }
+        if let Some(scheme) = rewards {
+            // The person's own windows in order: completed, or missed once closed.
+            let history: Vec<(Option<NaiveDateTime>, NaiveDateTime)> = responses::table
+                .inner_join(subscriptions::table)
+                .filter(subscriptions::person_id.eq(person_id).and(subscriptions::filling_out_for_id.is_null()))
+                .filter(responses::completed_at.is_not_null().or(responses::close_at.le(to_db(now))))
+                .order((responses::open_at, responses::id))
+                .select((responses::completed_at, responses::close_at))
+                .load(conn)?;
+            let earned = koers_core::rewards::earnings(scheme, history.iter().map(|(done, _)| done.is_some()));
+            let amount = koers_core::rewards::amount_for(scheme, earned.streak);
+            diesel::insert_into(reward_ledger::table)
+                .values((
+                    reward_ledger::person_id.eq(person_id),
+                    reward_ledger::response_id.eq(c.response_id),
+                    reward_ledger::amount_cents.eq(i64::from(amount)),
+                    reward_ledger::streak.eq(earned.streak as i32),
+                    reward_ledger::reason.eq("completed"),
+                    reward_ledger::created_at.eq(to_db(now)),
+                ))
+                .execute(conn)?;
+        }
+        Ok(saved)
+    })
+}
+
+/// What a person has earned in all, and their streak now.
+pub fn earned(conn: &mut DbConnection, person_id: i64) -> StoreResult<(i64, i32)> {
+    let amounts: Vec<(i64, i32)> = reward_ledger::table
+        .filter(reward_ledger::person_id.eq(person_id))
+        .order(reward_ledger::id)
+        .select((reward_ledger::amount_cents, reward_ledger::streak))
+        .load(conn)?;
+    Ok((amounts.iter().map(|(a, _)| a).sum(), amounts.last().map(|(_, s)| *s).unwrap_or(0)))
+}
+
+/// Whether the student completed a window of this measurement that is open at `at` or, if
+/// none is open, the newest one that opened before it: the mentor's "done this week".
+pub fn done_this_week(
+    conn: &mut DbConnection,
+    student_id: i64,
+    measurement: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<Option<bool>> {
+    let row: Option<Option<NaiveDateTime>> = responses::table
+        .inner_join(subscriptions::table)
+        .filter(subscriptions::person_id.eq(student_id).and(subscriptions::filling_out_for_id.is_null()))
+        .filter(responses::measurement_key.eq(measurement))
+        .filter(responses::open_at.le(to_db(at)))
+        .order(responses::open_at.desc())
+        .select(responses::completed_at)
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|c| c.is_some()))
+}
+
+/// Which of these people still have an active subscription of their own.
+pub fn still_taking_part(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<i64>> {
+    Ok(subscriptions::table
+        .filter(subscriptions::person_id.eq_any(ids))
+        .filter(subscriptions::filling_out_for_id.is_null())
+        .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
+        .select(subscriptions::person_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// What one completed response earned, if anything.
+pub fn reward_for(conn: &mut DbConnection, response_id: i64) -> StoreResult<Option<i64>> {
+    Ok(reward_ledger::table
+        .filter(reward_ledger::response_id.eq(response_id))
+        .select(reward_ledger::amount_cents)
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,125 @@
+//! Browser sessions. A participant's session is opened by a personal link and a staff member's
+//! by a password; the cookie carries a random value of which only the hash is kept here, and
+//! every session has its own CSRF token for the forms it is shown.
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::web_sessions;
+use crate::studies::to_db;
+use crate::tokens::{hash_token, looks_like_token, new_token};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Participant,
+    /// A parent or carer answering the consent for an under-16 (the person is the student).
+    Guardian,
+    Staff,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Participant => "participant",
+            SessionKind::Guardian => "guardian",
+            SessionKind::Staff => "staff",
+        }
+    }
+}
+
+/// Who a session belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Person(i64),
+    GuardianOf(i64),
+    Staff(i64),
+}
+
+impl Subject {
+    pub fn kind(self) -> SessionKind {
+        match self {
+            Subject::Person(_) => SessionKind::Participant,
+            Subject::GuardianOf(_) => SessionKind::Guardian,
+            Subject::Staff(_) => SessionKind::Staff,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: i64,
+    pub subject: Subject,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Opens a session and returns the cookie value (shown once) and the session.
+pub fn open(
+    conn: &mut DbConnection,
+    subject: Subject,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<(String, SessionRow)> {
+    let (plain, hash) = new_token();
+    let (csrf, _) = new_token();
+    let kind = subject.kind();
+    let (person, staff) = match subject {
+        Subject::Person(p) | Subject::GuardianOf(p) => (Some(p), None),
+        Subject::Staff(s) => (None, Some(s)),
+    };
+    let id = diesel::insert_into(web_sessions::table)
+        .values((
+            web_sessions::token_hash.eq(hash),
+            web_sessions::kind.eq(kind.as_str()),
+            web_sessions::person_id.eq(person),
+            web_sessions::staff_id.eq(staff),
+            web_sessions::csrf_token.eq(&csrf),
+            web_sessions::created_at.eq(to_db(now)),
+            web_sessions::expires_at.eq(to_db(expires_at)),
+        ))
+        .returning(web_sessions::id)
+        .get_result(conn)?;
+    Ok((plain, SessionRow { id, subject, csrf_token: csrf, expires_at }))
+}
+
+/// The live session of this kind behind a cookie value, if any.
+pub fn find(
+    conn: &mut DbConnection,
+    kind: SessionKind,
+    plain: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<SessionRow>> {
+    if !looks_like_token(plain) {
+        return Ok(None);
+    }
+    let row: Option<(i64, Option<i64>, Option<i64>, String, chrono::NaiveDateTime)> = web_sessions::table
+        .filter(web_sessions::token_hash.eq(hash_token(plain)))
+        .filter(web_sessions::kind.eq(kind.as_str()))
+        .filter(web_sessions::revoked_at.is_null())
+        .filter(web_sessions::expires_at.gt(to_db(now)))
+        .select((
+            web_sessions::id,
+            web_sessions::person_id,
+            web_sessions::staff_id,
+            web_sessions::csrf_token,
+            web_sessions::expires_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(id, person, staff, csrf_token, expires_at)| {
+        let subject = match (kind, person, staff) {
+            (SessionKind::Participant, Some(p), _) => Subject::Person(p),
+            (SessionKind::Guardian, Some(p), _) => Subject::GuardianOf(p),
+            (SessionKind::Staff, _, Some(s)) => Subject::Staff(s),
+            _ => return None,
+        };
+        Some(SessionRow { id, subject, csrf_token, expires_at: crate::studies::from_db(expires_at) })
+    }))
+}
+
+/// Ends a session (logging out, or a participant who stopped).
+pub fn revoke(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(web_sessions::table.find(id)).set(web_sessions::revoked_at.eq(to_db(now))).execute(conn)?;
+    Ok(())
+}

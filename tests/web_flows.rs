@@ -1,0 +1,236 @@
+//! The whole path a student and a mentor take, in a real headless Chromium on a phone screen:
+//! the SMS arrives at a mock MessageBird, its link opens consent, the questionnaires and the
+//! reward; the mentor sees the student's status change and fills in a diary for two students.
+//! Every page is checked with axe-core, for sideways scrolling and for weight. Screenshots go
+//! to target/screenshots/web_flows_*/.
+
+mod support;
+
+use diesel::prelude::*;
+use fantoccini::{Client, Locator};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use support::browser::Browser;
+use support::{free_port, koers, Server};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+#[derive(Clone, Default)]
+struct Bird {
+    got: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl Respond for Bird {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+        let to = body["recipients"][0].as_str().or(body["recipients"].as_str()).unwrap_or("").to_string();
+        let text = body["body"].as_str().unwrap_or("").to_string();
+        let mut got = self.got.lock().unwrap();
+        got.push((to, text));
+        ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": format!("mb-{}", got.len())}))
+    }
+}
+
+impl Bird {
+    /// The link in the first SMS to this number, waiting for the scheduler to send it.
+    fn link_for(&self, phone: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some((_, text)) = self.got.lock().unwrap().iter().find(|(to, _)| to.trim_start_matches('+') == phone) {
+                let at = text.find("http").expect("the SMS holds a link");
+                return text[at..].split_whitespace().next().unwrap().to_string();
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "no SMS to {phone}: {:?}", self.got.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+const PEOPLE: &str = "type,team_name,first_name,last_name,gender,mobile_phone,protocol_name,filling_out_for,locale
+Student,Entree,Sanne,de Vries,female,0612300101,demo_student,,nl
+Student,Entree,Daan,Jansen,male,0612300102,demo_student,,nl
+Mentor,Entree,Joris,Bakker,male,0612300201,demo_mentor,0612300101,nl
+Mentor,Entree,Joris,Bakker,male,0612300201,demo_mentor,0612300102,nl
+";
+
+fn run(dir: &std::path::Path, args: &[&str]) {
+    let out = koers(dir).args(args).env("KOERS_DATABASE_URL", "sqlite://k.db").output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn start(dir: &std::path::Path, mock: &str) -> Server {
+    for args in [
+        &["study", "create", "vsv", "--name", "VSV"][..],
+        &["organisation", "add", "roc", "--name", "ROC"],
+        &["team", "add", "Entree", "--organisation", "roc"],
+        &["load"],
+    ] {
+        run(dir, args);
+    }
+    std::fs::write(dir.join("people.csv"), PEOPLE).unwrap();
+    run(dir, &["import", "people", "people.csv"]);
+    let port = free_port();
+    let mut cmd = koers(dir);
+    cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("KOERS_DATABASE_URL", "sqlite://k.db")
+        .env("KOERS_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("KOERS_SMS__GATEWAY", "messagebird")
+        .env("KOERS_SMS__API_URL", mock)
+        .env("KOERS_SMS__ACCESS_KEY", "test_key")
+        .env("KOERS_SCHEDULER__TICK_SECONDS", "1");
+    Server::start(cmd, port)
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+async fn text(c: &Client) -> String {
+    c.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
+}
+
+/// Checks that every page must pass, and a screenshot for a person to look at.
+async fn page_ok(b: &Browser, shot: &str) {
+    b.screenshot(shot).await;
+    assert_eq!(b.horizontal_overflow().await, 0, "{shot}: no sideways scrolling");
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "{shot}: axe-core found {violations:?}");
+}
+
+async fn submit(c: &Client) {
+    click(c, "form.k-form button[type=submit]:not([name])").await;
+}
+
+fn stored(dir: &std::path::Path, item: &str) -> Vec<(String, Option<f64>)> {
+    use koers_store::schema::answers;
+    let db = koers_store::Database::open(&format!("sqlite://{}", dir.join("k.db").display()), 1).unwrap();
+    answers::table
+        .filter(answers::item_id.eq(item))
+        .select((answers::value_kind, answers::value_number))
+        .load(&mut *db.conn().unwrap())
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mock = MockServer::start().await;
+    let bird = Bird::default();
+    Mock::given(wiremock::matchers::method("POST")).respond_with(bird.clone()).mount(&mock).await;
+    let _server = start(dir.path(), &mock.uri());
+
+    // The student: SMS link, consent, then every open questionnaire until the reward.
+    let b = Browser::phone("web_flows_student", true).await;
+    b.client.goto(&bird.link_for("31612300101")).await.unwrap();
+    assert!(b.client.current_url().await.unwrap().path() == "/p", "the token leaves the address bar");
+    assert!(text(&b.client).await.contains("Meedoen aan het onderzoek"));
+    page_ok(&b, "01-consent").await;
+    click(&b.client, "input[name=consent_age_under_16][value=no]").await;
+    click(&b.client, "input[name=consent_agree][value=agree]").await;
+    submit(&b.client).await;
+    let mut diary_done = false;
+    for step in 0..4 {
+        let page = text(&b.client).await;
+        if page.contains("Jouw week") {
+            assert!(b.page_weight().await < 50_000, "a diary page with its CSS and JS stays under 50 KB");
+            click(&b.client, "input[name=attended][value=yes]").await;
+            click(&b.client, "#f-school_experience").await;
+            click(&b.client, "#f-wellbeing").await;
+            page_ok(&b, "03-diary").await;
+            submit(&b.client).await;
+            diary_done = true;
+        } else if b.client.find(Locator::Css("form.k-form")).await.is_ok() {
+            page_ok(&b, &format!("02-questionnaire-{step}")).await;
+            submit(&b.client).await;
+        } else if page.contains("Dank je wel") {
+            if diary_done {
+                break;
+            }
+            click(&b.client, "a.p-button").await;
+        }
+    }
+    assert!(diary_done, "the diary was reached");
+    let thanks = text(&b.client).await;
+    assert!(thanks.contains("Dank je wel, Sanne!"), "{thanks}");
+    assert!(thanks.contains("€ 4,00"), "the intake and the diary earned €2 each: {thanks}");
+    page_ok(&b, "04-thanks").await;
+    b.close().await;
+
+    let touched = stored(dir.path(), "wellbeing");
+    assert_eq!(touched.len(), 1);
+    assert_eq!(touched[0].0, "number", "the touched slider is stored");
+    let untouched = stored(dir.path(), "school_autonomy");
+    assert_eq!(untouched, vec![("not_answered".to_string(), None)], "the untouched slider is not answered");
+
+    // The mentor: consent, the overview with Sanne done and Daan not yet, two diaries in a row.
+    let m = Browser::phone("web_flows_mentor", true).await;
+    m.client.goto(&bird.link_for("31612300201")).await.unwrap();
+    page_ok(&m, "01-consent").await;
+    click(&m.client, "input[name=consent_agree][value=agree]").await;
+    click(&m.client, "input[name=share_contact][value=yes]").await;
+    submit(&m.client).await;
+    let overview = text(&m.client).await;
+    assert!(overview.contains("Sanne") && overview.contains("Daan"), "{overview}");
+    assert!(overview.contains("heeft deze week ingevuld"), "Sanne's diary shows as done: {overview}");
+    assert!(overview.contains("heeft nog niet ingevuld"), "Daan's as not yet: {overview}");
+    page_ok(&m, "02-overview").await;
+    let mut diaries = 0;
+    for step in 0..8 {
+        let page = text(&m.client).await;
+        if m.client.find(Locator::Css("form.k-form")).await.is_ok() {
+            if m.client.find(Locator::Css("input[name=contact][value=yes]")).await.is_ok() {
+                click(&m.client, "input[name=contact][value=yes]").await;
+                diaries += 1;
+            }
+            page_ok(&m, &format!("03-form-{step}")).await;
+            submit(&m.client).await;
+        } else if let Ok(next) = m.client.find(Locator::Css("a.p-button")).await {
+            page_ok(&m, &format!("04-next-{step}")).await;
+            next.click().await.unwrap();
+        } else {
+            assert!(page.contains("Dat was alles") || page.contains("niets in te vullen"), "{page}");
+            break;
+        }
+    }
+    assert_eq!(diaries, 2, "a diary for each student");
+    m.client.goto(&format!("{}/p", _server.base)).await.unwrap();
+    let overview = text(&m.client).await;
+    assert!(overview.contains("jouw dagboek is klaar"), "{overview}");
+    page_ok(&m, "05-overview-done").await;
+    m.close().await;
+    assert_eq!(stored(dir.path(), "contact").len(), 2);
+}
+
+#[actix_web::test]
+async fn the_pages_fit_a_320_pixel_phone_and_work_without_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    let mock = MockServer::start().await;
+    let bird = Bird::default();
+    Mock::given(wiremock::matchers::method("POST")).respond_with(bird.clone()).mount(&mock).await;
+    let _server = start(dir.path(), &mock.uri());
+    let b = Browser::phone_of_width("web_flows_320_no_js", false, 320).await;
+    b.client.goto(&bird.link_for("31612300102")).await.unwrap();
+    page_ok(&b, "01-consent").await;
+    click(&b.client, "input[name=consent_age_under_16][value=no]").await;
+    click(&b.client, "input[name=consent_agree][value=agree]").await;
+    submit(&b.client).await;
+    for step in 0..4 {
+        if text(&b.client).await.contains("Jouw week") {
+            // Without a script a slider counts only when its "I set this" box is ticked.
+            click(&b.client, "input[name=attended][value=no]").await;
+            click(&b.client, "input[name=wellbeing__touched]").await;
+            page_ok(&b, "03-diary").await;
+            submit(&b.client).await;
+            break;
+        }
+        page_ok(&b, &format!("02-page-{step}")).await;
+        if b.client.find(Locator::Css("form.k-form")).await.is_ok() {
+            submit(&b.client).await;
+        } else {
+            click(&b.client, "a.p-button").await;
+        }
+    }
+    assert!(text(&b.client).await.contains("Dank je wel, Daan!"));
+    page_ok(&b, "04-thanks").await;
+    b.close().await;
+    assert_eq!(stored(dir.path(), "wellbeing").first().map(|a| a.0.clone()), Some("number".into()));
+}
