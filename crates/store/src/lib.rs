@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod audit;
+pub mod coordination;
 pub mod db;
 pub mod definitions;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod schema;
 pub mod schema_info;
 pub mod sessions;
 pub mod sending;
+pub mod staff;
 pub mod studies;
 pub mod testing;
 pub mod tokens;
