@@ -10,6 +10,7 @@ pub mod questionnaire_page;
 pub mod participant;
 pub mod render;
 pub mod session;
+pub mod staff;
 pub mod state;
 pub mod words;
 
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     participant::configure(cfg);
     hooks::configure(cfg);
     preview::configure(cfg);
+    staff::configure(cfg);
 }
 
 /// Serves until the process is asked to stop; in-flight requests get time to finish.

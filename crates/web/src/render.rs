@@ -12,6 +12,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("item", include_str!("../templates/item.hbs")),
     ("preview_list", include_str!("../templates/preview_list.hbs")),
     ("preview_result", include_str!("../templates/preview_result.hbs")),
+    ("staff_nav", include_str!("../templates/staff_nav.hbs")),
+    ("staff_login", include_str!("../templates/staff_login.hbs")),
+    ("staff_people", include_str!("../templates/staff_people.hbs")),
+    ("staff_person", include_str!("../templates/staff_person.hbs")),
+    ("staff_enrol", include_str!("../templates/staff_enrol.hbs")),
+    ("staff_attention", include_str!("../templates/staff_attention.hbs")),
     ("p_info", include_str!("../templates/p_info.hbs")),
     ("p_mentor", include_str!("../templates/p_mentor.hbs")),
 ];
