@@ -94,6 +94,7 @@ pub fn seed(db: &Database, base_url: &str, now: DateTime<Utc>) -> Result<Vec<Dem
                 url: format!("{base_url}/l/{token}"),
             });
         }
+        links.push(crate::user_cmd::demo_coordinator(conn, study_id, base_url, now)?);
         Ok(links)
     })
 }

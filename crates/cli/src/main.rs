@@ -10,6 +10,7 @@ mod protocol_cmd;
 mod questionnaire_cmd;
 mod secret;
 mod study_cmd;
+mod user_cmd;
 mod worker;
 
 use anyhow::{Context, Result};
@@ -66,6 +67,9 @@ enum Command {
     /// Run only the scheduler (plan windows, send invitations and reminders); several may run
     /// on one PostgreSQL database. With --simulate-from it rehearses on a simulated clock.
     Worker(worker::WorkerArgs),
+    /// Staff accounts: coordinators, researchers and admins.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
     /// Measure koers against a baseline in the same run and print the ratios.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -121,6 +125,7 @@ fn main() -> Result<()> {
         Command::Protocol(cmd) => protocol_cmd::run(cmd, &settings.base_url),
         Command::Questionnaire(cmd) => questionnaire_cmd::run(cmd),
         Command::Worker(args) => worker::run(args, &settings, open(&settings)?),
+        Command::User(cmd) => user_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::Bench(cmd) => bench::run(cmd),
     }
 }
