@@ -426,7 +426,8 @@ fn pairs_of(conn: &mut DbConnection, scope: &Scope, v: Visible) -> CoordinationR
         Role::Student => q.filter(pairs::student_id.eq(v.id)),
         Role::Mentor => q.filter(pairs::mentor_id.eq(v.id)),
     };
-    let rows: Vec<(i64, i64, i64, NaiveDate, Option<NaiveDate>, Option<String>)> = q
+    type Raw = (i64, i64, i64, NaiveDate, Option<NaiveDate>, Option<String>);
+    let rows: Vec<Raw> = q
         .order((pairs::starts_on.desc(), pairs::id.desc()))
         .select((pairs::id, pairs::student_id, pairs::mentor_id, pairs::starts_on, pairs::ends_on, pairs::end_reason))
         .load(conn)?;
@@ -999,7 +1000,8 @@ pub fn silent_people(
     if silent_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64, String, Option<String>, Option<String>, String)> = people::table
+    type Named = (i64, String, Option<String>, Option<String>, String);
+    let rows: Vec<Named> = people::table
         .inner_join(person_identities::table)
         .inner_join(teams::table)
         .filter(people::id.eq_any(&silent_ids))
