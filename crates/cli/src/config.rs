@@ -8,7 +8,7 @@ use koers_core::settings::Settings;
 use std::path::Path;
 
 /// Variables with the KOERS_ prefix that are not settings of the server itself.
-const NOT_SETTINGS: &[&str] = &["test_database_url", "config", "bench_database_url"];
+const NOT_SETTINGS: &[&str] = &["test_database_url", "config", "bench_database_url", "password"];
 
 pub fn load(config: Option<&Path>) -> Result<Settings> {
     let mut figment = Figment::from(Serialized::defaults(Settings::default()));
