@@ -2,7 +2,7 @@
 //! on the same machine, so the numbers mean something on any hardware.
 
 use anyhow::{bail, Result};
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use clap::Subcommand;
 use koers_core::clock::{Clock, SystemClock};
 use koers_scheduler::{Scheduler, SchedulerConfig};

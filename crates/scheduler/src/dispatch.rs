@@ -291,7 +291,14 @@ fn prepare(
         let grace = protocol.as_ref().map(|p| p.grace_period.0).unwrap_or_default();
         let token_expiry = expires_at.unwrap_or(now + TimeDelta::days(7)) + grace;
         let purpose = if guardian { "guardian" } else { "invitation" };
-        sending::ensure_link_token(c, ctx.invitation.person_id, purpose, &tokens::hash_token(&token), token_expiry, now)?;
+        sending::ensure_link_token(
+            c,
+            ctx.invitation.person_id,
+            purpose,
+            &tokens::hash_token(&token),
+            token_expiry,
+            now,
+        )?;
         let link = format!("{base_url}/l/{token}");
         let body = render_message(
             &template,

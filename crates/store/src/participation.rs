@@ -45,11 +45,8 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
         .first(conn)
         .optional()?;
     let Some((id, study_id, role, locale, gender, ended_at, time_zone)) = row else { return Ok(None) };
-    let first_name: Option<Option<String>> = person_identities::table
-        .find(id)
-        .select(person_identities::first_name)
-        .first(conn)
-        .optional()?;
+    let first_name: Option<Option<String>> =
+        person_identities::table.find(id).select(person_identities::first_name).first(conn).optional()?;
     Ok(Some(Participant {
         id,
         study_id,
@@ -96,7 +93,20 @@ type ResponseTuple = (
 );
 
 fn to_ref(t: ResponseTuple) -> ResponseRef {
-    let (response_id, subscription_id, measurement_key, questionnaire_key, open_at, close_at, opened, completed, about, starts, state, content) = t;
+    let (
+        response_id,
+        subscription_id,
+        measurement_key,
+        questionnaire_key,
+        open_at,
+        close_at,
+        opened,
+        completed,
+        about,
+        starts,
+        state,
+        content,
+    ) = t;
     ResponseRef {
         response_id,
         subscription_id,
@@ -163,7 +173,11 @@ pub fn response_of(conn: &mut DbConnection, person_id: i64, response_id: i64) ->
 }
 
 /// When the person's next planned window opens, if one is planned.
-pub fn next_planned_open(conn: &mut DbConnection, person_id: i64, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+pub fn next_planned_open(
+    conn: &mut DbConnection,
+    person_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<DateTime<Utc>>> {
     let next: Option<NaiveDateTime> = responses::table
         .inner_join(subscriptions::table)
         .filter(subscriptions::person_id.eq(person_id))

@@ -113,12 +113,18 @@ pub fn seed_person(
 
 /// `count` people (phones +3161 0000000 upwards), each with one invitation due a minute ago,
 /// in one transaction: the load for sending tests and the fan-out benchmark.
-pub fn seed_due_invitations(db: &Database, key: &str, count: usize, now: chrono::DateTime<chrono::Utc>) -> crate::error::StoreResult<()> {
+pub fn seed_due_invitations(
+    db: &Database,
+    key: &str,
+    count: usize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<()> {
     use crate::schedule::{ensure_invitation, NewInvitation};
     db.write(|c| {
         let at = seed_study(c, key, now)?;
         for i in 0..count {
-            let person = seed_person(c, at, koers_core::people::Role::Student, "Test", &format!("+3161{i:07}"), None, now)?;
+            let person =
+                seed_person(c, at, koers_core::people::Role::Student, "Test", &format!("+3161{i:07}"), None, now)?;
             let invitation = NewInvitation {
                 person_id: person,
                 response_id: None,

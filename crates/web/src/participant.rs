@@ -5,6 +5,8 @@
 //! session's person: an id changed in an address or a form finds nothing (404), never someone
 //! else's questionnaire. Mentors see whether their students answered, never what.
 
+#![allow(clippy::result_large_err)] // The error side is the page to show instead; one per request.
+
 use crate::pages::message;
 use crate::questionnaire_page::{render_page, PageInput};
 use crate::session::{self, csrf_ok};
@@ -62,17 +64,41 @@ fn done(p: Page) -> HttpResponse {
 
 fn unavailable(state: &AppState, lang: &str) -> HttpResponse {
     if lang == "en" {
-        message(state, StatusCode::SERVICE_UNAVAILABLE, "en", "One moment", &["It does not work right now. Please try again in a few minutes."])
+        message(
+            state,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "en",
+            "One moment",
+            &["It does not work right now. Please try again in a few minutes."],
+        )
     } else {
-        message(state, StatusCode::SERVICE_UNAVAILABLE, "nl", "Even geduld", &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."])
+        message(
+            state,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "nl",
+            "Even geduld",
+            &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
+        )
     }
 }
 
 fn not_found(state: &AppState, lang: &str) -> HttpResponse {
     if lang == "en" {
-        message(state, StatusCode::NOT_FOUND, "en", "This page does not exist", &["Go back to your overview through the link in your text message."])
+        message(
+            state,
+            StatusCode::NOT_FOUND,
+            "en",
+            "This page does not exist",
+            &["Go back to your overview through the link in your text message."],
+        )
     } else {
-        message(state, StatusCode::NOT_FOUND, "nl", "Deze pagina bestaat niet", &["Ga terug naar je overzicht via de link in je sms."])
+        message(
+            state,
+            StatusCode::NOT_FOUND,
+            "nl",
+            "Deze pagina bestaat niet",
+            &["Ga terug naar je overzicht via de link in je sms."],
+        )
     }
 }
 
@@ -169,7 +195,8 @@ async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> 
     let st = db(state, true, move |c| tokens::redeem(c, &token, now)).await?;
     match st {
         TokenState::Valid { person_id, purpose, .. } => {
-            let subject = if purpose == "guardian" { Subject::GuardianOf(person_id) } else { Subject::Person(person_id) };
+            let subject =
+                if purpose == "guardian" { Subject::GuardianOf(person_id) } else { Subject::Person(person_id) };
             let (cookie, _) = session::open(state, subject, now + TimeDelta::hours(SESSION_HOURS))
                 .await
                 .map_err(|_| unavailable(state, "nl"))?;
@@ -301,12 +328,27 @@ async fn consent_state(state: &AppState, person_id: i64) -> Result<Consent, Http
         if part::has_consent(c, person_id, CONSENT_GUARDIAN_DECLINED)? {
             return Ok(Consent::GuardianDeclined);
         }
-        if part::has_consent(c, person_id, CONSENT_GUARDIAN_NEEDED)? && !part::has_consent(c, person_id, CONSENT_GUARDIAN)? {
+        if part::has_consent(c, person_id, CONSENT_GUARDIAN_NEEDED)?
+            && !part::has_consent(c, person_id, CONSENT_GUARDIAN)?
+        {
             return Ok(Consent::WaitingForGuardian);
         }
         Ok(Consent::Given)
     })
     .await
+}
+
+/// Consent questionnaires are answered before any protocol: nothing about it applies yet.
+fn consent_context(lang: &str, now: DateTime<Utc>, today: chrono::NaiveDate) -> Context {
+    Context {
+        lang: lang.into(),
+        fallback_lang: "nl".into(),
+        now,
+        today,
+        protocol_start: now,
+        final_questionnaire: false,
+        students: vec![],
+    }
 }
 
 fn consent_key(role: &str) -> &'static str {
@@ -373,7 +415,11 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     let now = state.clock.now();
     let id = me.person.id;
     let (open, subs, earned) = db(state, false, move |c| {
-        Ok((part::windows_of(c, id, now - MAX_GRACE, now)?, part::active_subscriptions_of(c, id)?, part::earned(c, id)?))
+        Ok((
+            part::windows_of(c, id, now - MAX_GRACE, now)?,
+            part::active_subscriptions_of(c, id)?,
+            part::earned(c, id)?,
+        ))
     })
     .await?;
     if let Some(r) = open.iter().find(|r| is_open(state, r, now)) {
@@ -386,7 +432,10 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     if me.lang == "en" {
         lines.push("There is no questionnaire for you to fill in right now.".to_string());
         match next {
-            Some(n) => lines.push(format!("The next one comes on {}. You will get a text message then.", when(n, me.zone, me.lang))),
+            Some(n) => lines.push(format!(
+                "The next one comes on {}. You will get a text message then.",
+                when(n, me.zone, me.lang)
+            )),
             None if subs.is_empty() => lines.push("You have answered everything. Thank you for taking part!".into()),
             None => {}
         }
@@ -409,7 +458,10 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
 
 fn ended_texts(l: &str) -> (&'static str, Vec<String>) {
     if l == "en" {
-        ("Thank you", vec!["You are no longer taking part in the study. Thank you for everything you filled in!".into()])
+        (
+            "Thank you",
+            vec!["You are no longer taking part in the study. Thank you for everything you filled in!".into()],
+        )
     } else {
         ("Bedankt", vec!["Je doet niet meer mee aan het onderzoek. Bedankt voor alles wat je hebt ingevuld!".into()])
     }
@@ -464,9 +516,10 @@ async fn open_response(state: &AppState, me: &Me, response_id: i64) -> Result<Op
         students.extend(subs.iter().filter_map(|s| s.4));
         let names = part::names(c, &[about.clone(), students.clone()].concat())?;
         let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
-        let completed_before = part::windows_of(c, person_id, r.open_at - TimeDelta::days(3650), r.open_at)?
-            .iter()
-            .any(|o| o.questionnaire_key == r.questionnaire_key && o.completed_at.is_some() && o.response_id != r.response_id);
+        let completed_before =
+            part::windows_of(c, person_id, r.open_at - TimeDelta::days(3650), r.open_at)?.iter().any(|o| {
+                o.questionnaire_key == r.questionnaire_key && o.completed_at.is_some() && o.response_id != r.response_id
+            });
         Ok(Some((r, names, students, mentor, completed_before)))
     })
     .await?;
@@ -494,7 +547,12 @@ async fn open_response(state: &AppState, me: &Me, response_id: i64) -> Result<Op
     input.students =
         students.iter().map(|id| (*id, names.get(id).map(|(n, _)| n.clone()).unwrap_or_default())).collect();
     let final_questionnaire = protocol_of(state, &response.protocol_content)
-        .and_then(|p| p.measurements.iter().find(|m| m.key == response.measurement_key).map(|m| matches!(m.opening(), Ok(Opening::BeforeEnd(_)))))
+        .and_then(|p| {
+            p.measurements
+                .iter()
+                .find(|m| m.key == response.measurement_key)
+                .map(|m| matches!(m.opening(), Ok(Opening::BeforeEnd(_))))
+        })
         .unwrap_or(false);
     let ctx = Context {
         lang: me.lang.into(),
@@ -510,36 +568,51 @@ async fn open_response(state: &AppState, me: &Me, response_id: i64) -> Result<Op
 
 async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
     let me = me(state, req).await?;
-    if !matches!(consent_state(state, me.person.id).await?, Consent::Given) || me.person.ended {
-        return Ok(see_other("/p"));
-    }
-    let o = open_response(state, &me, response_id).await?;
+    let o = answerable(state, &me, response_id).await?;
     let now = state.clock.now();
-    if o.response.completed_at.is_some() {
-        return Ok(see_other(&format!("/p/klaar/{response_id}")));
-    }
-    if !is_open(state, &o.response, now) {
-        return closed(state, &me).await;
-    }
     db(state, true, move |c| part::mark_opened(c, response_id, now)).await?;
-    let mut input = o.input;
-    if let Some(s) = o.response.about_student {
-        input.vars.student_name.get_or_insert_with(|| s.to_string());
-    }
-    let body = render_page(&state.templates, &o.questionnaire, &input).map_err(|e| {
+    let body = render_page(&state.templates, &o.questionnaire, &o.input).map_err(|e| {
         tracing::error!(error = %e, "questionnaire page failed");
         unavailable(state, me.lang)
     })?;
     Ok(html(StatusCode::OK, body))
 }
 
+/// The response if the person may answer it now; otherwise (as the error) the page to show
+/// instead: consent first, the thank-you page after a double submit, or "closed".
+async fn answerable(state: &AppState, me: &Me, response_id: i64) -> Result<Opened, HttpResponse> {
+    if !matches!(consent_state(state, me.person.id).await?, Consent::Given) || me.person.ended {
+        return Err(see_other("/p"));
+    }
+    let o = open_response(state, me, response_id).await?;
+    if o.response.completed_at.is_some() {
+        // A double click or a resent form: the first one counted.
+        return Err(see_other(&format!("/p/klaar/{response_id}")));
+    }
+    if !is_open(state, &o.response, state.clock.now()) {
+        return Err(closed(state, me).await.unwrap_or_else(|e| e));
+    }
+    Ok(o)
+}
+
 async fn closed(state: &AppState, me: &Me) -> Page {
     let texts = if me.lang == "en" {
-        ("This questionnaire has closed", vec!["That's fine. You will get a text message when the next one is ready.".to_string()])
+        (
+            "This questionnaire has closed",
+            vec!["That's fine. You will get a text message when the next one is ready.".to_string()],
+        )
     } else {
-        ("Deze vragenlijst is gesloten", vec!["Dat is niet erg. Je krijgt een sms als de volgende klaarstaat.".to_string()])
+        (
+            "Deze vragenlijst is gesloten",
+            vec!["Dat is niet erg. Je krijgt een sms als de volgende klaarstaat.".to_string()],
+        )
     };
-    let mut page = info(state, me, texts, vec![json!({"href": "/p", "label": if me.lang == "en" { "To my overview" } else { "Naar mijn overzicht" }})])?;
+    let mut page = info(
+        state,
+        me,
+        texts,
+        vec![json!({"href": "/p", "label": if me.lang == "en" { "To my overview" } else { "Naar mijn overzicht" }})],
+    )?;
     *page.status_mut() = StatusCode::GONE;
     Ok(page)
 }
@@ -558,19 +631,10 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     if !csrf_ok(&me.session, &fields) {
         return Err(csrf_refused(state, me.lang));
     }
-    if !matches!(consent_state(state, me.person.id).await?, Consent::Given) || me.person.ended {
-        return Ok(see_other("/p"));
-    }
-    let o = open_response(state, &me, response_id).await?;
+    let o = answerable(state, &me, response_id).await?;
     let now = state.clock.now();
-    if o.response.completed_at.is_some() {
-        // A double click or a resent form: the first one counted.
-        return Ok(see_other(&format!("/p/klaar/{response_id}")));
-    }
-    if !is_open(state, &o.response, now) {
-        return closed(state, &me).await;
-    }
-    let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());
+    let user_agent =
+        req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());
     let submission = Submission { fields, started_at: o.response.opened_at, user_agent };
     let accepted = match evaluate(&o.questionnaire, &submission, &o.ctx) {
         Ok(a) => a,
@@ -578,7 +642,8 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
             let mut input = o.input;
             input.kept = rejected.kept;
             input.errors = rejected.errors;
-            let body = render_page(&state.templates, &o.questionnaire, &input).map_err(|_| unavailable(state, me.lang))?;
+            let body =
+                render_page(&state.templates, &o.questionnaire, &input).map_err(|_| unavailable(state, me.lang))?;
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
@@ -672,7 +737,11 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
     let (total, streak) = earned;
     let mut lines = Vec::new();
     let en = me.lang == "en";
-    lines.push(if en { "Your answers have been saved.".to_string() } else { "Je antwoorden zijn opgeslagen.".to_string() });
+    lines.push(if en {
+        "Your answers have been saved.".to_string()
+    } else {
+        "Je antwoorden zijn opgeslagen.".to_string()
+    });
     if let Some(amount) = reward {
         lines.push(if en {
             format!("You earned {} with this. In total you now have {}.", euros(amount, "en"), euros(total, "en"))
@@ -682,7 +751,9 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
     }
     lines.push(encouragement(streak, en));
     let heading = if en { format!("Thank you, {name}!") } else { format!("Dank je wel, {name}!") };
-    let mut links = vec![json!({"href": "/p", "label": if en { "To my overview" } else { "Naar mijn overzicht" }, "primary": true})];
+    let mut links = vec![
+        json!({"href": "/p", "label": if en { "To my overview" } else { "Naar mijn overzicht" }, "primary": true}),
+    ];
     links.extend(student_links(&me, false));
     render(
         state,
@@ -722,7 +793,11 @@ async fn mentor_overview(state: &AppState, me: &Me) -> Page {
                "you_done": "jouw dagboek is klaar", "you_none": "geen dagboek open", "own": "Een vragenlijst over jezelf"})
     };
     let anything = !todo.is_empty() || !own.is_empty();
-    render(state, "p_mentor", &json!({"lang": me.lang, "title": "koers", "t": t, "todo": todo, "rest": rest, "own": own, "anything": anything}))
+    render(
+        state,
+        "p_mentor",
+        &json!({"lang": me.lang, "title": "koers", "t": t, "todo": todo, "rest": rest, "own": own, "anything": anything}),
+    )
 }
 
 /// One row per student the mentor answers about, and the mentor's own open questionnaires
@@ -778,19 +853,31 @@ async fn mentor_thanks(state: &AppState, me: &Me, r: &ResponseRef) -> Page {
         }
         None => String::new(),
     };
-    let mut lines = vec![if en { format!("Saved. Thank you for your diary about {about}.") } else { format!("Opgeslagen. Dank je wel voor je dagboek over {about}.") }];
+    let mut lines = vec![if en {
+        format!("Saved. Thank you for your diary about {about}.")
+    } else {
+        format!("Opgeslagen. Dank je wel voor je dagboek over {about}.")
+    }];
     if about.is_empty() {
         lines = vec![if en { "Saved. Thank you!".into() } else { "Opgeslagen. Dank je wel!".into() }];
     }
     let mut links = Vec::new();
     if let Some(n) = next {
-        let label = if en { format!("Next: {}", n["name"].as_str().unwrap_or("")) } else { format!("Volgende: {}", n["name"].as_str().unwrap_or("")) };
+        let label = if en {
+            format!("Next: {}", n["name"].as_str().unwrap_or(""))
+        } else {
+            format!("Volgende: {}", n["name"].as_str().unwrap_or(""))
+        };
         links.push(json!({"href": n["href"], "label": label, "primary": true}));
     } else if let Some(href) = own.first() {
         let label = if en { "Next: a questionnaire about yourself" } else { "Volgende: een vragenlijst over jezelf" };
         links.push(json!({"href": href, "label": label, "primary": true}));
     } else {
-        lines.push(if en { "That was everything for this week.".into() } else { "Dat was alles voor deze week.".into() });
+        lines.push(if en {
+            "That was everything for this week.".into()
+        } else {
+            "Dat was alles voor deze week.".into()
+        });
     }
     links.push(json!({"href": "/p", "label": if en { "To my overview" } else { "Naar mijn overzicht" }}));
     info(state, me, (if en { "Thank you!" } else { "Dank je wel!" }, lines), links)
@@ -811,15 +898,7 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
     }
     let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
     let now = state.clock.now();
-    let ctx = Context {
-        lang: me.lang.into(),
-        fallback_lang: "nl".into(),
-        now,
-        today: now.with_timezone(&me.zone).date_naive(),
-        protocol_start: now,
-        final_questionnaire: false,
-        students: vec![],
-    };
+    let ctx = consent_context(me.lang, now, now.with_timezone(&me.zone).date_naive());
     let submission = Submission { fields: fields.clone(), started_at: None, user_agent: None };
     let rejected = |errors: Vec<koers_core::questionnaire::submit::FieldError>, kept: Vec<(String, String)>| -> Page {
         let mut input = base_input(&me, "/p/toestemming".into());
@@ -852,7 +931,10 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
                 } else {
                     "We hebben een mobiel nummer van je ouder of verzorger nodig, bijvoorbeeld 06 12345678."
                 };
-                let error = koers_core::questionnaire::submit::FieldError { key: "consent_guardian_phone".into(), message: message.into() };
+                let error = koers_core::questionnaire::submit::FieldError {
+                    key: "consent_guardian_phone".into(),
+                    message: message.into(),
+                };
                 return rejected(vec![error], fields.into_iter().filter(|(k, _)| k != "csrf").collect());
             }
         }
@@ -890,15 +972,32 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
     let lines = match &mentor {
         Some((_, name, _, Some(phone))) => vec![
             if en { format!("Your mentor is {name}.") } else { format!("Je begeleider is {name}.") },
-            if en { format!("You can call or text {name} on {phone}.") } else { format!("Je kunt {name} bellen of een bericht sturen: {phone}.") },
+            if en {
+                format!("You can call or text {name} on {phone}.")
+            } else {
+                format!("Je kunt {name} bellen of een bericht sturen: {phone}.")
+            },
         ],
         Some((_, name, _, None)) => vec![
             if en { format!("Your mentor is {name}.") } else { format!("Je begeleider is {name}.") },
-            if en { format!("You can talk to {name} at school or where you usually meet.") } else { format!("Je kunt {name} spreken op school of waar jullie elkaar meestal zien.") },
+            if en {
+                format!("You can talk to {name} at school or where you usually meet.")
+            } else {
+                format!("Je kunt {name} spreken op school of waar jullie elkaar meestal zien.")
+            },
         ],
-        None => vec![if en { "You have no mentor in the study right now. Ask at school who can help you.".into() } else { "Je hebt nu geen begeleider in het onderzoek. Vraag op school wie je kan helpen.".into() }],
+        None => vec![if en {
+            "You have no mentor in the study right now. Ask at school who can help you.".into()
+        } else {
+            "Je hebt nu geen begeleider in het onderzoek. Vraag op school wie je kan helpen.".into()
+        }],
     };
-    info(state, &me, (if en { "Your mentor" } else { "Je begeleider" }, lines), vec![json!({"href": "/p", "label": if en { "Back" } else { "Terug" }})])
+    info(
+        state,
+        &me,
+        (if en { "Your mentor" } else { "Je begeleider" }, lines),
+        vec![json!({"href": "/p", "label": if en { "Back" } else { "Terug" }})],
+    )
 }
 
 /// Stopping: asked once, kindly, with the closing questionnaire offered first.
@@ -910,9 +1009,17 @@ async fn stop_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     let me = me(state, req).await?;
     let en = me.lang == "en";
     let lines = if en {
-        vec!["You can stop at any time, without giving a reason.".to_string(), "If you stop, we ask you one last short questionnaire. After that you get no more text messages from us.".to_string()]
+        vec![
+            "You can stop at any time, without giving a reason.".to_string(),
+            "If you stop, we ask you one last short questionnaire. After that you get no more text messages from us."
+                .to_string(),
+        ]
     } else {
-        vec!["Je mag altijd stoppen, zonder uitleg.".to_string(), "Als je stopt, vragen we je nog één laatste korte vragenlijst. Daarna krijg je geen sms meer van ons.".to_string()]
+        vec![
+            "Je mag altijd stoppen, zonder uitleg.".to_string(),
+            "Als je stopt, vragen we je nog één laatste korte vragenlijst. Daarna krijg je geen sms meer van ons."
+                .to_string(),
+        ]
     };
     render(
         state,
@@ -945,7 +1052,13 @@ async fn guardian(state: &AppState, req: &HttpRequest) -> Result<(SessionRow, i6
             Subject::GuardianOf(student) => Ok((s, student)),
             _ => Err(not_found(state, "nl")),
         },
-        Ok(None) => Err(message(state, StatusCode::UNAUTHORIZED, "nl", "Open de link uit uw sms", &["U komt hier via de link in de sms die u van ons kreeg."])),
+        Ok(None) => Err(message(
+            state,
+            StatusCode::UNAUTHORIZED,
+            "nl",
+            "Open de link uit uw sms",
+            &["U komt hier via de link in de sms die u van ons kreeg."],
+        )),
         Err(_) => Err(unavailable(state, "nl")),
     }
 }
@@ -957,7 +1070,8 @@ async fn guardian_page(state: web::Data<AppState>, req: HttpRequest) -> HttpResp
 async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     let (s, student) = guardian(state, req).await?;
     let answered = db(state, false, move |c| {
-        Ok(part::has_consent(c, student, CONSENT_GUARDIAN)? || part::has_consent(c, student, CONSENT_GUARDIAN_DECLINED)?)
+        Ok(part::has_consent(c, student, CONSENT_GUARDIAN)?
+            || part::has_consent(c, student, CONSENT_GUARDIAN_DECLINED)?)
     })
     .await?;
     if answered {
@@ -977,7 +1091,11 @@ async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     Ok(html(StatusCode::OK, body))
 }
 
-async fn guardian_submit(state: web::Data<AppState>, req: HttpRequest, form: web::Form<Vec<(String, String)>>) -> HttpResponse {
+async fn guardian_submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
     done(guardian_submit_inner(&state, &req, form.into_inner()).await)
 }
 
@@ -988,15 +1106,7 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
     }
     let (_, q) = questionnaire(state, "guardian_consent".into()).await?;
     let now = state.clock.now();
-    let ctx = Context {
-        lang: "nl".into(),
-        fallback_lang: "nl".into(),
-        now,
-        today: now.date_naive(),
-        protocol_start: now,
-        final_questionnaire: false,
-        students: vec![],
-    };
+    let ctx = consent_context("nl", now, now.date_naive());
     let submission = Submission { fields, started_at: None, user_agent: None };
     let accepted = match evaluate(&q, &submission, &ctx) {
         Ok(a) => a,

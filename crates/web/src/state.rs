@@ -32,7 +32,14 @@ pub struct DemoLink {
 
 impl AppState {
     pub fn new(db: Database, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        Self { db, clock, settings, templates: Arc::new(Templates::new()), demo_links: Vec::new(), preview: false, limits: Arc::new(Limits::default()),
+        Self {
+            db,
+            clock,
+            settings,
+            templates: Arc::new(Templates::new()),
+            demo_links: Vec::new(),
+            preview: false,
+            limits: Arc::new(Limits::default()),
             definitions: Arc::new(Definitions::default()),
         }
     }
