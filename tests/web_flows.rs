@@ -3,6 +3,10 @@
 //! reward; the mentor sees the student's status change and fills in a diary for two students.
 //! Every page is checked with axe-core, for sideways scrolling and for weight. Screenshots go
 //! to target/screenshots/web_flows_*/.
+//!
+//! Not yet declared in crates/cli/Cargo.toml, so CI does not run it: the pages pass up to the
+//! diary (see the screenshots it leaves), but the steps after it still fail; finishing it is
+//! the open part of issue 6.
 
 mod support;
 
@@ -32,7 +36,7 @@ impl Respond for Bird {
 
 impl Bird {
     /// The link in the first SMS to this number, waiting for the scheduler to send it.
-    fn link_for(&self, phone: &str) -> String {
+    async fn link_for(&self, phone: &str) -> String {
         let start = Instant::now();
         loop {
             if let Some((_, text)) = self.got.lock().unwrap().iter().find(|(to, _)| to.trim_start_matches('+') == phone) {
@@ -40,7 +44,7 @@ impl Bird {
                 return text[at..].split_whitespace().next().unwrap().to_string();
             }
             assert!(start.elapsed() < Duration::from_secs(60), "no SMS to {phone}: {:?}", self.got.lock().unwrap());
-            std::thread::sleep(Duration::from_millis(200));
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 }
@@ -57,7 +61,13 @@ fn run(dir: &std::path::Path, args: &[&str]) {
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-fn start(dir: &std::path::Path, mock: &str) -> Server {
+/// Enrols the study and starts `koers serve` (on a thread of its own: waiting for it blocks).
+async fn start(dir: &std::path::Path, mock: &str) -> Server {
+    let (dir, mock) = (dir.to_path_buf(), mock.to_string());
+    tokio::task::spawn_blocking(move || start_blocking(&dir, &mock)).await.unwrap()
+}
+
+fn start_blocking(dir: &std::path::Path, mock: &str) -> Server {
     for args in [
         &["study", "create", "vsv", "--name", "VSV"][..],
         &["organisation", "add", "roc", "--name", "ROC"],
@@ -92,8 +102,12 @@ async fn text(c: &Client) -> String {
 async fn page_ok(b: &Browser, shot: &str) {
     b.screenshot(shot).await;
     assert_eq!(b.horizontal_overflow().await, 0, "{shot}: no sideways scrolling");
-    let violations = b.axe_violations().await;
-    assert!(violations.is_empty(), "{shot}: axe-core found {violations:?}");
+    // axe-core runs as a script, so it checks the pages in the browsers with scripts on; the
+    // same pages are checked that way in the other tests.
+    if b.javascript {
+        let violations = b.axe_violations().await;
+        assert!(violations.is_empty(), "{shot}: axe-core found {violations:?}");
+    }
 }
 
 async fn submit(c: &Client) {
@@ -116,11 +130,11 @@ async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
     let mock = MockServer::start().await;
     let bird = Bird::default();
     Mock::given(wiremock::matchers::method("POST")).respond_with(bird.clone()).mount(&mock).await;
-    let _server = start(dir.path(), &mock.uri());
+    let _server = start(dir.path(), &mock.uri()).await;
 
     // The student: SMS link, consent, then every open questionnaire until the reward.
     let b = Browser::phone("web_flows_student", true).await;
-    b.client.goto(&bird.link_for("31612300101")).await.unwrap();
+    b.client.goto(&bird.link_for("31612300101").await).await.unwrap();
     assert!(b.client.current_url().await.unwrap().path() == "/p", "the token leaves the address bar");
     assert!(text(&b.client).await.contains("Meedoen aan het onderzoek"));
     page_ok(&b, "01-consent").await;
@@ -163,7 +177,7 @@ async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
 
     // The mentor: consent, the overview with Sanne done and Daan not yet, two diaries in a row.
     let m = Browser::phone("web_flows_mentor", true).await;
-    m.client.goto(&bird.link_for("31612300201")).await.unwrap();
+    m.client.goto(&bird.link_for("31612300201").await).await.unwrap();
     page_ok(&m, "01-consent").await;
     click(&m.client, "input[name=consent_agree][value=agree]").await;
     click(&m.client, "input[name=share_contact][value=yes]").await;
@@ -206,9 +220,9 @@ async fn the_pages_fit_a_320_pixel_phone_and_work_without_javascript() {
     let mock = MockServer::start().await;
     let bird = Bird::default();
     Mock::given(wiremock::matchers::method("POST")).respond_with(bird.clone()).mount(&mock).await;
-    let _server = start(dir.path(), &mock.uri());
+    let _server = start(dir.path(), &mock.uri()).await;
     let b = Browser::phone_of_width("web_flows_320_no_js", false, 320).await;
-    b.client.goto(&bird.link_for("31612300102")).await.unwrap();
+    b.client.goto(&bird.link_for("31612300102").await).await.unwrap();
     page_ok(&b, "01-consent").await;
     click(&b.client, "input[name=consent_age_under_16][value=no]").await;
     click(&b.client, "input[name=consent_agree][value=agree]").await;
@@ -233,4 +247,83 @@ async fn the_pages_fit_a_320_pixel_phone_and_work_without_javascript() {
     page_ok(&b, "04-thanks").await;
     b.close().await;
     assert_eq!(stored(dir.path(), "wellbeing").first().map(|a| a.0.clone()), Some("number".into()));
+}
+
+#[actix_web::test]
+async fn a_coordinator_hands_a_student_over_and_ends_another_participation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mock = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("POST")).respond_with(Bird::default()).mount(&mock).await;
+    std::fs::write(
+        dir.path().join("mentors.csv"),
+        "type,team_name,first_name,last_name,mobile_phone,protocol_name,filling_out_for\nMentor,Entree,Fatima,El Amrani,0612300202,demo_mentor,0612300102\n",
+    )
+    .unwrap();
+    let server = {
+        // Fatima mentors Daan too, so the coordinator has a second mentor to hand Sanne to.
+        let s = start(dir.path(), &mock.uri()).await;
+        run(dir.path(), &["import", "people", "mentors.csv"]);
+        s
+    };
+    let out = koers(dir.path())
+        .args(["user", "add", "coordinator@roc.example", "--name", "Carla", "--study", "vsv", "--role", "coordinator", "--organisation", "roc"])
+        .env("KOERS_DATABASE_URL", "sqlite://k.db")
+        .env("KOERS_PASSWORD", "een lang genoeg wachtwoord")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let b = Browser::phone("web_flows_coordinator", true).await;
+    let c = &b.client;
+    c.goto(&format!("{}/staff/login", server.base)).await.unwrap();
+    page_ok(&b, "01-login").await;
+    c.find(Locator::Css("#email")).await.unwrap().send_keys("coordinator@roc.example").await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys("een lang genoeg wachtwoord").await.unwrap();
+    click(c, "form button[type=submit]").await;
+    let list = text(c).await;
+    assert!(list.contains("Sanne") && list.contains("Daan") && list.contains("Joris"), "{list}");
+    page_ok(&b, "02-people").await;
+
+    // Sanne goes from Joris to Fatima.
+    c.find(Locator::LinkText("Sanne de Vries")).await.unwrap().click().await.unwrap();
+    page_ok(&b, "03-sanne").await;
+    let select = c.find(Locator::Css("#mentor_id")).await.unwrap();
+    select.select_by_label("Fatima El Amrani").await.unwrap();
+    click(c, "form[action$='/handover'] button").await;
+    let page = text(c).await;
+    assert!(page.contains("Fatima"), "the new mentor shows: {page}");
+    assert!(page.contains("overdracht") || page.contains("handover"), "the old pair stays in the history: {page}");
+    page_ok(&b, "04-handed-over").await;
+
+    // Daan leaves for another programme.
+    c.goto(&format!("{}/staff", server.base)).await.unwrap();
+    c.find(Locator::LinkText("Daan Jansen")).await.unwrap().click().await.unwrap();
+    click(c, "input[name=reason][value=switcher]").await;
+    // A date field's typing order depends on the browser's locale; set the value itself.
+    c.execute("document.getElementById('date').value = '2026-11-01';", vec![]).await.unwrap();
+    click(c, "form[action$='/end'] button").await;
+    let page = text(c).await;
+    assert!(page.contains("overstapper"), "the dropout type is recorded: {page}");
+    page_ok(&b, "05-ended").await;
+    b.close().await;
+
+    use koers_store::schema::{pairs, people, person_identities};
+    let db = koers_store::Database::open(&format!("sqlite://{}", dir.path().join("k.db").display()), 1).unwrap();
+    let mut conn = db.conn().unwrap();
+    let sanne_pairs: Vec<(Option<String>, Option<chrono::NaiveDate>)> = pairs::table
+        .inner_join(person_identities::table.on(person_identities::person_id.eq(pairs::student_id)))
+        .filter(person_identities::first_name.eq("Sanne"))
+        .order(pairs::id)
+        .select((pairs::end_reason, pairs::ends_on))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(sanne_pairs.len(), 2, "history kept: {sanne_pairs:?}");
+    assert!(sanne_pairs[0].1.is_some() && sanne_pairs[1].1.is_none());
+    let daan: (Option<String>, Option<chrono::NaiveDate>) = people::table
+        .inner_join(person_identities::table)
+        .filter(person_identities::first_name.eq("Daan"))
+        .select((people::dropout_type, people::dropout_date))
+        .first(&mut *conn)
+        .unwrap();
+    assert_eq!(daan, (Some("switcher".into()), chrono::NaiveDate::from_ymd_opt(2026, 11, 1)));
 }

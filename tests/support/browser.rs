@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 pub struct Browser {
     pub client: Client,
+    /// Whether pages may run scripts (axe-core needs them to run its checks).
+    pub javascript: bool,
     driver: Child,
     _profile: tempfile::TempDir,
     shots: PathBuf,
@@ -67,7 +69,7 @@ impl Browser {
             .expect("connect to chromedriver");
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots").join(test);
         std::fs::create_dir_all(&shots).unwrap();
-        Browser { client, driver, _profile: profile, shots }
+        Browser { client, javascript, driver, _profile: profile, shots }
     }
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {
@@ -90,7 +92,9 @@ impl Browser {
     /// axe-core's WCAG 2 A/AA findings on the current page, as "rule: target" lines.
     pub async fn axe_violations(&self) -> Vec<String> {
         const AXE: &str = include_str!("axe.min.js");
-        self.client.execute(&format!("{AXE}; return true;"), vec![]).await.expect("load axe-core");
+        if let Err(e) = self.client.execute(&format!("{AXE}; return true;"), vec![]).await {
+            panic!("axe-core does not load: {e}");
+        }
         let found = self
             .client
             .execute_async(
@@ -104,29 +108,31 @@ impl Browser {
                 vec![],
             )
             .await
-            .expect("run axe-core");
+            .unwrap_or_else(|e| panic!("axe-core did not run: {e}"));
         found.as_array().map(|a| a.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
     }
 
-    /// Bytes the page needed: the document and every script and style sheet, uncompressed.
-    pub async fn page_weight(&self) -> i64 {
-        self.client
+    /// Bytes the page needs: the document and every script and style sheet it names,
+    /// uncompressed (fetched again here: the page's own CSP rightly forbids it to fetch them).
+    pub async fn page_weight(&self) -> usize {
+        let html = self.client.source().await.expect("page source");
+        let assets = self
+            .client
             .execute(
-                "var total = document.documentElement.outerHTML.length;
-                 var seen = {};
-                 Array.prototype.forEach.call(document.querySelectorAll('script[src],link[rel=stylesheet]'), function (el) {
-                   var url = el.src || el.href;
-                   if (seen[url]) { return; }
-                   seen[url] = true;
-                   var x = new XMLHttpRequest(); x.open('GET', url, false); x.send(); total += x.responseText.length;
-                 });
-                 return total;",
+                "return Array.prototype.map.call(document.querySelectorAll('script[src],link[rel=stylesheet]'),
+                   function (el) { return el.src || el.href; });",
                 vec![],
             )
             .await
-            .expect("measure the page")
-            .as_i64()
-            .unwrap_or(0)
+            .expect("list the page's assets");
+        let mut urls: Vec<String> =
+            assets.as_array().unwrap().iter().filter_map(|u| u.as_str().map(str::to_string)).collect();
+        urls.dedup();
+        let mut total = html.len();
+        for url in urls {
+            total += reqwest::get(&url).await.expect("fetch an asset").bytes().await.unwrap().len();
+        }
+        total
     }
 
     pub async fn close(mut self) {
