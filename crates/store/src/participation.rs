@@ -16,6 +16,13 @@ use koers_core::people::SubscriptionState;
 use koers_core::protocol::RewardScheme;
 use std::collections::HashMap;
 
+/// id, study, role, locale, gender, ended at, the study's zone.
+type PersonRow = (i64, i64, String, String, Option<String>, Option<NaiveDateTime>, String);
+type SubscriptionRow = (i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<i64>);
+type MentorRow = (i64, Option<String>, Option<String>, Option<String>);
+/// A mentor's id, first name, gender, and phone if shared with students.
+pub type MentorContact = (i64, String, Option<String>, Option<String>);
+
 /// A person as their own pages need them.
 #[derive(Debug, Clone)]
 pub struct Participant {
@@ -30,7 +37,7 @@ pub struct Participant {
 }
 
 pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Option<Participant>> {
-    let row: Option<(i64, i64, String, String, Option<String>, Option<NaiveDateTime>, String)> = people::table
+    let row: Option<PersonRow> = people::table
         .inner_join(studies::table)
         .filter(people::id.eq(person_id))
         .select((
@@ -192,7 +199,7 @@ pub fn next_planned_open(
 pub type SubscriptionInfo = (i64, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<i64>);
 
 pub fn active_subscriptions_of(conn: &mut DbConnection, person_id: i64) -> StoreResult<Vec<SubscriptionInfo>> {
-    let rows: Vec<(i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<i64>)> = subscriptions::table
+    let rows: Vec<SubscriptionRow> = subscriptions::table
         .inner_join(protocols::table)
         .filter(subscriptions::person_id.eq(person_id))
         .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
@@ -228,11 +235,8 @@ pub fn names(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, (
 
 /// The student's current mentor: id, first name, gender, and their phone if they agreed to
 /// share it with their students.
-pub fn mentor_of(
-    conn: &mut DbConnection,
-    student_id: i64,
-) -> StoreResult<Option<(i64, String, Option<String>, Option<String>)>> {
-    let row: Option<(i64, Option<String>, Option<String>, Option<String>)> = pairs::table
+pub fn mentor_of(conn: &mut DbConnection, student_id: i64) -> StoreResult<Option<MentorContact>> {
+    let row: Option<MentorRow> = pairs::table
         .inner_join(people::table.on(people::id.eq(pairs::mentor_id)))
         .inner_join(person_identities::table.on(person_identities::person_id.eq(pairs::mentor_id)))
         .filter(pairs::student_id.eq(student_id).and(pairs::ends_on.is_null()))

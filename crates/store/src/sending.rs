@@ -42,13 +42,16 @@ pub struct SendContext {
     pub streak: i32,
 }
 
+/// First name, phone, e-mail, guardian's phone.
+type IdentityRow = (Option<String>, Option<String>, Option<String>, Option<String>);
+
 pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<SendContext> {
     let inv = invitation(conn, invitation_id)?;
     let (role, locale, ended_at, phone_status): (String, String, Option<NaiveDateTime>, String) = people::table
         .find(inv.person_id)
         .select((people::role, people::locale, people::ended_at, people::phone_status))
         .first(conn)?;
-    let identity: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> = person_identities::table
+    let identity: Option<IdentityRow> = person_identities::table
         .find(inv.person_id)
         .select((
             person_identities::first_name,

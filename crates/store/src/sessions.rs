@@ -83,6 +83,9 @@ pub fn open(
     Ok((plain, SessionRow { id, subject, csrf_token: csrf, expires_at }))
 }
 
+/// id, person, staff member, CSRF token, expiry.
+type SessionTuple = (i64, Option<i64>, Option<i64>, String, chrono::NaiveDateTime);
+
 /// The live session of this kind behind a cookie value, if any.
 pub fn find(
     conn: &mut DbConnection,
@@ -93,7 +96,7 @@ pub fn find(
     if !looks_like_token(plain) {
         return Ok(None);
     }
-    let row: Option<(i64, Option<i64>, Option<i64>, String, chrono::NaiveDateTime)> = web_sessions::table
+    let row: Option<SessionTuple> = web_sessions::table
         .filter(web_sessions::token_hash.eq(hash_token(plain)))
         .filter(web_sessions::kind.eq(kind.as_str()))
         .filter(web_sessions::revoked_at.is_null())
