@@ -69,6 +69,19 @@ fn worker(dir: &std::path::Path, db_url: &str, mock: &str) -> Child {
         .unwrap()
 }
 
+/// Invitations per status, and the ones not sent with their attempts and last error, for the
+/// message when the test fails.
+fn not_sent(db: &koers_store::Database) -> String {
+    use diesel::prelude::*;
+    use koers_store::schema::invitations;
+    let rows: Vec<(String, i32, Option<String>)> = invitations::table
+        .filter(invitations::status.ne("sent"))
+        .select((invitations::status, invitations::attempts, invitations::last_error))
+        .load(&mut *db.conn().unwrap())
+        .unwrap();
+    format!("{rows:?}")
+}
+
 fn count_sent(db: &koers_store::Database) -> i64 {
     use diesel::prelude::*;
     use koers_store::schema::invitations;
@@ -97,9 +110,11 @@ async fn two_workers_and_a_kill_deliver_every_invitation_exactly_once() {
     let mut a = worker(dir.path(), &pg.url, &server.uri());
 
     let db = pg.db.clone();
-    let deadline = Instant::now() + Duration::from_secs(120);
+    // Generous: on a loaded machine a send may time out twice, and the second retry waits
+    // 2 minutes (backoff 30 s, 2 min, ...); a stuck invitation fails after 5.
+    let deadline = Instant::now() + Duration::from_secs(300);
     while tokio::task::block_in_place(|| count_sent(&db)) < N as i64 {
-        assert!(Instant::now() < deadline, "only {} of {N} sent", count_sent(&db));
+        assert!(Instant::now() < deadline, "only {} of {N} sent; the rest: {}", count_sent(&db), not_sent(&db));
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // Give any duplicate a moment to show up before stopping.

@@ -33,9 +33,19 @@ fn the_demo_starts_on_an_empty_directory_and_prints_links_that_open() {
     let landing = landing.text().unwrap();
     assert!(landing.contains("Welkom bij koers") && landing.contains("/l/"), "the demo landing page lists the links");
 
-    let page = client.get(links[0]).send().unwrap();
+    // The link opens a session and sends the browser on to a clean address without the token.
+    let no_redirect = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let opened = no_redirect.get(links[0]).send().unwrap();
+    assert_eq!(opened.status(), 303);
+    assert_eq!(opened.headers()["location"], "/p");
+    let cookie = opened.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let page = client.get(format!("{}/p", server.base)).header("cookie", cookie).send().unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().unwrap().contains("Hoi Sanne"));
+    let page = page.text().unwrap();
+    assert!(
+        page.contains("Meedoen aan het onderzoek") && page.contains("name=\"csrf\""),
+        "consent comes first: {page}"
+    );
 
     // The questionnaires can be tried out; the server shows what it would store.
     let diary = client.get(format!("{}/preview/student_diary", server.base)).send().unwrap().text().unwrap();
