@@ -741,7 +741,8 @@ pub struct Handover {
 
 /// Hands a student over to another mentor of the same study in scope. The open pair ends
 /// (reason `handover`) on the Sunday before this week's Monday, the new pair starts on that
-/// Monday (in the study's zone), the old mentor's subscription for the student ends and the new
+/// Monday (in the study's zone; for a pair that itself began this week, on the day it began, so
+/// the new pair never starts before the old one), the old mentor's subscription for the student ends and the new
 /// mentor's starts now. Nothing of the old pair is removed.
 pub fn handover(
     conn: &mut DbConnection,
@@ -789,7 +790,8 @@ pub fn handover(
             sending::end_subscription(conn, sub, SubscriptionState::Completed, "handover", now)?;
         }
     }
-    let new_pair_id = people_q::insert_pair(conn, student_id, mentor.id, monday, now)?;
+    let starts_on = open.iter().map(|(_, _, s)| *s).max().map_or(monday, |s| s.max(monday));
+    let new_pair_id = people_q::insert_pair(conn, student_id, mentor.id, starts_on, now)?;
     if protocol_id.is_none() {
         protocol_id = definitions::latest_protocols(conn, student.study_id)?
             .into_values()
@@ -818,11 +820,11 @@ pub fn handover(
         serde_json::json!({
             "from_mentors": open.iter().map(|o| o.1).collect::<Vec<_>>(),
             "to_mentor": mentor.id,
-            "starts_on": monday.to_string(),
+            "starts_on": starts_on.to_string(),
         }),
         now,
     )?;
-    Ok(Handover { new_pair_id, starts_on: monday, ended_pairs: open.len(), new_subscription_id })
+    Ok(Handover { new_pair_id, starts_on, ended_pairs: open.len(), new_subscription_id })
 }
 
 /// Why a student's participation ends, as a coordinator records it.

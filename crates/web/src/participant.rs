@@ -273,6 +273,17 @@ fn is_open(state: &AppState, r: &ResponseRef, now: DateTime<Utc>) -> bool {
     r.opened_at.is_some_and(|o| o < r.close_at) && now < r.close_at + grace
 }
 
+/// What to answer first of the windows open now: in the order of the protocol's measurements
+/// (the intake before a diary that happened to open earlier the same day), then oldest first.
+fn first_open<'a>(state: &AppState, open: &'a [ResponseRef], now: DateTime<Utc>) -> Option<&'a ResponseRef> {
+    open.iter().filter(|r| is_open(state, r, now)).min_by_key(|r| {
+        let place = protocol_of(state, &r.protocol_content)
+            .and_then(|p| p.measurements.iter().position(|m| m.key == r.measurement_key))
+            .unwrap_or(usize::MAX);
+        (place, r.open_at)
+    })
+}
+
 /// The first window after now of any of these subscriptions, from the protocols themselves.
 fn next_window(
     state: &AppState,
@@ -422,7 +433,7 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
         ))
     })
     .await?;
-    if let Some(r) = open.iter().find(|r| is_open(state, r, now)) {
+    if let Some(r) = first_open(state, &open, now) {
         return Ok(see_other(&format!("/p/r/{}", r.response_id)));
     }
     let name = me.person.first_name.clone().unwrap_or_default();
@@ -719,13 +730,16 @@ async fn thanks(state: web::Data<AppState>, req: HttpRequest, id: web::Path<i64>
 async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
     let me = me(state, req).await?;
     let person_id = me.person.id;
-    let (r, earned, reward) = db(state, false, move |c| {
+    let now = state.clock.now();
+    let (r, earned, reward, open) = db(state, false, move |c| {
         let r = part::response_of(c, person_id, response_id)?;
         let earned = part::earned(c, person_id)?;
         let reward = part::reward_for(c, response_id)?;
-        Ok((r, earned, reward))
+        let open = part::windows_of(c, person_id, now - MAX_GRACE, now)?;
+        Ok((r, earned, reward, open))
     })
     .await?;
+    let more = first_open(state, &open, now).is_some();
     let Some(r) = r else { return Err(not_found(state, me.lang)) };
     if r.completed_at.is_none() {
         return Ok(see_other(&format!("/p/r/{response_id}")));
@@ -749,11 +763,15 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
             format!("Je hebt hiermee {} verdiend. In totaal heb je nu {}.", euros(amount, "nl"), euros(total, "nl"))
         });
     }
-    lines.push(encouragement(streak, en));
+    lines.push(encouragement(streak, more, en));
     let heading = if en { format!("Thank you, {name}!") } else { format!("Dank je wel, {name}!") };
-    let mut links = vec![
-        json!({"href": "/p", "label": if en { "To my overview" } else { "Naar mijn overzicht" }, "primary": true}),
-    ];
+    let go_on = match (more, en) {
+        (true, true) => "On to the next questionnaire",
+        (true, false) => "Verder naar de volgende vragenlijst",
+        (false, true) => "To my overview",
+        (false, false) => "Naar mijn overzicht",
+    };
+    let mut links = vec![json!({"href": "/p", "label": go_on, "primary": true})];
     links.extend(student_links(&me, false));
     render(
         state,
@@ -763,13 +781,16 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
     )
 }
 
-/// Never punitive: a first answer after a gap is welcomed, a streak is praised.
-fn encouragement(streak: i32, en: bool) -> String {
+/// Never punitive: a first answer after a gap is welcomed, a streak is praised. With another
+/// questionnaire open now (`more`) there is no "see you next week".
+fn encouragement(streak: i32, more: bool, en: bool) -> String {
     match (streak, en) {
         (s, true) if s >= 3 => format!("{s} times in a row. Great going!"),
         (s, false) if s >= 3 => format!("Al {s} keer op rij. Goed bezig!"),
         (2, true) => "Twice in a row. Nice!".into(),
         (2, false) => "Twee keer op rij. Mooi!".into(),
+        (_, true) if more => "Good to have you here. There is one more for you now.".into(),
+        (_, false) if more => "Fijn dat je meedoet. Er staat nog een vragenlijst voor je klaar.".into(),
         (_, true) => "Good to have you here. See you next week!".into(),
         (_, false) => "Fijn dat je meedoet. Tot volgende week!".into(),
     }
