@@ -47,18 +47,29 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = tempfile::tempdir().unwrap();
-        let js_setting = if javascript { 1 } else { 2 };
+        // Scripts off through Blink's own setting rather than the content-settings pref: with
+        // the pref, chromedriver's click (which runs its own helper scripts) never returns.
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--hide-scrollbars".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        if !javascript {
+            args.push("--blink-settings=scriptEnabled=false".into());
+        }
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": chrome_bin,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--hide-scrollbars",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
+                "args": args,
                 "mobileEmulation": {"deviceMetrics": {"width": width, "height": 640, "pixelRatio": 2.0}},
-                "prefs": {"profile.managed_default_content_settings.javascript": js_setting},
             }
         });
         let caps = caps.as_object().unwrap().clone();
