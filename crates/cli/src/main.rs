@@ -5,6 +5,7 @@ mod bench;
 mod config;
 mod definitions;
 mod demo;
+mod export_cmd;
 mod people_cmd;
 mod protocol_cmd;
 mod questionnaire_cmd;
@@ -70,6 +71,8 @@ enum Command {
     /// Staff accounts: coordinators, researchers and admins.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
+    /// Export a pseudonymised dataset (or, with --identifying, the rewards to pay out).
+    Export(export_cmd::ExportArgs),
     /// Measure koers against a baseline in the same run and print the ratios.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -126,6 +129,7 @@ fn main() -> Result<()> {
         Command::Questionnaire(cmd) => questionnaire_cmd::run(cmd),
         Command::Worker(args) => worker::run(args, &settings, open(&settings)?),
         Command::User(cmd) => user_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
+        Command::Export(args) => export_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
         Command::Bench(cmd) => bench::run(cmd),
     }
 }

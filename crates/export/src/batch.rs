@@ -1,0 +1,227 @@
+//! Completed responses read a batch at a time (keyset on the response id), with what belongs to
+//! them: answers, paradata, scores and when their invitation and reminder went out.
+
+use crate::ExportResult;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use koers_store::schema::{answers, invitations, paradata, people, response_scores, responses, subscriptions};
+use koers_store::studies::from_db;
+use koers_store::DbConnection;
+use std::collections::HashMap;
+
+/// Responses per batch: their answers (a few dozen each) stay well under a megabyte or two.
+pub const BATCH: i64 = 1_000;
+
+pub struct ResponseMeta {
+    pub id: i64,
+    pub person_id: i64,
+    pub protocol_id: i64,
+    /// The student a mentor's questionnaire is about.
+    pub about: Option<i64>,
+    pub measurement_key: String,
+    pub occurrence: i32,
+    pub questionnaire_key: String,
+    pub questionnaire_id: Option<i64>,
+    pub open_at: DateTime<Utc>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub utc_offset_minutes: Option<i32>,
+}
+
+type MetaTuple = (
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    i32,
+    String,
+    Option<i64>,
+    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
+    Option<chrono::NaiveDateTime>,
+    Option<chrono::NaiveDateTime>,
+    Option<i32>,
+);
+
+/// The next completed responses of a study after `after` (a response id), oldest id first.
+pub fn completed_responses(
+    conn: &mut DbConnection,
+    study_id: i64,
+    after: i64,
+    questionnaire: Option<&str>,
+) -> ExportResult<Vec<ResponseMeta>> {
+    let mut q = responses::table
+        .inner_join(subscriptions::table.inner_join(people::table))
+        .filter(people::study_id.eq(study_id))
+        .filter(responses::completed_at.is_not_null())
+        .filter(responses::id.gt(after))
+        .into_boxed();
+    if let Some(key) = questionnaire {
+        q = q.filter(responses::questionnaire_key.eq(key.to_string()));
+    }
+    let rows: Vec<MetaTuple> = q
+        .order(responses::id)
+        .limit(BATCH)
+        .select((
+            responses::id,
+            subscriptions::person_id,
+            subscriptions::protocol_id,
+            subscriptions::filling_out_for_id,
+            responses::measurement_key,
+            responses::occurrence,
+            responses::questionnaire_key,
+            responses::questionnaire_id,
+            responses::open_at,
+            responses::opened_at,
+            responses::started_at,
+            responses::completed_at,
+            responses::completed_utc_offset_minutes,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ResponseMeta {
+            id: r.0,
+            person_id: r.1,
+            protocol_id: r.2,
+            about: r.3,
+            measurement_key: r.4,
+            occurrence: r.5,
+            questionnaire_key: r.6,
+            questionnaire_id: r.7,
+            open_at: from_db(r.8),
+            opened_at: r.9.map(from_db),
+            started_at: r.10.map(from_db),
+            completed_at: r.11.map(from_db),
+            utc_offset_minutes: r.12,
+        })
+        .collect())
+}
+
+/// How many completed responses an export will go through (for the progress bar).
+pub fn count_completed(conn: &mut DbConnection, study_id: i64, questionnaire: Option<&str>) -> ExportResult<i64> {
+    let mut q = responses::table
+        .inner_join(subscriptions::table.inner_join(people::table))
+        .filter(people::study_id.eq(study_id))
+        .filter(responses::completed_at.is_not_null())
+        .into_boxed();
+    if let Some(key) = questionnaire {
+        q = q.filter(responses::questionnaire_key.eq(key.to_string()));
+    }
+    Ok(q.count().get_result(conn)?)
+}
+
+pub struct AnswerRow {
+    pub response_id: i64,
+    pub item_id: String,
+    pub about: Option<i64>,
+    pub kind: String,
+    pub text: Option<String>,
+    pub number: Option<f64>,
+}
+
+impl AnswerRow {
+    pub fn answered(&self) -> bool {
+        self.kind != "not_answered"
+    }
+
+    /// The value as one cell: a number, a code, ticked codes joined by `;`, or text.
+    pub fn value(&self) -> crate::sink::Cell {
+        use crate::sink::Cell;
+        match self.kind.as_str() {
+            "not_answered" => Cell::Empty,
+            "number" => Cell::opt_num(self.number),
+            "options" => Cell::text(self.choices().join(";")),
+            _ => Cell::opt_text(self.text.clone()),
+        }
+    }
+
+    /// The ticked codes of a multi-select answer (or the one code of a single choice).
+    pub fn choices(&self) -> Vec<String> {
+        match self.kind.as_str() {
+            "options" => self.text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
+            "option" => self.text.iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The answers of these responses, in response and storage order.
+pub fn answers_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<Vec<AnswerRow>> {
+    type AnswerTuple = (i64, String, Option<i64>, String, Option<String>, Option<f64>);
+    let rows: Vec<AnswerTuple> = answers::table
+        .filter(answers::response_id.eq_any(ids))
+        .order((answers::response_id, answers::id))
+        .select((
+            answers::response_id,
+            answers::item_id,
+            answers::about_person_id,
+            answers::value_kind,
+            answers::value_text,
+            answers::value_number,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(response_id, item_id, about, kind, text, number)| AnswerRow {
+            response_id,
+            item_id,
+            about,
+            kind,
+            text,
+            number,
+        })
+        .collect())
+}
+
+/// Whether each item of these responses was touched (sliders), from the paradata.
+pub fn touched_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<HashMap<(i64, String), bool>> {
+    let rows: Vec<(i64, String, bool)> = paradata::table
+        .filter(paradata::response_id.eq_any(ids))
+        .select((paradata::response_id, paradata::item_id, paradata::touched))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(r, i, t)| ((r, i), t)).collect())
+}
+
+/// A response's scores: (score id, value).
+pub type Scores = Vec<(String, Option<f64>)>;
+
+/// Scores of these responses.
+pub fn scores_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<HashMap<i64, Scores>> {
+    let rows: Vec<(i64, String, Option<f64>)> = response_scores::table
+        .filter(response_scores::response_id.eq_any(ids))
+        .order(response_scores::id)
+        .select((response_scores::response_id, response_scores::score_id, response_scores::value))
+        .load(conn)?;
+    let mut out: HashMap<i64, Scores> = HashMap::new();
+    for (r, s, v) in rows {
+        out.entry(r).or_default().push((s, v));
+    }
+    Ok(out)
+}
+
+/// When the invitation and the reminder of each response went out (if they did).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sent {
+    pub invitation: Option<DateTime<Utc>>,
+    pub reminder: Option<DateTime<Utc>>,
+}
+
+pub fn sent_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<HashMap<i64, Sent>> {
+    let rows: Vec<(Option<i64>, String, Option<chrono::NaiveDateTime>)> = invitations::table
+        .filter(invitations::response_id.eq_any(ids))
+        .filter(invitations::sent_at.is_not_null())
+        .select((invitations::response_id, invitations::kind, invitations::sent_at))
+        .load(conn)?;
+    let mut out: HashMap<i64, Sent> = HashMap::new();
+    for (r, kind, at) in rows {
+        let (Some(r), Some(at)) = (r, at) else { continue };
+        let e = out.entry(r).or_default();
+        let slot = if kind == "reminder" { &mut e.reminder } else { &mut e.invitation };
+        let at = from_db(at);
+        *slot = Some(slot.map_or(at, |s| s.min(at)));
+    }
+    Ok(out)
+}

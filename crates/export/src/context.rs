@@ -1,0 +1,204 @@
+//! What every export needs about a study, loaded once: its zone, its people (without names),
+//! pairs, protocols and questionnaire versions. People and pairs are few (thousands) next to
+//! answers (millions), so they are kept in memory; answers are always read in batches.
+
+use crate::ExportResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use koers_core::protocol::{parse_protocol, Protocol};
+use koers_core::questionnaire::{parse_questionnaire, Questionnaire};
+use koers_core::time::local_date;
+use koers_store::schema::{organisations, pairs, people, protocols, questionnaires, studies, subscriptions, teams};
+use koers_store::studies::from_db;
+use koers_store::DbConnection;
+use std::collections::HashMap;
+
+pub struct PersonInfo {
+    pub role: String,
+    pub organisation: String,
+    pub group: Option<String>,
+    pub team: String,
+    /// The local date of the person's first own subscription: week 1 starts here.
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub dropout_type: Option<String>,
+    pub dropout_date: Option<NaiveDate>,
+    pub excluded: bool,
+    pub exclusion_reason: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub id: i64,
+    pub student_id: i64,
+    pub mentor_id: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl Pair {
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.starts_on <= date && self.ends_on.is_none_or(|e| date <= e)
+    }
+}
+
+pub struct StudyContext {
+    pub zone: Tz,
+    pub people: HashMap<i64, PersonInfo>,
+    /// Pairs by student, oldest first.
+    pub pairs: HashMap<i64, Vec<Pair>>,
+    pub protocols: HashMap<i64, Protocol>,
+    questionnaires: HashMap<i64, Option<Questionnaire>>,
+}
+
+type PersonTuple = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<chrono::NaiveDateTime>,
+    Option<String>,
+    Option<NaiveDate>,
+    bool,
+    Option<String>,
+);
+
+impl StudyContext {
+    pub fn load(conn: &mut DbConnection, study_id: i64) -> ExportResult<StudyContext> {
+        let zone_name: Option<String> =
+            studies::table.find(study_id).select(studies::time_zone).first(conn).optional()?;
+        let Some(zone_name) = zone_name else {
+            return Err(crate::ExportError::Invalid(format!("there is no study with id {study_id}")));
+        };
+        let zone = koers_core::time::parse_zone(&zone_name).map_err(crate::ExportError::Invalid)?;
+        let rows: Vec<PersonTuple> = people::table
+            .inner_join(teams::table.inner_join(organisations::table))
+            .filter(people::study_id.eq(study_id))
+            .select((
+                people::id,
+                people::role,
+                organisations::key,
+                organisations::group_name,
+                teams::name,
+                people::ended_at,
+                people::dropout_type,
+                people::dropout_date,
+                people::excluded,
+                people::exclusion_reason,
+            ))
+            .load(conn)?;
+        let starts: Vec<(i64, chrono::NaiveDateTime)> = subscriptions::table
+            .inner_join(people::table)
+            .filter(people::study_id.eq(study_id).and(subscriptions::filling_out_for_id.is_null()))
+            .select((subscriptions::person_id, subscriptions::starts_at))
+            .load(conn)?;
+        let mut first: HashMap<i64, DateTime<Utc>> = HashMap::new();
+        for (p, at) in starts {
+            let at = from_db(at);
+            first.entry(p).and_modify(|f| *f = (*f).min(at)).or_insert(at);
+        }
+        let people = rows
+            .into_iter()
+            .map(|(id, role, organisation, group, team, ended, dropout_type, dropout_date, excluded, why)| {
+                let info = PersonInfo {
+                    role,
+                    organisation,
+                    group,
+                    team,
+                    start: first.get(&id).map(|t| local_date(zone, *t)),
+                    end: ended.map(|t| local_date(zone, from_db(t))),
+                    dropout_type,
+                    dropout_date,
+                    excluded,
+                    exclusion_reason: why,
+                };
+                (id, info)
+            })
+            .collect();
+        let pair_rows: Vec<(i64, i64, i64, NaiveDate, Option<NaiveDate>)> = pairs::table
+            .inner_join(people::table.on(people::id.eq(pairs::student_id)))
+            .filter(people::study_id.eq(study_id))
+            .order(pairs::id)
+            .select((pairs::id, pairs::student_id, pairs::mentor_id, pairs::starts_on, pairs::ends_on))
+            .load(conn)?;
+        let mut pairs: HashMap<i64, Vec<Pair>> = HashMap::new();
+        for (id, student_id, mentor_id, starts_on, ends_on) in pair_rows {
+            pairs.entry(student_id).or_default().push(Pair { id, student_id, mentor_id, starts_on, ends_on });
+        }
+        let protocol_rows: Vec<(i64, String)> = protocols::table
+            .filter(protocols::study_id.eq(study_id))
+            .select((protocols::id, protocols::content))
+            .load(conn)?;
+        let protocols =
+            protocol_rows.into_iter().filter_map(|(id, c)| parse_protocol(&c).ok().map(|(p, _)| (id, p))).collect();
+        Ok(StudyContext { zone, people, pairs, protocols, questionnaires: HashMap::new() })
+    }
+
+    /// intake, diary or closing, from how the protocol opens the measurement.
+    pub fn measurement_kind(&self, protocol_id: i64, key: &str) -> &'static str {
+        let m = self.protocols.get(&protocol_id).and_then(|p| p.measurements.iter().find(|m| m.key == key));
+        match m {
+            Some(m) if m.open_from_start.is_some() => "intake",
+            Some(m) if m.offset_till_end.is_some() => "closing",
+            Some(_) => "diary",
+            None => "",
+        }
+    }
+
+    /// The pair a response belongs to: a student's pair on that date, or for a mentor's
+    /// questionnaire about a student, the pair of the two.
+    pub fn pair_for(&self, person_id: i64, about: Option<i64>, date: NaiveDate) -> Option<&Pair> {
+        let (student, mentor) = match about {
+            Some(student) => (student, Some(person_id)),
+            None => (person_id, None),
+        };
+        let candidates = self.pairs.get(&student)?;
+        let fits = |p: &&Pair| mentor.is_none_or(|m| p.mentor_id == m);
+        candidates.iter().rev().filter(fits).find(|p| p.covers(date)).or_else(|| {
+            if mentor.is_some() {
+                candidates.iter().rev().find(fits)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// A questionnaire version, parsed once.
+    pub fn questionnaire(&mut self, conn: &mut DbConnection, id: i64) -> ExportResult<Option<&Questionnaire>> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.questionnaires.entry(id) {
+            let found: Option<(String, String)> = questionnaires::table
+                .find(id)
+                .select((questionnaires::key, questionnaires::content))
+                .first(conn)
+                .optional()?;
+            let parsed =
+                found.and_then(|(key, content)| parse_questionnaire(&content, Some(&key)).ok().map(|(q, _)| q));
+            slot.insert(parsed);
+        }
+        Ok(self.questionnaires.get(&id).and_then(Option::as_ref))
+    }
+}
+
+/// Every version of the questionnaires a study's responses used, newest last, parsed.
+pub fn questionnaire_versions(conn: &mut DbConnection, study_id: i64) -> ExportResult<Vec<(i64, Questionnaire)>> {
+    use koers_store::schema::responses;
+    let ids: Vec<Option<i64>> = responses::table
+        .inner_join(subscriptions::table.inner_join(people::table))
+        .filter(people::study_id.eq(study_id))
+        .select(responses::questionnaire_id)
+        .distinct()
+        .load(conn)?;
+    let mut ids: Vec<i64> = ids.into_iter().flatten().collect();
+    ids.sort_unstable();
+    let rows: Vec<(i64, String, String)> = questionnaires::table
+        .filter(questionnaires::id.eq_any(&ids))
+        .order(questionnaires::id)
+        .select((questionnaires::id, questionnaires::key, questionnaires::content))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, key, content)| parse_questionnaire(&content, Some(&key)).ok().map(|(q, _)| (id, q)))
+        .collect())
+}

@@ -1,0 +1,397 @@
+//! A small study with a known answer pattern, answered through the real submission path
+//! (the questionnaire engine's `evaluate`, then `participation::complete`), exported in every
+//! kind on SQLite and PostgreSQL and checked row by row.
+//!
+//! Sanne (student) and Joris (mentor) are a pair from Monday 14 December 2026. The diaries open
+//! on Thursdays 17 and 24 December, 31 December and 7 January 2027: across the year boundary
+//! (ISO weeks 2026-W51, W52, W53, 2027-W01). Sanne answers weeks 1, 2 and 4; Joris weeks 1, 3
+//! and 4; so both answered in 2 weeks. Sanne leaves school on Wednesday 6 January 2027.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use diesel::prelude::*;
+use koers_core::people::Role;
+use koers_core::questionnaire::parse_questionnaire;
+use koers_core::questionnaire::submit::{evaluate, Context, Submission};
+use koers_export::{export, pseudonym, pseudonym_key, Format, Kind, Request};
+use koers_store::answers::Completion;
+use koers_store::people::{insert_pair, insert_subscription, NewSubscription};
+use koers_store::schema::{invitations, people, responses};
+use koers_store::studies::to_db;
+use koers_store::testing::{seed_person, seed_study, TestDb};
+use koers_store::{definitions, participation, DbConnection};
+use std::collections::HashMap;
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+}
+
+fn file(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+struct Study {
+    study_id: i64,
+    sanne: i64,
+    joris: i64,
+}
+
+/// Answers a response through the questionnaire engine, as the web page's POST does.
+fn answer(
+    conn: &mut DbConnection,
+    person: i64,
+    response_id: i64,
+    key: &str,
+    fields: &[(&str, &str)],
+    when: DateTime<Utc>,
+) {
+    let (qid, _, content) = definitions::latest_questionnaire(conn, key).unwrap().unwrap();
+    let (q, _) = parse_questionnaire(&content, Some(key)).unwrap();
+    let sub = Submission {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        started_at: Some(when - chrono::TimeDelta::seconds(95)),
+        user_agent: Some("test".into()),
+    };
+    let ctx = Context {
+        lang: "nl".into(),
+        fallback_lang: "nl".into(),
+        now: when,
+        today: when.date_naive(),
+        protocol_start: at(2026, 12, 14, 8),
+        final_questionnaire: false,
+        students: vec![],
+    };
+    let accepted = evaluate(&q, &sub, &ctx).unwrap_or_else(|e| panic!("{key}: {:?}", e.errors));
+    let c = Completion {
+        response_id,
+        questionnaire_id: Some(qid),
+        accepted: &accepted,
+        utc_offset_minutes: 60,
+        started_at: sub.started_at,
+    };
+    let scheme = koers_core::protocol::RewardScheme { per_completed_cents: 200, streak: vec![] };
+    participation::complete(conn, person, &c, Some(&scheme), when).unwrap();
+}
+
+fn window(conn: &mut DbConnection, subscription: i64, key: &str, q: &str, n: i32, open: DateTime<Utc>) -> i64 {
+    diesel::insert_into(responses::table)
+        .values((
+            responses::subscription_id.eq(subscription),
+            responses::measurement_key.eq(key),
+            responses::occurrence.eq(n),
+            responses::questionnaire_key.eq(q),
+            responses::open_at.eq(to_db(open)),
+            responses::close_at.eq(to_db(open + chrono::TimeDelta::hours(30))),
+            responses::opened_at.eq(Some(to_db(open + chrono::TimeDelta::hours(1)))),
+            responses::created_at.eq(to_db(open)),
+        ))
+        .returning(responses::id)
+        .get_result(conn)
+        .unwrap()
+}
+
+fn build(db: &koers_store::Database) -> Study {
+    let mut conn = db.conn().unwrap();
+    let c = &mut *conn;
+    let now = at(2026, 12, 14, 8);
+    let seeded = seed_study(c, "vsv", now).unwrap();
+    for key in ["student_diary", "mentor_diary"] {
+        definitions::store_questionnaire(c, key, None, &file(&format!("questionnaires/{key}.yaml")), None, now)
+            .unwrap();
+    }
+    let sp = definitions::store_protocol(
+        c,
+        seeded.study_id,
+        "vsv_student",
+        Some("student"),
+        &file("protocols/vsv_student.yaml"),
+        None,
+        now,
+    )
+    .unwrap();
+    let mp = definitions::store_protocol(
+        c,
+        seeded.study_id,
+        "vsv_mentor",
+        Some("mentor"),
+        &file("protocols/vsv_mentor.yaml"),
+        None,
+        now,
+    )
+    .unwrap();
+    let sanne = seed_person(c, seeded, Role::Student, "Sanne", "+31612300101", None, now).unwrap();
+    let joris =
+        seed_person(c, seeded, Role::Mentor, "Joris", "+31612300201", Some("joris@school.example"), now).unwrap();
+    insert_pair(c, sanne, joris, NaiveDate::from_ymd_opt(2026, 12, 14).unwrap(), now).unwrap();
+    let s_sub = insert_subscription(
+        c,
+        &NewSubscription {
+            person_id: sanne,
+            protocol_id: sp.id(),
+            filling_out_for: None,
+            starts_at: now,
+            ends_at: None,
+        },
+        now,
+    )
+    .unwrap();
+    let m_sub = insert_subscription(
+        c,
+        &NewSubscription {
+            person_id: joris,
+            protocol_id: mp.id(),
+            filling_out_for: Some(sanne),
+            starts_at: now,
+            ends_at: None,
+        },
+        now,
+    )
+    .unwrap();
+    let thursdays = [at(2026, 12, 17, 11), at(2026, 12, 24, 11), at(2026, 12, 31, 11), at(2027, 1, 7, 11)];
+    for (i, open) in thursdays.iter().enumerate() {
+        let n = i as i32 + 1;
+        let s = window(c, s_sub, "diary", "student_diary", n, *open);
+        let m = window(c, m_sub, "diary", "mentor_diary", n, *open);
+        if n != 3 {
+            // Wellbeing 60, 70, -, 90; hobby/sport always, work in week 2 too.
+            let wellbeing = (50 + 10 * n).to_string();
+            let mut fields = vec![
+                ("attended", "no"),
+                ("wellbeing", wellbeing.as_str()),
+                ("wellbeing__touched", "1"),
+                ("outside_domain", "hobby_sport"),
+            ];
+            if n == 2 {
+                fields.push(("outside_domain", "work"));
+            }
+            answer(c, sanne, s, "student_diary", &fields, *open + chrono::TimeDelta::hours(2));
+        }
+        if n != 2 {
+            answer(c, joris, m, "mentor_diary", &[("contact", "yes")], *open + chrono::TimeDelta::hours(3));
+        }
+        if n == 1 {
+            diesel::insert_into(invitations::table)
+                .values((
+                    invitations::person_id.eq(sanne),
+                    invitations::response_id.eq(Some(s)),
+                    invitations::dedupe_key.eq("test:1"),
+                    invitations::kind.eq("invite"),
+                    invitations::channel.eq("sms"),
+                    invitations::status.eq("sent"),
+                    invitations::due_at.eq(to_db(*open)),
+                    invitations::attempts.eq(1),
+                    invitations::sent_at.eq(Some(to_db(*open + chrono::TimeDelta::seconds(4)))),
+                    invitations::created_at.eq(to_db(*open)),
+                    invitations::updated_at.eq(to_db(*open)),
+                ))
+                .execute(c)
+                .unwrap();
+        }
+    }
+    diesel::update(people::table.find(sanne))
+        .set((
+            people::dropout_type.eq(Some("school_leaver")),
+            people::dropout_date.eq(NaiveDate::from_ymd_opt(2027, 1, 6)),
+        ))
+        .execute(c)
+        .unwrap();
+    Study { study_id: seeded.study_id, sanne, joris }
+}
+
+const SECRET: &[u8] = b"a-test-secret-of-at-least-32-characters!";
+
+fn run(db: &koers_store::Database, study: &Study, kind: Kind, format: Format, questionnaire: Option<&str>) -> String {
+    let req = Request {
+        kind,
+        study_id: study.study_id,
+        format,
+        pseudonym_key: pseudonym_key(SECRET),
+        questionnaire: questionnaire.map(str::to_string),
+        now: at(2027, 1, 20, 12),
+    };
+    let mut out = Vec::new();
+    let mut conn = db.conn().unwrap();
+    export(&mut conn, &req, &mut out, &mut |_, _| {}).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Rows as maps from column to value.
+fn rows(csv_text: &str) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| header.iter().map(str::to_string).zip(rec.unwrap().iter().map(str::to_string)).collect())
+        .collect()
+}
+
+fn pick<'a>(rows: &'a [HashMap<String, String>], cols: &[&str]) -> Vec<Vec<&'a str>> {
+    rows.iter()
+        .map(|r| cols.iter().map(|c| r.get(*c).unwrap_or_else(|| panic!("no column {c}")).as_str()).collect())
+        .collect()
+}
+
+#[test]
+fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        let key = pseudonym_key(SECRET);
+        let (sanne, joris) = (pseudonym(&key, study.sanne), pseudonym(&key, study.joris));
+
+        // answers-long: Sanne's wellbeing per week, placed in calendar weeks across the year
+        // boundary, weeks since her start and weeks relative to leaving school.
+        let long = rows(&run(&t.db, &study, Kind::AnswersLong, Format::Csv, None));
+        let wellbeing: Vec<_> = long.iter().filter(|r| r["item"] == "wellbeing").cloned().collect();
+        assert_eq!(
+            pick(
+                &wellbeing,
+                &[
+                    "person",
+                    "role",
+                    "measurement_kind",
+                    "calendar_week",
+                    "week_since_start",
+                    "week_from_dropout",
+                    "value",
+                    "answered",
+                    "touched"
+                ]
+            ),
+            vec![
+                vec![sanne.as_str(), "student", "diary", "2026-W51", "1", "-3", "60", "1", "1"],
+                vec![sanne.as_str(), "student", "diary", "2026-W52", "2", "-2", "70", "1", "1"],
+                vec![sanne.as_str(), "student", "diary", "2027-W01", "4", "0", "90", "1", "1"],
+            ],
+            "{backend}"
+        );
+        assert_eq!(wellbeing[0]["invitation_sent_at"], "2026-12-17T11:00:04Z", "{backend}");
+        assert_eq!(wellbeing[0]["completed_at"], "2026-12-17T13:00:00Z", "{backend}");
+        assert!(wellbeing.iter().all(|r| !r["pair"].is_empty() && r["organisation"] == "org"), "{backend}");
+        let untouched = long.iter().find(|r| r["item"] == "outside_experience").unwrap();
+        assert_eq!(
+            (untouched["value"].as_str(), untouched["answered"].as_str()),
+            ("", "0"),
+            "{backend}: an untouched slider"
+        );
+        let domains: Vec<&str> =
+            long.iter().filter(|r| r["item"] == "outside_domain").map(|r| r["value"].as_str()).collect();
+        assert_eq!(domains, ["hobby_sport", "hobby_sport;work", "hobby_sport"], "{backend}");
+        let contact: Vec<_> = long.iter().filter(|r| r["item"] == "contact").cloned().collect();
+        assert_eq!(
+            pick(&contact, &["person", "role", "about_person", "calendar_week", "value"]),
+            vec![
+                vec![joris.as_str(), "mentor", sanne.as_str(), "2026-W51", "yes"],
+                vec![joris.as_str(), "mentor", sanne.as_str(), "2026-W53", "yes"],
+                vec![joris.as_str(), "mentor", sanne.as_str(), "2027-W01", "yes"],
+            ],
+            "{backend}"
+        );
+        assert_eq!(contact[0]["pair"], wellbeing[0]["pair"], "{backend}: the mentor's diary belongs to the same pair");
+
+        // responses-wide of the student diary: one 0/1 column per option of the multi-select.
+        let wide = rows(&run(&t.db, &study, Kind::ResponsesWide, Format::Csv, Some("student_diary")));
+        assert_eq!(
+            pick(
+                &wide,
+                &[
+                    "calendar_week",
+                    "wellbeing",
+                    "outside_domain__hobby_sport",
+                    "outside_domain__work",
+                    "outside_domain__home",
+                    "duration_seconds"
+                ]
+            ),
+            vec![
+                vec!["2026-W51", "60", "1", "0", "0", "95"],
+                vec!["2026-W52", "70", "1", "1", "0", "95"],
+                vec!["2027-W01", "90", "1", "0", "0", "95"],
+            ],
+            "{backend}"
+        );
+        let all = run(&t.db, &study, Kind::ResponsesWide, Format::Csv, None);
+        assert!(
+            all.lines().next().unwrap().contains("student_diary.wellbeing") && all.contains("mentor_diary.contact"),
+            "{backend}"
+        );
+
+        // pair-weeks: the four weeks side by side, both answered in two of them.
+        let pw = rows(&run(&t.db, &study, Kind::PairWeeks, Format::Csv, None));
+        assert_eq!(
+            pick(
+                &pw,
+                &[
+                    "student",
+                    "mentor",
+                    "calendar_week",
+                    "week_since_start",
+                    "week_from_dropout",
+                    "student_completed",
+                    "mentor_completed",
+                    "pair_weeks_both_completed",
+                    "student.wellbeing",
+                    "mentor.contact"
+                ]
+            ),
+            vec![
+                vec![sanne.as_str(), joris.as_str(), "2026-W51", "1", "-3", "1", "1", "2", "60", "yes"],
+                vec![sanne.as_str(), joris.as_str(), "2026-W52", "2", "-2", "1", "0", "2", "70", ""],
+                vec![sanne.as_str(), joris.as_str(), "2026-W53", "3", "-1", "0", "1", "2", "", "yes"],
+                vec![sanne.as_str(), joris.as_str(), "2027-W01", "4", "0", "1", "1", "2", "90", "yes"],
+            ],
+            "{backend}"
+        );
+
+        // people: dropout and response rate.
+        let ppl = rows(&run(&t.db, &study, Kind::People, Format::Csv, None));
+        assert_eq!(
+            pick(
+                &ppl,
+                &["person", "role", "dropout_type", "dropout_date", "windows_opened", "completed", "response_rate"]
+            ),
+            vec![
+                vec![sanne.as_str(), "student", "school_leaver", "2027-01-06", "4", "3", "0.75"],
+                vec![joris.as_str(), "mentor", "", "", "4", "3", "0.75"],
+            ],
+            "{backend}"
+        );
+
+        let inv = rows(&run(&t.db, &study, Kind::Invitations, Format::Csv, None));
+        assert_eq!(
+            pick(&inv, &["person", "kind", "status", "measurement_kind", "calendar_week"]),
+            vec![vec![sanne.as_str(), "invite", "sent", "diary", "2026-W51"]],
+            "{backend}"
+        );
+
+        let codebook = rows(&run(&t.db, &study, Kind::Codebook, Format::Csv, None));
+        let work = codebook.iter().find(|r| r["variable"] == "outside_domain__work").expect("a column per option");
+        assert_eq!(
+            (work["questionnaire"].as_str(), work["item"].as_str(), work["type"].as_str()),
+            ("student_diary", "outside_domain", "checkbox")
+        );
+        assert!(
+            work["options_nl"].contains("work=Werk of bijbaan") && work["options_en"].contains("work=Work or side job")
+        );
+        assert!(codebook.iter().any(|r| r["variable"] == "action_types__2__motivating"), "{backend}: repeated blocks");
+
+        // JSON Lines carries the same rows, numbers as numbers.
+        let jsonl = run(&t.db, &study, Kind::PairWeeks, Format::Jsonl, None);
+        let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+        assert_eq!(first["student.wellbeing"], serde_json::json!(60), "{backend}");
+        assert_eq!(jsonl.lines().count(), 4, "{backend}");
+
+        // Only rewards names people; nothing else holds a name, number or address.
+        let rewards = rows(&run(&t.db, &study, Kind::Rewards, Format::Csv, None));
+        assert_eq!(
+            pick(&rewards, &["first_name", "mobile_phone", "total_cents"]),
+            vec![vec!["Sanne", "+31612300101", "600"], vec!["Joris", "+31612300201", "600"]],
+            "{backend}"
+        );
+        for kind in Kind::ALL.iter().filter(|k| !k.identifying()) {
+            for format in [Format::Csv, Format::Jsonl] {
+                let text = run(&t.db, &study, *kind, format, None);
+                for secret in ["Sanne", "Joris", "612300", "@school.example"] {
+                    assert!(!text.contains(secret), "{backend}: {} holds {secret}", kind.as_str());
+                }
+            }
+        }
+    }
+}
