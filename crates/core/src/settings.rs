@@ -90,7 +90,7 @@ impl Default for SmsSettings {
             webhook_secret: None,
             report_secret: None,
             timeout_seconds: 10,
-            max_attempts: 5,
+            max_attempts: 10,
         }
     }
 }

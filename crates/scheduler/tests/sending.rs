@@ -21,10 +21,19 @@ struct ScriptedBird {
     script: Mutex<Vec<(u16, Duration)>>,
     accepted: Arc<Mutex<Vec<(String, String)>>>,
     posts: Arc<Mutex<usize>>,
+    /// Down (503 to every request, lookups too) until this moment of the test's clock.
+    down_until: Option<(DateTime<Utc>, FixedClock)>,
 }
 
 impl Respond for ScriptedBird {
     fn respond(&self, req: &Request) -> ResponseTemplate {
+        if let Some((until, clock)) = &self.down_until {
+            use koers_core::clock::Clock;
+            if clock.now() < *until {
+                *self.posts.lock().unwrap() += usize::from(req.method.as_str() == "POST");
+                return ResponseTemplate::new(503);
+            }
+        }
         if req.method.as_str() == "GET" {
             let items: Vec<serde_json::Value> = self
                 .accepted
@@ -74,37 +83,51 @@ struct Setup {
 }
 
 async fn setup(backend: &str, script: Vec<(u16, Duration)>) -> Setup {
+    let accepted = Arc::new(Mutex::new(Vec::new()));
+    let posts = Arc::new(Mutex::new(0));
+    let bird =
+        ScriptedBird { script: Mutex::new(script), accepted: accepted.clone(), posts: posts.clone(), down_until: None };
+    setup_with(backend, bird, 1).await
+}
+
+/// A study whose `people` students each have one invitation due at t0, sent through `bird`.
+async fn setup_with(backend: &str, mut bird: ScriptedBird, people: usize) -> Setup {
     let t = if backend == "postgres" { TestDb::postgres() } else { TestDb::sqlite() };
     let db = t.db.clone();
     let person = {
         let mut c = db.conn().unwrap();
         let at = koers_store::testing::seed_study(&mut c, "s", t0()).unwrap();
-        let person =
-            koers_store::testing::seed_person(&mut c, at, Role::Student, "Sanne", "+31612345678", None, t0()).unwrap();
-        let inv = NewInvitation {
-            person_id: person,
-            response_id: None,
-            dedupe_key: "diary:1:invite",
-            kind: "invite",
-            channel: "sms",
-            due_at: t0(),
-            expires_at: Some(t0() + TimeDelta::hours(30)),
-        };
-        assert!(schedule::ensure_invitation(&mut c, &inv, t0()).unwrap());
-        assert!(
-            !schedule::ensure_invitation(&mut c, &inv, t0()).unwrap(),
-            "a second plan of the same message adds nothing"
-        );
-        person
+        let mut first = None;
+        for n in 0..people {
+            let phone = format!("+316123456{n:02}");
+            let person =
+                koers_store::testing::seed_person(&mut c, at, Role::Student, "Sanne", &phone, None, t0()).unwrap();
+            let key = format!("diary:{n}:invite");
+            let inv = NewInvitation {
+                person_id: person,
+                response_id: None,
+                dedupe_key: &key,
+                kind: "invite",
+                channel: "sms",
+                due_at: t0(),
+                expires_at: Some(t0() + TimeDelta::hours(30)),
+            };
+            assert!(schedule::ensure_invitation(&mut c, &inv, t0()).unwrap());
+            assert!(
+                !schedule::ensure_invitation(&mut c, &inv, t0()).unwrap(),
+                "a second plan of the same message adds nothing"
+            );
+            first.get_or_insert(person);
+        }
+        first.unwrap()
     };
     let server = MockServer::start().await;
-    let accepted = Arc::new(Mutex::new(Vec::new()));
-    let posts = Arc::new(Mutex::new(0));
-    Mock::given(wiremock::matchers::path("/messages"))
-        .respond_with(ScriptedBird { script: Mutex::new(script), accepted: accepted.clone(), posts: posts.clone() })
-        .mount(&server)
-        .await;
+    let (accepted, posts) = (bird.accepted.clone(), bird.posts.clone());
     let clock = FixedClock::new(t0());
+    if let Some((_, c)) = &mut bird.down_until {
+        *c = clock.clone();
+    }
+    Mock::given(wiremock::matchers::path("/messages")).respond_with(bird).mount(&server).await;
     let scheduler = Scheduler {
         db: db.clone(),
         clock: Arc::new(clock.clone()),
@@ -217,4 +240,37 @@ async fn nothing_is_sent_after_the_window_closed() {
     s.scheduler.tick().await.unwrap();
     assert_eq!(status(&s.db, s.invitation).0, "skipped");
     assert_eq!(*s.posts.lock().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_gateway_down_for_an_hour_gets_every_message_after_it_returns_once_and_in_time() {
+    for backend in ["sqlite", "postgres"] {
+        let bird = ScriptedBird {
+            script: Mutex::new(Vec::new()),
+            accepted: Arc::new(Mutex::new(Vec::new())),
+            posts: Arc::new(Mutex::new(0)),
+            down_until: Some((t0() + TimeDelta::hours(1), FixedClock::new(t0()))),
+        };
+        let mut s = setup_with(backend, bird, 5).await;
+        // The installation's default number of attempts, not a test value.
+        s.scheduler.config.max_attempts = koers_core::settings::SmsSettings::default().max_attempts;
+        run_for(&s, 60).await;
+        assert!(s.accepted.lock().unwrap().is_empty(), "{backend}: nothing got through while it was down");
+        run_for(&s, 20).await;
+        let accepted = s.accepted.lock().unwrap().clone();
+        let unique: std::collections::HashSet<&String> = accepted.iter().map(|(_, r)| r).collect();
+        assert_eq!((accepted.len(), unique.len()), (5, 5), "{backend}: every message once");
+        use diesel::prelude::*;
+        use koers_store::schema::invitations;
+        let sent: Vec<(String, Option<chrono::NaiveDateTime>)> = invitations::table
+            .select((invitations::status, invitations::sent_at))
+            .load(&mut *s.db.conn().unwrap())
+            .unwrap();
+        for (status, at) in sent {
+            let at = at.expect("sent").and_utc();
+            assert_eq!(status, "sent", "{backend}");
+            assert!(at >= t0() + TimeDelta::hours(1), "{backend}: after the gateway came back");
+            assert!(at <= t0() + TimeDelta::minutes(76), "{backend}: within 15 minutes of it, well inside the window");
+        }
+    }
 }
