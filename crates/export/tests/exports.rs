@@ -10,15 +10,12 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::people::Role;
-use koers_core::questionnaire::parse_questionnaire;
-use koers_core::questionnaire::submit::{evaluate, Context, Submission};
 use koers_export::{export, pseudonym, pseudonym_key, Format, Kind, Request};
-use koers_store::answers::Completion;
 use koers_store::people::{insert_pair, insert_subscription, NewSubscription};
 use koers_store::schema::{invitations, people, responses};
 use koers_store::studies::to_db;
 use koers_store::testing::{seed_person, seed_study, TestDb};
-use koers_store::{definitions, participation, DbConnection};
+use koers_store::{definitions, DbConnection};
 use std::collections::HashMap;
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -44,32 +41,7 @@ fn answer(
     fields: &[(&str, &str)],
     when: DateTime<Utc>,
 ) {
-    let (qid, _, content) = definitions::latest_questionnaire(conn, key).unwrap().unwrap();
-    let (q, _) = parse_questionnaire(&content, Some(key)).unwrap();
-    let sub = Submission {
-        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        started_at: Some(when - chrono::TimeDelta::seconds(95)),
-        user_agent: Some("test".into()),
-    };
-    let ctx = Context {
-        lang: "nl".into(),
-        fallback_lang: "nl".into(),
-        now: when,
-        today: when.date_naive(),
-        protocol_start: at(2026, 12, 14, 8),
-        final_questionnaire: false,
-        students: vec![],
-    };
-    let accepted = evaluate(&q, &sub, &ctx).unwrap_or_else(|e| panic!("{key}: {:?}", e.errors));
-    let c = Completion {
-        response_id,
-        questionnaire_id: Some(qid),
-        accepted: &accepted,
-        utc_offset_minutes: 60,
-        started_at: sub.started_at,
-    };
-    let scheme = koers_core::protocol::RewardScheme { per_completed_cents: 200, streak: vec![] };
-    participation::complete(conn, person, &c, Some(&scheme), when).unwrap();
+    koers_store::testing::submit_form(conn, person, response_id, key, fields, when).unwrap();
 }
 
 fn window(conn: &mut DbConnection, subscription: i64, key: &str, q: &str, n: i32, open: DateTime<Utc>) -> i64 {

@@ -198,7 +198,20 @@ where
     let depth =
         <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn).transaction_depth()?;
     if depth.is_some() {
-        return conn.transaction(f);
+        // Not `conn.transaction(f)`: when SQLite has already rolled the whole transaction
+        // back itself (a full disk, SQLITE_FULL), rolling back to the savepoint fails with
+        // "no such savepoint" and diesel would report that instead of the real cause.
+        <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?;
+        return match f(conn) {
+            Ok(value) => {
+                <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn);
+                Err(e)
+            }
+        };
     }
     match conn {
         DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,

@@ -139,3 +139,45 @@ pub fn seed_due_invitations(
         Ok(())
     })
 }
+
+/// Answers a response as the questionnaire page's POST does: the questionnaire engine decides
+/// on the form, then `participation::complete` stores answers and reward in one transaction.
+pub fn submit_form(
+    conn: &mut crate::DbConnection,
+    person_id: i64,
+    response_id: i64,
+    questionnaire_key: &str,
+    fields: &[(&str, &str)],
+    when: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<crate::answers::Saved> {
+    use koers_core::questionnaire::submit::{evaluate, Context, Submission};
+    let (qid, _, content) = crate::definitions::latest_questionnaire(conn, questionnaire_key)?
+        .ok_or_else(|| crate::error::StoreError::NotFound(format!("questionnaire {questionnaire_key}")))?;
+    let (q, _) = koers_core::questionnaire::parse_questionnaire(&content, Some(questionnaire_key))
+        .map_err(|p| crate::error::StoreError::Invalid(format!("{p:?}")))?;
+    let sub = Submission {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        started_at: Some(when - chrono::TimeDelta::seconds(95)),
+        user_agent: Some("test".into()),
+    };
+    let ctx = Context {
+        lang: "nl".into(),
+        fallback_lang: "nl".into(),
+        now: when,
+        today: when.date_naive(),
+        protocol_start: when - chrono::TimeDelta::days(7),
+        final_questionnaire: false,
+        students: vec![],
+    };
+    let accepted =
+        evaluate(&q, &sub, &ctx).map_err(|r| crate::error::StoreError::Invalid(format!("{:?}", r.errors)))?;
+    let c = crate::answers::Completion {
+        response_id,
+        questionnaire_id: Some(qid),
+        accepted: &accepted,
+        utc_offset_minutes: 60,
+        started_at: sub.started_at,
+    };
+    let scheme = koers_core::protocol::RewardScheme { per_completed_cents: 200, streak: vec![] };
+    crate::participation::complete(conn, person_id, &c, Some(&scheme), when)
+}
