@@ -28,10 +28,38 @@ pub enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Generates ANSWERS answers in PostgreSQL (and then twice as many), exports answers-long
+    /// and compares with PostgreSQL's own COPY of the same rows; prints peak memory.
+    Export {
+        #[arg(long, default_value_t = 10_000_000)]
+        answers: i64,
+        /// A PostgreSQL database to fill (a study per size is added to it).
+        #[arg(long, env = "KOERS_BENCH_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+        database_url: String,
+    },
+    /// Diary submissions per second on PostgreSQL through the questionnaire engine and the
+    /// store, against pgbench inserting the same rows.
+    Submit {
+        #[arg(long, default_value_t = 20_000)]
+        submissions: i64,
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// A PostgreSQL database (the bench works in a schema of its own and drops it).
+        #[arg(long, env = "KOERS_BENCH_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+        database_url: String,
+    },
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
-    let BenchCommand::Fanout { count, latency_ms, concurrency, database_url } = cmd;
+    let (count, latency_ms, concurrency, database_url) = match cmd {
+        BenchCommand::Fanout { count, latency_ms, concurrency, database_url } => {
+            (count, latency_ms, concurrency, database_url)
+        }
+        BenchCommand::Export { answers, database_url } => return crate::bench_export::run(answers, &database_url),
+        BenchCommand::Submit { submissions, clients, database_url } => {
+            return crate::bench_submit::run(submissions, clients, &database_url)
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let tmp = tempfile::tempdir()?;
     let url = database_url.unwrap_or_else(|| format!("sqlite://{}", tmp.path().join("bench.db").display()));

@@ -1,11 +1,15 @@
 //! `koers`: the one binary of koers. Every command loads the settings once (koers.toml and
 //! `KOERS_*` variables) and works on the database they name.
 
+mod backup_cmd;
 mod bench;
+mod bench_export;
+mod bench_submit;
 mod config;
 mod definitions;
 mod demo;
 mod export_cmd;
+mod lifecycle_cmd;
 mod people_cmd;
 mod protocol_cmd;
 mod questionnaire_cmd;
@@ -76,6 +80,14 @@ enum Command {
     /// Measure koers against a baseline in the same run and print the ratios.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Copy a running SQLite database consistently to a new file (PostgreSQL: use pg_dump -Fc).
+    Backup(backup_cmd::BackupArgs),
+    /// At the end of a study: erase every person's name, phone numbers and e-mail address.
+    EraseIdentifiers(lifecycle_cmd::EraseArgs),
+    /// A person withdraws: end their participation now, and keep or delete their answers.
+    Withdraw(lifecycle_cmd::WithdrawArgs),
+    /// List (or with --apply erase) identifiers kept past the study's retention period.
+    Retention(lifecycle_cmd::RetentionArgs),
 }
 
 fn init_logging(format: LogFormat) {
@@ -131,6 +143,10 @@ fn main() -> Result<()> {
         Command::User(cmd) => user_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::Export(args) => export_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
         Command::Bench(cmd) => bench::run(cmd),
+        Command::Backup(args) => backup_cmd::run(args, &settings, clock.as_ref()),
+        Command::EraseIdentifiers(args) => lifecycle_cmd::erase(args, &open(&settings)?, clock.as_ref()),
+        Command::Withdraw(args) => lifecycle_cmd::withdraw(args, &open(&settings)?, clock.as_ref()),
+        Command::Retention(args) => lifecycle_cmd::retention(args, &open(&settings)?, clock.as_ref()),
     }
 }
 

@@ -150,11 +150,24 @@ pub fn submit_form(
     fields: &[(&str, &str)],
     when: chrono::DateTime<chrono::Utc>,
 ) -> crate::error::StoreResult<crate::answers::Saved> {
-    use koers_core::questionnaire::submit::{evaluate, Context, Submission};
     let (qid, _, content) = crate::definitions::latest_questionnaire(conn, questionnaire_key)?
         .ok_or_else(|| crate::error::StoreError::NotFound(format!("questionnaire {questionnaire_key}")))?;
     let (q, _) = koers_core::questionnaire::parse_questionnaire(&content, Some(questionnaire_key))
         .map_err(|p| crate::error::StoreError::Invalid(format!("{p:?}")))?;
+    submit_parsed(conn, person_id, response_id, (qid, &q), fields, when)
+}
+
+/// [`submit_form`] with the questionnaire (its stored id and parsed form) at hand, as the web
+/// application has it in its cache.
+pub fn submit_parsed(
+    conn: &mut crate::DbConnection,
+    person_id: i64,
+    response_id: i64,
+    (qid, q): (i64, &koers_core::questionnaire::Questionnaire),
+    fields: &[(&str, &str)],
+    when: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<crate::answers::Saved> {
+    use koers_core::questionnaire::submit::{evaluate, Context, Submission};
     let sub = Submission {
         fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         started_at: Some(when - chrono::TimeDelta::seconds(95)),
@@ -169,8 +182,7 @@ pub fn submit_form(
         final_questionnaire: false,
         students: vec![],
     };
-    let accepted =
-        evaluate(&q, &sub, &ctx).map_err(|r| crate::error::StoreError::Invalid(format!("{:?}", r.errors)))?;
+    let accepted = evaluate(q, &sub, &ctx).map_err(|r| crate::error::StoreError::Invalid(format!("{:?}", r.errors)))?;
     let c = crate::answers::Completion {
         response_id,
         questionnaire_id: Some(qid),
