@@ -95,6 +95,36 @@ pub fn seed(db: &Database, base_url: &str, now: DateTime<Utc>) -> Result<Vec<Dem
             });
         }
         links.push(crate::user_cmd::demo_coordinator(conn, study_id, base_url, now)?);
+        links.push(demo_researcher(conn, study_id, base_url, now)?);
         Ok(links)
+    })
+}
+
+/// The demo's researcher: the whole study, but counts and dashboards only, never a name or a
+/// phone number. Like the coordinator, the password is fixed and printed: demo only.
+pub const DEMO_RESEARCHER_EMAIL: &str = "researcher@demo.invalid";
+pub const DEMO_RESEARCHER_PASSWORD: &str = "demo-koers-onderzoek";
+
+fn demo_researcher(
+    c: &mut koers_store::DbConnection,
+    study_id: i64,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<DemoLink> {
+    use koers_store::staff::{self, StaffRole};
+    if staff::find_by_email(c, DEMO_RESEARCHER_EMAIL)?.is_none() {
+        let id = staff::create_account(
+            c,
+            DEMO_RESEARCHER_EMAIL,
+            "Onderzoeker (demo)",
+            DEMO_RESEARCHER_PASSWORD,
+            false,
+            now,
+        )?;
+        staff::add_role(c, id, study_id, None, None, StaffRole::Researcher, now)?;
+    }
+    Ok(DemoLink {
+        label: format!("Onderzoeker: {DEMO_RESEARCHER_EMAIL} / {DEMO_RESEARCHER_PASSWORD}"),
+        url: format!("{base_url}/staff/login"),
     })
 }

@@ -56,3 +56,130 @@ pub fn recent(conn: &mut DbConnection, limit: i64) -> StoreResult<Vec<AuditRow>>
         .select((audit_log::id, audit_log::at, audit_log::actor, audit_log::action, audit_log::details))
         .load(conn)?)
 }
+
+/// What the audit page asks for: one page, newest first, optionally one action only and only
+/// the entries of some studies (an admin of a study sees that study's entries).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub action: Option<String>,
+    /// `None`: every entry, also those of no study (an admin of the installation).
+    pub study_ids: Option<Vec<i64>>,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One entry as the audit page shows it, with the names of the staff member and the study.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub study_key: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub target_kind: Option<String>,
+    pub target_id: Option<i64>,
+    pub details: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// The most entries one page shows.
+pub const MAX_PER_PAGE: i64 = 200;
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+fn filtered<'a>(q: &AuditQuery) -> audit_log::BoxedQuery<'a, Backend> {
+    let mut b = audit_log::table.into_boxed();
+    if let Some(a) = &q.action {
+        b = b.filter(audit_log::action.eq(a.clone()));
+    }
+    if let Some(ids) = &q.study_ids {
+        b = b.filter(audit_log::study_id.eq_any(ids.clone()));
+    }
+    b
+}
+
+/// One page of entries, newest first; a page past the end gives the last page.
+pub fn page(conn: &mut DbConnection, q: &AuditQuery) -> StoreResult<AuditPage> {
+    use crate::schema::{staff_accounts, studies};
+    let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
+    let total: i64 = filtered(q).count().get_result(conn)?;
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let page = q.page.clamp(1, pages);
+    let ids: Vec<i64> = filtered(q)
+        .order(audit_log::id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .select(audit_log::id)
+        .load(conn)?;
+    type Raw = (
+        i64,
+        chrono::NaiveDateTime,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        String,
+    );
+    let rows: Vec<Raw> = audit_log::table
+        .left_join(staff_accounts::table)
+        .left_join(studies::table)
+        .filter(audit_log::id.eq_any(&ids))
+        .order(audit_log::id.desc())
+        .select((
+            audit_log::id,
+            audit_log::at,
+            audit_log::actor,
+            staff_accounts::display_name.nullable(),
+            audit_log::action,
+            studies::key.nullable(),
+            audit_log::organisation_id,
+            audit_log::target_kind,
+            audit_log::target_id,
+            audit_log::details,
+        ))
+        .load(conn)?;
+    let entries = rows
+        .into_iter()
+        .map(|(id, at, actor, actor_name, action, study_key, organisation_id, target_kind, target_id, details)| {
+            AuditEntry {
+                id,
+                at: crate::studies::from_db(at),
+                actor,
+                actor_name,
+                action,
+                study_key,
+                organisation_id,
+                target_kind,
+                target_id,
+                details,
+            }
+        })
+        .collect();
+    Ok(AuditPage { entries, total, page, pages })
+}
+
+/// The actions in the log with how often each occurs, for the page's filter.
+pub fn actions(conn: &mut DbConnection, study_ids: Option<&[i64]>) -> StoreResult<Vec<(String, i64)>> {
+    let mut q = audit_log::table
+        .group_by(audit_log::action)
+        .select((audit_log::action, diesel::dsl::count_star()))
+        .order(audit_log::action)
+        .into_boxed();
+    if let Some(ids) = study_ids {
+        q = q.filter(audit_log::study_id.eq_any(ids.to_vec()));
+    }
+    Ok(q.load(conn)?)
+}

@@ -18,6 +18,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("staff_person", include_str!("../templates/staff_person.hbs")),
     ("staff_enrol", include_str!("../templates/staff_enrol.hbs")),
     ("staff_attention", include_str!("../templates/staff_attention.hbs")),
+    ("staff_chart", include_str!("../templates/staff_chart.hbs")),
+    ("staff_dashboard", include_str!("../templates/staff_dashboard.hbs")),
+    ("staff_audit", include_str!("../templates/staff_audit.hbs")),
     ("p_info", include_str!("../templates/p_info.hbs")),
     ("p_mentor", include_str!("../templates/p_mentor.hbs")),
 ];

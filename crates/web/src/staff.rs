@@ -148,13 +148,9 @@ async fn staff(state: &AppState, req: &HttpRequest) -> Result<Staff, HttpRespons
     match found {
         Ok((Some(account), scope)) if account.disabled_at.is_none() => {
             if scope.is_empty() {
-                return Err(message(
-                    state,
-                    StatusCode::FORBIDDEN,
-                    "nl",
-                    "Geen toegang",
-                    &["Je account mag hier geen mensen zien. Vraag de beheerder om een rol als coördinator."],
-                ));
+                // Researchers see no people, only the figures: their pages start at the dashboard,
+                // which says kindly when an account has no role at all.
+                return Err(see_other("/staff/dashboard"));
             }
             Ok(Staff { session, account, scope })
         }

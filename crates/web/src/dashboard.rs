@@ -1,0 +1,631 @@
+//! The staff dashboard and the audit log page.
+//!
+//! The dashboard shows counts only: response per group and week, messages sent against
+//! questionnaires completed, active pairs, people who stopped answering, and data-quality flags,
+//! with a banner when sending fails or the scheduler lags. No name, phone number or answer
+//! appears on it, so researchers (who may never see identifying data) use it as well as
+//! coordinators and admins; each sees the studies and teams their roles hold. Because nothing
+//! identifying is shown, viewing it writes no audit entry. The audit page is for admins, and
+//! every view of it is itself written to the audit log.
+//!
+//! Charts are SVG drawn on the server ([`chart`]), each with a table of the same numbers.
+
+mod chart;
+
+use crate::pages::message;
+use crate::session;
+use crate::state::AppState;
+use actix_web::http::header::{self, ContentType};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chart::{LineChart, Series};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
+use koers_core::quality::{median, PersonQuality, QualityThresholds};
+use koers_core::time::{local_date, start_of_local_day};
+use koers_core::weeks::{calendar_week, monday_of};
+use koers_store::dashboard::{self as dash, Population, Reach, SendingHealth};
+use koers_store::sessions::{SessionKind, SessionRow, Subject};
+use koers_store::staff::{self, StaffAccount, StaffRole};
+use koers_store::studies::{list_studies, Study};
+use koers_store::{audit, quality, DbConnection, StoreError};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/staff/dashboard", web::get().to(dashboard)).route("/staff/audit", web::get().to(audit_page));
+}
+
+/// Input limits of the query parameters.
+const MAX_KEY_CHARS: usize = 64;
+const MAX_GROUP_CHARS: usize = 100;
+const MAX_ACTION_CHARS: usize = 100;
+const AUDIT_PER_PAGE: i64 = 50;
+
+// ---------------------------------------------------------------------------------------------
+// Who is asking
+
+/// The logged-in staff member and what they may see here.
+struct Viewer {
+    session: SessionRow,
+    account: StaffAccount,
+    reach: Reach,
+    /// May see the audit log: `Some(None)` all of it (an admin account), `Some(Some(ids))` the
+    /// entries of the studies they hold an admin role in.
+    audit: Option<Option<Vec<i64>>>,
+    /// Has no access to people's pages (a researcher): the menu leaves them out.
+    researcher_only: bool,
+}
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
+}
+
+fn busy(state: &AppState) -> HttpResponse {
+    message(
+        state,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "nl",
+        "Even geduld",
+        &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
+    )
+}
+
+fn render(state: &AppState, template: &str, data: &Value) -> HttpResponse {
+    match state.templates.render(template, data) {
+        Ok(body) => HttpResponse::Ok()
+            .content_type(ContentType::html())
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body),
+        Err(e) => {
+            tracing::error!(template, error = %e, "template failed");
+            busy(state)
+        }
+    }
+}
+
+async fn read<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let db = state.db.clone();
+    web::block(move || db.read(f)).await.map_err(|_| StoreError::Busy)?
+}
+
+async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, HttpResponse> {
+    let session = match session::current(state, req, SessionKind::Staff).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(see_other("/staff/login")),
+        Err(_) => return Err(busy(state)),
+    };
+    let Subject::Staff(id) = session.subject else { return Err(see_other("/staff/login")) };
+    let found = read(state, move |c| {
+        let account = staff::account(c, id)?;
+        let reach = dash::reach_of(c, id)?;
+        let people = staff::scope_of(c, id)?;
+        let admin_of: Vec<i64> = staff::roles_of(c, id)?
+            .into_iter()
+            .filter(|r| StaffRole::parse(&r.role) == Some(StaffRole::Admin))
+            .map(|r| r.study_id)
+            .collect();
+        Ok((account, reach, people.is_empty(), admin_of))
+    })
+    .await;
+    match found {
+        Ok((Some(account), reach, researcher_only, admin_of)) if account.disabled_at.is_none() => {
+            let audit = if account.is_admin {
+                Some(None)
+            } else if !admin_of.is_empty() {
+                Some(Some(admin_of))
+            } else {
+                None
+            };
+            Ok(Viewer { session, account, reach, audit, researcher_only })
+        }
+        Ok(_) => {
+            let _ = session::close(state, &session).await;
+            Err(see_other("/staff/login"))
+        }
+        Err(_) => Err(busy(state)),
+    }
+}
+
+/// What every page here shows around its content (the menu needs the same as staff pages).
+fn base(v: &Viewer, title: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("lang".into(), json!("nl"));
+    m.insert("title".into(), json!(title));
+    m.insert("staff_name".into(), json!(v.account.display_name));
+    m.insert("csrf".into(), json!(v.session.csrf_token));
+    m.insert("researcher_only".into(), json!(v.researcher_only));
+    m.insert("nav_audit".into(), json!(v.audit.is_some()));
+    m
+}
+
+/// A query value cut to a sane length; empty counts as absent.
+fn limited(v: &Option<String>, max: usize) -> Option<String> {
+    v.as_deref().map(|s| s.trim().chars().take(max).collect::<String>()).filter(|s| !s.is_empty())
+}
+
+fn number_in(v: &Option<String>, default: u32, min: u32, max: u32) -> u32 {
+    v.as_deref().and_then(|w| w.trim().parse::<u32>().ok()).unwrap_or(default).clamp(min, max)
+}
+
+fn nl_instant(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%d-%m-%Y %H:%M").to_string()
+}
+
+/// Percent-encodes a query value.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weeks
+
+/// Consecutive calendar weeks (by their Monday) in a study's zone, the last one being the
+/// current week.
+struct Weeks {
+    zone: Tz,
+    mondays: Vec<NaiveDate>,
+}
+
+impl Weeks {
+    fn ending_at(zone: Tz, now: DateTime<Utc>, count: u32) -> Self {
+        let this = monday_of(local_date(zone, now));
+        let mondays = (0..count).rev().map(|k| this - TimeDelta::weeks(i64::from(k))).collect();
+        Weeks { zone, mondays }
+    }
+
+    fn start(&self) -> DateTime<Utc> {
+        start_of_local_day(self.zone, self.mondays[0])
+    }
+
+    /// The position of the week an instant falls in, if it is one of these.
+    fn index(&self, t: DateTime<Utc>) -> Option<usize> {
+        self.mondays.binary_search(&monday_of(local_date(self.zone, t))).ok()
+    }
+
+    /// `2026-W37 (vanaf 07-09)` for tables, `W37` for axes.
+    fn long_label(&self, i: usize) -> String {
+        let m = self.mondays[i];
+        format!("{} (vanaf {})", calendar_week(m), m.format("%d-%m"))
+    }
+
+    fn short_label(&self, i: usize) -> String {
+        format!("W{:02}", self.mondays[i].iso_week().week())
+    }
+
+    fn len(&self) -> usize {
+        self.mondays.len()
+    }
+}
+
+fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+fn percent_text(part: i64, whole: i64) -> String {
+    match percent(part, whole) {
+        Some(p) => format!("{} % ({part} van {whole})", p.round() as i64),
+        None => "–".into(),
+    }
+}
+
+const NO_GROUP: &str = "Zonder groep";
+
+fn group_label(g: &Option<String>) -> String {
+    g.clone().unwrap_or_else(|| NO_GROUP.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The dashboard
+
+#[derive(serde::Deserialize)]
+struct DashboardQuery {
+    study: Option<String>,
+    group: Option<String>,
+    /// Weeks without an answer before someone counts as silent.
+    weeks: Option<String>,
+    /// Weeks shown in the charts.
+    span: Option<String>,
+}
+
+/// Everything the dashboard counts, read in one go.
+struct Counts {
+    teams: BTreeMap<i64, Option<String>>,
+    windows: Vec<dash::WindowCount>,
+    sent: Vec<dash::SentCount>,
+    pairs: BTreeMap<i64, i64>,
+    silent: BTreeMap<i64, i64>,
+    health: SendingHealth,
+    quality: Vec<(i64, PersonQuality)>,
+    thresholds: QualityThresholds,
+}
+
+fn count_all(
+    c: &mut DbConnection,
+    pop: &Population,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    silent_weeks: u32,
+) -> Result<Counts, StoreError> {
+    let teams = dash::teams_of(c, pop)?;
+    let ids: Vec<i64> = teams.keys().copied().collect();
+    Ok(Counts {
+        windows: dash::windows_by_opening(c, &ids, from, now)?,
+        sent: dash::sent_by_due(c, &ids, from, now)?,
+        pairs: dash::active_pairs(c, &ids, today)?,
+        silent: dash::silent_people(c, &ids, silent_weeks, now)?,
+        health: dash::sending_health(c, &ids, now)?,
+        quality: quality::per_person_in(c, pop)?,
+        thresholds: quality::thresholds(c, pop.study_id)?,
+        teams,
+    })
+}
+
+/// Counts per team summed per group, in group order, with a total.
+fn per_group(teams: &BTreeMap<i64, Option<String>>, counts: &BTreeMap<i64, i64>) -> (Vec<Value>, i64) {
+    let mut groups: BTreeMap<Option<String>, i64> = BTreeMap::new();
+    for (team, n) in counts {
+        if let Some(g) = teams.get(team) {
+            *groups.entry(g.clone()).or_default() += n;
+        }
+    }
+    let total = groups.values().sum();
+    (groups.iter().map(|(g, n)| json!({"label": group_label(g), "count": n})).collect(), total)
+}
+
+fn alerts(h: &SendingHealth, zone: Tz) -> Vec<Value> {
+    let mut out = Vec::new();
+    if h.failed_last_day > 0 {
+        out.push(json!({
+            "heading": "Berichten komen niet aan.",
+            "text": if h.failed_last_day == 1 {
+                "In de afgelopen 24 uur is 1 bericht niet verstuurd, of is niet zeker of het aankwam. Vraag de beheerder of de sms-dienst werkt.".to_string()
+            } else {
+                format!(
+                    "In de afgelopen 24 uur zijn {} berichten niet verstuurd, of is niet zeker of ze aankwamen. Vraag de beheerder of de sms-dienst werkt.",
+                    h.failed_last_day
+                )
+            },
+        }));
+    }
+    if h.overdue > 0 {
+        out.push(json!({
+            "heading": "Het versturen loopt achter.",
+            "text": format!(
+                "{} {} al meer dan {} minuten op verzending{}. Kijk of de planner draait.",
+                h.overdue,
+                if h.overdue == 1 { "bericht wacht" } else { "berichten wachten" },
+                dash::LAG_MINUTES,
+                h.oldest_overdue.map(|t| format!(", het oudste sinds {}", nl_instant(t, zone))).unwrap_or_default(),
+            ),
+        }));
+    }
+    for (job, ok) in &h.failing_jobs {
+        out.push(json!({
+            "heading": "Een taak van de planner mislukt.",
+            "text": format!(
+                "De taak '{job}' ging de laatste keer mis{}.",
+                ok.map(|t| format!("; het laatst gelukt op {}", nl_instant(t, zone))).unwrap_or_default()
+            ),
+        }));
+    }
+    out
+}
+
+fn quality_view(q: &[(i64, PersonQuality)], t: &QualityThresholds) -> Value {
+    let assessed = q.len();
+    let middle = q.iter().filter(|(_, p)| p.middle_flag).count();
+    let fast = q.iter().filter(|(_, p)| p.fast_flag).count();
+    let flagged = q.iter().filter(|(_, p)| p.flagged()).count();
+    let shares: Vec<f64> = q.iter().filter_map(|(_, p)| p.untouched_share).collect();
+    let untouched = if shares.is_empty() {
+        "–".to_string()
+    } else {
+        format!("gemiddeld {} %", (shares.iter().sum::<f64>() / shares.len() as f64 * 100.0).round() as i64)
+    };
+    let mssds: Vec<f64> = q.iter().filter_map(|(_, p)| p.mssd).collect();
+    let mssd = median(&mssds)
+        .map(|m| format!("{} (schaal 0-100)", format!("{m:.1}").replace('.', ",")))
+        .unwrap_or_else(|| "–".into());
+    json!({
+        "assessed": assessed,
+        "middle": middle,
+        "fast": fast,
+        "flagged": flagged,
+        "untouched": untouched,
+        "mssd": mssd,
+        "rules": format!(
+            "Sliders in het midden: minstens {} % van de aangeraakte sliders ligt binnen {} % van het midden. Heel snel: een dagboek duurt in het midden genomen korter dan {} seconden. Beide pas vanaf {} ingevulde dagboeken.",
+            (t.middle_share * 100.0).round(),
+            t.middle_band,
+            t.fast_seconds,
+            t.min_responses
+        ),
+    })
+}
+
+async fn dashboard(state: web::Data<AppState>, req: HttpRequest, query: web::Query<DashboardQuery>) -> HttpResponse {
+    let v = match viewer(&state, &req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if v.reach.is_empty() {
+        return message(
+            &state,
+            StatusCode::FORBIDDEN,
+            "nl",
+            "Geen toegang",
+            &["Je account heeft nog geen rol in een onderzoek. Vraag de beheerder om een rol."],
+        );
+    }
+    let wanted = limited(&query.study, MAX_KEY_CHARS);
+    let wanted_group = limited(&query.group, MAX_GROUP_CHARS);
+    let silent_weeks = number_in(&query.weeks, 3, 1, 52);
+    let span = number_in(&query.span, 12, 4, 52);
+    let reach = v.reach.clone();
+    let studies: Vec<Study> = match read(&state, list_studies).await {
+        Ok(all) => all.into_iter().filter(|s| reach.teams_in(s.id).is_some()).collect(),
+        Err(_) => return busy(&state),
+    };
+    let study = match &wanted {
+        Some(key) => studies.iter().find(|s| &s.key == key),
+        None => studies.first(),
+    };
+    let Some(study) = study.cloned() else {
+        return message(
+            &state,
+            StatusCode::NOT_FOUND,
+            "nl",
+            "Dit onderzoek bestaat niet",
+            &["Of je mag het niet zien. Kies een onderzoek op het overzicht."],
+        );
+    };
+    let teams = v.reach.teams_in(study.id).flatten();
+    let limited_view = teams.is_some();
+    let zone: Tz = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    let now = state.clock.now();
+    let weeks = Weeks::ending_at(zone, now, span);
+    let from = weeks.start();
+    let today = local_date(zone, now);
+    let (study_id, scope_teams) = (study.id, teams.clone());
+    let groups = match read(&state, move |c| dash::groups_of(c, study_id, scope_teams.as_deref())).await {
+        Ok(g) => g,
+        Err(_) => return busy(&state),
+    };
+    let group = wanted_group.filter(|g| groups.contains(g));
+    let pop = Population { study_id: study.id, teams, group: group.clone() };
+    let counted = read(&state, move |c| count_all(c, &pop, from, now, today, silent_weeks)).await;
+    let counts = match counted {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "dashboard: counting failed");
+            return busy(&state);
+        }
+    };
+
+    // Response per group and week.
+    let group_names: Vec<Option<String>> = {
+        let mut g: Vec<Option<String>> = counts.teams.values().cloned().collect();
+        g.sort();
+        g.dedup();
+        g
+    };
+    let mut rate = vec![vec![(0i64, 0i64); weeks.len()]; group_names.len()];
+    let mut per_week = vec![(0i64, 0i64, 0i64, 0i64); weeks.len()];
+    for w in &counts.windows {
+        let (Some(i), Some(g)) = (weeks.index(w.open_at), counts.teams.get(&w.team_id)) else { continue };
+        if let Some(k) = group_names.iter().position(|n| n == g) {
+            rate[k][i].0 += w.windows;
+            rate[k][i].1 += w.completed;
+        }
+        per_week[i].2 += w.windows;
+        per_week[i].3 += w.completed;
+    }
+    for s in &counts.sent {
+        let Some(i) = weeks.index(s.due_at) else { continue };
+        if s.kind == "reminder" {
+            per_week[i].1 += s.sent;
+        } else {
+            per_week[i].0 += s.sent;
+        }
+    }
+    let mut series: Vec<Series> = group_names
+        .iter()
+        .zip(&rate)
+        .map(|(g, r)| Series { name: group_label(g), values: r.iter().map(|(n, done)| percent(*done, *n)).collect() })
+        .collect();
+    if group_names.len() > 1 {
+        series
+            .push(Series { name: "Alle groepen".into(), values: per_week.iter().map(|w| percent(w.3, w.2)).collect() });
+    }
+    let mut rate_headers: Vec<String> = group_names.iter().map(group_label).collect();
+    if group_names.len() > 1 {
+        rate_headers.push("Alle groepen".into());
+    }
+    let rate_rows: Vec<Value> = (0..weeks.len())
+        .rev()
+        .map(|i| {
+            let mut cells: Vec<String> = rate.iter().map(|r| percent_text(r[i].1, r[i].0)).collect();
+            if group_names.len() > 1 {
+                cells.push(percent_text(per_week[i].3, per_week[i].2));
+            }
+            json!({"week": weeks.long_label(i), "cells": cells})
+        })
+        .collect();
+    let x_labels: Vec<String> = (0..weeks.len()).map(|i| weeks.short_label(i)).collect();
+    let rate_chart = LineChart {
+        id: "respons".into(),
+        title: "Respons per groep en week".into(),
+        description: format!(
+            "Percentage ingevulde vragenlijsten per week over de laatste {span} weken, één lijn per groep. De tabel hieronder geeft dezelfde cijfers."
+        ),
+        x_labels: x_labels.clone(),
+        series,
+        y_max: Some(100.0),
+        unit: "%",
+    };
+    let sent_chart = LineChart {
+        id: "verstuurd".into(),
+        title: "Uitnodigingen verstuurd en vragenlijsten ingevuld per week".into(),
+        description: "Aantal verstuurde uitnodigingen en aantal ingevulde vragenlijsten per week. De tabel hieronder geeft dezelfde cijfers.".into(),
+        x_labels,
+        series: vec![
+            Series { name: "Uitnodigingen verstuurd".into(), values: per_week.iter().map(|w| Some(w.0 as f64)).collect() },
+            Series { name: "Ingevuld".into(), values: per_week.iter().map(|w| Some(w.3 as f64)).collect() },
+        ],
+        y_max: None,
+        unit: "",
+    };
+    let sent_rows: Vec<Value> = (0..weeks.len())
+        .rev()
+        .map(|i| {
+            let (invites, reminders, windows, completed) = per_week[i];
+            json!({"week": weeks.long_label(i), "invites": invites, "reminders": reminders, "windows": windows, "completed": completed})
+        })
+        .collect();
+    let (pairs, pairs_total) = per_group(&counts.teams, &counts.pairs);
+    let (silent, silent_total) = per_group(&counts.teams, &counts.silent);
+
+    let mut data = base(&v, "Overzicht");
+    data.insert("study_name".into(), json!(study.name));
+    data.insert("study_key".into(), json!(study.key));
+    data.insert("several_studies".into(), json!(studies.len() > 1));
+    data.insert(
+        "studies".into(),
+        json!(studies
+            .iter()
+            .map(|s| json!({"key": s.key, "name": s.name, "selected": s.id == study.id}))
+            .collect::<Vec<_>>()),
+    );
+    let mut group_options = vec![json!({"value": "", "label": "Alle groepen", "selected": group.is_none()})];
+    group_options.extend(
+        groups.iter().map(|g| json!({"value": g, "label": g, "selected": group.as_deref() == Some(g.as_str())})),
+    );
+    data.insert("groups".into(), json!(group_options));
+    data.insert("weeks".into(), json!(silent_weeks));
+    data.insert("span".into(), json!(span));
+    data.insert("limited".into(), json!(limited_view));
+    data.insert("updated".into(), json!(nl_instant(now, zone)));
+    data.insert("alerts".into(), json!(alerts(&counts.health, zone)));
+    data.insert("rate_chart".into(), json!(rate_chart.draw()));
+    data.insert("rate_headers".into(), json!(rate_headers));
+    data.insert("rate_rows".into(), json!(rate_rows));
+    data.insert("sent_chart".into(), json!(sent_chart.draw()));
+    data.insert("sent_rows".into(), json!(sent_rows));
+    data.insert("pairs".into(), json!(pairs));
+    data.insert("pairs_total".into(), json!(pairs_total));
+    data.insert("silent".into(), json!(silent));
+    data.insert("silent_total".into(), json!(silent_total));
+    data.insert("quality".into(), quality_view(&counts.quality, &counts.thresholds));
+    render(&state, "staff_dashboard", &Value::Object(data))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit log
+
+#[derive(serde::Deserialize)]
+struct AuditQuery {
+    action: Option<String>,
+    page: Option<String>,
+}
+
+async fn audit_page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<AuditQuery>) -> HttpResponse {
+    let v = match viewer(&state, &req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(studies) = v.audit.clone() else {
+        return message(
+            &state,
+            StatusCode::FORBIDDEN,
+            "nl",
+            "Alleen voor beheerders",
+            &["Het logboek is alleen te zien voor beheerders. Het overzicht met aantallen vind je onder Overzicht."],
+        );
+    };
+    let action = limited(&query.action, MAX_ACTION_CHARS);
+    let page = query.page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 1_000_000);
+    let q = audit::AuditQuery { action: action.clone(), study_ids: studies.clone(), page, per_page: AUDIT_PER_PAGE };
+    let staff_id = v.account.id;
+    let now = state.clock.now();
+    let db = state.db.clone();
+    let found = web::block(move || {
+        db.write(|c| -> Result<_, StoreError> {
+            let found = audit::page(c, &q)?;
+            let actions = audit::actions(c, q.study_ids.as_deref())?;
+            audit::record(
+                c,
+                now,
+                &audit::Entry {
+                    actor: &format!("staff:{staff_id}"),
+                    actor_staff_id: Some(staff_id),
+                    action: "audit.view",
+                    target_kind: Some("audit_log"),
+                    details: json!({"action": q.action, "page": found.page}),
+                    ..Default::default()
+                },
+            )?;
+            Ok((found, actions))
+        })
+    })
+    .await;
+    let (found, actions) = match found {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "audit page: reading failed");
+            return busy(&state);
+        }
+        Err(_) => return busy(&state),
+    };
+    let zone = chrono_tz::Europe::Amsterdam;
+    let entries: Vec<Value> = found
+        .entries
+        .iter()
+        .map(|e| {
+            let who = match &e.actor_name {
+                Some(name) => format!("{name} ({})", e.actor),
+                None => e.actor.clone(),
+            };
+            let mut target = String::new();
+            if let Some(s) = &e.study_key {
+                target.push_str(&format!("onderzoek {s}"));
+            }
+            if let Some(kind) = &e.target_kind {
+                if !target.is_empty() {
+                    target.push_str(", ");
+                }
+                target.push_str(kind);
+                if let Some(id) = e.target_id {
+                    target.push_str(&format!(" {id}"));
+                }
+            }
+            let details = if e.details == "{}" { String::new() } else { e.details.clone() };
+            json!({"at": nl_instant(e.at, zone), "who": who, "action": e.action, "target": target, "details": details})
+        })
+        .collect();
+    let mut options = vec![json!({"value": "", "label": "Alles", "selected": action.is_none()})];
+    options.extend(actions.iter().map(
+        |(a, n)| json!({"value": a, "label": format!("{a} ({n})"), "selected": action.as_deref() == Some(a.as_str())}),
+    ));
+    let link = |n: i64| format!("/staff/audit?action={}&page={n}", encode(action.as_deref().unwrap_or("")));
+    let mut data = base(&v, "Logboek");
+    data.insert("actions".into(), json!(options));
+    data.insert("entries".into(), json!(entries));
+    data.insert("total".into(), json!(found.total));
+    data.insert("page".into(), json!(found.page));
+    data.insert("pages".into(), json!(found.pages));
+    data.insert("prev".into(), json!((found.page > 1).then(|| link(found.page - 1))));
+    data.insert("next".into(), json!((found.page < found.pages).then(|| link(found.page + 1))));
+    render(&state, "staff_audit", &Value::Object(data))
+}
