@@ -5,14 +5,20 @@
 //! functions. Callers pass "now" in from the `Clock`: the database's own clock is never used.
 
 pub mod answers;
+pub mod api_keys;
+pub mod api_reads;
 pub mod audit;
 pub mod coordination;
+pub mod dashboard;
 pub mod db;
 pub mod definitions;
 pub mod error;
 pub mod import;
+pub mod lifecycle;
+pub mod ops;
 pub mod participation;
 pub mod people;
+pub mod quality;
 pub mod schedule;
 pub mod schema;
 pub mod schema_info;

@@ -1,9 +1,12 @@
 //! koers-web: the actix-web application. Pages are server-rendered from handlebars templates
 //! embedded in the binary, so a single file serves everything and no CDN is involved.
 
+pub mod api;
+pub mod dashboard;
 pub mod defs;
 pub mod hooks;
 pub mod limits;
+pub mod ops;
 pub mod pages;
 pub mod participant;
 pub mod preview;
@@ -36,8 +39,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages::configure(cfg);
     participant::configure(cfg);
     hooks::configure(cfg);
+    ops::configure(cfg);
     preview::configure(cfg);
     staff::configure(cfg);
+    dashboard::configure(cfg);
+    api::configure(cfg);
 }
 
 /// Serves until the process is asked to stop; in-flight requests get time to finish.
@@ -48,6 +54,7 @@ pub async fn serve(state: AppState, bind: &str) -> std::io::Result<()> {
             .app_data(data.clone())
             .wrap(security_headers())
             .wrap(middleware::Compress::default())
+            .wrap(middleware::from_fn(ops::track))
             .configure(configure)
     })
     .shutdown_timeout(20)

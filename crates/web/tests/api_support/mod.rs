@@ -1,0 +1,336 @@
+//! What the API tests share: a study with two organisations, people, responses and staff of
+//! every kind, seeded into a real database; and the whole application served over real HTTP on
+//! a free port, with a clock the test moves.
+
+#![allow(dead_code)]
+
+use actix_web::dev::ServerHandle;
+use actix_web::{middleware, web, App, HttpServer};
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use diesel::prelude::*;
+use koers_core::clock::FixedClock;
+use koers_core::people::{Locale, Role};
+use koers_core::settings::Settings;
+use koers_store::schema::{answers, responses, staff_roles};
+use koers_store::staff::{self, StaffRole};
+use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, to_db, NewStudy};
+use koers_store::{definitions, people as people_q, Database, DbConnection};
+use koers_web::limits::Limits;
+use koers_web::AppState;
+use serde_json::Value;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const SECRET: &str = "a test secret that is long enough for koers";
+pub const PASSWORD: &str = "een heel goed wachtwoord";
+pub const COORDINATOR: &str = "coordinator@noord.example";
+pub const RESEARCHER: &str = "researcher@uni.example";
+pub const EXPORTER: &str = "exporter@uni.example";
+pub const ADMIN: &str = "admin@koers.example";
+pub const NOBODY: &str = "norole@koers.example";
+
+pub const STUDENT_DIARY: &str = include_str!("../../../../questionnaires/student_diary.yaml");
+pub const MENTOR_DIARY: &str = include_str!("../../../../questionnaires/mentor_diary.yaml");
+
+/// Thursday 2026-10-15, 12:00 in Amsterdam.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, 15, 10, 0, 0).unwrap()
+}
+
+/// Ids of what [`world`] made.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub study_id: i64,
+    pub other_study_id: i64,
+    /// ROC Noord: student Sanne, mentors Joris and Fatima.
+    pub noord: Vec<i64>,
+    /// ROC Zuid: student Ravi, mentor Sam.
+    pub zuid: Vec<i64>,
+    pub sanne: i64,
+    pub joris: i64,
+    pub ravi: i64,
+    pub coordinator: i64,
+    pub researcher: i64,
+    pub exporter: i64,
+    pub admin: i64,
+    pub nobody: i64,
+    /// Responses whose window has opened by [`now`] (one in the future is not counted).
+    pub opened_responses: i64,
+}
+
+/// Every name and phone number in the world, which no researcher may ever see.
+pub const IDENTIFYING: &[&str] =
+    &["Sanne", "Joris", "Fatima", "Ravi", "Sam", "Testsma", "612300101", "612300201", "612300202", "612300108"];
+
+fn person(c: &mut DbConnection, study: i64, team: i64, role: Role, name: &str, phone: &str) -> i64 {
+    people_q::insert_person(
+        c,
+        &people_q::NewPerson {
+            study_id: study,
+            team_id: team,
+            role,
+            role_title: None,
+            gender: None,
+            locale: Locale::Nl,
+            first_name: name,
+            last_name: Some("Testsma"),
+            mobile_phone: phone,
+            email: None,
+        },
+        now(),
+    )
+    .unwrap()
+}
+
+fn subscribe(c: &mut DbConnection, person: i64, protocol: i64, fof: Option<i64>) -> i64 {
+    people_q::insert_subscription(
+        c,
+        &people_q::NewSubscription {
+            person_id: person,
+            protocol_id: protocol,
+            filling_out_for: fof,
+            starts_at: now() - TimeDelta::days(30),
+            ends_at: None,
+        },
+        now(),
+    )
+    .unwrap()
+}
+
+/// A weekly diary window opening `weeks_ago` weeks before [`now`] (negative: in the future).
+fn window(c: &mut DbConnection, subscription: i64, questionnaire: (&str, i64), weeks_ago: i64, completed: bool) -> i64 {
+    let open = now() - TimeDelta::weeks(weeks_ago) - TimeDelta::hours(2);
+    let done = completed.then(|| to_db(open + TimeDelta::hours(1)));
+    diesel::insert_into(responses::table)
+        .values((
+            responses::subscription_id.eq(subscription),
+            responses::measurement_key.eq("diary"),
+            responses::occurrence.eq((10 - weeks_ago) as i32),
+            responses::questionnaire_key.eq(questionnaire.0),
+            responses::questionnaire_id.eq(Some(questionnaire.1)),
+            responses::open_at.eq(to_db(open)),
+            responses::close_at.eq(to_db(open + TimeDelta::days(3))),
+            responses::opened_at.eq(done),
+            responses::completed_at.eq(done),
+            responses::completed_utc_offset_minutes.eq(completed.then_some(120)),
+            responses::created_at.eq(to_db(open)),
+        ))
+        .returning(responses::id)
+        .get_result(c)
+        .unwrap()
+}
+
+fn answer(
+    c: &mut DbConnection,
+    response: i64,
+    item: &str,
+    about: Option<i64>,
+    kind: &str,
+    text: Option<&str>,
+    n: Option<f64>,
+) {
+    diesel::insert_into(answers::table)
+        .values((
+            answers::response_id.eq(response),
+            answers::item_id.eq(item),
+            answers::about_person_id.eq(about),
+            answers::value_kind.eq(kind),
+            answers::value_text.eq(text),
+            answers::value_number.eq(n),
+        ))
+        .execute(c)
+        .unwrap();
+}
+
+fn account(c: &mut DbConnection, email: &str, admin: bool) -> i64 {
+    staff::create_account(c, email, email.split('@').next().unwrap(), PASSWORD, admin, now()).unwrap()
+}
+
+/// Study `vsv` with ROC Noord and ROC Zuid, windows of the last weeks (some completed, with
+/// answers), and a study `other`. Staff: a coordinator of ROC Noord, a researcher, a researcher
+/// with the export permission, an admin, and an account without any role.
+pub fn world(db: &Database) -> World {
+    let mut conn = db.conn().unwrap();
+    let c = &mut *conn;
+    let t = now();
+    let new_study =
+        |key| NewStudy { key, name: key, time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true };
+    let study = ensure_study(c, &new_study("vsv"), t).unwrap();
+    let other = ensure_study(c, &new_study("other"), t).unwrap();
+    let noord = ensure_organisation(c, study.id, "roc-noord", "ROC Noord", None, t).unwrap();
+    let zuid = ensure_organisation(c, study.id, "roc-zuid", "ROC Zuid", None, t).unwrap();
+    let team_noord = ensure_team(c, noord.id, "Entree", t).unwrap();
+    let team_zuid = ensure_team(c, zuid.id, "Techniek", t).unwrap();
+    let sp =
+        definitions::store_protocol(c, study.id, "vsv_student", Some("student"), "name: s\n", None, t).unwrap().id();
+    let mp = definitions::store_protocol(c, study.id, "vsv_mentor", Some("mentor"), "name: m\n", None, t).unwrap().id();
+    let sq = definitions::store_questionnaire(c, "student_diary", None, STUDENT_DIARY, None, t).unwrap().id();
+    let mq = definitions::store_questionnaire(c, "mentor_diary", None, MENTOR_DIARY, None, t).unwrap().id();
+    let sanne = person(c, study.id, team_noord, Role::Student, "Sanne", "+31612300101");
+    let joris = person(c, study.id, team_noord, Role::Mentor, "Joris", "+31612300201");
+    let fatima = person(c, study.id, team_noord, Role::Mentor, "Fatima", "+31612300202");
+    let ravi = person(c, study.id, team_zuid, Role::Student, "Ravi", "+31612300108");
+    let sam = person(c, study.id, team_zuid, Role::Mentor, "Sam", "+31612300203");
+    let mut opened = 0;
+    for (student, mentor) in [(sanne, joris), (ravi, sam)] {
+        let s_sub = subscribe(c, student, sp, None);
+        people_q::insert_pair(c, student, mentor, NaiveDate::from_ymd_opt(2026, 9, 14).unwrap(), t).unwrap();
+        let m_sub = subscribe(c, mentor, mp, Some(student));
+        // Three weeks back: the student answered two of three, the mentor all three; next
+        // week's windows exist but have not opened.
+        for weeks_ago in [2, 1, 0] {
+            let done = weeks_ago != 1;
+            let r = window(c, s_sub, ("student_diary", sq), weeks_ago, done);
+            if done {
+                answer(c, r, "motivation", None, "number", None, Some(72.0));
+                answer(c, r, "activities", None, "options", Some("[\"school\",\"work\"]"), None);
+                answer(c, r, "remark", None, "not_answered", None, None);
+            }
+            let r = window(c, m_sub, ("mentor_diary", mq), weeks_ago, true);
+            answer(c, r, "minutes", Some(student), "number", None, Some(30.0));
+            opened += 2;
+        }
+        window(c, s_sub, ("student_diary", sq), -1, false);
+    }
+    let coordinator = account(c, COORDINATOR, false);
+    staff::add_role(c, coordinator, study.id, Some(noord.id), None, StaffRole::Coordinator, t).unwrap();
+    let researcher = account(c, RESEARCHER, false);
+    staff::add_role(c, researcher, study.id, None, None, StaffRole::Researcher, t).unwrap();
+    let exporter = account(c, EXPORTER, false);
+    let role = staff::add_role(c, exporter, study.id, None, None, StaffRole::Researcher, t).unwrap();
+    diesel::update(staff_roles::table.find(role)).set(staff_roles::permissions.eq("export")).execute(c).unwrap();
+    let admin = account(c, ADMIN, true);
+    let nobody = account(c, NOBODY, false);
+    World {
+        study_id: study.id,
+        other_study_id: other.id,
+        noord: vec![sanne, joris, fatima],
+        zuid: vec![ravi, sam],
+        sanne,
+        joris,
+        ravi,
+        coordinator,
+        researcher,
+        exporter,
+        admin,
+        nobody,
+        opened_responses: opened,
+    }
+}
+
+/// The application over real HTTP on a free port, stopped when dropped.
+pub struct Server {
+    pub base: String,
+    pub clock: FixedClock,
+    pub db: Database,
+    handle: ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Serves the app with a fixed clock at [`now`], the test secret and the login limit given.
+    pub fn start(db: &Database, logins_per_minute: u32) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let clock = FixedClock::new(now());
+        let settings = Settings { secret_key: Some(SECRET.into()), base_url: base.clone(), ..Settings::default() };
+        let mut state = AppState::new(db.clone(), Arc::new(clock.clone()), settings);
+        state.limits = Arc::new(Limits::new(1000, logins_per_minute));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let data = web::Data::new(state);
+                let server = HttpServer::new(move || {
+                    App::new()
+                        .app_data(data.clone())
+                        .wrap(koers_web::security_headers())
+                        .wrap(middleware::Compress::default())
+                        .configure(koers_web::configure)
+                })
+                .workers(2)
+                .disable_signals()
+                .shutdown_timeout(1)
+                .listen(listener)
+                .unwrap()
+                .run();
+                tx.send(server.handle()).unwrap();
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().unwrap();
+        Server { base, clock, db: db.clone(), handle, thread: Some(thread) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        actix_web::rt::System::new().block_on(handle.stop(false));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+}
+
+/// A response read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// Asserts an RFC 9457 problem with this status and returns it.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.content_type, "application/problem+json", "{}", self.body);
+        let p = self.json();
+        assert_eq!(p["status"], status);
+        assert_eq!(p["type"], "about:blank");
+        assert!(p["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(p["detail"].as_str().is_some_and(|t| !t.is_empty()));
+        p
+    }
+}
+
+pub fn reply(r: reqwest::blocking::Response) -> Reply {
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let content_type = headers.get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let body = r.text().unwrap();
+    Reply { status, content_type, headers, body }
+}
+
+pub fn get(s: &Server, path: &str, token: Option<&str>) -> Reply {
+    let mut req = client().get(s.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    reply(req.send().unwrap())
+}
+
+pub fn post_json(s: &Server, path: &str, body: &Value) -> Reply {
+    reply(client().post(s.url(path)).json(body).send().unwrap())
+}
+
+/// An access token for a staff account's password.
+pub fn token(s: &Server, email: &str) -> String {
+    let r = post_json(s, "/api/v1/token", &serde_json::json!({"email": email, "password": PASSWORD}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["access_token"].as_str().unwrap().to_string()
+}
