@@ -150,8 +150,13 @@ fn main() -> Result<()> {
     }
 }
 
-fn serve(settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> Result<()> {
+fn serve(mut settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> Result<()> {
     let db = open(&settings)?;
+    // The API signs its tokens and the exports key their pseudonyms with the installation
+    // secret: load it (or create the file) here, so web instances without a scheduler have it.
+    if settings.secret_key.as_deref().is_none_or(str::is_empty) {
+        settings.secret_key = Some(String::from_utf8(secret::load(&settings)?).context("the secret key is not text")?);
+    }
     let mut state = koers_web::AppState::new(db.clone(), clock.clone(), settings.clone());
     if demo {
         let links = demo::seed(&db, &settings.base_url, clock.now())?;

@@ -87,9 +87,26 @@ pub fn run(args: WorkerArgs, settings: &Settings, db: Database) -> Result<()> {
             let scheduler = build(settings, db, Arc::new(SystemClock), true)?;
             let tick = settings.scheduler.tick_seconds;
             runtime.block_on(async move {
-                tracing::info!(worker = %scheduler.config.worker_id, "worker running; Ctrl-C stops it");
+                tracing::info!(worker = %scheduler.config.worker_id, "worker running; Ctrl-C or SIGTERM stops it");
                 scheduler
                     .run(tick, async {
+                        // SIGTERM too: that is what systemd, Docker and Kubernetes send.
+                        #[cfg(unix)]
+                        {
+                            use tokio::signal::unix::{signal, SignalKind};
+                            match signal(SignalKind::terminate()) {
+                                Ok(mut term) => {
+                                    tokio::select! {
+                                        _ = tokio::signal::ctrl_c() => {}
+                                        _ = term.recv() => {}
+                                    }
+                                }
+                                Err(_) => {
+                                    let _ = tokio::signal::ctrl_c().await;
+                                }
+                            }
+                        }
+                        #[cfg(not(unix))]
                         let _ = tokio::signal::ctrl_c().await;
                     })
                     .await

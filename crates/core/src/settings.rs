@@ -23,6 +23,9 @@ pub struct Settings {
     pub sms: SmsSettings,
     pub email: EmailSettings,
     pub scheduler: SchedulerSettings,
+    /// If set, `/metrics` asks for `Authorization: Bearer TOKEN` (KOERS_METRICS_TOKEN). Never logged.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
             sms: SmsSettings::default(),
             email: EmailSettings::default(),
             scheduler: SchedulerSettings::default(),
+            metrics_token: None,
         }
     }
 }
@@ -119,11 +123,13 @@ pub struct SchedulerSettings {
     pub tick_seconds: u64,
     /// A claim older than this whose outcome was never recorded is reconciled.
     pub claim_timeout_seconds: u64,
+    /// `/readyz` fails when an invitation has waited longer than this past its due time.
+    pub lag_alert_seconds: u64,
 }
 
 impl Default for SchedulerSettings {
     fn default() -> Self {
-        Self { enabled: true, tick_seconds: 5, claim_timeout_seconds: 120 }
+        Self { enabled: true, tick_seconds: 5, claim_timeout_seconds: 120, lag_alert_seconds: 600 }
     }
 }
 

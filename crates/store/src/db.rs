@@ -156,7 +156,14 @@ impl Database {
         let mut conn = self.conn()?;
         let applied = match &mut *conn {
             DbConnection::Postgres(c) => {
-                c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+                // Instances starting together on a new database take turns: without the lock
+                // two of them create the same tables at once and one fails.
+                diesel::RunQueryDsl::execute(diesel::sql_query("SELECT pg_advisory_lock(7046310)"), c)
+                    .map_err(|e| StoreError::Migration(e.to_string()))?;
+                let applied =
+                    c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect());
+                let _ = diesel::RunQueryDsl::execute(diesel::sql_query("SELECT pg_advisory_unlock(7046310)"), c);
+                applied
             }
             DbConnection::Sqlite(c) => {
                 c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
