@@ -581,7 +581,11 @@ async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Pa
     let me = me(state, req).await?;
     let o = answerable(state, &me, response_id).await?;
     let now = state.clock.now();
-    db(state, true, move |c| part::mark_opened(c, response_id, now)).await?;
+    // Written once, the first time: every later view is a read only (a write per page view
+    // would queue every reader behind SQLite's single writer).
+    if o.response.opened_at.is_none() {
+        db(state, true, move |c| part::mark_opened(c, response_id, now)).await?;
+    }
     let body = render_page(&state.templates, &o.questionnaire, &o.input).map_err(|e| {
         tracing::error!(error = %e, "questionnaire page failed");
         unavailable(state, me.lang)
