@@ -108,7 +108,9 @@ fn postgres_restarted_during_submissions_loses_no_acknowledged_answer_and_the_re
         stored(&db, response).0
     };
     assert!(expected > 3);
-    let outcomes: Arc<Mutex<Vec<(i64, i64, Result<Saved, String>)>>> = Arc::default();
+    /// (person, response, what the submission answered).
+    type Outcome = (i64, i64, Result<Saved, String>);
+    let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let queue = Arc::new(Mutex::new(work[1..].to_vec()));
     let workers: Vec<_> = (0..4)
         .map(|_| {
