@@ -209,16 +209,8 @@ where
         // back itself (a full disk, SQLITE_FULL), rolling back to the savepoint fails with
         // "no such savepoint" and diesel would report that instead of the real cause.
         <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?;
-        return match f(conn) {
-            Ok(value) => {
-                <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-                Ok(value)
-            }
-            Err(e) => {
-                let _ = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn);
-                Err(e)
-            }
-        };
+        let result = f(conn);
+        return finish(conn, result);
     }
     match conn {
         DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
@@ -226,14 +218,22 @@ where
             <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?
         }
     }
-    match f(conn) {
+    let result = f(conn);
+    finish(conn, result)
+}
+
+/// Commits on Ok, rolls back otherwise. The caller's error is the one worth reporting: a failed
+/// rollback marks the connection broken and the pool discards it.
+fn finish<T, E>(conn: &mut DbConnection, result: Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match result {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(value)
         }
         Err(e) => {
-            // The caller's error is the one worth reporting; a failed rollback marks the
-            // connection broken and the pool discards it.
             let _ = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn);
             Err(e)
         }

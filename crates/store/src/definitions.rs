@@ -144,3 +144,13 @@ pub fn latest_questionnaire(conn: &mut DbConnection, key: &str) -> StoreResult<O
         .first(conn)
         .optional()?)
 }
+
+/// The id of the newest version of a questionnaire: enough when its parsed form is cached.
+pub fn latest_questionnaire_id(conn: &mut DbConnection, key: &str) -> StoreResult<Option<i64>> {
+    Ok(questionnaires::table
+        .filter(questionnaires::key.eq(key))
+        .order(questionnaires::id.desc())
+        .select(questionnaires::id)
+        .first(conn)
+        .optional()?)
+}

@@ -402,3 +402,24 @@ pub fn reward_for(conn: &mut DbConnection, response_id: i64) -> StoreResult<Opti
         .first(conn)
         .optional()?)
 }
+
+/// Whether the person completed this questionnaire in an earlier window (other than `except`)
+/// that opened before `before`: the page greets a first-timer differently.
+pub fn completed_before(
+    conn: &mut DbConnection,
+    person_id: i64,
+    questionnaire_key: &str,
+    before: DateTime<Utc>,
+    except: i64,
+) -> StoreResult<bool> {
+    let n: i64 = responses::table
+        .inner_join(subscriptions::table)
+        .filter(subscriptions::person_id.eq(person_id))
+        .filter(responses::questionnaire_key.eq(questionnaire_key))
+        .filter(responses::open_at.le(to_db(before)))
+        .filter(responses::completed_at.is_not_null())
+        .filter(responses::id.ne(except))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

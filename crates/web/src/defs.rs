@@ -15,6 +15,11 @@ pub struct Definitions {
 
 impl Definitions {
     /// The questionnaire stored under `id`, parsed once.
+    /// A questionnaire version parsed before, if it was.
+    pub fn cached_questionnaire(&self, id: i64) -> Option<Arc<Questionnaire>> {
+        self.questionnaires.lock().ok()?.get(&id).cloned()
+    }
+
     pub fn questionnaire(&self, id: i64, key: &str, content: &str) -> Option<Arc<Questionnaire>> {
         if let Some(q) = self.questionnaires.lock().ok()?.get(&id) {
             return Some(q.clone());

@@ -307,6 +307,13 @@ fn gender(g: &Option<String>) -> Option<Gender> {
 
 /// The newest version of a questionnaire: its id and the parsed definition.
 async fn questionnaire(state: &AppState, key: String) -> Result<(i64, Arc<Questionnaire>), HttpResponse> {
+    // The newest version's id first: its parsed form is nearly always cached already, and the
+    // source (kilobytes of YAML) is read only when it is not.
+    let k = key.clone();
+    let newest = db(state, false, move |c| koers_store::definitions::latest_questionnaire_id(c, &k)).await?;
+    if let Some((id, q)) = newest.and_then(|id| Some((id, state.definitions.cached_questionnaire(id)?))) {
+        return Ok((id, q));
+    }
     let k = key.clone();
     let found = db(state, false, move |c| koers_store::definitions::latest_questionnaire(c, &k)).await?;
     let Some((id, _, content)) = found else {
@@ -528,9 +535,7 @@ async fn open_response(state: &AppState, me: &Me, response_id: i64) -> Result<Op
         let names = part::names(c, &[about.clone(), students.clone()].concat())?;
         let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
         let completed_before =
-            part::windows_of(c, person_id, r.open_at - TimeDelta::days(3650), r.open_at)?.iter().any(|o| {
-                o.questionnaire_key == r.questionnaire_key && o.completed_at.is_some() && o.response_id != r.response_id
-            });
+            part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
         Ok(Some((r, names, students, mentor, completed_before)))
     })
     .await?;
