@@ -26,6 +26,11 @@ pub struct Settings {
     /// If set, `/metrics` asks for `Authorization: Bearer TOKEN` (KOERS_METRICS_TOKEN). Never logged.
     #[serde(default)]
     pub metrics_token: Option<String>,
+    /// Addresses of the reverse proxies in front of koers (e.g. `["127.0.0.1"]`). A request
+    /// from one of them is rate-limited by the client address the proxy put last in
+    /// `X-Forwarded-For`, not by the proxy's own address (which every participant would share).
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Settings {
@@ -42,6 +47,7 @@ impl Default for Settings {
             email: EmailSettings::default(),
             scheduler: SchedulerSettings::default(),
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

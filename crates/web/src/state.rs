@@ -32,6 +32,7 @@ pub struct DemoLink {
 
 impl AppState {
     pub fn new(db: Database, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let limits = Arc::new(Limits::default().trusting(&settings.trusted_proxies));
         Self {
             db,
             clock,
@@ -39,7 +40,7 @@ impl AppState {
             templates: Arc::new(Templates::new()),
             demo_links: Vec::new(),
             preview: false,
-            limits: Arc::new(Limits::default()),
+            limits,
             definitions: Arc::new(Definitions::default()),
         }
     }
