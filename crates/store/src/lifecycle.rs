@@ -36,6 +36,20 @@ impl Actor<'static> {
     pub const CLI: Actor<'static> = Actor { name: "cli", staff_id: None };
 }
 
+impl<'a> Actor<'a> {
+    /// The audit entry of what this actor did in a study.
+    fn entry(self, action: &'a str, study_id: i64, details: serde_json::Value) -> audit::Entry<'a> {
+        audit::Entry {
+            actor: self.name,
+            actor_staff_id: self.staff_id,
+            action,
+            study_id: Some(study_id),
+            details,
+            ..Default::default()
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Erasing identifiers
 
@@ -93,18 +107,7 @@ pub fn erase_identifiers(
     write_transaction(conn, |conn| {
         let ids: Vec<i64> = people::table.filter(people::study_id.eq(study_id)).select(people::id).load(conn)?;
         let erased = erase_people(conn, study_id, &ids, now)?;
-        audit::record(
-            conn,
-            now,
-            &audit::Entry {
-                actor: actor.name,
-                actor_staff_id: actor.staff_id,
-                action: "identifiers.erase",
-                study_id: Some(study_id),
-                details: erasure_details(&erased, "study"),
-                ..Default::default()
-            },
-        )?;
+        audit::record(conn, now, &actor.entry("identifiers.erase", study_id, erasure_details(&erased, "study")))?;
         Ok(erased)
     })
 }
@@ -365,23 +368,22 @@ pub fn withdraw(
             conn,
             now,
             &audit::Entry {
-                actor: actor.name,
-                actor_staff_id: actor.staff_id,
-                action: "person.withdraw",
-                study_id: Some(study_id),
                 target_kind: Some("person"),
                 target_id: Some(person_id),
-                details: serde_json::json!({
-                    "data": data.as_str(),
-                    "subscriptions_ended": w.subscriptions_ended,
-                    "invitations_cancelled": w.invitations_cancelled,
-                    "consents_withdrawn": w.consents_withdrawn,
-                    "answers_deleted": w.answers_deleted,
-                    "paradata_deleted": w.paradata_deleted,
-                    "scores_deleted": w.scores_deleted,
-                    "rewards_deleted": w.rewards_deleted,
-                }),
-                ..Default::default()
+                ..actor.entry(
+                    "person.withdraw",
+                    study_id,
+                    serde_json::json!({
+                        "data": data.as_str(),
+                        "subscriptions_ended": w.subscriptions_ended,
+                        "invitations_cancelled": w.invitations_cancelled,
+                        "consents_withdrawn": w.consents_withdrawn,
+                        "answers_deleted": w.answers_deleted,
+                        "paradata_deleted": w.paradata_deleted,
+                        "scores_deleted": w.scores_deleted,
+                        "rewards_deleted": w.rewards_deleted,
+                    }),
+                )
             },
         )?;
         Ok(w)
@@ -433,14 +435,7 @@ pub fn set_retention_days(
         audit::record(
             conn,
             now,
-            &audit::Entry {
-                actor: actor.name,
-                actor_staff_id: actor.staff_id,
-                action: "study.retention",
-                study_id: Some(study_id),
-                details: serde_json::json!({ RETENTION_SETTING: days }),
-                ..Default::default()
-            },
+            &actor.entry("study.retention", study_id, serde_json::json!({ RETENTION_SETTING: days })),
         )?;
         Ok(())
     })
@@ -509,18 +504,7 @@ pub fn apply_retention(
         if !due.is_empty() {
             let mut details = erasure_details(&erased, "retention");
             details["retention_days_after_end"] = days.into();
-            audit::record(
-                conn,
-                now,
-                &audit::Entry {
-                    actor: actor.name,
-                    actor_staff_id: actor.staff_id,
-                    action: "identifiers.erase",
-                    study_id: Some(study_id),
-                    details,
-                    ..Default::default()
-                },
-            )?;
+            audit::record(conn, now, &actor.entry("identifiers.erase", study_id, details))?;
         }
         Ok((due, erased))
     })

@@ -193,3 +193,117 @@ pub fn submit_parsed(
     let scheme = koers_core::protocol::RewardScheme { per_completed_cents: 200, streak: vec![] };
     crate::participation::complete(conn, person_id, &c, Some(&scheme), when)
 }
+
+/// The study most coordination, staff and API tests share: `vsv` (Amsterdam, test mode) with
+/// ROC Noord (team Entree) and ROC Zuid (team Techniek), a student and a mentor protocol.
+#[derive(Debug, Clone, Copy)]
+pub struct TwoSchools {
+    pub study_id: i64,
+    pub noord: i64,
+    pub zuid: i64,
+    pub team_noord: i64,
+    pub team_zuid: i64,
+    pub student_protocol: i64,
+    pub mentor_protocol: i64,
+}
+
+pub fn seed_two_schools(
+    conn: &mut crate::DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<TwoSchools> {
+    use crate::definitions::store_protocol;
+    use crate::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
+    let study = ensure_study(
+        conn,
+        &NewStudy { key: "vsv", name: "VSV", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
+        now,
+    )?;
+    let noord = ensure_organisation(conn, study.id, "roc-noord", "ROC Noord", None, now)?;
+    let zuid = ensure_organisation(conn, study.id, "roc-zuid", "ROC Zuid", None, now)?;
+    let team_noord = ensure_team(conn, noord.id, "Entree", now)?;
+    let team_zuid = ensure_team(conn, zuid.id, "Techniek", now)?;
+    let student_protocol = store_protocol(conn, study.id, "vsv_student", Some("student"), "name: s\n", None, now)?.id();
+    let mentor_protocol = store_protocol(conn, study.id, "vsv_mentor", Some("mentor"), "name: m\n", None, now)?.id();
+    Ok(TwoSchools {
+        study_id: study.id,
+        noord: noord.id,
+        zuid: zuid.id,
+        team_noord,
+        team_zuid,
+        student_protocol,
+        mentor_protocol,
+    })
+}
+
+/// A Dutch-speaking person with a first and last name and a phone number, without e-mail.
+#[allow(clippy::too_many_arguments)]
+pub fn seed_named_person(
+    conn: &mut crate::DbConnection,
+    study_id: i64,
+    team_id: i64,
+    role: koers_core::people::Role,
+    first_name: &str,
+    last_name: &str,
+    phone: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<i64> {
+    crate::people::insert_person(
+        conn,
+        &crate::people::NewPerson {
+            study_id,
+            team_id,
+            role,
+            role_title: None,
+            gender: None,
+            locale: koers_core::people::Locale::Nl,
+            first_name,
+            last_name: Some(last_name),
+            mobile_phone: phone,
+            email: None,
+        },
+        now,
+    )
+}
+
+/// A subscription to `protocol` that started 30 days before `now` and has no end; a mentor's
+/// names the student it is `filling_out_for`.
+pub fn seed_subscription(
+    conn: &mut crate::DbConnection,
+    person_id: i64,
+    protocol_id: i64,
+    filling_out_for: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<i64> {
+    crate::people::insert_subscription(
+        conn,
+        &crate::people::NewSubscription {
+            person_id,
+            protocol_id,
+            filling_out_for,
+            starts_at: now - chrono::TimeDelta::days(30),
+            ends_at: None,
+        },
+        now,
+    )
+}
+
+/// An SMS invitation of `person_id` due at `due_at`, expiring 30 hours later.
+pub fn seed_invitation(
+    conn: &mut crate::DbConnection,
+    person_id: i64,
+    dedupe_key: &str,
+    due_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<()> {
+    let invitation = crate::schedule::NewInvitation {
+        person_id,
+        response_id: None,
+        dedupe_key,
+        kind: "invite",
+        channel: "sms",
+        due_at,
+        expires_at: Some(due_at + chrono::TimeDelta::hours(30)),
+    };
+    crate::schedule::ensure_invitation(conn, &invitation, now)?;
+    Ok(())
+}

@@ -7,93 +7,42 @@ use koers_core::people::{DropoutType, Role};
 use koers_store::coordination::{self as co, CoordinationError, Ending, Enrolment, PeopleFilter};
 use koers_store::schema::{audit_log, pairs, people, person_identities, responses, subscriptions};
 use koers_store::staff::{self, StaffRole};
-use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
-use koers_store::testing::TestDb;
-use koers_store::{definitions, people as people_q, DbConnection};
+use koers_store::testing::{seed_named_person, seed_subscription, seed_two_schools, TestDb, TwoSchools};
+use koers_store::{people as people_q, DbConnection};
 
 /// Thursday 2026-10-15, 10:00 UTC (12:00 in Amsterdam).
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 10, 15, 10, 0, 0).unwrap()
 }
 
-struct World {
-    study: i64,
-    noord: i64,
-    zuid: i64,
-    team_noord: i64,
-    team_zuid: i64,
-    student_proto: i64,
-    mentor_proto: i64,
-}
+type World = TwoSchools;
 
 fn world(c: &mut DbConnection) -> World {
-    let now = now();
-    let study = ensure_study(
-        c,
-        &NewStudy { key: "vsv", name: "VSV", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
-        now,
-    )
-    .unwrap();
-    let noord = ensure_organisation(c, study.id, "roc-noord", "ROC Noord", None, now).unwrap();
-    let zuid = ensure_organisation(c, study.id, "roc-zuid", "ROC Zuid", None, now).unwrap();
-    let team_noord = ensure_team(c, noord.id, "Entree", now).unwrap();
-    let team_zuid = ensure_team(c, zuid.id, "Techniek", now).unwrap();
-    let student_proto =
-        definitions::store_protocol(c, study.id, "vsv_student", Some("student"), "name: s\n", None, now).unwrap().id();
-    let mentor_proto =
-        definitions::store_protocol(c, study.id, "vsv_mentor", Some("mentor"), "name: m\n", None, now).unwrap().id();
-    World { study: study.id, noord: noord.id, zuid: zuid.id, team_noord, team_zuid, student_proto, mentor_proto }
+    seed_two_schools(c, now()).unwrap()
 }
 
 fn person(c: &mut DbConnection, w: &World, team: i64, role: Role, name: &str, phone: &str) -> i64 {
-    let id = people_q::insert_person(
-        c,
-        &people_q::NewPerson {
-            study_id: w.study,
-            team_id: team,
-            role,
-            role_title: None,
-            gender: None,
-            locale: koers_core::people::Locale::Nl,
-            first_name: name,
-            last_name: Some("Test"),
-            mobile_phone: phone,
-            email: None,
-        },
-        now(),
-    )
-    .unwrap();
+    let id = seed_named_person(c, w.study_id, team, role, name, "Test", phone, now()).unwrap();
     if role == Role::Student {
-        subscribe(c, id, w.student_proto, None);
+        subscribe(c, id, w.student_protocol, None);
     }
     id
 }
 
 fn subscribe(c: &mut DbConnection, person: i64, protocol: i64, fof: Option<i64>) -> i64 {
-    people_q::insert_subscription(
-        c,
-        &people_q::NewSubscription {
-            person_id: person,
-            protocol_id: protocol,
-            filling_out_for: fof,
-            starts_at: now() - TimeDelta::days(30),
-            ends_at: None,
-        },
-        now(),
-    )
-    .unwrap()
+    seed_subscription(c, person, protocol, fof, now()).unwrap()
 }
 
 fn pair(c: &mut DbConnection, w: &World, student: i64, mentor: i64) {
     people_q::insert_pair(c, student, mentor, NaiveDate::from_ymd_opt(2026, 9, 14).unwrap(), now()).unwrap();
-    subscribe(c, mentor, w.mentor_proto, Some(student));
+    subscribe(c, mentor, w.mentor_protocol, Some(student));
 }
 
 fn coordinator(c: &mut DbConnection, w: &World, org: i64) -> staff::Scope {
     let id =
         staff::create_account(c, &format!("coord{org}@school.nl"), "Coördinator", "een lang wachtwoord", false, now())
             .unwrap();
-    staff::add_role(c, id, w.study, Some(org), None, StaffRole::Coordinator, now()).unwrap();
+    staff::add_role(c, id, w.study_id, Some(org), None, StaffRole::Coordinator, now()).unwrap();
     staff::scope_of(c, id).unwrap()
 }
 
@@ -193,14 +142,23 @@ fn a_coordinator_sees_only_their_organisation_and_nobody_elsewhere_exists_for_th
             staff::create_account(&mut c, "admin@koers.nl", "Admin", "een lang wachtwoord", true, now()).unwrap();
         assert_eq!(staff::scope_of(&mut c, admin).unwrap().teams.len(), 2);
         let r = staff::create_account(&mut c, "r@uni.nl", "R", "een lang wachtwoord", false, now()).unwrap();
-        staff::add_role(&mut c, r, w.study, None, None, StaffRole::Researcher, now()).unwrap();
+        staff::add_role(&mut c, r, w.study_id, None, None, StaffRole::Researcher, now()).unwrap();
         assert!(staff::scope_of(&mut c, r).unwrap().is_empty());
         // A team-level coordinator sees one team only.
         let tc = staff::create_account(&mut c, "t@school.nl", "T", "een lang wachtwoord", false, now()).unwrap();
-        staff::add_role(&mut c, tc, w.study, Some(w.zuid), Some(w.team_zuid), StaffRole::Coordinator, now()).unwrap();
+        staff::add_role(&mut c, tc, w.study_id, Some(w.zuid), Some(w.team_zuid), StaffRole::Coordinator, now())
+            .unwrap();
         assert_eq!(staff::scope_of(&mut c, tc).unwrap().team_ids(), vec![w.team_zuid]);
-        assert!(staff::add_role(&mut c, tc, w.study, Some(w.noord), Some(w.team_zuid), StaffRole::Coordinator, now())
-            .is_err());
+        assert!(staff::add_role(
+            &mut c,
+            tc,
+            w.study_id,
+            Some(w.noord),
+            Some(w.team_zuid),
+            StaffRole::Coordinator,
+            now()
+        )
+        .is_err());
 
         let views: i64 = audit_log::table
             .filter(audit_log::action.eq("person.view").and(audit_log::target_id.eq(sanne)))
@@ -263,7 +221,7 @@ fn enrolling_uses_the_import_rules_and_creates_subscriptions_and_pairs() {
             .select((subscriptions::protocol_id, subscriptions::filling_out_for_id))
             .load(&mut *c)
             .unwrap();
-        assert_eq!(subs, vec![(w.student_proto, None)], "{backend}");
+        assert_eq!(subs, vec![(w.student_protocol, None)], "{backend}");
         let again = Enrolment {
             role: "mentor".into(),
             team_id: Some(w.team_noord),

@@ -6,13 +6,13 @@ use diesel::prelude::*;
 use koers_core::people::Role;
 use koers_core::protocol::windows::Window;
 use koers_store::lifecycle::{self, Actor, OnWithdrawal};
-use koers_store::schedule::{self, NewInvitation};
+use koers_store::schedule;
 use koers_store::schema::{
     answers, audit_log, consents, invitations, link_tokens, paradata, person_identities, response_scores, responses,
     reward_ledger, subscriptions, web_sessions,
 };
 use koers_store::studies::to_db;
-use koers_store::testing::{seed_person, seed_study, Seeded, TestDb};
+use koers_store::testing::{seed_invitation, seed_person, seed_study, Seeded, TestDb};
 use koers_store::{definitions, ops, participation, people, sessions, tokens, DbConnection, StoreError};
 
 fn now() -> DateTime<Utc> {
@@ -49,20 +49,7 @@ fn window(n: u32, open_at: DateTime<Utc>) -> Window {
 }
 
 fn invite(c: &mut DbConnection, person: i64, key: &str, due_at: DateTime<Utc>) -> i64 {
-    schedule::ensure_invitation(
-        c,
-        &NewInvitation {
-            person_id: person,
-            response_id: None,
-            dedupe_key: key,
-            kind: "invite",
-            channel: "sms",
-            due_at,
-            expires_at: Some(due_at + TimeDelta::hours(30)),
-        },
-        now(),
-    )
-    .unwrap();
+    seed_invitation(c, person, key, due_at, now()).unwrap();
     invitations::table
         .filter(invitations::person_id.eq(person).and(invitations::dedupe_key.eq(key)))
         .select(invitations::id)

@@ -13,9 +13,8 @@
 mod chart;
 
 use crate::pages::message;
-use crate::session;
+use crate::staff::{busy, encode, nl_instant, staff_session};
 use crate::state::AppState;
-use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chart::{LineChart, Series};
@@ -25,7 +24,7 @@ use koers_core::quality::{median, PersonQuality, QualityThresholds};
 use koers_core::time::{local_date, start_of_local_day};
 use koers_core::weeks::{calendar_week, monday_of};
 use koers_store::dashboard::{self as dash, Population, Reach, SendingHealth};
-use koers_store::sessions::{SessionKind, SessionRow, Subject};
+use koers_store::sessions::SessionRow;
 use koers_store::staff::{self, StaffAccount, StaffRole};
 use koers_store::studies::{list_studies, Study};
 use koers_store::{audit, quality, DbConnection, StoreError};
@@ -57,31 +56,8 @@ struct Viewer {
     researcher_only: bool,
 }
 
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
-}
-
-fn busy(state: &AppState) -> HttpResponse {
-    message(
-        state,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "nl",
-        "Even geduld",
-        &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
-    )
-}
-
 fn render(state: &AppState, template: &str, data: &Value) -> HttpResponse {
-    match state.templates.render(template, data) {
-        Ok(body) => HttpResponse::Ok()
-            .content_type(ContentType::html())
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(body),
-        Err(e) => {
-            tracing::error!(template, error = %e, "template failed");
-            busy(state)
-        }
-    }
+    crate::staff::render(state, StatusCode::OK, template, data)
 }
 
 async fn read<T: Send + 'static>(
@@ -93,14 +69,7 @@ async fn read<T: Send + 'static>(
 }
 
 async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, HttpResponse> {
-    let session = match session::current(state, req, SessionKind::Staff).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(see_other("/staff/login")),
-        Err(_) => return Err(busy(state)),
-    };
-    let Subject::Staff(id) = session.subject else { return Err(see_other("/staff/login")) };
-    let found = read(state, move |c| {
-        let account = staff::account(c, id)?;
+    let (session, account, (reach, researcher_only, admin_of)) = staff_session(state, req, |c, id| {
         let reach = dash::reach_of(c, id)?;
         let people = staff::scope_of(c, id)?;
         let admin_of: Vec<i64> = staff::roles_of(c, id)?
@@ -108,26 +77,17 @@ async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, HttpRespo
             .filter(|r| StaffRole::parse(&r.role) == Some(StaffRole::Admin))
             .map(|r| r.study_id)
             .collect();
-        Ok((account, reach, people.is_empty(), admin_of))
+        Ok((reach, people.is_empty(), admin_of))
     })
-    .await;
-    match found {
-        Ok((Some(account), reach, researcher_only, admin_of)) if account.disabled_at.is_none() => {
-            let audit = if account.is_admin {
-                Some(None)
-            } else if !admin_of.is_empty() {
-                Some(Some(admin_of))
-            } else {
-                None
-            };
-            Ok(Viewer { session, account, reach, audit, researcher_only })
-        }
-        Ok(_) => {
-            let _ = session::close(state, &session).await;
-            Err(see_other("/staff/login"))
-        }
-        Err(_) => Err(busy(state)),
-    }
+    .await?;
+    let audit = if account.is_admin {
+        Some(None)
+    } else if !admin_of.is_empty() {
+        Some(Some(admin_of))
+    } else {
+        None
+    };
+    Ok(Viewer { session, account, reach, audit, researcher_only })
 }
 
 /// What every page here shows around its content (the menu needs the same as staff pages).
@@ -149,22 +109,6 @@ fn limited(v: &Option<String>, max: usize) -> Option<String> {
 
 fn number_in(v: &Option<String>, default: u32, min: u32, max: u32) -> u32 {
     v.as_deref().and_then(|w| w.trim().parse::<u32>().ok()).unwrap_or(default).clamp(min, max)
-}
-
-fn nl_instant(t: DateTime<Utc>, zone: Tz) -> String {
-    t.with_timezone(&zone).format("%d-%m-%Y %H:%M").to_string()
-}
-
-/// Percent-encodes a query value.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

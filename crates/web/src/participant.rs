@@ -534,8 +534,7 @@ async fn open_response(state: &AppState, me: &Me, response_id: i64) -> Result<Op
         students.extend(subs.iter().filter_map(|s| s.4));
         let names = part::names(c, &[about.clone(), students.clone()].concat())?;
         let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
-        let completed_before =
-            part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
+        let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
         Ok(Some((r, names, students, mentor, completed_before)))
     })
     .await?;

@@ -55,7 +55,7 @@ fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
 }
 
-fn render(state: &AppState, status: StatusCode, template: &str, data: &Value) -> HttpResponse {
+pub(crate) fn render(state: &AppState, status: StatusCode, template: &str, data: &Value) -> HttpResponse {
     match state.templates.render(template, data) {
         Ok(body) => HttpResponse::build(status)
             .content_type(ContentType::html())
@@ -78,7 +78,7 @@ fn not_found(state: &AppState) -> HttpResponse {
     )
 }
 
-fn busy(state: &AppState) -> HttpResponse {
+pub(crate) fn busy(state: &AppState) -> HttpResponse {
     message(
         state,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -135,31 +135,43 @@ struct Staff {
     scope: Scope,
 }
 
-/// The staff member behind the request, or the response to give instead: to the login page
-/// without a session, a friendly refusal for an account that may see nobody.
-async fn staff(state: &AppState, req: &HttpRequest) -> Result<Staff, HttpResponse> {
+/// The staff session of a request and its account, if the account is still active, with what
+/// `load` reads for it; or the response to give instead: the login page without a session or for
+/// an account that is gone or disabled (whose session is then closed), a busy page when the store
+/// cannot answer. The staff pages and the dashboard both start here.
+pub(crate) async fn staff_session<T: Send + 'static>(
+    state: &AppState,
+    req: &HttpRequest,
+    load: impl FnOnce(&mut DbConnection, i64) -> Result<T, StoreError> + Send + 'static,
+) -> Result<(SessionRow, StaffAccount, T), HttpResponse> {
     let session = match session::current(state, req, SessionKind::Staff).await {
         Ok(Some(s)) => s,
         Ok(None) => return Err(see_other("/staff/login")),
         Err(_) => return Err(busy(state)),
     };
     let Subject::Staff(id) = session.subject else { return Err(see_other("/staff/login")) };
-    let found = read(state, move |c| Ok((staff::account(c, id)?, staff::scope_of(c, id)?))).await;
+    let db = state.db.clone();
+    let found = web::block(move || db.read(|c| Ok::<_, StoreError>((staff::account(c, id)?, load(c, id)?)))).await;
     match found {
-        Ok((Some(account), scope)) if account.disabled_at.is_none() => {
-            if scope.is_empty() {
-                // Researchers see no people, only the figures: their pages start at the dashboard,
-                // which says kindly when an account has no role at all.
-                return Err(see_other("/staff/dashboard"));
-            }
-            Ok(Staff { session, account, scope })
-        }
-        Ok(_) => {
+        Ok(Ok((Some(account), loaded))) if account.disabled_at.is_none() => Ok((session, account, loaded)),
+        Ok(Ok(_)) => {
             let _ = session::close(state, &session).await;
             Err(see_other("/staff/login"))
         }
-        Err(_) => Err(busy(state)),
+        Ok(Err(_)) | Err(_) => Err(busy(state)),
     }
+}
+
+/// The staff member behind the request, or the response to give instead: see [`staff_session`],
+/// and a friendly refusal for an account that may see nobody.
+async fn staff(state: &AppState, req: &HttpRequest) -> Result<Staff, HttpResponse> {
+    let (session, account, scope) = staff_session(state, req, staff::scope_of).await?;
+    if scope.is_empty() {
+        // Researchers see no people, only the figures: their pages start at the dashboard,
+        // which says kindly when an account has no role at all.
+        return Err(see_other("/staff/dashboard"));
+    }
+    Ok(Staff { session, account, scope })
 }
 
 /// What every staff page shows around its content.
@@ -209,12 +221,12 @@ fn nl_date(d: NaiveDate) -> String {
     d.format("%d-%m-%Y").to_string()
 }
 
-fn nl_instant(t: DateTime<Utc>, zone: Tz) -> String {
+pub(crate) fn nl_instant(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%d-%m-%Y %H:%M").to_string()
 }
 
 /// Percent-encodes a query value.
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {

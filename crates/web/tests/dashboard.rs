@@ -7,12 +7,12 @@ use actix_web::{web, App, HttpServer};
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
-use koers_core::people::{Locale, Role};
+use koers_core::people::Role;
 use koers_core::settings::Settings;
 use koers_store::schema::{answers, audit_log, invitations, responses};
 use koers_store::staff::{self, StaffRole};
 use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, to_db, NewStudy};
-use koers_store::testing::TestDb;
+use koers_store::testing::{seed_named_person, TestDb};
 use koers_store::{definitions, people as people_q, DbConnection};
 use koers_web::AppState;
 use std::collections::HashMap;
@@ -56,23 +56,7 @@ struct Seed<'a> {
 
 impl Seed<'_> {
     fn person(&mut self, team: i64, role: Role, name: &str, phone: &str) -> i64 {
-        people_q::insert_person(
-            self.c,
-            &people_q::NewPerson {
-                study_id: self.study,
-                team_id: team,
-                role,
-                role_title: None,
-                gender: None,
-                locale: Locale::Nl,
-                first_name: name,
-                last_name: Some("Veldkamp"),
-                mobile_phone: phone,
-                email: None,
-            },
-            now(),
-        )
-        .unwrap()
+        seed_named_person(self.c, self.study, team, role, name, "Veldkamp", phone, now()).unwrap()
     }
 
     fn student(&mut self, team: i64, name: &str, phone: &str) -> (i64, i64) {

@@ -1,19 +1,19 @@
 //! `/metrics` and `/readyz` over real HTTP: requests counted by route pattern (never by a
 //! token), the optional bearer token, and readiness following the database and the scheduler.
 
-use actix_web::dev::ServerHandle;
-use actix_web::{middleware, web, App, HttpServer};
+mod support;
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use koers_core::clock::FixedClock;
 use koers_core::people::Role;
 use koers_core::settings::Settings;
-use koers_store::schedule::{self, NewInvitation};
-use koers_store::testing::{seed_person, seed_study, TestDb};
+use koers_store::testing::{seed_invitation, seed_person, seed_study, TestDb};
 use koers_store::{tokens, Database};
 use koers_web::AppState;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use support::{serve, Serving};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap()
@@ -22,8 +22,7 @@ fn now() -> DateTime<Utc> {
 /// The application as `koers serve` builds it, on a free port; stopped when dropped.
 struct Server {
     base: String,
-    handle: ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _serving: Serving,
 }
 
 impl Server {
@@ -31,30 +30,7 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = AppState::new(db.clone(), Arc::new(FixedClock::new(now())), settings);
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let data = web::Data::new(state);
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .app_data(data.clone())
-                        .wrap(koers_web::security_headers())
-                        .wrap(middleware::Compress::default())
-                        .wrap(middleware::from_fn(koers_web::ops::track))
-                        .configure(koers_web::configure)
-                })
-                .workers(1)
-                .disable_signals()
-                .shutdown_timeout(1)
-                .listen(listener)
-                .unwrap()
-                .run();
-                tx.send(server.handle()).unwrap();
-                let _ = server.await;
-            })
-        });
-        let handle = rx.recv().unwrap();
-        Server { base, handle, thread: Some(thread) }
+        Server { base, _serving: serve(listener, state, 1) }
     }
 
     fn get(&self, path: &str, bearer: Option<&str>) -> (u16, String) {
@@ -72,16 +48,6 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let handle = self.handle.clone();
-        actix_web::rt::System::new().block_on(handle.stop(false));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 fn settings() -> Settings {
     Settings { base_url: "https://koers.example".into(), ..Settings::default() }
 }
@@ -96,21 +62,7 @@ fn student(db: &Database) -> (i64, String) {
 }
 
 fn invitation_due(db: &Database, person: i64, key: &str, due_at: DateTime<Utc>) {
-    let mut c = db.conn().unwrap();
-    schedule::ensure_invitation(
-        &mut c,
-        &NewInvitation {
-            person_id: person,
-            response_id: None,
-            dedupe_key: key,
-            kind: "invite",
-            channel: "sms",
-            due_at,
-            expires_at: Some(due_at + TimeDelta::hours(30)),
-        },
-        now(),
-    )
-    .unwrap();
+    seed_invitation(&mut db.conn().unwrap(), person, key, due_at, now()).unwrap();
 }
 
 #[test]

@@ -8,13 +8,12 @@ use actix_web::{test, web, App};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
-use koers_core::people::{Locale, Role};
+use koers_core::people::Role;
 use koers_core::settings::Settings;
 use koers_store::schema::{pairs, people, person_identities, subscriptions};
 use koers_store::staff::{self, StaffRole};
-use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
-use koers_store::testing::TestDb;
-use koers_store::{definitions, people as people_q, DbConnection};
+use koers_store::testing::{seed_named_person, seed_subscription, seed_two_schools, TestDb};
+use koers_store::{people as people_q, DbConnection};
 use koers_web::AppState;
 use std::sync::Arc;
 
@@ -36,38 +35,11 @@ struct World {
 }
 
 fn person(c: &mut DbConnection, study: i64, team: i64, role: Role, name: &str, phone: &str) -> i64 {
-    people_q::insert_person(
-        c,
-        &people_q::NewPerson {
-            study_id: study,
-            team_id: team,
-            role,
-            role_title: None,
-            gender: None,
-            locale: Locale::Nl,
-            first_name: name,
-            last_name: Some("Test"),
-            mobile_phone: phone,
-            email: None,
-        },
-        now(),
-    )
-    .unwrap()
+    seed_named_person(c, study, team, role, name, "Test", phone, now()).unwrap()
 }
 
 fn subscribe(c: &mut DbConnection, person: i64, protocol: i64, fof: Option<i64>) -> i64 {
-    people_q::insert_subscription(
-        c,
-        &people_q::NewSubscription {
-            person_id: person,
-            protocol_id: protocol,
-            filling_out_for: fof,
-            starts_at: now() - chrono::TimeDelta::days(30),
-            ends_at: None,
-        },
-        now(),
-    )
-    .unwrap()
+    seed_subscription(c, person, protocol, fof, now()).unwrap()
 }
 
 /// ROC Noord (Sanne with mentor Joris; Fatima, a mentor without students) and ROC Zuid (Ravi
@@ -76,32 +48,21 @@ fn world(db: &koers_store::Database) -> World {
     let mut c = db.conn().unwrap();
     let c = &mut *c;
     let now = now();
-    let study = ensure_study(
-        c,
-        &NewStudy { key: "vsv", name: "VSV", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
-        now,
-    )
-    .unwrap();
-    let noord = ensure_organisation(c, study.id, "roc-noord", "ROC Noord", None, now).unwrap();
-    let zuid = ensure_organisation(c, study.id, "roc-zuid", "ROC Zuid", None, now).unwrap();
-    let team_noord = ensure_team(c, noord.id, "Entree", now).unwrap();
-    let team_zuid = ensure_team(c, zuid.id, "Techniek", now).unwrap();
-    let sp =
-        definitions::store_protocol(c, study.id, "vsv_student", Some("student"), "name: s\n", None, now).unwrap().id();
-    let mp =
-        definitions::store_protocol(c, study.id, "vsv_mentor", Some("mentor"), "name: m\n", None, now).unwrap().id();
-    let sanne = person(c, study.id, team_noord, Role::Student, "Sanne", "+31612300101");
-    let joris = person(c, study.id, team_noord, Role::Mentor, "Joris", "+31612300201");
-    let fatima = person(c, study.id, team_noord, Role::Mentor, "Fatima", "+31612300202");
-    let ravi = person(c, study.id, team_zuid, Role::Student, "Ravi", "+31612300108");
-    let sam = person(c, study.id, team_zuid, Role::Mentor, "Sam", "+31612300203");
+    let w = seed_two_schools(c, now).unwrap();
+    let (study, team_noord, team_zuid) = (w.study_id, w.team_noord, w.team_zuid);
+    let (sp, mp) = (w.student_protocol, w.mentor_protocol);
+    let sanne = person(c, study, team_noord, Role::Student, "Sanne", "+31612300101");
+    let joris = person(c, study, team_noord, Role::Mentor, "Joris", "+31612300201");
+    let fatima = person(c, study, team_noord, Role::Mentor, "Fatima", "+31612300202");
+    let ravi = person(c, study, team_zuid, Role::Student, "Ravi", "+31612300108");
+    let sam = person(c, study, team_zuid, Role::Mentor, "Sam", "+31612300203");
     for (student, mentor) in [(sanne, joris), (ravi, sam)] {
         subscribe(c, student, sp, None);
         people_q::insert_pair(c, student, mentor, NaiveDate::from_ymd_opt(2026, 9, 14).unwrap(), now).unwrap();
         subscribe(c, mentor, mp, Some(student));
     }
     let id = staff::create_account(c, EMAIL, "Coördinator Noord", PASSWORD, false, now).unwrap();
-    staff::add_role(c, id, study.id, Some(noord.id), None, StaffRole::Coordinator, now).unwrap();
+    staff::add_role(c, id, study, Some(w.noord), None, StaffRole::Coordinator, now).unwrap();
     World { sanne, joris, fatima, ravi, sam, team_noord }
 }
 

@@ -21,9 +21,12 @@ pub mod studies;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::HttpResponseBuilder;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
+use auth::{caller, Caller};
 use koers_store::DbConnection;
+use paging::Paging;
 use problem::Problem;
+use scopes::Scope;
 
 pub const API_PREFIX: &str = "/api/v1";
 
@@ -55,6 +58,19 @@ pub(crate) fn no_store(mut r: HttpResponseBuilder) -> HttpResponseBuilder {
 
 pub(crate) fn json_ok<T: serde::Serialize>(body: &T) -> HttpResponse {
     no_store(HttpResponse::Ok()).json(body)
+}
+
+/// How every list operation starts: the caller, whose token must give `need`, and the page
+/// asked for (in that order, so a bad token is a 401 or 403 before bad paging is a 422).
+pub(crate) async fn list_request(
+    state: &AppState,
+    req: &HttpRequest,
+    need: Scope,
+) -> Result<(Caller, Paging), Problem> {
+    let who = caller(state, req).await?;
+    who.require(need)?;
+    let paging = Paging::from_query(req.query_string())?;
+    Ok((who, paging))
 }
 
 /// Runs a read on the blocking pool; a pool that cannot run it is a 503.

@@ -2,12 +2,11 @@
 //! numbers, limited to the teams of their organisation or team in this study (everyone for an
 //! admin). Every page read is written to the audit log, as every view of personal data is.
 
-use super::auth::caller;
-use super::paging::{api_page, PageQuery, Paging};
+use super::paging::{api_page, PageQuery};
 use super::problem::Problem;
 use super::scopes::Scope;
 use super::studies::study_for;
-use super::{json_ok, write};
+use super::{json_ok, list_request, write};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -65,9 +64,7 @@ pub async fn list(
     req: HttpRequest,
     key: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let who = caller(&state, &req).await?;
-    who.require(Scope::PeopleRead)?;
-    let paging = Paging::from_query(req.query_string())?;
+    let (who, paging) = list_request(&state, &req, Scope::PeopleRead).await?;
     let now = state.clock.now();
     let key = key.into_inner();
     let (total, rows) = write(&state, move |c| {

@@ -5,12 +5,12 @@
 //! ([`koers_export::pseudonym`]), so the API and a downloaded dataset can be joined but neither
 //! leads back to a name or phone number without the installation's secret.
 
-use super::auth::{caller, secret_or_unavailable};
-use super::paging::{api_page, PageQuery, Paging};
+use super::auth::secret_or_unavailable;
+use super::paging::{api_page, PageQuery};
 use super::problem::Problem;
 use super::scopes::Scope;
 use super::studies::study_for;
-use super::{json_ok, read};
+use super::{json_ok, list_request, read};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -120,9 +120,7 @@ pub async fn list(
     req: HttpRequest,
     key: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let who = caller(&state, &req).await?;
-    who.require(Scope::ResponsesRead)?;
-    let paging = Paging::from_query(req.query_string())?;
+    let (who, paging) = list_request(&state, &req, Scope::ResponsesRead).await?;
     let pseudonym_key = koers_export::pseudonym_key(secret_or_unavailable(&state)?.as_bytes());
     let now = state.clock.now();
     let key = key.into_inner();
@@ -212,9 +210,7 @@ pub async fn rates_list(
     req: HttpRequest,
     key: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let who = caller(&state, &req).await?;
-    who.require(Scope::ResponsesRead)?;
-    let paging = Paging::from_query(req.query_string())?;
+    let (who, paging) = list_request(&state, &req, Scope::ResponsesRead).await?;
     let now = state.clock.now();
     let key = key.into_inner();
     let (zone, counts) = read(&state, move |c| {

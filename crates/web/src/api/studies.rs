@@ -2,11 +2,11 @@
 //! study the caller has no role in is answered as if it did not exist (404), one they have a
 //! role in but not the needed scope with 403.
 
-use super::auth::{caller, Caller};
-use super::paging::{api_page, PageQuery, Paging};
+use super::auth::Caller;
+use super::paging::{api_page, PageQuery};
 use super::problem::Problem;
 use super::scopes::Scope;
-use super::{json_ok, read};
+use super::{json_ok, list_request, read};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::studies::{self, Study};
@@ -67,9 +67,7 @@ pub fn study_for(c: &mut DbConnection, who: &Caller, key: &str, need: Scope) -> 
     security(("bearer" = ["studies:read"]))
 )]
 pub async fn list(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, Problem> {
-    let who = caller(&state, &req).await?;
-    who.require(Scope::StudiesRead)?;
-    let paging = Paging::from_query(req.query_string())?;
+    let (who, paging) = list_request(&state, &req, Scope::StudiesRead).await?;
     let all = read(&state, |c| Ok(studies::list_studies(c)?)).await?;
     let visible: Vec<StudyItem> = all
         .into_iter()

@@ -4,16 +4,18 @@
 
 #![allow(dead_code)]
 
-use actix_web::dev::ServerHandle;
-use actix_web::{middleware, web, App, HttpServer};
+#[path = "../support/mod.rs"]
+mod support;
+
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
-use koers_core::people::{Locale, Role};
+use koers_core::people::Role;
 use koers_core::settings::Settings;
 use koers_store::schema::{answers, responses, staff_roles};
 use koers_store::staff::{self, StaffRole};
-use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, to_db, NewStudy};
+use koers_store::studies::{ensure_study, to_db, NewStudy};
+use koers_store::testing::{seed_named_person, seed_subscription, seed_two_schools};
 use koers_store::{definitions, people as people_q, Database, DbConnection};
 use koers_web::limits::Limits;
 use koers_web::AppState;
@@ -21,6 +23,7 @@ use serde_json::Value;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use support::{serve, Serving};
 
 pub const SECRET: &str = "a test secret that is long enough for koers";
 pub const PASSWORD: &str = "een heel goed wachtwoord";
@@ -64,38 +67,11 @@ pub const IDENTIFYING: &[&str] =
     &["Sanne", "Joris", "Fatima", "Ravi", "Sam", "Testsma", "612300101", "612300201", "612300202", "612300108"];
 
 fn person(c: &mut DbConnection, study: i64, team: i64, role: Role, name: &str, phone: &str) -> i64 {
-    people_q::insert_person(
-        c,
-        &people_q::NewPerson {
-            study_id: study,
-            team_id: team,
-            role,
-            role_title: None,
-            gender: None,
-            locale: Locale::Nl,
-            first_name: name,
-            last_name: Some("Testsma"),
-            mobile_phone: phone,
-            email: None,
-        },
-        now(),
-    )
-    .unwrap()
+    seed_named_person(c, study, team, role, name, "Testsma", phone, now()).unwrap()
 }
 
 fn subscribe(c: &mut DbConnection, person: i64, protocol: i64, fof: Option<i64>) -> i64 {
-    people_q::insert_subscription(
-        c,
-        &people_q::NewSubscription {
-            person_id: person,
-            protocol_id: protocol,
-            filling_out_for: fof,
-            starts_at: now() - TimeDelta::days(30),
-            ends_at: None,
-        },
-        now(),
-    )
-    .unwrap()
+    seed_subscription(c, person, protocol, fof, now()).unwrap()
 }
 
 /// A weekly diary window opening `weeks_ago` weeks before [`now`] (negative: in the future).
@@ -154,24 +130,22 @@ pub fn world(db: &Database) -> World {
     let mut conn = db.conn().unwrap();
     let c = &mut *conn;
     let t = now();
-    let new_study =
-        |key| NewStudy { key, name: key, time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true };
-    let study = ensure_study(c, &new_study("vsv"), t).unwrap();
-    let other = ensure_study(c, &new_study("other"), t).unwrap();
-    let noord = ensure_organisation(c, study.id, "roc-noord", "ROC Noord", None, t).unwrap();
-    let zuid = ensure_organisation(c, study.id, "roc-zuid", "ROC Zuid", None, t).unwrap();
-    let team_noord = ensure_team(c, noord.id, "Entree", t).unwrap();
-    let team_zuid = ensure_team(c, zuid.id, "Techniek", t).unwrap();
-    let sp =
-        definitions::store_protocol(c, study.id, "vsv_student", Some("student"), "name: s\n", None, t).unwrap().id();
-    let mp = definitions::store_protocol(c, study.id, "vsv_mentor", Some("mentor"), "name: m\n", None, t).unwrap().id();
+    let w = seed_two_schools(c, t).unwrap();
+    let other = ensure_study(
+        c,
+        &NewStudy { key: "other", name: "other", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
+        t,
+    )
+    .unwrap();
+    let (study, team_noord, team_zuid) = (w.study_id, w.team_noord, w.team_zuid);
+    let (sp, mp) = (w.student_protocol, w.mentor_protocol);
     let sq = definitions::store_questionnaire(c, "student_diary", None, STUDENT_DIARY, None, t).unwrap().id();
     let mq = definitions::store_questionnaire(c, "mentor_diary", None, MENTOR_DIARY, None, t).unwrap().id();
-    let sanne = person(c, study.id, team_noord, Role::Student, "Sanne", "+31612300101");
-    let joris = person(c, study.id, team_noord, Role::Mentor, "Joris", "+31612300201");
-    let fatima = person(c, study.id, team_noord, Role::Mentor, "Fatima", "+31612300202");
-    let ravi = person(c, study.id, team_zuid, Role::Student, "Ravi", "+31612300108");
-    let sam = person(c, study.id, team_zuid, Role::Mentor, "Sam", "+31612300203");
+    let sanne = person(c, study, team_noord, Role::Student, "Sanne", "+31612300101");
+    let joris = person(c, study, team_noord, Role::Mentor, "Joris", "+31612300201");
+    let fatima = person(c, study, team_noord, Role::Mentor, "Fatima", "+31612300202");
+    let ravi = person(c, study, team_zuid, Role::Student, "Ravi", "+31612300108");
+    let sam = person(c, study, team_zuid, Role::Mentor, "Sam", "+31612300203");
     let mut opened = 0;
     for (student, mentor) in [(sanne, joris), (ravi, sam)] {
         let s_sub = subscribe(c, student, sp, None);
@@ -194,16 +168,16 @@ pub fn world(db: &Database) -> World {
         window(c, s_sub, ("student_diary", sq), -1, false);
     }
     let coordinator = account(c, COORDINATOR, false);
-    staff::add_role(c, coordinator, study.id, Some(noord.id), None, StaffRole::Coordinator, t).unwrap();
+    staff::add_role(c, coordinator, study, Some(w.noord), None, StaffRole::Coordinator, t).unwrap();
     let researcher = account(c, RESEARCHER, false);
-    staff::add_role(c, researcher, study.id, None, None, StaffRole::Researcher, t).unwrap();
+    staff::add_role(c, researcher, study, None, None, StaffRole::Researcher, t).unwrap();
     let exporter = account(c, EXPORTER, false);
-    let role = staff::add_role(c, exporter, study.id, None, None, StaffRole::Researcher, t).unwrap();
+    let role = staff::add_role(c, exporter, study, None, None, StaffRole::Researcher, t).unwrap();
     diesel::update(staff_roles::table.find(role)).set(staff_roles::permissions.eq("export")).execute(c).unwrap();
     let admin = account(c, ADMIN, true);
     let nobody = account(c, NOBODY, false);
     World {
-        study_id: study.id,
+        study_id: study,
         other_study_id: other.id,
         noord: vec![sanne, joris, fatima],
         zuid: vec![ravi, sam],
@@ -224,8 +198,7 @@ pub struct Server {
     pub base: String,
     pub clock: FixedClock,
     pub db: Database,
-    handle: ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _serving: Serving,
 }
 
 impl Server {
@@ -237,43 +210,11 @@ impl Server {
         let settings = Settings { secret_key: Some(SECRET.into()), base_url: base.clone(), ..Settings::default() };
         let mut state = AppState::new(db.clone(), Arc::new(clock.clone()), settings);
         state.limits = Arc::new(Limits::new(1000, logins_per_minute));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let data = web::Data::new(state);
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .app_data(data.clone())
-                        .wrap(koers_web::security_headers())
-                        .wrap(middleware::Compress::default())
-                        .configure(koers_web::configure)
-                })
-                .workers(2)
-                .disable_signals()
-                .shutdown_timeout(1)
-                .listen(listener)
-                .unwrap()
-                .run();
-                tx.send(server.handle()).unwrap();
-                let _ = server.await;
-            })
-        });
-        let handle = rx.recv().unwrap();
-        Server { base, clock, db: db.clone(), handle, thread: Some(thread) }
+        Server { base, clock, db: db.clone(), _serving: serve(listener, state, 2) }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let handle = self.handle.clone();
-        actix_web::rt::System::new().block_on(handle.stop(false));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
