@@ -61,6 +61,31 @@ mod tests {
         });
     }
 
+    /// The example in deploy/ is the documentation of every setting: as shipped, and with every
+    /// commented setting switched on, it must load and change nothing it does not mean to.
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn the_example_settings_file_loads_as_shipped_and_with_every_setting_on() {
+        let example = include_str!("../../../deploy/koers.toml.example");
+        let on: String = example
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')) => rest,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("shipped.toml", example)?;
+            jail.create_file("on.toml", &on)?;
+            let shipped = load(Some(Path::new("shipped.toml"))).map_err(|e| format!("{e:#}"))?;
+            assert_eq!(shipped.pool_size, Settings::default().pool_size);
+            let on = load(Some(Path::new("on.toml"))).map_err(|e| format!("{e:#}"))?;
+            assert_eq!(on.trusted_proxies, vec!["127.0.0.1".to_string()]);
+            Ok(())
+        });
+    }
+
     #[test]
     fn a_missing_config_file_that_was_named_is_an_error() {
         let err = load(Some(Path::new("/nonexistent/koers.toml"))).unwrap_err().to_string();
