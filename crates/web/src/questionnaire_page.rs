@@ -45,6 +45,34 @@ fn sanitizer() -> ammonia::Builder<'static> {
     b
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Cleaned {
+    Html,
+    Plain,
+}
+
+/// Sanitising parses every text as HTML, which was most of the time a questionnaire page took
+/// to render; the same texts (with the same names filled in) come back on every view, so their
+/// clean forms are remembered. Bounded: the memory is emptied when it grows past the limit.
+fn remembered(kind: Cleaned, input: String, clean: impl FnOnce(&str) -> String) -> String {
+    use std::sync::{Mutex, OnceLock};
+    const LIMIT: usize = 20_000;
+    static MEMORY: OnceLock<Mutex<HashMap<(Cleaned, String), String>>> = OnceLock::new();
+    let memory = MEMORY.get_or_init(Mutex::default);
+    let key = (kind, input);
+    if let Some(found) = memory.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return found;
+    }
+    let out = clean(&key.1);
+    if let Ok(mut m) = memory.lock() {
+        if m.len() >= LIMIT {
+            m.clear();
+        }
+        m.insert(key, out.clone());
+    }
+    out
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
@@ -70,13 +98,13 @@ impl Ctx<'_> {
         let filled = koers_core::questionnaire::vars::render_variables(raw, &|name| {
             vars.value(name, &self.input.lang).map(|v| escape(&v))
         });
-        self.clean.clean(&filled).to_string()
+        remembered(Cleaned::Html, filled, |f| self.clean.clean(f).to_string())
     }
 
     /// Plain text (for attributes and select options): the HTML reduced to its text.
     fn plain(&self, t: Option<&Text>) -> String {
         let html = self.html(t, None);
-        ammonia::Builder::empty().clean(&html).to_string().replace("&amp;", "&")
+        remembered(Cleaned::Plain, html, |h| ammonia::Builder::empty().clean(h).to_string().replace("&amp;", "&"))
     }
 
     fn kept_one(&self, key: &str) -> String {
