@@ -17,7 +17,7 @@ duration=15s
 answers=10000000
 if [[ "$quick" == "--quick" ]]; then duration=5s; answers=1000000; fi
 
-cargo build --release --locked -q
+cargo build --release -q
 bin=$PWD/target/release/koers
 work=$(mktemp -d)
 port=18080
@@ -30,13 +30,14 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(date -u +%Y-%m-%d)"
+# exec: $! is koers itself, so the cleanup stops it and /proc/$! is its memory.
 (cd "$work" && KOERS_BASE_URL="http://127.0.0.1:$port" KOERS_SECRET_KEY="a-load-test-secret-of-32-characters-or-more" \
-  RUST_LOG=warn "$bin" serve --demo --bind "127.0.0.1:$port" >serve.log 2>&1) &
+  RUST_LOG=warn exec "$bin" serve --demo --bind "127.0.0.1:$port" >serve.log 2>&1) &
 koers_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 sleep 1
-# The koers process itself (the subshell's child).
-pid=$(pgrep -P "$koers_pid" koers || echo "$koers_pid")
+pid=$koers_pid
+kill -0 "$pid" 2>/dev/null || { echo "koers did not start:"; cat "$work/serve.log"; exit 1; }
 idle_kib=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 
 # A student's session: open the SMS link, consent, and find the open diary.
