@@ -46,12 +46,14 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn generate(db: &Database, answers: i64) -> Result<i64> {
-    let now = Utc::now();
-    let mut conn = db.conn()?;
-    let c = &mut *conn;
-    let key = format!("bench{}", answers);
-    let seeded = koers_store::testing::seed_study(c, &key, now)?;
+/// A study with the real student diary and protocol, for the benchmarks to fill with rows:
+/// (the study and its team, the diary's stored version, the protocol's).
+pub fn bench_study(
+    c: &mut koers_store::DbConnection,
+    key: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<(koers_store::testing::Seeded, koers_store::definitions::Loaded, koers_store::definitions::Loaded)> {
+    let seeded = koers_store::testing::seed_study(c, key, now)?;
     let diary = include_str!("../../../questionnaires/student_diary.yaml");
     let protocol = include_str!("../../../protocols/vsv_student.yaml");
     let q = koers_store::definitions::store_questionnaire(c, "student_diary", None, diary, None, now)?;
@@ -64,6 +66,14 @@ fn generate(db: &Database, answers: i64) -> Result<i64> {
         None,
         now,
     )?;
+    Ok((seeded, q, p))
+}
+
+fn generate(db: &Database, answers: i64) -> Result<i64> {
+    let now = Utc::now();
+    let mut conn = db.conn()?;
+    let c = &mut *conn;
+    let (seeded, q, p) = bench_study(c, &format!("bench{answers}"), now)?;
     let responses = answers / ITEMS;
     let people = (responses / PER_PERSON).max(1);
     let sql = format!(

@@ -36,19 +36,7 @@ pub fn run(submissions: i64, clients: usize, url: &str) -> Result<()> {
     let (study, first) = {
         let mut conn = db.conn()?;
         let c = &mut *conn;
-        let seeded = koers_store::testing::seed_study(c, "bench", now)?;
-        let diary = include_str!("../../../questionnaires/student_diary.yaml");
-        let protocol = include_str!("../../../protocols/vsv_student.yaml");
-        koers_store::definitions::store_questionnaire(c, "student_diary", None, diary, None, now)?;
-        let p = koers_store::definitions::store_protocol(
-            c,
-            seeded.study_id,
-            "vsv_student",
-            Some("student"),
-            protocol,
-            None,
-            now,
-        )?;
+        let (seeded, _, p) = crate::bench_export::bench_study(c, "bench", now)?;
         // One person and one open diary per submission, for koers and for the baseline each.
         let sql = format!(
             "INSERT INTO people (study_id, team_id, role, locale, created_at, updated_at)

@@ -2,7 +2,7 @@
 //! time (calendar week, week since the person's start, week relative to their dropout) and in
 //! the student-mentor pair.
 
-use crate::batch::{self, ResponseMeta};
+use crate::batch::{self, AnswerValue, ResponseMeta};
 use crate::context::StudyContext;
 use crate::sink::{Cell, Sink};
 use crate::{pseudonym, ExportResult, Progress, Request};
@@ -93,7 +93,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             };
             let s = sent.get(&r.id).copied().unwrap_or_default();
             while let Some(a) = answers.next_if(|a| a.response_id == r.id) {
-                let about = a.about.or(r.about);
+                let about = a.about_person_id.or(r.about);
                 let mut cells = place(&ctx, &req.pseudonym_key, r, about);
                 cells[9] = Cell::opt_text(version.clone());
                 cells.extend([

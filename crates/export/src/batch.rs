@@ -4,7 +4,7 @@
 use crate::ExportResult;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use koers_store::schema::{answers, invitations, paradata, people, response_scores, responses, subscriptions};
+use koers_store::schema::{invitations, paradata, people, response_scores, responses, subscriptions};
 use koers_store::studies::from_db;
 use koers_store::DbConnection;
 use std::collections::HashMap;
@@ -113,22 +113,24 @@ pub fn count_completed(conn: &mut DbConnection, study_id: i64, questionnaire: Op
     Ok(q.count().get_result(conn)?)
 }
 
-pub struct AnswerRow {
-    pub response_id: i64,
-    pub item_id: String,
-    pub about: Option<i64>,
-    pub kind: String,
-    pub text: Option<String>,
-    pub number: Option<f64>,
+/// A stored answer, read by the store's own query (the API reads answers the same way).
+pub use koers_store::api_reads::{answers_of, AnswerRow};
+
+/// How an export writes a stored answer.
+pub trait AnswerValue {
+    fn answered(&self) -> bool;
+    /// The value as one cell: a number, a code, ticked codes joined by `;`, or text.
+    fn value(&self) -> crate::sink::Cell;
+    /// The ticked codes of a multi-select answer (or the one code of a single choice).
+    fn choices(&self) -> Vec<String>;
 }
 
-impl AnswerRow {
-    pub fn answered(&self) -> bool {
+impl AnswerValue for AnswerRow {
+    fn answered(&self) -> bool {
         self.kind != "not_answered"
     }
 
-    /// The value as one cell: a number, a code, ticked codes joined by `;`, or text.
-    pub fn value(&self) -> crate::sink::Cell {
+    fn value(&self) -> crate::sink::Cell {
         use crate::sink::Cell;
         match self.kind.as_str() {
             "not_answered" => Cell::Empty,
@@ -138,42 +140,13 @@ impl AnswerRow {
         }
     }
 
-    /// The ticked codes of a multi-select answer (or the one code of a single choice).
-    pub fn choices(&self) -> Vec<String> {
+    fn choices(&self) -> Vec<String> {
         match self.kind.as_str() {
             "options" => self.text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
             "option" => self.text.iter().cloned().collect(),
             _ => Vec::new(),
         }
     }
-}
-
-/// The answers of these responses, in response and storage order.
-pub fn answers_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<Vec<AnswerRow>> {
-    type AnswerTuple = (i64, String, Option<i64>, String, Option<String>, Option<f64>);
-    let rows: Vec<AnswerTuple> = answers::table
-        .filter(answers::response_id.eq_any(ids))
-        .order((answers::response_id, answers::id))
-        .select((
-            answers::response_id,
-            answers::item_id,
-            answers::about_person_id,
-            answers::value_kind,
-            answers::value_text,
-            answers::value_number,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(response_id, item_id, about, kind, text, number)| AnswerRow {
-            response_id,
-            item_id,
-            about,
-            kind,
-            text,
-            number,
-        })
-        .collect())
 }
 
 /// Whether each item of these responses was touched (sliders), from the paradata.

@@ -1,7 +1,7 @@
 //! The columns a questionnaire's items become in a wide table: one per item, one 0/1 column per
 //! option of a multi-select plus its "other" text, and one per score.
 
-use crate::batch::AnswerRow;
+use crate::batch::{AnswerRow, AnswerValue};
 use crate::sink::Cell;
 use koers_core::questionnaire::{Item, ItemType, Questionnaire};
 use std::collections::HashMap;

@@ -79,7 +79,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
                 Some(id) => ctx.questionnaire(conn, id)?.map(|q| q.version.clone()),
                 None => None,
             };
-            let about = r.about.or_else(|| mine.iter().find_map(|a| a.about));
+            let about = r.about.or_else(|| mine.iter().find_map(|a| a.about_person_id));
             let mut cells = place(&ctx, &req.pseudonym_key, r, about);
             cells[9] = Cell::opt_text(version);
             let s = sent.get(&r.id).copied().unwrap_or_default();
