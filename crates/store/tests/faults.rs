@@ -82,17 +82,35 @@ fn stored(db: &Database, response: i64) -> (i64, bool) {
     (n, done.is_some())
 }
 
-fn restart_postgres() {
-    let version = std::fs::read_dir("/etc/postgresql")
-        .expect("the machine's PostgreSQL cluster (.ci/run installs and starts it)")
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
-        .max()
-        .expect("a PostgreSQL version");
+/// The machine's PostgreSQL cluster, stopped on purpose; started again when dropped, so a
+/// failing assertion never leaves the database down for the test binaries after this one.
+struct StoppedPostgres(String);
+
+impl StoppedPostgres {
+    fn stop() -> Self {
+        let version = std::fs::read_dir("/etc/postgresql")
+            .expect("the machine's PostgreSQL cluster (.ci/run installs and starts it)")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+            .max()
+            .expect("a PostgreSQL version");
+        pg_ctlcluster(&version, &["stop", "-m", "fast"]);
+        StoppedPostgres(version)
+    }
+}
+
+impl Drop for StoppedPostgres {
+    fn drop(&mut self) {
+        pg_ctlcluster(&self.0, &["start"]);
+    }
+}
+
+fn pg_ctlcluster(version: &str, action: &[&str]) {
     let out = std::process::Command::new("pg_ctlcluster")
-        .args(["--skip-systemctl-redirect", &version, "main", "restart", "-m", "fast"])
+        .args(["--skip-systemctl-redirect", version, "main"])
+        .args(action)
         .output()
         .expect("pg_ctlcluster");
-    assert!(out.status.success(), "restart failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "pg_ctlcluster {action:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
@@ -112,24 +130,47 @@ fn postgres_restarted_during_submissions_loses_no_acknowledged_answer_and_the_re
     type Outcome = (i64, i64, Result<Saved, String>);
     let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let queue = Arc::new(Mutex::new(work[1..].to_vec()));
+    // Workers keep a reserve of diaries until the database is down, so that some submissions
+    // certainly meet it down however fast this machine is; the ones in flight when it stops
+    // are cut off mid-transaction.
+    let down = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let workers: Vec<_> = (0..4)
         .map(|_| {
-            let (db, queue, outcomes) = (db.clone(), queue.clone(), outcomes.clone());
+            let (db, queue, outcomes, down) = (db.clone(), queue.clone(), outcomes.clone(), down.clone());
             std::thread::spawn(move || loop {
-                let Some((person, response)) = queue.lock().unwrap().pop() else { break };
+                let next = {
+                    let mut queue = queue.lock().unwrap();
+                    if queue.len() <= 100 && !down.load(std::sync::atomic::Ordering::SeqCst) {
+                        Err(())
+                    } else {
+                        Ok(queue.pop())
+                    }
+                };
+                let Ok(next) = next else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                let Some((person, response)) = next else { break };
                 let result = db
                     .conn()
                     .and_then(|mut c| submit_form(&mut c, person, response, "student_diary", DIARY, now()))
                     .map_err(|e: StoreError| e.to_string());
                 outcomes.lock().unwrap().push((person, response, result));
-                std::thread::sleep(std::time::Duration::from_millis(5));
             })
         })
         .collect();
-    while outcomes.lock().unwrap().len() < 40 {
+    let count = |ok: bool| outcomes.lock().unwrap().iter().filter(|o| o.2.is_ok() == ok).count();
+    while count(true) < 40 {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    restart_postgres();
+    let stopped = StoppedPostgres::stop();
+    down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let start = std::time::Instant::now();
+    while count(false) < 4 {
+        assert!(start.elapsed().as_secs() < 60, "submissions fail while PostgreSQL is down");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(stopped);
     for w in workers {
         w.join().unwrap();
     }
