@@ -1,6 +1,7 @@
 //! `koers`: the one binary of koers. Every command loads the settings once (koers.toml and
 //! `KOERS_*` variables) and works on the database they name.
 
+mod api_key_cmd;
 mod backup_cmd;
 mod bench;
 mod bench_export;
@@ -75,6 +76,9 @@ enum Command {
     /// Staff accounts: coordinators, researchers and admins.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
+    /// API keys for scripts: create (shown once), list, revoke.
+    #[command(subcommand)]
+    ApiKey(api_key_cmd::ApiKeyCommand),
     /// Export a pseudonymised dataset (or, with --identifying, the rewards to pay out).
     Export(export_cmd::ExportArgs),
     /// Measure koers against a baseline in the same run and print the ratios.
@@ -141,6 +145,7 @@ fn main() -> Result<()> {
         Command::Questionnaire(cmd) => questionnaire_cmd::run(cmd),
         Command::Worker(args) => worker::run(args, &settings, open(&settings)?),
         Command::User(cmd) => user_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
+        Command::ApiKey(cmd) => api_key_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::Export(args) => export_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Backup(args) => backup_cmd::run(args, &settings, clock.as_ref()),
