@@ -92,6 +92,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
             max_attempts: 3,
             claim_timeout: TimeDelta::minutes(10),
             throttle: false,
+            apply_retention: false,
         },
     };
     let started = Instant::now();

@@ -52,6 +52,7 @@ pub fn build(settings: &Settings, db: Database, clock: Arc<dyn Clock>, throttle:
             max_attempts: settings.sms.max_attempts,
             claim_timeout: TimeDelta::seconds(settings.scheduler.claim_timeout_seconds as i64),
             throttle,
+            apply_retention: true,
         },
     })
 }
@@ -68,7 +69,9 @@ pub fn run(args: WorkerArgs, settings: &Settings, db: Database) -> Result<()> {
                 bail!("--step must be longer than 0");
             }
             let clock = FixedClock::new(from);
-            let scheduler = build(settings, db, Arc::new(clock.clone()), false)?;
+            let mut scheduler = build(settings, db, Arc::new(clock.clone()), false)?;
+            // A rehearsal's clock runs ahead of the real one: it must not erase anyone.
+            scheduler.config.apply_retention = false;
             runtime.block_on(async {
                 let mut rounds = 0u64;
                 while clock.now() <= until {

@@ -1,12 +1,14 @@
 //! koers-scheduler: the recurring work that turns protocols into messages.
 //!
 //! Each tick plans (materialises windows and invitations that are due), reconciles claims left
-//! behind by a crash, and dispatches due invitations. Every step is idempotent and safe with
-//! several instances on one database, so ticks may overlap, repeat or be skipped.
+//! behind by a crash, dispatches due invitations, and once a day applies each study's retention
+//! period. Every step is idempotent and safe with several instances on one database, so ticks
+//! may overlap, repeat or be skipped.
 
 pub mod dispatch;
 pub mod links;
 pub mod plan;
+pub mod retention;
 
 use chrono::TimeDelta;
 use koers_core::clock::Clock;
@@ -33,6 +35,9 @@ pub struct SchedulerConfig {
     pub claim_timeout: TimeDelta,
     /// Send at the rate limit (false in simulations, where time is not real).
     pub throttle: bool,
+    /// Erase identifiers past each study's retention period once a day. Off in simulations:
+    /// a rehearsal's clock runs ahead, and an erasure cannot be undone.
+    pub apply_retention: bool,
 }
 
 #[derive(Clone)]
@@ -49,6 +54,7 @@ pub struct Scheduler {
 pub struct TickReport {
     pub planned: plan::PlanReport,
     pub dispatched: dispatch::DispatchReport,
+    pub retention: retention::RetentionReport,
 }
 
 impl Scheduler {
@@ -60,7 +66,16 @@ impl Scheduler {
             .map_err(|e| SchedulerError::Join(e.to_string()))??;
         dispatch::reconcile(self).await?;
         let dispatched = dispatch::dispatch(self).await?;
-        Ok(TickReport { planned, dispatched })
+        // After the sending, so that a slow erasure never delays a message.
+        let retention = if self.config.apply_retention {
+            let me = self.clone();
+            tokio::task::spawn_blocking(move || retention::apply_due(&me.db, &me.config.worker_id, me.clock.now()))
+                .await
+                .map_err(|e| SchedulerError::Join(e.to_string()))??
+        } else {
+            retention::RetentionReport::default()
+        };
+        Ok(TickReport { planned, dispatched, retention })
     }
 
     /// One tick whose failure is logged, not returned: the next tick tries again, so a

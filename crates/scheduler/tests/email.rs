@@ -106,6 +106,7 @@ async fn mentors_with_an_address_get_their_link_by_email() {
             max_attempts: 3,
             claim_timeout: TimeDelta::minutes(2),
             throttle: false,
+            apply_retention: true,
         },
     };
     let report = scheduler.tick().await.unwrap();

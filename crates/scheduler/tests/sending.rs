@@ -147,6 +147,7 @@ async fn setup_with(backend: &str, mut bird: ScriptedBird, people: usize) -> Set
             max_attempts: 4,
             claim_timeout: TimeDelta::minutes(2),
             throttle: false,
+            apply_retention: true,
         },
     };
     let invitation = {

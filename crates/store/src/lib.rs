@@ -14,6 +14,7 @@ pub mod db;
 pub mod definitions;
 pub mod error;
 pub mod import;
+pub mod jobs;
 pub mod lifecycle;
 pub mod ops;
 pub mod participation;

@@ -34,6 +34,8 @@ pub struct Actor<'a> {
 
 impl Actor<'static> {
     pub const CLI: Actor<'static> = Actor { name: "cli", staff_id: None };
+    /// The running scheduler, applying retention periods on its own.
+    pub const SCHEDULER: Actor<'static> = Actor { name: "scheduler", staff_id: None };
 }
 
 impl<'a> Actor<'a> {
@@ -394,13 +396,19 @@ pub fn withdraw(
 // Retention
 
 /// The key in a study's settings JSON: identifiers of a person are erased this many days after
-/// their participation ended (`koers retention --apply`).
+/// their participation ended, by the scheduler once a day and by `koers retention --apply`.
 pub const RETENTION_SETTING: &str = "retention_days_after_end";
 
 /// The study's retention period in days, if it has one.
 pub fn retention_days(conn: &mut DbConnection, study_id: i64) -> StoreResult<Option<u32>> {
     let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    let json: serde_json::Value = serde_json::from_str(&settings)
+    retention_days_in(&settings)
+}
+
+/// [`retention_days`] read from a study's settings JSON already at hand (the scheduler reads
+/// every study each tick and need not ask again).
+pub fn retention_days_in(settings: &str) -> StoreResult<Option<u32>> {
+    let json: serde_json::Value = serde_json::from_str(settings)
         .map_err(|e| StoreError::Invalid(format!("the study's settings are not valid JSON: {e}")))?;
     match json.get(RETENTION_SETTING) {
         None | Some(serde_json::Value::Null) => Ok(None),
