@@ -28,7 +28,7 @@ use koers_store::participation::{
     self as part, Participant, ResponseRef, CONSENT_GUARDIAN, CONSENT_GUARDIAN_DECLINED, CONSENT_GUARDIAN_NEEDED,
     CONSENT_PARTICIPANT, CONSENT_SHARE_CONTACT,
 };
-use koers_store::sessions::{SessionKind, SessionRow, Subject};
+use koers_store::sessions::{self, SessionKind, SessionRow, Subject};
 use koers_store::tokens::{self, TokenState};
 use koers_store::{DbConnection, StoreError};
 use serde_json::{json, Value};
@@ -155,25 +155,40 @@ struct Me {
 }
 
 async fn me(state: &AppState, req: &HttpRequest) -> Result<Me, HttpResponse> {
-    let session = match session::current(state, req, SessionKind::Participant).await {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            return Err(message(
-                state,
-                StatusCode::UNAUTHORIZED,
-                "nl",
-                "Open de link uit je sms",
-                &["Je komt hier via de persoonlijke link in je sms. Open die link nog een keer."],
-            ))
-        }
-        Err(_) => return Err(unavailable(state, "nl")),
+    me_and(state, req, |_, _| Ok(())).await.map(|(me, ())| me)
+}
+
+/// The person behind the session and whatever `more` reads about them, in one trip to the
+/// database: a page view waits for the blocking pool once, not once per question it asks.
+async fn me_and<T: Send + 'static>(
+    state: &AppState,
+    req: &HttpRequest,
+    more: impl FnOnce(&mut DbConnection, &Participant) -> Result<T, StoreError> + Send + 'static,
+) -> Result<(Me, T), HttpResponse> {
+    let signed_out = || {
+        message(
+            state,
+            StatusCode::UNAUTHORIZED,
+            "nl",
+            "Open de link uit je sms",
+            &["Je komt hier via de persoonlijke link in je sms. Open die link nog een keer."],
+        )
     };
-    let Subject::Person(person_id) = session.subject else { return Err(not_found(state, "nl")) };
-    let person = db(state, false, move |c| part::participant(c, person_id)).await?;
-    let Some(person) = person else { return Err(not_found(state, "nl")) };
+    let Some(value) = session::cookie_value(req, SessionKind::Participant) else { return Err(signed_out()) };
+    let now = state.clock.now();
+    let found = db(state, false, move |c| {
+        let Some(session) = sessions::find(c, SessionKind::Participant, &value, now)? else { return Ok(None) };
+        let Subject::Person(person_id) = session.subject else { return Ok(Some((session, None))) };
+        let Some(person) = part::participant(c, person_id)? else { return Ok(Some((session, None))) };
+        let more = more(c, &person)?;
+        Ok(Some((session, Some((person, more)))))
+    })
+    .await?;
+    let Some((session, person)) = found else { return Err(signed_out()) };
+    let Some((person, more)) = person else { return Err(not_found(state, "nl")) };
     let zone: Tz = person.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
     let lang = lang(&person.locale);
-    Ok(Me { session, person, lang, zone })
+    Ok((Me { session, person, lang, zone }, more))
 }
 
 /// The link from an SMS: opens a session and sends the browser on to a clean address.
@@ -307,10 +322,18 @@ fn gender(g: &Option<String>) -> Option<Gender> {
 
 /// The newest version of a questionnaire: its id and the parsed definition.
 async fn questionnaire(state: &AppState, key: String) -> Result<(i64, Arc<Questionnaire>), HttpResponse> {
-    // The newest version's id first: its parsed form is nearly always cached already, and the
-    // source (kilobytes of YAML) is read only when it is not.
     let k = key.clone();
     let newest = db(state, false, move |c| koers_store::definitions::latest_questionnaire_id(c, &k)).await?;
+    questionnaire_by_id(state, key, newest).await
+}
+
+/// The parsed questionnaire of the newest version's id: nearly always cached already, and the
+/// source (kilobytes of YAML) is read only when it is not.
+async fn questionnaire_by_id(
+    state: &AppState,
+    key: String,
+    newest: Option<i64>,
+) -> Result<(i64, Arc<Questionnaire>), HttpResponse> {
     if let Some((id, q)) = newest.and_then(|id| Some((id, state.definitions.cached_questionnaire(id)?))) {
         return Ok((id, q));
     }
@@ -339,21 +362,20 @@ enum Consent {
 }
 
 async fn consent_state(state: &AppState, person_id: i64) -> Result<Consent, HttpResponse> {
-    db(state, false, move |c| {
-        if !part::has_consent(c, person_id, CONSENT_PARTICIPANT)? {
-            return Ok(Consent::Needed);
-        }
-        if part::has_consent(c, person_id, CONSENT_GUARDIAN_DECLINED)? {
-            return Ok(Consent::GuardianDeclined);
-        }
-        if part::has_consent(c, person_id, CONSENT_GUARDIAN_NEEDED)?
-            && !part::has_consent(c, person_id, CONSENT_GUARDIAN)?
-        {
-            return Ok(Consent::WaitingForGuardian);
-        }
-        Ok(Consent::Given)
-    })
-    .await
+    db(state, false, move |c| consent_of(c, person_id)).await
+}
+
+fn consent_of(c: &mut DbConnection, person_id: i64) -> Result<Consent, StoreError> {
+    if !part::has_consent(c, person_id, CONSENT_PARTICIPANT)? {
+        return Ok(Consent::Needed);
+    }
+    if part::has_consent(c, person_id, CONSENT_GUARDIAN_DECLINED)? {
+        return Ok(Consent::GuardianDeclined);
+    }
+    if part::has_consent(c, person_id, CONSENT_GUARDIAN_NEEDED)? && !part::has_consent(c, person_id, CONSENT_GUARDIAN)? {
+        return Ok(Consent::WaitingForGuardian);
+    }
+    Ok(Consent::Given)
 }
 
 /// Consent questionnaires are answered before any protocol: nothing about it applies yet.
@@ -519,29 +541,39 @@ struct Opened {
     ctx: Context,
 }
 
-async fn open_response(state: &AppState, me: &Me, response_id: i64) -> Result<Opened, HttpResponse> {
-    let person_id = me.person.id;
+/// What a response's page reads from the database, all in the request's one trip.
+struct Loaded {
+    consent: Consent,
+    response: ResponseRef,
+    names: std::collections::HashMap<i64, (String, Option<String>)>,
+    students: Vec<i64>,
+    mentor: Option<part::MentorContact>,
+    completed_before: bool,
+    newest_questionnaire: Option<i64>,
+}
+
+fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Result<Option<Loaded>, StoreError> {
+    let consent = consent_of(c, person_id)?;
+    let Some(r) = part::response_of(c, person_id, response_id)? else { return Ok(None) };
+    let mut about = Vec::new();
+    if let Some(s) = r.about_student {
+        about.push(s);
+    }
+    // Items with `foreach: student` repeat for each student the mentor answers about.
+    let subs = part::active_subscriptions_of(c, person_id)?;
+    let students: Vec<i64> = subs.iter().filter_map(|s| s.4).collect();
+    let names = part::names(c, &[about, students.clone()].concat())?;
+    let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
+    let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
+    let newest_questionnaire = koers_store::definitions::latest_questionnaire_id(c, &r.questionnaire_key)?;
+    Ok(Some(Loaded { consent, response: r, names, students, mentor, completed_before, newest_questionnaire }))
+}
+
+async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Opened, HttpResponse> {
     let now = state.clock.now();
-    let found = db(state, false, move |c| {
-        let Some(r) = part::response_of(c, person_id, response_id)? else { return Ok(None) };
-        let mut about = Vec::new();
-        let mut students = Vec::new();
-        if let Some(s) = r.about_student {
-            about.push(s);
-        }
-        // Items with `foreach: student` repeat for each student the mentor answers about.
-        let subs = part::active_subscriptions_of(c, person_id)?;
-        students.extend(subs.iter().filter_map(|s| s.4));
-        let names = part::names(c, &[about.clone(), students.clone()].concat())?;
-        let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
-        let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
-        Ok(Some((r, names, students, mentor, completed_before)))
-    })
-    .await?;
-    let Some((response, names, students, mentor, completed_before)) = found else {
-        return Err(not_found(state, me.lang));
-    };
-    let (questionnaire_id, questionnaire) = questionnaire(state, response.questionnaire_key.clone()).await?;
+    let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, .. } = loaded;
+    let (questionnaire_id, questionnaire) =
+        questionnaire_by_id(state, response.questionnaire_key.clone(), newest_questionnaire).await?;
     let mut input = base_input(me, format!("/p/r/{}", response.response_id));
     input.today = Some(now.with_timezone(&me.zone).date_naive());
     input.first_time = !completed_before;
@@ -582,8 +614,7 @@ async fn open_response(state: &AppState, me: &Me, response_id: i64) -> Result<Op
 }
 
 async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
-    let me = me(state, req).await?;
-    let o = answerable(state, &me, response_id).await?;
+    let (me, o) = answerable(state, req, response_id).await?;
     let now = state.clock.now();
     // Written once, the first time: every later view is a read only (a write per page view
     // would queue every reader behind SQLite's single writer).
@@ -597,21 +628,23 @@ async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Pa
     Ok(html(StatusCode::OK, body))
 }
 
-/// The response if the person may answer it now; otherwise (as the error) the page to show
-/// instead: consent first, the thank-you page after a double submit, or "closed".
-async fn answerable(state: &AppState, me: &Me, response_id: i64) -> Result<Opened, HttpResponse> {
-    if !matches!(consent_state(state, me.person.id).await?, Consent::Given) || me.person.ended {
+/// The person and the response if they may answer it now; otherwise (as the error) the page
+/// to show instead: consent first, the thank-you page after a double submit, or "closed".
+async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Result<(Me, Opened), HttpResponse> {
+    let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p.id, response_id)).await?;
+    let Some(loaded) = loaded else { return Err(not_found(state, me.lang)) };
+    if !matches!(loaded.consent, Consent::Given) || me.person.ended {
         return Err(see_other("/p"));
     }
-    let o = open_response(state, me, response_id).await?;
-    if o.response.completed_at.is_some() {
+    if loaded.response.completed_at.is_some() {
         // A double click or a resent form: the first one counted.
         return Err(see_other(&format!("/p/klaar/{response_id}")));
     }
-    if !is_open(state, &o.response, state.clock.now()) {
-        return Err(closed(state, me).await.unwrap_or_else(|e| e));
+    if !is_open(state, &loaded.response, state.clock.now()) {
+        return Err(closed(state, &me).await.unwrap_or_else(|e| e));
     }
-    Ok(o)
+    let o = open_response(state, &me, loaded).await?;
+    Ok((me, o))
 }
 
 async fn closed(state: &AppState, me: &Me) -> Page {
@@ -646,11 +679,10 @@ async fn submit(
 }
 
 async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fields: Vec<(String, String)>) -> Page {
-    let me = me(state, req).await?;
+    let (me, o) = answerable(state, req, response_id).await?;
     if !csrf_ok(&me.session, &fields) {
         return Err(csrf_refused(state, me.lang));
     }
-    let o = answerable(state, &me, response_id).await?;
     let now = state.clock.now();
     let user_agent =
         req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());

@@ -342,35 +342,48 @@ fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>) -> Valu
     v
 }
 
-/// The view of a whole questionnaire page.
-pub fn page_view(q: &Questionnaire, input: &PageInput) -> Value {
-    let mut kept: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (k, v) in &input.kept {
-        kept.entry(k.as_str()).or_default().push(v.as_str());
-    }
-    let c = Ctx {
-        input,
-        clean: sanitizer(),
-        kept,
-        errors: input.errors.iter().map(|e| (e.key.as_str(), e.message.as_str())).collect(),
-        shown_by: q
-            .all_items()
-            .iter()
-            .flat_map(|i| i.options.iter())
-            .flat_map(|o| o.shows_questions.iter().cloned())
-            .collect(),
-        t: translations(&input.lang),
-    };
-    let mut items = Vec::new();
-    for item in &q.questions {
-        if item.foreach_student && !input.students.is_empty() {
-            for (id, name) in &input.students {
-                items.push(item_view(&c, item, &format!("{}_s{id}", item.id.as_deref().unwrap_or("")), Some(name)));
-            }
-        } else {
-            items.push(item_view(&c, item, item.id.as_deref().unwrap_or(""), None));
+impl<'a> Ctx<'a> {
+    fn new(q: &Questionnaire, input: &'a PageInput) -> Self {
+        let mut kept: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (k, v) in &input.kept {
+            kept.entry(k.as_str()).or_default().push(v.as_str());
+        }
+        Ctx {
+            input,
+            clean: sanitizer(),
+            kept,
+            errors: input.errors.iter().map(|e| (e.key.as_str(), e.message.as_str())).collect(),
+            shown_by: q
+                .all_items()
+                .iter()
+                .flat_map(|i| i.options.iter())
+                .flat_map(|o| o.shows_questions.iter().cloned())
+                .collect(),
+            t: translations(&input.lang),
         }
     }
+}
+
+/// Every item of the page with the form key it posts under and, for `foreach: student`, the
+/// student it asks about.
+fn placed<'q>(q: &'q Questionnaire, input: &'q PageInput) -> Vec<(usize, &'q Item, String, Option<&'q str>)> {
+    let mut out = Vec::new();
+    for (n, item) in q.questions.iter().enumerate() {
+        let id = item.id.as_deref().unwrap_or("");
+        if item.foreach_student && !input.students.is_empty() {
+            for (student, name) in &input.students {
+                out.push((n, item, format!("{id}_s{student}"), Some(name.as_str())));
+            }
+        } else {
+            out.push((n, item, id.to_string(), None));
+        }
+    }
+    out
+}
+
+/// The page around the items: title, errors, the form's action and CSRF token.
+fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) -> Value {
+    let input = c.input;
     let heading = c.html(q.title.as_ref(), None);
     let title =
         if heading.is_empty() { "koers".to_string() } else { ammonia::Builder::empty().clean(&heading).to_string() };
@@ -382,8 +395,16 @@ pub fn page_view(q: &Questionnaire, input: &PageInput) -> Value {
         "csrf": input.csrf,
         "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message})).collect::<Vec<_>>(),
         "items": items,
+        "items_html": items_html,
         "t": c.t,
     })
+}
+
+/// The view of a whole questionnaire page.
+pub fn page_view(q: &Questionnaire, input: &PageInput) -> Value {
+    let c = Ctx::new(q, input);
+    let items = placed(q, input).into_iter().map(|(_, item, key, student)| item_view(&c, item, &key, student)).collect();
+    frame(&c, q, items, String::new())
 }
 
 pub fn render_page(
@@ -391,5 +412,137 @@ pub fn render_page(
     q: &Questionnaire,
     input: &PageInput,
 ) -> Result<String, handlebars::RenderError> {
-    templates.render("questionnaire", &page_view(q, input))
+    if !input.kept.is_empty() || !input.errors.is_empty() {
+        return templates.render("questionnaire", &page_view(q, input));
+    }
+    // A fresh page: every student sees the same items, so their HTML is rendered once and
+    // remembered (rendering them was most of a page view's time).
+    let c = Ctx::new(q, input);
+    let mut items_html = String::new();
+    for (n, item, key, student) in placed(q, input) {
+        items_html.push_str(&fragments::item(templates, &c, q, n, item, &key, student)?);
+    }
+    templates.render("questionnaire", &frame(&c, q, vec![], items_html))
+}
+
+mod fragments {
+    //! Rendered items of fresh pages, keyed by everything their HTML depends on. Bounded: the
+    //! memory is emptied when it holds more than a few megabytes.
+    use super::{item_view, Ctx, Item, Questionnaire, Templates};
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    const LIMIT_BYTES: usize = 4 << 20;
+
+    #[derive(Default)]
+    struct Memory {
+        html: HashMap<String, Arc<str>>,
+        bytes: usize,
+        /// Whether an item's texts use variables (names, pronouns), by version and position:
+        /// only those differ from one person to the next.
+        personal: HashMap<(String, usize), bool>,
+    }
+
+    fn memory() -> &'static Mutex<Memory> {
+        static MEMORY: OnceLock<Mutex<Memory>> = OnceLock::new();
+        MEMORY.get_or_init(Mutex::default)
+    }
+
+    pub(super) fn item(
+        templates: &Templates,
+        c: &Ctx<'_>,
+        q: &Questionnaire,
+        n: usize,
+        item: &Item,
+        key: &str,
+        student: Option<&str>,
+    ) -> Result<Arc<str>, handlebars::RenderError> {
+        let personal = {
+            let mut m = memory().lock().unwrap_or_else(|e| e.into_inner());
+            *m.personal
+                .entry((q.version.clone(), n))
+                .or_insert_with(|| serde_json::to_string(item).map_or(true, |s| s.contains("{{")))
+        };
+        let input = c.input;
+        let vars = if personal { format!("{:?}", input.vars) } else { String::new() };
+        let id = format!(
+            "{}\u{1f}{n}\u{1f}{key}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{vars}",
+            q.version, input.lang, input.fallback_lang, student, input.first_time, input.today
+        );
+        if let Some(found) = memory().lock().unwrap_or_else(|e| e.into_inner()).html.get(&id) {
+            return Ok(found.clone());
+        }
+        let html: Arc<str> = templates.render("item", &item_view(c, item, key, student))?.into();
+        let mut m = memory().lock().unwrap_or_else(|e| e.into_inner());
+        if m.bytes + html.len() > LIMIT_BYTES {
+            m.html.clear();
+            m.bytes = 0;
+        }
+        m.bytes += html.len();
+        m.html.insert(id, html.clone());
+        Ok(html)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use koers_core::questionnaire::parse_questionnaire;
+
+    const SHIPPED: &[&str] = &[
+        include_str!("../../../questionnaires/student_diary.yaml"),
+        include_str!("../../../questionnaires/student_intake.yaml"),
+        include_str!("../../../questionnaires/mentor_diary.yaml"),
+        include_str!("../../../questionnaires/mentor_closing.yaml"),
+    ];
+
+    fn person(name: &str, mentor: &str, students: &[(i64, &str)], lang: &str) -> PageInput {
+        PageInput {
+            lang: lang.into(),
+            fallback_lang: "nl".into(),
+            vars: PersonVars {
+                first_name: Some(name.into()),
+                student_name: Some(name.into()),
+                mentor_name: Some(mentor.into()),
+                ..Default::default()
+            },
+            action: "/p/r/7".into(),
+            csrf: format!("csrf-of-{name}"),
+            students: students.iter().map(|(id, n)| (*id, n.to_string())).collect(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
+            first_time: true,
+            ..Default::default()
+        }
+    }
+
+    /// Remembered items must give exactly the page rendering everything afresh gives, and
+    /// never one person's name on another person's page.
+    #[test]
+    fn remembered_items_give_the_same_page_and_each_person_their_own_names() {
+        let templates = Templates::new();
+        for source in SHIPPED {
+            let (q, _) = parse_questionnaire(source, None).unwrap();
+            let people = [
+                person("Sanne", "Fatima", &[(1, "Daan"), (2, "Noor")], "nl"),
+                person("Mo", "Peter", &[(3, "Lotte")], "nl"),
+                person("Sanne", "Fatima", &[(1, "Daan"), (2, "Noor")], "en"),
+            ];
+            for input in people.iter().chain(people.iter()) {
+                let remembered = render_page(&templates, &q, input).unwrap();
+                let afresh = templates.render("questionnaire", &page_view(&q, input)).unwrap();
+                assert_eq!(remembered, afresh, "{}: the same page for {:?}", q.key, input.vars.first_name);
+                assert!(remembered.contains(&input.csrf), "each page carries its own CSRF token");
+            }
+        }
+        let (diary, _) = parse_questionnaire(SHIPPED[2], None).unwrap();
+        let mo = render_page(&templates, &diary, &people_of_mo()).unwrap();
+        assert!(mo.contains("Lotte"), "the mentor diary names its student");
+        assert!(!mo.contains("Sanne") && !mo.contains("Fatima"), "nothing of the first person's page");
+    }
+
+    fn people_of_mo() -> PageInput {
+        let mut mo = person("Mo", "Peter", &[(3, "Lotte")], "nl");
+        mo.vars.student_name = Some("Lotte".into());
+        mo
+    }
 }

@@ -65,9 +65,14 @@ pub async fn open(
     Ok((cookie(state, subject.kind(), plain, expires_at), row))
 }
 
+/// The request's session cookie of this kind, to look up with [`sessions::find`].
+pub fn cookie_value(req: &HttpRequest, kind: SessionKind) -> Option<String> {
+    req.cookie(cookie_name(kind)).map(|c| c.value().to_string())
+}
+
 /// The live session of this kind that the request's cookie belongs to.
 pub async fn current(state: &AppState, req: &HttpRequest, kind: SessionKind) -> Result<Option<SessionRow>, StoreError> {
-    let Some(value) = req.cookie(cookie_name(kind)).map(|c| c.value().to_string()) else { return Ok(None) };
+    let Some(value) = cookie_value(req, kind) else { return Ok(None) };
     let db = state.db.clone();
     let now = state.clock.now();
     web::block(move || db.read(|c| sessions::find(c, kind, &value, now))).await.map_err(|_| StoreError::Busy)?
