@@ -1,6 +1,6 @@
 //! What coordinators do with the people of their organisation or team: find them, look them up,
 //! enrol one, change a phone number, hand a student over to another mentor, end a student's
-//! participation, and see who needs attention.
+//! participation, record a withdrawal, and see who needs attention.
 //!
 //! Every function takes the caller's [`Scope`] and answers [`CoordinationError::NotFound`] for a
 //! person outside it, exactly as for an id that does not exist, so nothing tells a coordinator
@@ -9,6 +9,7 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreError;
+use crate::lifecycle::{self, OnWithdrawal, Withdrawal};
 use crate::schema::{
     organisations, pairs, people, person_identities, protocols, responses, studies, subscriptions, teams,
 };
@@ -905,6 +906,25 @@ pub fn end_participation(
         now,
     )?;
     Ok(stopped)
+}
+
+/// A person withdraws their consent, recorded by a coordinator who may see them: everything
+/// [`lifecycle::withdraw`] does, at once, audited with the coordinator as actor. Students and
+/// mentors alike may withdraw; doing it again is harmless (`Delete` after `Keep` deletes).
+pub fn withdraw(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: i64,
+    data: OnWithdrawal,
+    now: DateTime<Utc>,
+) -> CoordinationResult<Withdrawal> {
+    let v = visible(conn, scope, id)?;
+    let actor = scope.actor();
+    let who = lifecycle::Actor { name: &actor, staff_id: Some(scope.staff_id) };
+    lifecycle::withdraw(conn, v.study_id, id, data, who, now).map_err(|e| match e {
+        StoreError::NotFound(_) => CoordinationError::NotFound,
+        e => e.into(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::schedule::{STATUS_PENDING, STATUS_RETRY, STATUS_SKIPPED};
 use crate::schema::{
     answers, consents, delivery_reports, invitations, link_tokens, pairs, paradata, people, person_identities,
-    response_scores, responses, reward_ledger, studies, subscriptions, web_sessions,
+    response_scores, responses, reward_ledger, studies, subscriptions, teams, web_sessions,
 };
 use crate::sending;
 use crate::studies::{from_db, to_db};
@@ -270,12 +270,13 @@ pub fn withdraw(
 ) -> StoreResult<Withdrawal> {
     write_transaction(conn, |conn| {
         let now_db = to_db(now);
-        let person: Option<(String, Option<NaiveDateTime>)> = people::table
+        let person: Option<(String, Option<NaiveDateTime>, i64)> = people::table
+            .inner_join(teams::table)
             .filter(people::id.eq(person_id).and(people::study_id.eq(study_id)))
-            .select((people::role, people::ended_at))
+            .select((people::role, people::ended_at, teams::organisation_id))
             .first(conn)
             .optional()?;
-        let Some((role, ended_at)) = person else {
+        let Some((role, ended_at, organisation_id)) = person else {
             return Err(StoreError::NotFound(format!("person {person_id} in this study")));
         };
         let mut w = Withdrawal::default();
@@ -370,6 +371,8 @@ pub fn withdraw(
             conn,
             now,
             &audit::Entry {
+                // Like every coordinator's change, the entry names the person's organisation.
+                organisation_id: Some(organisation_id),
                 target_kind: Some("person"),
                 target_id: Some(person_id),
                 ..actor.entry(

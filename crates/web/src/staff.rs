@@ -1,5 +1,5 @@
 //! The coordinator's pages: log in, find people, look one up, enrol, change a phone number, hand
-//! a student over, end a student's participation, and see who needs attention.
+//! a student over, end a student's participation, withdraw a person, and see who needs attention.
 //!
 //! Every page checks the staff session and resolves the account's [`Scope`] first; a person
 //! outside it gets the very page an unknown id gets (404). Every POST carries the session's CSRF
@@ -21,6 +21,7 @@ use koers_core::people::{DropoutType, Role};
 use koers_store::coordination::{
     self as co, CoordinationError, CoordinationResult, Ending, Enrolment, FieldProblem, PeopleFilter,
 };
+use koers_store::lifecycle::{OnWithdrawal, Withdrawal};
 use koers_store::sessions::{SessionKind, SessionRow, Subject};
 use koers_store::staff::{self, Scope, StaffAccount};
 use koers_store::{audit, DbConnection, StoreError};
@@ -42,7 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/people/{id}", web::get().to(detail))
         .route("/staff/people/{id}/phone", web::post().to(change_phone))
         .route("/staff/people/{id}/handover", web::post().to(handover))
-        .route("/staff/people/{id}/end", web::post().to(end));
+        .route("/staff/people/{id}/end", web::post().to(end))
+        .route("/staff/people/{id}/withdraw", web::post().to(withdraw));
 }
 
 type Form = web::Form<Vec<(String, String)>>;
@@ -472,6 +474,11 @@ fn parse_id(raw: &str) -> Option<i64> {
 #[derive(serde::Deserialize)]
 struct DetailQuery {
     ok: Option<String>,
+    /// After a withdrawal: what happened to the data, and the counts the message gives.
+    data: Option<String>,
+    ended: Option<usize>,
+    cancelled: Option<usize>,
+    deleted: Option<usize>,
 }
 
 fn success_word(code: &str) -> Option<&'static str> {
@@ -484,8 +491,48 @@ fn success_word(code: &str) -> Option<&'static str> {
     }
 }
 
+/// What a withdrawal did, in words, from the counts the redirect after it carries.
+fn withdrawn_words(q: &DetailQuery) -> String {
+    /// One sentence for none, one and more, `{}` standing for the number.
+    fn count(n: Option<usize>, [none, one, more]: [&str; 3]) -> String {
+        match n.unwrap_or(0) {
+            0 => none.to_string(),
+            1 => one.to_string(),
+            n => more.replace("{}", &n.to_string()),
+        }
+    }
+    let mut words = vec![
+        "De deelname is ingetrokken.".to_string(),
+        count(
+            q.ended,
+            ["Er liepen geen vragenlijsten meer.", "1 vragenlijst is gestopt.", "{} vragenlijsten zijn gestopt."],
+        ),
+        count(
+            q.cancelled,
+            [
+                "Er stonden geen berichten klaar.",
+                "1 bericht dat klaarstond, wordt niet verstuurd.",
+                "{} berichten die klaarstonden, worden niet verstuurd.",
+            ],
+        ),
+    ];
+    match q.data.as_deref().and_then(OnWithdrawal::parse) {
+        Some(OnWithdrawal::Delete) => words.push(count(
+            q.deleted,
+            [
+                "Er waren geen antwoorden om te verwijderen.",
+                "1 antwoord is verwijderd.",
+                "{} antwoorden zijn verwijderd.",
+            ],
+        )),
+        Some(OnWithdrawal::Keep) => words.push("De antwoorden die al gegeven zijn, blijven bewaard.".to_string()),
+        None => {}
+    }
+    words.join(" ")
+}
+
 /// Form fields of the detail page that can carry an error, each present (strict templates).
-const DETAIL_FIELDS: &[&str] = &["mobile_phone", "mentor_id", "reason", "date", "note"];
+const DETAIL_FIELDS: &[&str] = &["mobile_phone", "mentor_id", "reason", "date", "note", "data", "confirm"];
 
 fn problems_map(fields: &[&str], problems: &[FieldProblem]) -> (Map<String, Value>, Vec<String>) {
     let mut m: Map<String, Value> = fields.iter().map(|f| (f.to_string(), Value::Null)).collect();
@@ -507,7 +554,7 @@ fn problems_map(fields: &[&str], problems: &[FieldProblem]) -> (Map<String, Valu
 }
 
 struct DetailInput<'a> {
-    ok: Option<&'a str>,
+    ok: Option<String>,
     problems: &'a [FieldProblem],
     typed: &'a [(String, String)],
 }
@@ -541,6 +588,7 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
         input.typed.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or(default)
     };
     let typed_reason = typed("reason", String::new());
+    let typed_data = typed("data", String::new());
     let (errors, general) = problems_map(DETAIL_FIELDS, input.problems);
     let today = koers_core::time::local_date(zone, now);
     let mut data = base(s, "Persoon");
@@ -601,6 +649,13 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
             .collect::<Vec<_>>()),
     );
     data.insert(
+        "withdraw_choices".into(),
+        json!([
+            {"value": "keep", "label": "Bewaren: de antwoorden die al gegeven zijn, blijven in het onderzoek.", "checked": typed_data == "keep"},
+            {"value": "delete", "label": "Verwijderen: alle antwoorden van deze persoon worden gewist.", "checked": typed_data == "delete"},
+        ]),
+    );
+    data.insert(
         "typed".into(),
         json!({
             "mobile_phone": typed("mobile_phone", d.mobile_phone.clone().unwrap_or_default()),
@@ -610,7 +665,7 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
     );
     data.insert("errors".into(), Value::Object(errors));
     data.insert("general".into(), json!(general));
-    data.insert("ok".into(), json!(input.ok.and_then(success_word)));
+    data.insert("ok".into(), json!(input.ok));
     data.insert("action".into(), json!(format!("/staff/people/{}", d.id)));
     render(state, status, "staff_person", &Value::Object(data))
 }
@@ -626,12 +681,17 @@ async fn detail(
         Err(r) => return r,
     };
     let Some(id) = parse_id(&path) else { return not_found(&state) };
-    let input = DetailInput { ok: query.ok.as_deref(), problems: &[], typed: &[] };
+    let ok = match query.ok.as_deref() {
+        Some("withdraw") => Some(withdrawn_words(&query)),
+        Some(code) => success_word(code).map(String::from),
+        None => None,
+    };
+    let input = DetailInput { ok, problems: &[], typed: &[] };
     detail_page(&state, &s, id, input, StatusCode::OK).await
 }
 
-/// Runs a change on a person: session, CSRF, then the change; back to the person with a
-/// message, or the page again with the problems next to their fields.
+/// Runs a change on a person: session, CSRF, then the change; back to the person with the
+/// message `ok` names, or the page again with the problems next to their fields.
 async fn person_post(
     state: &AppState,
     req: &HttpRequest,
@@ -639,6 +699,19 @@ async fn person_post(
     form: &[(String, String)],
     ok: &'static str,
     change: impl FnOnce(&mut DbConnection, &Scope, i64, DateTime<Utc>) -> CoordinationResult<()> + Send + 'static,
+) -> HttpResponse {
+    person_change(state, req, path, form, change, move |()| format!("ok={ok}")).await
+}
+
+/// [`person_post`] for a change whose outcome the message reports: `query` turns it into the
+/// query of the person's page.
+async fn person_change<T: Send + 'static>(
+    state: &AppState,
+    req: &HttpRequest,
+    path: &str,
+    form: &[(String, String)],
+    change: impl FnOnce(&mut DbConnection, &Scope, i64, DateTime<Utc>) -> CoordinationResult<T> + Send + 'static,
+    query: impl FnOnce(T) -> String,
 ) -> HttpResponse {
     let s = match staff(state, req).await {
         Ok(s) => s,
@@ -651,7 +724,7 @@ async fn person_post(
     let scope = s.scope.clone();
     let now = state.clock.now();
     match write(state, move |c| change(c, &scope, id, now)).await {
-        Ok(()) => see_other(&format!("/staff/people/{id}?ok={ok}")),
+        Ok(done) => see_other(&format!("/staff/people/{id}?{}", query(done))),
         Err(CoordinationError::Problems(ps)) => {
             let input = DetailInput { ok: None, problems: &ps, typed: form };
             detail_page(state, &s, id, input, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -713,6 +786,44 @@ async fn end(state: web::Data<AppState>, req: HttpRequest, path: web::Path<Strin
         co::end_participation(c, scope, id, &Ending { reason, date, note: Some(note) }, now).map(|_| ())
     })
     .await
+}
+
+/// A person withdraws: a coordinator records it with what the person's consent says about the
+/// answers already given, and ticks that they are sure (it cannot be undone).
+async fn withdraw(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>, form: Form) -> HttpResponse {
+    let data = OnWithdrawal::parse(field(&form, "data"));
+    let confirmed = field(&form, "confirm") == "yes";
+    let change = move |c: &mut DbConnection, scope: &Scope, id, now| {
+        let Some(data) = data.filter(|_| confirmed) else {
+            // Checked against the scope first, so an outsider gets the same 404 as always.
+            co::person_detail(c, scope, id, now)?;
+            let mut ps = Vec::new();
+            if data.is_none() {
+                ps.push(FieldProblem {
+                    field: Some("data".into()),
+                    message: "Kies wat er met de antwoorden gebeurt.".into(),
+                });
+            }
+            if !confirmed {
+                ps.push(FieldProblem {
+                    field: Some("confirm".into()),
+                    message: "Zet een vinkje als je zeker weet dat deze persoon stopt.".into(),
+                });
+            }
+            return Err(CoordinationError::Problems(ps));
+        };
+        co::withdraw(c, scope, id, data, now).map(|w| (data, w))
+    };
+    let query = |(data, w): (OnWithdrawal, Withdrawal)| {
+        format!(
+            "ok=withdraw&data={}&ended={}&cancelled={}&deleted={}",
+            data.as_str(),
+            w.subscriptions_ended,
+            w.invitations_cancelled,
+            w.answers_deleted
+        )
+    };
+    person_change(&state, &req, &path, &form, change, query).await
 }
 
 // ---------------------------------------------------------------------------------------------
