@@ -175,7 +175,10 @@ fn invitation_status(c: &mut DbConnection, id: i64) -> (String, Option<String>) 
     invitations::table.find(id).select((invitations::status, invitations::skip_reason)).first(c).unwrap()
 }
 
-fn withdrawals(c: &mut DbConnection) -> Vec<(String, Option<i64>, Option<i64>, Option<i64>, String)> {
+/// Actor, actor's staff id, organisation, person and details of an audit entry.
+type Logged = (String, Option<i64>, Option<i64>, Option<i64>, String);
+
+fn withdrawals(c: &mut DbConnection) -> Vec<Logged> {
     audit_log::table
         .filter(audit_log::action.eq("person.withdraw"))
         .order(audit_log::id)
