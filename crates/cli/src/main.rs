@@ -11,6 +11,7 @@ mod definitions;
 mod demo;
 mod export_cmd;
 mod lifecycle_cmd;
+mod memory;
 mod people_cmd;
 mod protocol_cmd;
 mod questionnaire_cmd;
@@ -111,6 +112,7 @@ fn open(settings: &Settings) -> Result<Database> {
 }
 
 fn main() -> Result<()> {
+    memory::configure();
     let cli = Cli::parse();
     let mut settings = config::load(cli.config.as_deref())?;
     init_logging(settings.log_format);
@@ -179,6 +181,7 @@ fn serve(mut settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> Result<()
         state.preview = true;
     }
     let scheduler = if settings.scheduler.enabled { Some(worker::build(&settings, db, clock, true)?) } else { None };
+    memory::release_freed();
     tracing::info!(bind = %settings.bind, scheduler = scheduler.is_some(), "serving");
     let tick = settings.scheduler.tick_seconds;
     let bind = settings.bind.clone();
