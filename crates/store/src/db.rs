@@ -147,6 +147,11 @@ impl Database {
         self.backend
     }
 
+    /// How many connections the pool holds at most.
+    pub fn pool_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     pub fn conn(&self) -> StoreResult<PooledConnection> {
         Ok(self.pool.get()?)
     }

@@ -48,6 +48,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Serves until the process is asked to stop; in-flight requests get time to finish.
 pub async fn serve(state: AppState, bind: &str) -> std::io::Result<()> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // Storage work runs on blocking threads; more of them than connections only adds threads
+    // queueing for the pool (under load that contention cost more than the queries).
+    let blocking = (state.db.pool_size() as usize).div_ceil(workers).max(1);
     let data = web::Data::new(state);
     HttpServer::new(move || {
         App::new()
@@ -57,6 +61,8 @@ pub async fn serve(state: AppState, bind: &str) -> std::io::Result<()> {
             .wrap(middleware::from_fn(ops::track))
             .configure(configure)
     })
+    .workers(workers)
+    .worker_max_blocking_threads(blocking)
     .shutdown_timeout(20)
     .bind(bind)?
     .run()
