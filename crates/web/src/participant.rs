@@ -372,7 +372,8 @@ fn consent_of(c: &mut DbConnection, person_id: i64) -> Result<Consent, StoreErro
     if part::has_consent(c, person_id, CONSENT_GUARDIAN_DECLINED)? {
         return Ok(Consent::GuardianDeclined);
     }
-    if part::has_consent(c, person_id, CONSENT_GUARDIAN_NEEDED)? && !part::has_consent(c, person_id, CONSENT_GUARDIAN)? {
+    if part::has_consent(c, person_id, CONSENT_GUARDIAN_NEEDED)? && !part::has_consent(c, person_id, CONSENT_GUARDIAN)?
+    {
         return Ok(Consent::WaitingForGuardian);
     }
     Ok(Consent::Given)

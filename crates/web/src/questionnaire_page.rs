@@ -403,7 +403,8 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
 /// The view of a whole questionnaire page.
 pub fn page_view(q: &Questionnaire, input: &PageInput) -> Value {
     let c = Ctx::new(q, input);
-    let items = placed(q, input).into_iter().map(|(_, item, key, student)| item_view(&c, item, &key, student)).collect();
+    let items =
+        placed(q, input).into_iter().map(|(_, item, key, student)| item_view(&c, item, &key, student)).collect();
     frame(&c, q, items, String::new())
 }
 
