@@ -6,16 +6,22 @@
 #   3. diary submissions per second on PostgreSQL against pgbench (koers bench submit);
 #   4. the answers-long export against PostgreSQL's COPY (koers bench export).
 # Needs wrk, nginx, curl and a PostgreSQL at KOERS_BENCH_DATABASE_URL (default
-# postgres://postgres@127.0.0.1:5432/test). Usage: tests/load/run.sh [--quick]
+# postgres://postgres@127.0.0.1:5432/test). Usage: tests/load/run.sh [--quick] [--page-only]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 for tool in wrk nginx curl pgbench psql; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt install wrk nginx-light curl postgresql-client)"; exit 2; }
 done
-quick=${1:-}
 duration=15s
 answers=10000000
-if [[ "$quick" == "--quick" ]]; then duration=5s; answers=1000000; fi
+page_only=
+for arg in "$@"; do
+  case "$arg" in
+    --quick) duration=5s; answers=1000000 ;;
+    --page-only) page_only=1 ;;
+    *) echo "usage: tests/load/run.sh [--quick] [--page-only]"; exit 2 ;;
+  esac
+done
 
 cargo build --release -q
 bin=$PWD/target/release/koers
@@ -86,6 +92,7 @@ awk -v k="$k_rps" -v n="$n_rps" 'BEGIN {printf "  ratio: %.2f   (targets: >= 0.5
 echo "== memory of koers serve (demo, SQLite)"
 echo "  idle: $((idle_kib / 1024)) MB   peak under load: $((peak_kib / 1024)) MB   (target idle < 30 MB)"
 kill "$koers_pid" 2>/dev/null || true
+[[ -n "$page_only" ]] && exit 0
 
 echo
 echo "== diary submissions on PostgreSQL"
