@@ -307,3 +307,24 @@ pub fn seed_invitation(
     crate::schedule::ensure_invitation(conn, &invitation, now)?;
     Ok(())
 }
+
+/// How many answers the person gave in all their responses.
+pub fn answers_of_person(c: &mut crate::DbConnection, person: i64) -> i64 {
+    use crate::schema::{answers, responses, subscriptions};
+    answers::table
+        .inner_join(responses::table.inner_join(subscriptions::table))
+        .filter(subscriptions::person_id.eq(person))
+        .count()
+        .get_result(c)
+        .expect("answers counted")
+}
+
+/// An invitation's status and, when skipped, why.
+pub fn invitation_status(c: &mut crate::DbConnection, invitation: i64) -> (String, Option<String>) {
+    use crate::schema::invitations;
+    invitations::table
+        .find(invitation)
+        .select((invitations::status, invitations::skip_reason))
+        .first(c)
+        .expect("the invitation exists")
+}

@@ -12,7 +12,9 @@ use koers_store::schema::{
     reward_ledger, subscriptions, web_sessions,
 };
 use koers_store::studies::to_db;
-use koers_store::testing::{seed_invitation, seed_person, seed_study, Seeded, TestDb};
+use koers_store::testing::{
+    answers_of_person, invitation_status, seed_invitation, seed_person, seed_study, Seeded, TestDb,
+};
 use koers_store::{definitions, ops, participation, people, sessions, tokens, DbConnection, StoreError};
 
 fn now() -> DateTime<Utc> {
@@ -177,19 +179,6 @@ fn identity(c: &mut DbConnection, person: i64) -> (Identity, bool) {
     (identity, erased.is_some())
 }
 
-fn count_answers(c: &mut DbConnection, person: i64) -> i64 {
-    answers::table
-        .inner_join(responses::table.inner_join(subscriptions::table))
-        .filter(subscriptions::person_id.eq(person))
-        .count()
-        .get_result(c)
-        .unwrap()
-}
-
-fn status(c: &mut DbConnection, invitation: i64) -> (String, Option<String>) {
-    invitations::table.find(invitation).select((invitations::status, invitations::skip_reason)).first(c).unwrap()
-}
-
 fn audit_actions(c: &mut DbConnection) -> Vec<(String, String)> {
     audit_log::table.order(audit_log::id).select((audit_log::action, audit_log::details)).load(c).unwrap()
 }
@@ -224,7 +213,7 @@ fn erasing_identifiers_leaves_no_name_or_phone_and_the_answers_whole() {
 
         let answers_after: i64 = answers::table.count().get_result(&mut c).unwrap();
         assert_eq!(answers_after, answers_before, "{backend}: answers stay");
-        assert_eq!(count_answers(&mut c, w.student), 2, "{backend}");
+        assert_eq!(answers_of_person(&mut c, w.student), 2, "{backend}");
         assert_eq!(
             tokens::redeem(&mut c, &w.token, later).unwrap(),
             tokens::TokenState::Expired { person_id: w.student },
@@ -233,7 +222,10 @@ fn erasing_identifiers_leaves_no_name_or_phone_and_the_answers_whole() {
         let live_sessions: i64 =
             web_sessions::table.filter(web_sessions::revoked_at.is_null()).count().get_result(&mut c).unwrap();
         assert_eq!(live_sessions, 0, "{backend}");
-        assert_eq!(status(&mut c, w.student_invitation), ("skipped".into(), Some("identifiers erased".into())));
+        assert_eq!(
+            invitation_status(&mut c, w.student_invitation),
+            ("skipped".into(), Some("identifiers erased".into()))
+        );
 
         let log = audit_actions(&mut c);
         let (action, details) = log.last().unwrap();
@@ -260,7 +252,7 @@ fn a_withdrawal_with_delete_removes_the_answers_and_stops_every_message() {
         assert_eq!((report.answers_deleted, report.paradata_deleted), (2, 1), "{backend}");
         assert_eq!((report.scores_deleted, report.rewards_deleted), (1, 1), "{backend}");
 
-        assert_eq!(count_answers(&mut c, w.student), 0, "{backend}");
+        assert_eq!(answers_of_person(&mut c, w.student), 0, "{backend}");
         let left: i64 = paradata::table.count().get_result(&mut c).unwrap();
         assert_eq!(left, 0, "{backend}");
         let left: i64 = response_scores::table.count().get_result(&mut c).unwrap();
@@ -272,8 +264,16 @@ fn a_withdrawal_with_delete_removes_the_answers_and_stops_every_message() {
             answers::table.filter(answers::about_person_id.eq(w.student)).count().get_result(&mut c).unwrap();
         assert_eq!(about, 1, "{backend}: what the mentor wrote about her stays");
 
-        assert_eq!(status(&mut c, w.student_invitation), ("skipped".into(), Some("withdrawn".into())), "{backend}");
-        assert_eq!(status(&mut c, w.mentor_invitation).0, "pending", "{backend}: the mentor's own message stays");
+        assert_eq!(
+            invitation_status(&mut c, w.student_invitation),
+            ("skipped".into(), Some("withdrawn".into())),
+            "{backend}"
+        );
+        assert_eq!(
+            invitation_status(&mut c, w.mentor_invitation).0,
+            "pending",
+            "{backend}: the mentor's own message stays"
+        );
         for s in [w.student_sub, w.mentor_sub] {
             let state: String = subscriptions::table.find(s).select(subscriptions::state).first(&mut c).unwrap();
             assert_eq!(state, "stopped", "{backend}");
@@ -310,10 +310,10 @@ fn a_withdrawal_that_keeps_the_data_keeps_the_answers() {
             t.db.write(|c| lifecycle::withdraw(c, w.study_id, w.student, OnWithdrawal::Keep, Actor::CLI, now()))
                 .unwrap();
         assert_eq!(report.answers_deleted, 0, "{backend}");
-        assert_eq!(count_answers(&mut c, w.student), 2, "{backend}");
+        assert_eq!(answers_of_person(&mut c, w.student), 2, "{backend}");
         let rewards: i64 = reward_ledger::table.count().get_result(&mut c).unwrap();
         assert_eq!(rewards, 1, "{backend}");
-        assert_eq!(status(&mut c, w.student_invitation).0, "skipped", "{backend}");
+        assert_eq!(invitation_status(&mut c, w.student_invitation).0, "skipped", "{backend}");
         let on: Option<String> = consents::table
             .filter(consents::person_id.eq(w.student))
             .select(consents::on_withdrawal)
@@ -326,7 +326,7 @@ fn a_withdrawal_that_keeps_the_data_keeps_the_answers() {
         let kinds: Vec<String> =
             consents::table.filter(consents::person_id.eq(w.mentor)).select(consents::kind).load(&mut c).unwrap();
         assert_eq!(kinds, vec![lifecycle::CONSENT_WITHDRAWAL.to_string()], "{backend}");
-        assert_eq!(status(&mut c, w.mentor_invitation).0, "skipped", "{backend}");
+        assert_eq!(invitation_status(&mut c, w.mentor_invitation).0, "skipped", "{backend}");
 
         // Someone of another study is not found here.
         let err =

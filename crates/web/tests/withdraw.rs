@@ -14,7 +14,10 @@ use koers_core::settings::Settings;
 use koers_store::schema::{answers, audit_log, invitations, people, responses, subscriptions};
 use koers_store::staff::{self, StaffRole};
 use koers_store::studies::to_db;
-use koers_store::testing::{seed_invitation, seed_named_person, seed_subscription, seed_two_schools, TestDb};
+use koers_store::testing::{
+    answers_of_person, invitation_status, seed_invitation, seed_named_person, seed_subscription, seed_two_schools,
+    TestDb,
+};
 use koers_store::{people as people_q, schedule, Database, DbConnection};
 use koers_web::AppState;
 use reqwest::blocking::{Client, Response};
@@ -162,19 +165,6 @@ impl Server {
     }
 }
 
-fn answers_of(c: &mut DbConnection, person: i64) -> i64 {
-    answers::table
-        .inner_join(responses::table.inner_join(subscriptions::table))
-        .filter(subscriptions::person_id.eq(person))
-        .count()
-        .get_result(c)
-        .unwrap()
-}
-
-fn invitation_status(c: &mut DbConnection, id: i64) -> (String, Option<String>) {
-    invitations::table.find(id).select((invitations::status, invitations::skip_reason)).first(c).unwrap()
-}
-
 /// Actor, actor's staff id, organisation, person and details of an audit entry.
 type Logged = (String, Option<i64>, Option<i64>, Option<i64>, String);
 
@@ -222,8 +212,8 @@ fn a_coordinator_withdraws_a_student_and_deletes_her_answers() {
         }
 
         let mut c = t.db.conn().unwrap();
-        assert_eq!(answers_of(&mut c, w.sanne), 0, "{backend}: her answers are gone");
-        assert_eq!(answers_of(&mut c, w.joris), 1, "{backend}: what her mentor wrote stays");
+        assert_eq!(answers_of_person(&mut c, w.sanne), 0, "{backend}: her answers are gone");
+        assert_eq!(answers_of_person(&mut c, w.joris), 1, "{backend}: what her mentor wrote stays");
         assert_eq!(invitation_status(&mut c, w.invitation), ("skipped".into(), Some("withdrawn".into())), "{backend}");
         let states: Vec<String> = subscriptions::table
             .filter(subscriptions::person_id.eq(w.sanne).or(subscriptions::filling_out_for_id.eq(w.sanne)))
@@ -262,8 +252,8 @@ fn a_mentor_who_withdraws_keeping_the_data_keeps_his_answers() {
         let (_, shown) = server.get(&session, &location.unwrap());
         assert!(shown.contains("1 vragenlijst is gestopt.") && shown.contains("blijven bewaard"), "{backend}");
         let mut c = t.db.conn().unwrap();
-        assert_eq!(answers_of(&mut c, w.joris), 1, "{backend}");
-        assert_eq!(answers_of(&mut c, w.sanne), 2, "{backend}: his student goes on");
+        assert_eq!(answers_of_person(&mut c, w.joris), 1, "{backend}");
+        assert_eq!(answers_of_person(&mut c, w.sanne), 2, "{backend}: his student goes on");
         assert_eq!(invitation_status(&mut c, w.invitation).0, "pending", "{backend}");
     }
 }
@@ -314,7 +304,7 @@ fn a_withdrawal_is_refused_outside_the_organisation_without_csrf_or_without_a_ch
         assert!(!body.contains("data-error"), "{backend}");
 
         let mut c = t.db.conn().unwrap();
-        assert_eq!(answers_of(&mut c, w.sanne), 2, "{backend}: nothing deleted");
+        assert_eq!(answers_of_person(&mut c, w.sanne), 2, "{backend}: nothing deleted");
         assert_eq!(invitation_status(&mut c, w.invitation).0, "pending", "{backend}: nothing cancelled");
         assert!(withdrawals(&mut c).is_empty(), "{backend}");
     }
