@@ -135,7 +135,7 @@ async fn db<T: Send + 'static>(
     f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, HttpResponse> {
     let database = state.db.clone();
-    let r = web::block(move || if write { database.write(f) } else { database.read(f) }).await;
+    let r = web::block(move || if write { database.write(f) } else { database.read_snapshot(f) }).await;
     match r {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
