@@ -267,6 +267,14 @@ pub fn has_consent(conn: &mut DbConnection, person_id: i64, kind: &str) -> Store
         > 0)
 }
 
+/// The kinds of consent the person gave and did not withdraw, in one query.
+pub fn active_consents(conn: &mut DbConnection, person_id: i64) -> StoreResult<Vec<String>> {
+    Ok(consents::table
+        .filter(consents::person_id.eq(person_id).and(consents::withdrawn_at.is_null()))
+        .select(consents::kind)
+        .load(conn)?)
+}
+
 /// Records a consent with the version (content hash) of the text it was given on; giving the
 /// same consent twice (a double submit) records it once.
 pub fn record_consent(

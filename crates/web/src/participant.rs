@@ -366,17 +366,17 @@ async fn consent_state(state: &AppState, person_id: i64) -> Result<Consent, Http
 }
 
 fn consent_of(c: &mut DbConnection, person_id: i64) -> Result<Consent, StoreError> {
-    if !part::has_consent(c, person_id, CONSENT_PARTICIPANT)? {
-        return Ok(Consent::Needed);
-    }
-    if part::has_consent(c, person_id, CONSENT_GUARDIAN_DECLINED)? {
-        return Ok(Consent::GuardianDeclined);
-    }
-    if part::has_consent(c, person_id, CONSENT_GUARDIAN_NEEDED)? && !part::has_consent(c, person_id, CONSENT_GUARDIAN)?
-    {
-        return Ok(Consent::WaitingForGuardian);
-    }
-    Ok(Consent::Given)
+    let given = part::active_consents(c, person_id)?;
+    let has = |kind: &str| given.iter().any(|k| k == kind);
+    Ok(if !has(CONSENT_PARTICIPANT) {
+        Consent::Needed
+    } else if has(CONSENT_GUARDIAN_DECLINED) {
+        Consent::GuardianDeclined
+    } else if has(CONSENT_GUARDIAN_NEEDED) && !has(CONSENT_GUARDIAN) {
+        Consent::WaitingForGuardian
+    } else {
+        Consent::Given
+    })
 }
 
 /// Consent questionnaires are answered before any protocol: nothing about it applies yet.

@@ -9,7 +9,7 @@ use koers_core::questionnaire::submit::{day_choices, FieldError};
 use koers_core::questionnaire::vars::PersonVars;
 use koers_core::questionnaire::Questionnaire;
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Everything a page needs besides the questionnaire.
 #[derive(Debug, Clone, Default)]
@@ -30,8 +30,13 @@ pub struct PageInput {
     pub first_time: bool,
 }
 
-/// The allow list of the questionnaire format.
-fn sanitizer() -> ammonia::Builder<'static> {
+/// The allow list of the questionnaire format, built once.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    SANITIZER.get_or_init(allow_list)
+}
+
+fn allow_list() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::empty();
     b.add_tags([
         "p", "strong", "em", "b", "i", "u", "br", "ul", "ol", "li", "h1", "h2", "h3", "h4", "a", "img", "span",
@@ -49,6 +54,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
 enum Cleaned {
     Html,
     Plain,
+    Title,
 }
 
 /// Sanitising parses every text as HTML, which was most of the time a questionnaire page took
@@ -79,10 +85,9 @@ fn escape(s: &str) -> String {
 
 struct Ctx<'a> {
     input: &'a PageInput,
-    clean: ammonia::Builder<'static>,
+    clean: &'static ammonia::Builder<'static>,
     kept: HashMap<&'a str, Vec<&'a str>>,
     errors: HashMap<&'a str, &'a str>,
-    shown_by: HashSet<String>,
     t: Value,
 }
 
@@ -145,7 +150,7 @@ fn translations(lang: &str) -> Value {
 }
 
 fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>) -> Value {
-    let conditional = item.hidden || item.id.as_deref().is_some_and(|id| c.shown_by.contains(id) && item.hidden);
+    let conditional = item.hidden;
     let mut v = json!({
         "kind": item.kind.name(),
         "id": item.id.clone().unwrap_or_default(),
@@ -343,7 +348,7 @@ fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>) -> Valu
 }
 
 impl<'a> Ctx<'a> {
-    fn new(q: &Questionnaire, input: &'a PageInput) -> Self {
+    fn new(input: &'a PageInput) -> Self {
         let mut kept: HashMap<&str, Vec<&str>> = HashMap::new();
         for (k, v) in &input.kept {
             kept.entry(k.as_str()).or_default().push(v.as_str());
@@ -353,12 +358,7 @@ impl<'a> Ctx<'a> {
             clean: sanitizer(),
             kept,
             errors: input.errors.iter().map(|e| (e.key.as_str(), e.message.as_str())).collect(),
-            shown_by: q
-                .all_items()
-                .iter()
-                .flat_map(|i| i.options.iter())
-                .flat_map(|o| o.shows_questions.iter().cloned())
-                .collect(),
+
             t: translations(&input.lang),
         }
     }
@@ -385,8 +385,11 @@ fn placed<'q>(q: &'q Questionnaire, input: &'q PageInput) -> Vec<(usize, &'q Ite
 fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) -> Value {
     let input = c.input;
     let heading = c.html(q.title.as_ref(), None);
-    let title =
-        if heading.is_empty() { "koers".to_string() } else { ammonia::Builder::empty().clean(&heading).to_string() };
+    let title = if heading.is_empty() {
+        "koers".to_string()
+    } else {
+        remembered(Cleaned::Title, heading.clone(), |h| ammonia::Builder::empty().clean(h).to_string())
+    };
     json!({
         "lang": input.lang,
         "title": title,
@@ -402,7 +405,7 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
 
 /// The view of a whole questionnaire page.
 pub fn page_view(q: &Questionnaire, input: &PageInput) -> Value {
-    let c = Ctx::new(q, input);
+    let c = Ctx::new(input);
     let items =
         placed(q, input).into_iter().map(|(_, item, key, student)| item_view(&c, item, &key, student)).collect();
     frame(&c, q, items, String::new())
@@ -418,7 +421,7 @@ pub fn render_page(
     }
     // A fresh page: every student sees the same items, so their HTML is rendered once and
     // remembered (rendering them was most of a page view's time).
-    let c = Ctx::new(q, input);
+    let c = Ctx::new(input);
     let mut items_html = String::new();
     for (n, item, key, student) in placed(q, input) {
         items_html.push_str(&fragments::item(templates, &c, q, n, item, &key, student)?);
