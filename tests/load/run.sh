@@ -57,7 +57,7 @@ cookie=$(awk '$6 == "koers_p" {print $7}' "$jar")
 [[ "$page" == *"/p/r/"* ]] || { echo "no open questionnaire found ($page)"; exit 1; }
 mkdir -p "$work/www"
 curl -s -b "$jar" "$page" >"$work/www/page.html"
-echo "page: $(wc -c <"$work/www/page.html") bytes of HTML"
+echo "page: $(grep -o '<title>[^<]*' "$work/www/page.html" | sed 's/<title>//'), $(wc -c <"$work/www/page.html") bytes of HTML, $(grep -c 'class="k-item' "$work/www/page.html") items"
 
 cat >"$work/nginx.conf" <<NGINX
 worker_processes auto;
