@@ -328,3 +328,17 @@ pub fn invitation_status(c: &mut crate::DbConnection, invitation: i64) -> (Strin
         .first(c)
         .expect("the invitation exists")
 }
+
+/// Occurrence `n` of a 30-hour diary window (questionnaire key "d") opening at `open_at`.
+pub fn diary_window(n: u32, open_at: chrono::DateTime<chrono::Utc>) -> koers_core::protocol::windows::Window {
+    koers_core::protocol::windows::Window {
+        measurement: "diary".into(),
+        occurrence: n,
+        questionnaire: "d".into(),
+        open_at,
+        remind_at: None,
+        close_at: open_at + chrono::TimeDelta::hours(30),
+        invite: true,
+        stop_measurement: false,
+    }
+}

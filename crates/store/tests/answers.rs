@@ -2,11 +2,10 @@
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use koers_core::people::Role;
-use koers_core::protocol::windows::Window;
 use koers_core::questionnaire::parse_questionnaire;
 use koers_core::questionnaire::submit::{evaluate, Context, Submission};
 use koers_store::answers::{save_submission, stored_answers, Completion, Saved};
-use koers_store::testing::{seed_person, seed_study, TestDb};
+use koers_store::testing::{diary_window, seed_person, seed_study, TestDb};
 use koers_store::{definitions, people, schedule};
 
 const DIARY: &str = "key: d\nquestions:\n\
@@ -39,16 +38,7 @@ fn a_submission_stores_visible_answers_not_answered_and_nothing_for_hidden_items
             now,
         )
         .unwrap();
-        let window = Window {
-            measurement: "diary".into(),
-            occurrence: 1,
-            questionnaire: "d".into(),
-            open_at: now,
-            remind_at: None,
-            close_at: now + TimeDelta::hours(30),
-            invite: true,
-            stop_measurement: false,
-        };
+        let window = diary_window(1, now);
         let response = schedule::ensure_response(&mut c, sub, &window, now).unwrap();
 
         let (q, _) = parse_questionnaire(DIARY, None).unwrap();

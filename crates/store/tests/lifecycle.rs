@@ -4,7 +4,6 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::people::Role;
-use koers_core::protocol::windows::Window;
 use koers_store::lifecycle::{self, Actor, OnWithdrawal};
 use koers_store::schedule;
 use koers_store::schema::{
@@ -13,7 +12,7 @@ use koers_store::schema::{
 };
 use koers_store::studies::to_db;
 use koers_store::testing::{
-    answers_of_person, invitation_status, seed_invitation, seed_person, seed_study, Seeded, TestDb,
+    answers_of_person, diary_window, invitation_status, seed_invitation, seed_person, seed_study, Seeded, TestDb,
 };
 use koers_store::{definitions, ops, participation, people, sessions, tokens, DbConnection, StoreError};
 
@@ -35,19 +34,6 @@ struct World {
     student_invitation: i64,
     mentor_invitation: i64,
     token: String,
-}
-
-fn window(n: u32, open_at: DateTime<Utc>) -> Window {
-    Window {
-        measurement: "diary".into(),
-        occurrence: n,
-        questionnaire: "d".into(),
-        open_at,
-        remind_at: None,
-        close_at: open_at + TimeDelta::hours(30),
-        invite: true,
-        stop_measurement: false,
-    }
 }
 
 fn invite(c: &mut DbConnection, person: i64, key: &str, due_at: DateTime<Utc>) -> i64 {
@@ -102,8 +88,8 @@ fn world(c: &mut DbConnection) -> World {
     };
     let student_sub = sub(c, student, None);
     let mentor_sub = sub(c, mentor, Some(student));
-    let mine = schedule::ensure_response(c, student_sub, &window(1, t - TimeDelta::days(7)), t).unwrap();
-    let about_her = schedule::ensure_response(c, mentor_sub, &window(1, t - TimeDelta::days(7)), t).unwrap();
+    let mine = schedule::ensure_response(c, student_sub, &diary_window(1, t - TimeDelta::days(7)), t).unwrap();
+    let about_her = schedule::ensure_response(c, mentor_sub, &diary_window(1, t - TimeDelta::days(7)), t).unwrap();
     for r in [mine, about_her] {
         diesel::update(responses::table.find(r))
             .set((responses::completed_at.eq(to_db(t - TimeDelta::days(6))), responses::user_agent.eq("Nokia")))

@@ -9,14 +9,13 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
 use koers_core::people::Role;
-use koers_core::protocol::windows::Window;
 use koers_core::settings::Settings;
 use koers_store::schema::{answers, audit_log, invitations, people, responses, subscriptions};
 use koers_store::staff::{self, StaffRole};
 use koers_store::studies::to_db;
 use koers_store::testing::{
-    answers_of_person, invitation_status, seed_invitation, seed_named_person, seed_subscription, seed_two_schools,
-    TestDb,
+    answers_of_person, diary_window, invitation_status, seed_invitation, seed_named_person, seed_subscription,
+    seed_two_schools, TestDb,
 };
 use koers_store::{people as people_q, schedule, Database, DbConnection};
 use koers_web::AppState;
@@ -46,16 +45,7 @@ struct World {
 /// A completed diary window of `subscription` with one answer per item (about `about`).
 fn answered(c: &mut DbConnection, subscription: i64, items: &[&str], about: Option<i64>) {
     let open_at = now() - TimeDelta::days(7);
-    let window = Window {
-        measurement: "diary".into(),
-        occurrence: 1,
-        questionnaire: "d".into(),
-        open_at,
-        remind_at: None,
-        close_at: open_at + TimeDelta::hours(30),
-        invite: true,
-        stop_measurement: false,
-    };
+    let window = diary_window(1, open_at);
     let response = schedule::ensure_response(c, subscription, &window, now()).unwrap();
     diesel::update(responses::table.find(response))
         .set(responses::completed_at.eq(to_db(open_at + TimeDelta::hours(2))))
