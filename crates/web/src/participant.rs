@@ -361,10 +361,7 @@ enum Consent {
     Given,
 }
 
-async fn consent_state(state: &AppState, person_id: i64) -> Result<Consent, HttpResponse> {
-    db(state, false, move |c| consent_of(c, person_id)).await
-}
-
+/// Read inside a page's one database trip (see [`me_and`]).
 fn consent_of(c: &mut DbConnection, person_id: i64) -> Result<Consent, StoreError> {
     let given = part::active_consents(c, person_id)?;
     let has = |kind: &str| given.iter().any(|k| k == kind);
@@ -420,11 +417,11 @@ async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
 }
 
 async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
-    let me = me(state, req).await?;
+    let (me, consent) = me_and(state, req, |c, p| consent_of(c, p.id)).await?;
     if me.person.ended {
         return info(state, &me, ended_texts(me.lang), vec![]);
     }
-    match consent_state(state, me.person.id).await? {
+    match consent {
         Consent::Needed => {
             let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
             let mut input = base_input(&me, "/p/toestemming".into());
@@ -951,11 +948,11 @@ async fn consent(state: web::Data<AppState>, req: HttpRequest, form: web::Form<V
 }
 
 async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, String)>) -> Page {
-    let me = me(state, req).await?;
+    let (me, consent) = me_and(state, req, |c, p| consent_of(c, p.id)).await?;
     if !csrf_ok(&me.session, &fields) {
         return Err(csrf_refused(state, me.lang));
     }
-    if !matches!(consent_state(state, me.person.id).await?, Consent::Needed) {
+    if !matches!(consent, Consent::Needed) {
         return Ok(see_other("/p"));
     }
     let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
