@@ -57,25 +57,47 @@ enum Cleaned {
     Title,
 }
 
+/// A memory of rendered text, emptied when what it holds passes its limit: pages come from a
+/// handful of questionnaires, so it stays warm, and it never grows without bound.
+struct Bounded<K, V> {
+    map: HashMap<K, V>,
+    used: usize,
+    limit: usize,
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Bounded<K, V> {
+    fn new(limit: usize) -> Self {
+        Bounded { map: HashMap::new(), used: 0, limit }
+    }
+
+    fn get(&self, key: &K) -> Option<V> {
+        self.map.get(key).cloned()
+    }
+
+    /// Keeps `value`, counting `cost` against the limit.
+    fn put(&mut self, key: K, value: V, cost: usize) {
+        if self.used + cost > self.limit {
+            self.map.clear();
+            self.used = 0;
+        }
+        self.used += cost;
+        self.map.insert(key, value);
+    }
+}
+
 /// Sanitising parses every text as HTML, which was most of the time a questionnaire page took
 /// to render; the same texts (with the same names filled in) come back on every view, so their
-/// clean forms are remembered. Bounded: the memory is emptied when it grows past the limit.
+/// clean forms are remembered, up to 20,000 of them.
 fn remembered(kind: Cleaned, input: String, clean: impl FnOnce(&str) -> String) -> String {
     use std::sync::{Mutex, OnceLock};
-    const LIMIT: usize = 20_000;
-    static MEMORY: OnceLock<Mutex<HashMap<(Cleaned, String), String>>> = OnceLock::new();
-    let memory = MEMORY.get_or_init(Mutex::default);
+    static MEMORY: OnceLock<Mutex<Bounded<(Cleaned, String), String>>> = OnceLock::new();
+    let memory = MEMORY.get_or_init(|| Mutex::new(Bounded::new(20_000)));
     let key = (kind, input);
-    if let Some(found) = memory.lock().ok().and_then(|m| m.get(&key).cloned()) {
+    if let Some(found) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return found;
     }
     let out = clean(&key.1);
-    if let Ok(mut m) = memory.lock() {
-        if m.len() >= LIMIT {
-            m.clear();
-        }
-        m.insert(key, out.clone());
-    }
+    memory.lock().unwrap_or_else(|e| e.into_inner()).put(key, out.clone(), 1);
     out
 }
 
@@ -430,18 +452,14 @@ pub fn render_page(
 }
 
 mod fragments {
-    //! Rendered items of fresh pages, keyed by everything their HTML depends on. Bounded: the
-    //! memory is emptied when it holds more than a few megabytes.
-    use super::{item_view, Ctx, Item, Questionnaire, Templates};
+    //! Rendered items of fresh pages, keyed by everything their HTML depends on, up to 4 MiB
+    //! of them.
+    use super::{item_view, Bounded, Ctx, Item, Questionnaire, Templates};
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
 
-    const LIMIT_BYTES: usize = 4 << 20;
-
-    #[derive(Default)]
     struct Memory {
-        html: HashMap<String, Arc<str>>,
-        bytes: usize,
+        html: Bounded<String, Arc<str>>,
         /// Whether an item's texts use variables (names, pronouns), by version and position:
         /// only those differ from one person to the next.
         personal: HashMap<(String, usize), bool>,
@@ -449,7 +467,7 @@ mod fragments {
 
     fn memory() -> &'static Mutex<Memory> {
         static MEMORY: OnceLock<Mutex<Memory>> = OnceLock::new();
-        MEMORY.get_or_init(Mutex::default)
+        MEMORY.get_or_init(|| Mutex::new(Memory { html: Bounded::new(4 << 20), personal: HashMap::new() }))
     }
 
     pub(super) fn item(
@@ -474,16 +492,10 @@ mod fragments {
             q.version, input.lang, input.fallback_lang, student, input.first_time, input.today
         );
         if let Some(found) = memory().lock().unwrap_or_else(|e| e.into_inner()).html.get(&id) {
-            return Ok(found.clone());
+            return Ok(found);
         }
         let html: Arc<str> = templates.render("item", &item_view(c, item, key, student))?.into();
-        let mut m = memory().lock().unwrap_or_else(|e| e.into_inner());
-        if m.bytes + html.len() > LIMIT_BYTES {
-            m.html.clear();
-            m.bytes = 0;
-        }
-        m.bytes += html.len();
-        m.html.insert(id, html.clone());
+        memory().lock().unwrap_or_else(|e| e.into_inner()).html.put(id, html.clone(), html.len());
         Ok(html)
     }
 }
@@ -542,6 +554,16 @@ mod tests {
         let mo = render_page(&templates, &diary, &people_of_mo()).unwrap();
         assert!(mo.contains("Lotte"), "the mentor diary names its student");
         assert!(!mo.contains("Sanne") && !mo.contains("Fatima"), "nothing of the first person's page");
+    }
+
+    #[test]
+    fn a_remembering_memory_empties_itself_at_its_limit() {
+        let mut m = Bounded::new(10);
+        m.put("a", 1, 6);
+        m.put("b", 2, 4);
+        assert_eq!((m.get(&"a"), m.get(&"b")), (Some(1), Some(2)), "10 of 10 fits");
+        m.put("c", 3, 1);
+        assert_eq!((m.get(&"a"), m.get(&"b"), m.get(&"c")), (None, None, Some(3)), "one more empties it first");
     }
 
     fn people_of_mo() -> PageInput {
