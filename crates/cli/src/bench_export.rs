@@ -140,6 +140,7 @@ fn export_once(db: &Database, study: i64) -> Result<(Duration, u64, u64, u64)> {
         pseudonym_key: koers_export::pseudonym_key(b"bench"),
         questionnaire: None,
         now: Utc::now(),
+        teams: None,
     };
     let mut sink = Count(0);
     reset_peak();

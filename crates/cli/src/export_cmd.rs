@@ -58,6 +58,8 @@ pub fn run(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clo
         pseudonym_key: koers_export::pseudonym_key(&secret),
         questionnaire: args.questionnaire.clone(),
         now,
+        // Whoever runs the command line holds the database itself: the whole study.
+        teams: None,
     };
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |done: u64, total: Option<u64>| {

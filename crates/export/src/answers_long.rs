@@ -73,12 +73,12 @@ pub fn place(ctx: &StudyContext, key: &[u8], r: &ResponseMeta, about: Option<i64
 pub const PLACE_COLUMNS: usize = 16;
 
 pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progress: Progress<'_>) -> ExportResult<u64> {
-    let mut ctx = StudyContext::load(conn, req.study_id)?;
+    let mut ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     sink.header(COLUMN_NAMES.iter().map(|c| c.to_string()).collect())?;
-    let total = batch::count_completed(conn, req.study_id, None)?;
+    let total = batch::count_completed(conn, req.study_id, req.teams.as_deref(), None)?;
     let (mut after, mut rows, mut done) = (0, 0u64, 0u64);
     loop {
-        let responses = batch::completed_responses(conn, req.study_id, after, None)?;
+        let responses = batch::completed_responses(conn, req.study_id, req.teams.as_deref(), after, None)?;
         let Some(last) = responses.last() else { break };
         after = last.id;
         let ids: Vec<i64> = responses.iter().map(|r| r.id).collect();

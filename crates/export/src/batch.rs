@@ -45,10 +45,12 @@ type MetaTuple = (
     Option<i32>,
 );
 
-/// The next completed responses of a study after `after` (a response id), oldest id first.
+/// The next completed responses of a study (of people of `teams` when given) after `after` (a
+/// response id), oldest id first.
 pub fn completed_responses(
     conn: &mut DbConnection,
     study_id: i64,
+    teams: Option<&[i64]>,
     after: i64,
     questionnaire: Option<&str>,
 ) -> ExportResult<Vec<ResponseMeta>> {
@@ -60,6 +62,9 @@ pub fn completed_responses(
         .into_boxed();
     if let Some(key) = questionnaire {
         q = q.filter(responses::questionnaire_key.eq(key.to_string()));
+    }
+    if let Some(t) = teams {
+        q = q.filter(people::team_id.eq_any(t.to_vec()));
     }
     let rows: Vec<MetaTuple> = q
         .order(responses::id)
@@ -101,7 +106,12 @@ pub fn completed_responses(
 }
 
 /// How many completed responses an export will go through (for the progress bar).
-pub fn count_completed(conn: &mut DbConnection, study_id: i64, questionnaire: Option<&str>) -> ExportResult<i64> {
+pub fn count_completed(
+    conn: &mut DbConnection,
+    study_id: i64,
+    teams: Option<&[i64]>,
+    questionnaire: Option<&str>,
+) -> ExportResult<i64> {
     let mut q = responses::table
         .inner_join(subscriptions::table.inner_join(people::table))
         .filter(people::study_id.eq(study_id))
@@ -109,6 +119,9 @@ pub fn count_completed(conn: &mut DbConnection, study_id: i64, questionnaire: Op
         .into_boxed();
     if let Some(key) = questionnaire {
         q = q.filter(responses::questionnaire_key.eq(key.to_string()));
+    }
+    if let Some(t) = teams {
+        q = q.filter(people::team_id.eq_any(t.to_vec()));
     }
     Ok(q.count().get_result(conn)?)
 }

@@ -6,9 +6,12 @@ use crate::columns::{self, Source};
 use crate::context::{questionnaire_versions, StudyContext};
 use crate::sink::{Cell, Sink};
 use crate::{ExportResult, Progress, Request};
-use koers_core::questionnaire::{Item, Questionnaire, Text};
+use koers_core::questionnaire::{Item, ItemType, Questionnaire, Text};
 use koers_store::DbConnection;
 use std::collections::BTreeSet;
+
+/// How free text is written, for the variables that hold it.
+const FREE_TEXT: &str = "free text as typed, except that in CSV a ' is put before text starting with =, +, -, @, a tab or a carriage return, so that a spreadsheet never runs it as a formula (JSONL holds the text exactly)";
 
 fn words(t: Option<&Text>, lang: &str) -> Cell {
     t.map_or(Cell::Empty, |t| Cell::text(t.resolve(lang, "nl")))
@@ -47,7 +50,7 @@ fn base_id(id: &str) -> &str {
 }
 
 pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progress: Progress<'_>) -> ExportResult<u64> {
-    let ctx = StudyContext::load(conn, req.study_id)?;
+    let ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     let mut versions: Vec<Questionnaire> =
         questionnaire_versions(conn, req.study_id)?.into_iter().map(|(_, q)| q).collect();
     let named: BTreeSet<String> =
@@ -101,12 +104,17 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             let ranged = item.filter(|i| i.kind == koers_core::questionnaire::ItemType::Range);
             let coding = match &col.source {
                 Source::Ticked(_, code) => format!("1 if option '{code}' was ticked, 0 if not, empty if not answered"),
-                Source::Other(_) => "the text given with the 'other' option".into(),
+                Source::Other(_) => format!("the text given with the 'other' option; {FREE_TEXT}"),
                 Source::Score(id) => {
                     let s = q.scores.iter().find(|s| &s.id == id);
                     s.map(|s| format!("{:?} of {}", s.operation, s.ids.join(", ")).to_lowercase()).unwrap_or_default()
                 }
                 Source::Value(_) if ranged.is_some() => "number; empty if the slider was not touched".into(),
+                Source::Value(_)
+                    if item.is_some_and(|i| matches!(i.kind, ItemType::Textfield | ItemType::Textarea)) =>
+                {
+                    format!("empty if not answered; {FREE_TEXT}")
+                }
                 Source::Value(_) => "empty if not answered".into(),
             };
             sink.row(&[

@@ -66,16 +66,23 @@ type PersonTuple = (
 );
 
 impl StudyContext {
-    pub fn load(conn: &mut DbConnection, study_id: i64) -> ExportResult<StudyContext> {
+    /// The study's context, with only the people of `teams` when given (and the pairs of
+    /// their students).
+    pub fn load(conn: &mut DbConnection, study_id: i64, teams: Option<&[i64]>) -> ExportResult<StudyContext> {
         let zone_name: Option<String> =
             studies::table.find(study_id).select(studies::time_zone).first(conn).optional()?;
         let Some(zone_name) = zone_name else {
             return Err(crate::ExportError::Invalid(format!("there is no study with id {study_id}")));
         };
         let zone = koers_core::time::parse_zone(&zone_name).map_err(crate::ExportError::Invalid)?;
-        let rows: Vec<PersonTuple> = people::table
+        let mut q = people::table
             .inner_join(teams::table.inner_join(organisations::table))
             .filter(people::study_id.eq(study_id))
+            .into_boxed();
+        if let Some(t) = teams {
+            q = q.filter(people::team_id.eq_any(t.to_vec()));
+        }
+        let rows: Vec<PersonTuple> = q
             .select((
                 people::id,
                 people::role,
@@ -99,7 +106,7 @@ impl StudyContext {
             let at = from_db(at);
             first.entry(p).and_modify(|f| *f = (*f).min(at)).or_insert(at);
         }
-        let people = rows
+        let people: HashMap<i64, PersonInfo> = rows
             .into_iter()
             .map(|(id, role, organisation, group, team, ended, dropout_type, dropout_date, excluded, why)| {
                 let info = PersonInfo {
@@ -125,6 +132,9 @@ impl StudyContext {
             .load(conn)?;
         let mut pairs: HashMap<i64, Vec<Pair>> = HashMap::new();
         for (id, student_id, mentor_id, starts_on, ends_on) in pair_rows {
+            if !people.contains_key(&student_id) {
+                continue;
+            }
             pairs.entry(student_id).or_default().push(Pair { id, student_id, mentor_id, starts_on, ends_on });
         }
         let protocol_rows: Vec<(i64, String)> = protocols::table

@@ -33,7 +33,7 @@ type Row = (
 );
 
 pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progress: Progress<'_>) -> ExportResult<u64> {
-    let ctx = StudyContext::load(conn, req.study_id)?;
+    let ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     sink.header(
         [
             "invitation",
@@ -60,16 +60,21 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         .map(String::from)
         .to_vec(),
     )?;
-    let total: i64 = invitations::table
-        .inner_join(people::table)
-        .filter(people::study_id.eq(req.study_id))
-        .count()
-        .get_result(conn)?;
+    let mut count = invitations::table.inner_join(people::table).filter(people::study_id.eq(req.study_id)).into_boxed();
+    if let Some(t) = &req.teams {
+        count = count.filter(people::team_id.eq_any(t.clone()));
+    }
+    let total: i64 = count.count().get_result(conn)?;
     let (mut after, mut rows) = (0i64, 0u64);
     loop {
-        let batch: Vec<Row> = invitations::table
+        let mut q = invitations::table
             .inner_join(people::table)
             .filter(people::study_id.eq(req.study_id).and(invitations::id.gt(after)))
+            .into_boxed();
+        if let Some(t) = &req.teams {
+            q = q.filter(people::team_id.eq_any(t.clone()));
+        }
+        let batch: Vec<Row> = q
             .order(invitations::id)
             .limit(BATCH)
             .select((

@@ -83,6 +83,9 @@ pub struct Request {
     pub questionnaire: Option<String>,
     /// "Now", from the Clock: open pairs and participations are counted up to this moment.
     pub now: DateTime<Utc>,
+    /// Only the people of these teams (a staff member limited to an organisation or a team);
+    /// `None` for the whole study.
+    pub teams: Option<Vec<i64>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -149,4 +152,17 @@ pub fn pseudonym(key: &[u8], person_id: i64) -> String {
     mac.update(format!("person:{person_id}").as_bytes());
     let bytes = mac.finalize().into_bytes();
     format!("p{}", hex::encode(&bytes[..10]))
+}
+
+/// A person's id in the payout file: a keyed hash like [`pseudonym`] but under a key of its own
+/// (derived from the pseudonym key with another label), so the payout file, which names people,
+/// cannot be joined to any pseudonymised dataset, nor one id computed from the other.
+pub fn payout_id(pseudonym_key: &[u8], person_id: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(pseudonym_key).expect("any key length");
+    mac.update(b"koers payout");
+    let payout_key = mac.finalize().into_bytes();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&payout_key).expect("any key length");
+    mac.update(format!("person:{person_id}").as_bytes());
+    let bytes = mac.finalize().into_bytes();
+    format!("pay-{}", hex::encode(&bytes[..10]))
 }

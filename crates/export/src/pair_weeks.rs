@@ -76,7 +76,7 @@ fn diary_keys(ctx: &StudyContext, role: &str) -> BTreeSet<String> {
 }
 
 pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progress: Progress<'_>) -> ExportResult<u64> {
-    let ctx = StudyContext::load(conn, req.study_id)?;
+    let ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     let versions = questionnaire_versions(conn, req.study_id)?;
     let side = |role: &str, prefix: &str| -> Vec<Column> {
         let keys = diary_keys(&ctx, role);

@@ -13,7 +13,7 @@ use koers_store::DbConnection;
 use std::collections::HashMap;
 
 pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progress: Progress<'_>) -> ExportResult<u64> {
-    let ctx = StudyContext::load(conn, req.study_id)?;
+    let ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     sink.header(
         [
             "person",

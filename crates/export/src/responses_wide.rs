@@ -12,7 +12,7 @@ use koers_store::DbConnection;
 use std::collections::{BTreeMap, HashMap};
 
 pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progress: Progress<'_>) -> ExportResult<u64> {
-    let mut ctx = StudyContext::load(conn, req.study_id)?;
+    let mut ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     let versions = questionnaire_versions(conn, req.study_id)?;
     let mut by_key: BTreeMap<String, Vec<&koers_core::questionnaire::Questionnaire>> = BTreeMap::new();
     for (_, q) in &versions {
@@ -60,10 +60,11 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
     let width = header.len();
     sink.header(header)?;
 
-    let total = batch::count_completed(conn, req.study_id, req.questionnaire.as_deref())?;
+    let total = batch::count_completed(conn, req.study_id, req.teams.as_deref(), req.questionnaire.as_deref())?;
     let (mut after, mut rows) = (0, 0u64);
     loop {
-        let responses = batch::completed_responses(conn, req.study_id, after, req.questionnaire.as_deref())?;
+        let responses =
+            batch::completed_responses(conn, req.study_id, req.teams.as_deref(), after, req.questionnaire.as_deref())?;
         let Some(last) = responses.last() else { break };
         after = last.id;
         let ids: Vec<i64> = responses.iter().map(|r| r.id).collect();

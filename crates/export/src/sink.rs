@@ -1,5 +1,10 @@
 //! Where rows go: CSV (UTF-8, a header line, RFC 4180 quoting by the csv crate) or JSON Lines
 //! (one object per row, keys from the header, numbers as numbers, empty cells as null).
+//!
+//! Text that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return: OWASP's "CSV injection") gets a `'` in front in CSV, so a free-text answer
+//! or a name can never run a formula on the computer of whoever opens the file. Numbers are
+//! written as numbers and never changed; JSON Lines holds every text exactly as given.
 
 use std::io::Write;
 
@@ -66,7 +71,7 @@ impl Cell {
     fn csv(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => csv_safe(s),
             Cell::Int(i) => i.to_string(),
             Cell::Num(n) => format_number(*n),
         }
@@ -80,6 +85,18 @@ impl Cell {
             Cell::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => (*n as i64).into(),
             Cell::Num(n) => serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, serde_json::Value::Number),
         }
+    }
+}
+
+/// The characters that make a spreadsheet read a cell as a formula.
+pub const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// Text as it goes into a CSV cell: with a `'` in front when it would start a formula.
+pub fn csv_safe(s: &str) -> String {
+    if s.starts_with(FORMULA_STARTS) {
+        format!("'{s}")
+    } else {
+        s.to_string()
     }
 }
 
@@ -141,5 +158,23 @@ impl<'a> Sink<'a> {
             w.flush()?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_starts_a_formula_is_neutralised_in_csv_only() {
+        for bad in ["=1+1", "+31612345678", "-2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"y\")"] {
+            assert_eq!(Cell::text(bad).csv(), format!("'{bad}"), "{bad:?}");
+            assert_eq!(Cell::text(bad).json(), serde_json::Value::String(bad.into()), "{bad:?}");
+        }
+        for fine in ["hallo", " =x", "1-2", "a@b", ""] {
+            assert_eq!(Cell::text(fine).csv(), fine);
+        }
+        assert_eq!(Cell::Int(-5).csv(), "-5", "numbers stay numbers");
+        assert_eq!(Cell::Num(-0.5).csv(), "-0.5");
     }
 }

@@ -10,9 +10,9 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::people::Role;
-use koers_export::{export, pseudonym, pseudonym_key, Format, Kind, Request};
+use koers_export::{export, payout_id, pseudonym, pseudonym_key, Format, Kind, Request};
 use koers_store::people::{insert_pair, insert_subscription, NewSubscription};
-use koers_store::schema::{invitations, people, responses};
+use koers_store::schema::{answers, invitations, people, person_identities, responses};
 use koers_store::studies::to_db;
 use koers_store::testing::{seed_person, seed_study, TestDb};
 use koers_store::{definitions, DbConnection};
@@ -179,6 +179,7 @@ fn run(db: &koers_store::Database, study: &Study, kind: Kind, format: Format, qu
         pseudonym_key: pseudonym_key(SECRET),
         questionnaire: questionnaire.map(str::to_string),
         now: at(2027, 1, 20, 12),
+        teams: None,
     };
     let mut out = Vec::new();
     let mut conn = db.conn().unwrap();
@@ -350,11 +351,12 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
         assert_eq!(first["student.wellbeing"], serde_json::json!(60), "{backend}");
         assert_eq!(jsonl.lines().count(), 4, "{backend}");
 
-        // Only rewards names people; nothing else holds a name, number or address.
+        // Only rewards names people; nothing else holds a name, number or address. A number
+        // starts with + and so gets a ' in CSV (a spreadsheet would read it as a formula).
         let rewards = rows(&run(&t.db, &study, Kind::Rewards, Format::Csv, None));
         assert_eq!(
             pick(&rewards, &["first_name", "mobile_phone", "total_cents"]),
-            vec![vec!["Sanne", "+31612300101", "600"], vec!["Joris", "+31612300201", "600"]],
+            vec![vec!["Sanne", "'+31612300101", "600"], vec!["Joris", "'+31612300201", "600"]],
             "{backend}"
         );
         for kind in Kind::ALL.iter().filter(|k| !k.identifying()) {
@@ -364,6 +366,100 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
                     assert!(!text.contains(secret), "{backend}: {} holds {secret}", kind.as_str());
                 }
             }
+        }
+    }
+}
+
+/// What a spreadsheet would run as a formula, typed into a free-text answer and a name.
+const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"klik\")";
+
+fn plant_formulas(db: &koers_store::Database, study: &Study) {
+    let mut c = db.conn().unwrap();
+    let response: i64 = responses::table
+        .inner_join(koers_store::schema::subscriptions::table)
+        .filter(koers_store::schema::subscriptions::person_id.eq(study.sanne))
+        .filter(responses::completed_at.is_not_null())
+        .select(responses::id)
+        .first(&mut *c)
+        .unwrap();
+    diesel::delete(answers::table.filter(answers::response_id.eq(response).and(answers::item_id.eq("anything_else"))))
+        .execute(&mut *c)
+        .unwrap();
+    diesel::insert_into(answers::table)
+        .values((
+            answers::response_id.eq(response),
+            answers::item_id.eq("anything_else"),
+            answers::value_kind.eq("text"),
+            answers::value_text.eq(Some(FORMULA)),
+        ))
+        .execute(&mut *c)
+        .unwrap();
+    diesel::update(person_identities::table.find(study.sanne))
+        .set(person_identities::first_name.eq(Some("@SUM(1+1)")))
+        .execute(&mut *c)
+        .unwrap();
+}
+
+#[test]
+fn cells_that_would_run_as_formulas_are_neutralised_in_csv_and_exact_in_jsonl_on_both_databases() {
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        plant_formulas(&t.db, &study);
+        let long = rows(&run(&t.db, &study, Kind::AnswersLong, Format::Csv, None));
+        let remark = long.iter().find(|r| r["item"] == "anything_else").expect("the planted answer");
+        assert_eq!(remark["value"], format!("'{FORMULA}"), "{backend}: answers-long CSV");
+        let jsonl = run(&t.db, &study, Kind::AnswersLong, Format::Jsonl, None);
+        let exact = jsonl
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|r| r["item"] == "anything_else")
+            .unwrap();
+        assert_eq!(exact["value"], FORMULA, "{backend}: JSONL holds the text as given");
+        for kind in Kind::ALL {
+            let text = run(&t.db, &study, *kind, Format::Csv, None);
+            for line in text.lines().skip(1) {
+                let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
+                for rec in r.records() {
+                    for cell in rec.unwrap().iter() {
+                        assert!(
+                            !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                            "{backend}: {} has a cell that starts a formula: {cell:?}",
+                            kind.as_str()
+                        );
+                    }
+                }
+            }
+        }
+        let rewards = rows(&run(&t.db, &study, Kind::Rewards, Format::Csv, None));
+        assert_eq!(
+            pick(&rewards, &["first_name", "mobile_phone"])[0],
+            vec!["'@SUM(1+1)", "'+31612300101"],
+            "{backend}"
+        );
+        let codebook = rows(&run(&t.db, &study, Kind::Codebook, Format::Csv, None));
+        let free = codebook.iter().find(|r| r["type"] == "textarea" || r["type"] == "textfield").unwrap();
+        assert!(free["coding"].contains("a ' is put before text starting with ="), "{backend}: {free:?}");
+    }
+}
+
+#[test]
+fn the_payout_file_names_people_by_an_id_no_dataset_holds_on_both_databases() {
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        let key = pseudonym_key(SECRET);
+        let rewards = rows(&run(&t.db, &study, Kind::Rewards, Format::Csv, None));
+        assert!(!rewards[0].contains_key("person"), "{backend}: no research pseudonym column");
+        let ids: Vec<&str> = rewards.iter().map(|r| r["payout_id"].as_str()).collect();
+        assert_eq!(ids, vec![payout_id(&key, study.sanne), payout_id(&key, study.joris)], "{backend}");
+        for kind in Kind::ALL.iter().filter(|k| !k.identifying()) {
+            let text = run(&t.db, &study, *kind, Format::Jsonl, None);
+            for id in &ids {
+                assert!(!text.contains(id), "{backend}: {} holds a payout id", kind.as_str());
+            }
+        }
+        for who in [study.sanne, study.joris] {
+            let text = run(&t.db, &study, Kind::Rewards, Format::Jsonl, None);
+            assert!(!text.contains(&pseudonym(&key, who)), "{backend}: the payout file holds a pseudonym");
         }
     }
 }
