@@ -17,4 +17,5 @@ pub mod settings;
 pub mod sms;
 pub mod suggest;
 pub mod time;
+pub mod totp;
 pub mod weeks;

@@ -23,10 +23,12 @@ pub struct Settings {
     pub sms: SmsSettings,
     pub email: EmailSettings,
     pub scheduler: SchedulerSettings,
+    pub staff: StaffSettings,
     /// If set, `/metrics` asks for `Authorization: Bearer TOKEN` (KOERS_METRICS_TOKEN). Never logged.
     #[serde(default)]
     pub metrics_token: Option<String>,
-    /// Addresses of the reverse proxies in front of koers (e.g. `["127.0.0.1"]`). A request
+    /// Addresses or ranges of the reverse proxies in front of koers (e.g. `["127.0.0.1"]`,
+    /// `["172.16.0.0/12"]`). A request
     /// from one of them is rate-limited by the client address the proxy put last in
     /// `X-Forwarded-For`, not by the proxy's own address (which every participant would share).
     #[serde(default)]
@@ -46,6 +48,7 @@ impl Default for Settings {
             sms: SmsSettings::default(),
             email: EmailSettings::default(),
             scheduler: SchedulerSettings::default(),
+            staff: StaffSettings::default(),
             metrics_token: None,
             trusted_proxies: Vec::new(),
         }
@@ -120,6 +123,22 @@ impl Default for EmailSettings {
     }
 }
 
+/// Staff sessions: how long they last, and after how long without a request they end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StaffSettings {
+    /// A staff session ends after this many minutes without a request (1 to 480).
+    pub idle_timeout_minutes: u32,
+    /// A staff session ends this many hours after the login, however busy (1 to 24).
+    pub session_hours: u32,
+}
+
+impl Default for StaffSettings {
+    fn default() -> Self {
+        Self { idle_timeout_minutes: 30, session_hours: 8 }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SchedulerSettings {
@@ -187,6 +206,28 @@ impl Settings {
         }
         if self.scheduler.tick_seconds == 0 || self.scheduler.tick_seconds > 300 {
             out.push("scheduler.tick_seconds must be between 1 and 300".into());
+        }
+        if !(1..=480).contains(&self.staff.idle_timeout_minutes) {
+            out.push("staff.idle_timeout_minutes must be between 1 and 480".into());
+        }
+        if !(1..=24).contains(&self.staff.session_hours) {
+            out.push("staff.session_hours must be between 1 and 24".into());
+        }
+        for p in &self.trusted_proxies {
+            let p = p.trim();
+            let (addr, bits) = p.split_once('/').map_or((p, None), |(a, b)| (a, Some(b)));
+            let ip = addr.parse::<std::net::IpAddr>();
+            let bits_ok = match (&ip, bits) {
+                (_, None) => true,
+                (Ok(std::net::IpAddr::V4(_)), Some(b)) => b.parse::<u8>().is_ok_and(|b| b <= 32),
+                (Ok(std::net::IpAddr::V6(_)), Some(b)) => b.parse::<u8>().is_ok_and(|b| b <= 128),
+                (Err(_), _) => false,
+            };
+            if ip.is_err() || !bits_ok {
+                out.push(format!(
+                    "trusted_proxies: '{p}' is not an IP address or range (e.g. 127.0.0.1 or 172.16.0.0/12)"
+                ));
+            }
         }
         out
     }

@@ -1,6 +1,7 @@
-//! What the staff JSON API reads that no page does: the roles that decide a caller's scopes, the
-//! people of a coordinator's teams with their identities, responses with person ids that the API
-//! turns into pseudonyms, and response counts per window opening for response rates.
+//! What the staff JSON API reads that no page does: the people of a coordinator's teams with
+//! their identities, responses with person ids that the API turns into pseudonyms, and response
+//! counts per window opening for response rates. Every read takes the teams the caller may see
+//! (`None`: the whole study), from [`crate::access::Access::teams_for`].
 //!
 //! Lists are paged in SQL (a count and one `LIMIT/OFFSET` page ordered by id), so a page costs
 //! the same at any depth and nothing loads a whole study into memory.
@@ -8,32 +9,13 @@
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::{
-    answers, organisations, people, person_identities, questionnaires, responses, staff_roles, subscriptions, teams,
+    answers, organisations, people, person_identities, questionnaires, responses, subscriptions, teams,
 };
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
 use koers_core::people::Role;
-
-/// One role of a staff account as the API weighs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Grant {
-    pub study_id: i64,
-    /// `coordinator`, `researcher` or `admin`.
-    pub role: String,
-    /// Extra permissions of the role (free text; `export` lets a researcher export).
-    pub permissions: String,
-}
-
-pub fn grants_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Vec<Grant>> {
-    let rows: Vec<(i64, String, String)> = staff_roles::table
-        .filter(staff_roles::staff_id.eq(staff_id))
-        .order(staff_roles::id)
-        .select((staff_roles::study_id, staff_roles::role, staff_roles::permissions))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(study_id, role, permissions)| Grant { study_id, role, permissions }).collect())
-}
 
 /// A person with identity, for a coordinator who may see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,26 +140,36 @@ type ResponseRaw = (
     (NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i32>),
 );
 
-/// One page of a study's responses whose window has opened by `now`, by id; and the count.
+/// One page of a study's responses whose window has opened by `now`, by id; and the count. Only
+/// people of `teams` when given.
 pub fn responses_page(
     conn: &mut DbConnection,
     study_id: i64,
+    teams: Option<&[i64]>,
     now: DateTime<Utc>,
     offset: i64,
     limit: i64,
 ) -> StoreResult<(i64, Vec<ResponseRow>)> {
     let now = to_db(now);
-    let total: i64 = responses::table
+    let mut count = responses::table
         .inner_join(subscriptions::table.inner_join(people::table))
         .filter(people::study_id.eq(study_id).and(responses::open_at.le(now)))
-        .count()
-        .get_result(conn)?;
-    let rows: Vec<ResponseRaw> = responses::table
+        .into_boxed();
+    if let Some(t) = teams {
+        count = count.filter(people::team_id.eq_any(t.to_vec()));
+    }
+    let total: i64 = count.count().get_result(conn)?;
+    let mut q = responses::table
         .inner_join(
             subscriptions::table.inner_join(people::table.inner_join(teams::table.inner_join(organisations::table))),
         )
         .left_join(questionnaires::table)
         .filter(people::study_id.eq(study_id).and(responses::open_at.le(now)))
+        .into_boxed();
+    if let Some(t) = teams {
+        q = q.filter(people::team_id.eq_any(t.to_vec()));
+    }
+    let rows: Vec<ResponseRaw> = q
         .order(responses::id)
         .offset(offset)
         .limit(limit)
@@ -275,17 +267,26 @@ pub struct OpenedCount {
 /// Windows of a study that opened by `now`, counted per opening instant and role (people of one
 /// protocol share their opening instants, so there are few rows). One grouped query per role:
 /// grouping by a column of another table would need the schema to allow it.
-pub fn opened_counts(conn: &mut DbConnection, study_id: i64, now: DateTime<Utc>) -> StoreResult<Vec<OpenedCount>> {
+pub fn opened_counts(
+    conn: &mut DbConnection,
+    study_id: i64,
+    teams: Option<&[i64]>,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<OpenedCount>> {
     let mut out = Vec::new();
     for role in Role::ALL {
-        let rows: Vec<(NaiveDateTime, i64, i64)> = responses::table
+        let mut q = responses::table
             .inner_join(subscriptions::table.inner_join(people::table))
             .filter(people::study_id.eq(study_id).and(responses::open_at.le(to_db(now))))
             .filter(people::role.eq(role.as_str()))
             .group_by(responses::open_at)
             .order(responses::open_at)
             .select((responses::open_at, count_star(), count(responses::completed_at)))
-            .load(conn)?;
+            .into_boxed();
+        if let Some(t) = teams {
+            q = q.filter(people::team_id.eq_any(t.to_vec()));
+        }
+        let rows: Vec<(NaiveDateTime, i64, i64)> = q.load(conn)?;
         out.extend(rows.into_iter().map(|(open_at, opened, completed)| OpenedCount {
             open_at: from_db(open_at),
             role: role.as_str().to_string(),

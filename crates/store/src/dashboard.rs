@@ -11,10 +11,7 @@
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schedule::{STATUS_FAILED, STATUS_PENDING, STATUS_RETRY, STATUS_UNKNOWN};
-use crate::schema::{
-    invitations, job_runs, organisations, pairs, people, responses, staff_roles, studies, subscriptions,
-};
-use crate::staff::{self, StaffRole};
+use crate::schema::{invitations, job_runs, organisations, pairs, people, responses, studies, subscriptions};
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use diesel::dsl::{count, count_star, min};
@@ -63,43 +60,24 @@ impl Reach {
     }
 }
 
-/// The studies and teams a staff member's account and roles let them count.
+/// The studies and teams a staff member's account and roles let them count: every role counts
+/// over where it holds, as [`crate::access::access_of`] resolves it.
 pub fn reach_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Reach> {
-    let mut reach = Reach::default();
-    let Some(acc) = staff::account(conn, staff_id)? else { return Ok(reach) };
-    if acc.disabled_at.is_some() {
-        return Ok(reach);
-    }
-    if acc.is_admin {
-        reach.everything = true;
-        let ids: Vec<i64> = studies::table.select(studies::id).load(conn)?;
-        reach.studies = ids.into_iter().map(|id| (id, None)).collect();
-        return Ok(reach);
-    }
-    let roles: Vec<(i64, Option<i64>, Option<i64>, String)> = staff_roles::table
-        .filter(staff_roles::staff_id.eq(staff_id))
-        .select((staff_roles::study_id, staff_roles::organisation_id, staff_roles::team_id, staff_roles::role))
-        .load(conn)?;
-    for (study, org, team, role) in roles {
-        if StaffRole::parse(&role).is_none() {
-            continue;
-        }
-        let teams: Option<Vec<i64>> = match (org, team) {
-            (_, Some(t)) => Some(vec![t]),
-            (Some(o), None) => Some(
-                crate::schema::teams::table
-                    .filter(crate::schema::teams::organisation_id.eq(o))
-                    .select(crate::schema::teams::id)
-                    .load(conn)?,
-            ),
-            (None, None) => None,
+    use crate::access::{access_of, Teams};
+    let access = access_of(conn, staff_id)?;
+    let mut reach = Reach { everything: access.admin, ..Default::default() };
+    let ids: BTreeSet<i64> = if access.admin {
+        studies::table.select(studies::id).load::<i64>(conn)?.into_iter().collect()
+    } else {
+        access.study_ids()
+    };
+    for id in ids {
+        let teams = match access.any_teams(id) {
+            Some(Teams::All) => None,
+            Some(Teams::Only(t)) => Some(t.into_iter().collect()),
+            None => continue,
         };
-        let entry = reach.studies.entry(study).or_insert_with(|| Some(BTreeSet::new()));
-        match (entry.as_mut(), teams) {
-            (_, None) => *entry = None,
-            (Some(set), Some(more)) => set.extend(more),
-            (None, Some(_)) => {}
-        }
+        reach.studies.insert(id, teams);
     }
     Ok(reach)
 }

@@ -4,6 +4,7 @@
 //! must differ per backend (immediate transactions, claiming due work) live in small explicit
 //! functions. Callers pass "now" in from the `Clock`: the database's own clock is never used.
 
+pub mod access;
 pub mod answers;
 pub mod api_keys;
 pub mod api_reads;
@@ -26,9 +27,12 @@ pub mod schema_info;
 pub mod sending;
 pub mod sessions;
 pub mod staff;
+pub mod staff_lifecycle;
 pub mod studies;
 pub mod testing;
 pub mod tokens;
+pub mod totp_store;
+pub mod two_factor_rule;
 
 pub use db::{Backend, Database, DbConnection};
 pub use error::StoreError;

@@ -94,6 +94,19 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         last_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        tokens_not_before -> Nullable<Timestamp>,
+        totp_confirmed_at -> Nullable<Timestamp>,
+        totp_last_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    staff_recovery_codes (id) {
+        id -> BigInt,
+        staff_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -250,6 +263,7 @@ diesel::table! {
         reported_at -> Nullable<Timestamp>,
         received_at -> Timestamp,
         payload -> Nullable<Text>,
+        report_key -> Nullable<Text>,
     }
 }
 
@@ -337,6 +351,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        last_seen_at -> Nullable<Timestamp>,
     }
 }
 
@@ -363,6 +378,7 @@ diesel::joinable!(staff_roles -> studies (study_id));
 diesel::joinable!(staff_roles -> organisations (organisation_id));
 diesel::joinable!(staff_roles -> teams (team_id));
 diesel::joinable!(api_keys -> staff_accounts (staff_id));
+diesel::joinable!(staff_recovery_codes -> staff_accounts (staff_id));
 diesel::joinable!(protocols -> studies (study_id));
 diesel::joinable!(subscriptions -> people (person_id));
 diesel::joinable!(subscriptions -> protocols (protocol_id));
@@ -396,6 +412,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     pairs,
     staff_accounts,
     staff_roles,
+    staff_recovery_codes,
     api_keys,
     questionnaires,
     protocols,

@@ -1,11 +1,12 @@
 //! Browser sessions. A participant's session is opened by a personal link and a staff member's
-//! by a password; the cookie carries a random value of which only the hash is kept here, and
-//! every session has its own CSRF token for the forms it is shown.
+//! by a password (and a second factor); the cookie carries a random value of which only the
+//! hash is kept here, and every session has its own CSRF token for the forms it is shown.
+//! Sessions that ended (expired or revoked) are deleted by the daily clean-up ([`delete_ended`]).
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::web_sessions;
-use crate::studies::to_db;
+use crate::studies::{from_db, to_db};
 use crate::tokens::{hash_token, looks_like_token, new_token};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -16,6 +17,9 @@ pub enum SessionKind {
     /// A parent or carer answering the consent for an under-16 (the person is the student).
     Guardian,
     Staff,
+    /// A staff member whose password was right, on the way through the second factor: opens
+    /// only the second-factor pages, for a few minutes.
+    StaffPending,
 }
 
 impl SessionKind {
@@ -24,6 +28,7 @@ impl SessionKind {
             SessionKind::Participant => "participant",
             SessionKind::Guardian => "guardian",
             SessionKind::Staff => "staff",
+            SessionKind::StaffPending => "staff_pending",
         }
     }
 }
@@ -34,6 +39,8 @@ pub enum Subject {
     Person(i64),
     GuardianOf(i64),
     Staff(i64),
+    /// A staff member past the password, not yet past the second factor.
+    StaffPending(i64),
 }
 
 impl Subject {
@@ -42,6 +49,7 @@ impl Subject {
             Subject::Person(_) => SessionKind::Participant,
             Subject::GuardianOf(_) => SessionKind::Guardian,
             Subject::Staff(_) => SessionKind::Staff,
+            Subject::StaffPending(_) => SessionKind::StaffPending,
         }
     }
 }
@@ -52,6 +60,8 @@ pub struct SessionRow {
     pub subject: Subject,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// The last request seen in this session (its start until one was recorded).
+    pub last_seen_at: DateTime<Utc>,
 }
 
 /// Opens a session and returns the cookie value (shown once) and the session.
@@ -66,7 +76,7 @@ pub fn open(
     let kind = subject.kind();
     let (person, staff) = match subject {
         Subject::Person(p) | Subject::GuardianOf(p) => (Some(p), None),
-        Subject::Staff(s) => (None, Some(s)),
+        Subject::Staff(s) | Subject::StaffPending(s) => (None, Some(s)),
     };
     let id = diesel::insert_into(web_sessions::table)
         .values((
@@ -77,14 +87,23 @@ pub fn open(
             web_sessions::csrf_token.eq(&csrf),
             web_sessions::created_at.eq(to_db(now)),
             web_sessions::expires_at.eq(to_db(expires_at)),
+            web_sessions::last_seen_at.eq(Some(to_db(now))),
         ))
         .returning(web_sessions::id)
         .get_result(conn)?;
-    Ok((plain, SessionRow { id, subject, csrf_token: csrf, expires_at }))
+    Ok((plain, SessionRow { id, subject, csrf_token: csrf, expires_at, last_seen_at: now }))
 }
 
-/// id, person, staff member, CSRF token, expiry.
-type SessionTuple = (i64, Option<i64>, Option<i64>, String, chrono::NaiveDateTime);
+/// id, person, staff member, CSRF token, expiry, created, last seen.
+type SessionTuple = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    chrono::NaiveDateTime,
+    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
+);
 
 /// The live session of this kind behind a cookie value, if any.
 pub fn find(
@@ -107,17 +126,26 @@ pub fn find(
             web_sessions::staff_id,
             web_sessions::csrf_token,
             web_sessions::expires_at,
+            web_sessions::created_at,
+            web_sessions::last_seen_at,
         ))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(|(id, person, staff, csrf_token, expires_at)| {
+    Ok(row.and_then(|(id, person, staff, csrf_token, expires_at, created_at, last_seen_at)| {
         let subject = match (kind, person, staff) {
             (SessionKind::Participant, Some(p), _) => Subject::Person(p),
             (SessionKind::Guardian, Some(p), _) => Subject::GuardianOf(p),
             (SessionKind::Staff, _, Some(s)) => Subject::Staff(s),
+            (SessionKind::StaffPending, _, Some(s)) => Subject::StaffPending(s),
             _ => return None,
         };
-        Some(SessionRow { id, subject, csrf_token, expires_at: crate::studies::from_db(expires_at) })
+        Some(SessionRow {
+            id,
+            subject,
+            csrf_token,
+            expires_at: from_db(expires_at),
+            last_seen_at: from_db(last_seen_at.unwrap_or(created_at)),
+        })
     }))
 }
 
@@ -125,4 +153,30 @@ pub fn find(
 pub fn revoke(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
     diesel::update(web_sessions::table.find(id)).set(web_sessions::revoked_at.eq(to_db(now))).execute(conn)?;
     Ok(())
+}
+
+/// Records a request in a session (for the idle timeout of staff sessions).
+pub fn touch(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(web_sessions::table.find(id)).set(web_sessions::last_seen_at.eq(Some(to_db(now)))).execute(conn)?;
+    Ok(())
+}
+
+/// Ends every live session of a staff account, past the second factor or on the way; returns
+/// how many.
+pub fn revoke_staff(conn: &mut DbConnection, staff_id: i64, now: DateTime<Utc>) -> StoreResult<usize> {
+    Ok(diesel::update(
+        web_sessions::table.filter(web_sessions::staff_id.eq(staff_id)).filter(web_sessions::revoked_at.is_null()),
+    )
+    .set(web_sessions::revoked_at.eq(to_db(now)))
+    .execute(conn)?)
+}
+
+/// Deletes sessions that expired or were revoked before `before`: they open nothing any more,
+/// and a session row says who was online when. Returns how many.
+pub fn delete_ended(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResult<usize> {
+    let before = to_db(before);
+    Ok(diesel::delete(
+        web_sessions::table.filter(web_sessions::expires_at.lt(before).or(web_sessions::revoked_at.lt(before))),
+    )
+    .execute(conn)?)
 }

@@ -58,6 +58,10 @@ pub struct StaffAccount {
     pub disabled_at: Option<NaiveDateTime>,
     pub last_login_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// API tokens issued at or before this instant are refused (sessions revoked, disabled).
+    pub tokens_not_before: Option<NaiveDateTime>,
+    /// When the second factor was set up; `None` without one.
+    pub totp_confirmed_at: Option<NaiveDateTime>,
 }
 
 /// The form an e-mail address is stored and looked up in.
@@ -84,6 +88,11 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
         return Err(format!("the password is longer than {MAX_PASSWORD_CHARS} characters"));
     }
     Ok(())
+}
+
+/// Whether `secret` is the one an argon2 hash in PHC form was made of (passwords, recovery codes).
+pub fn verify_hash(secret: &str, phc: &str) -> bool {
+    verify(secret, phc)
 }
 
 fn verify(password: &str, phc: &str) -> bool {
@@ -182,9 +191,10 @@ pub fn set_password(conn: &mut DbConnection, id: i64, password: &str) -> StoreRe
     Ok(())
 }
 
+/// Disables an account at once (sessions, tokens and API keys stop); see
+/// [`crate::staff_lifecycle::disable`], which this is with the command line as actor.
 pub fn disable(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    diesel::update(staff_accounts::table.find(id)).set(staff_accounts::disabled_at.eq(to_db(now))).execute(conn)?;
-    Ok(())
+    crate::staff_lifecycle::disable(conn, id, crate::lifecycle::Actor::CLI, now).map(|_| ())
 }
 
 /// One role of an account, with the names of where it holds.
@@ -324,40 +334,28 @@ impl Scope {
     }
 }
 
-/// What an account may see: nothing for a disabled or unknown account.
+/// What an account may see of people: the teams of its roles that give names and numbers
+/// (coordinator and admin roles), as [`crate::access::access_of`] resolves them; nothing for a
+/// disabled or unknown account.
 pub fn scope_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Scope> {
-    let mut scope = Scope { staff_id, ..Default::default() };
-    let Some(acc) = account(conn, staff_id)? else { return Ok(scope) };
-    if acc.disabled_at.is_some() {
+    use crate::access::{access_of, Scope as Can, Teams};
+    let access = access_of(conn, staff_id)?;
+    let mut scope = Scope { staff_id, everything: access.admin, ..Default::default() };
+    if !access.admin && access.roles.is_empty() {
         return Ok(scope);
     }
     let all: Vec<(i64, i64, i64)> = teams::table
         .inner_join(organisations::table)
         .select((teams::id, organisations::id, organisations::study_id))
         .load(conn)?;
-    if acc.is_admin {
-        scope.everything = true;
-        scope.teams = all.into_iter().map(|(t, o, s)| (t, (o, s))).collect();
-        return Ok(scope);
-    }
-    let roles: Vec<(i64, Option<i64>, Option<i64>, String)> = staff_roles::table
-        .filter(staff_roles::staff_id.eq(staff_id))
-        .select((staff_roles::study_id, staff_roles::organisation_id, staff_roles::team_id, staff_roles::role))
-        .load(conn)?;
-    for (study, org, team, role) in roles {
-        if !matches!(StaffRole::parse(&role), Some(StaffRole::Coordinator | StaffRole::Admin)) {
-            continue;
-        }
-        for &(t, o, s) in &all {
-            let holds = s == study
-                && match (org, team) {
-                    (_, Some(only)) => t == only,
-                    (Some(only), None) => o == only,
-                    (None, None) => true,
-                };
-            if holds {
-                scope.teams.insert(t, (o, s));
-            }
+    for (t, o, s) in all {
+        let holds = match access.teams_for(s, Can::PeopleRead) {
+            Some(Teams::All) => true,
+            Some(Teams::Only(only)) => only.contains(&t),
+            None => false,
+        };
+        if holds {
+            scope.teams.insert(t, (o, s));
         }
     }
     Ok(scope)

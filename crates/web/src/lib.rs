@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod defs;
 pub mod hooks;
 pub mod limits;
+pub mod login;
 pub mod ops;
 pub mod pages;
 pub mod participant;

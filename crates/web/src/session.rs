@@ -3,6 +3,10 @@
 //! The cookie holds a random value whose hash is the session's key in the database; it is
 //! HttpOnly, SameSite=Lax, and Secure whenever the installation is reached over HTTPS. Every
 //! form carries the session's CSRF token in a hidden field named `csrf`.
+//!
+//! A staff session also ends after `staff.idle_timeout_minutes` (30) without a request, besides
+//! its fixed lifetime: a computer left unlocked in a staff room does not stay logged in all day.
+//! The last request is recorded at most once a minute, so a busy page costs no extra writes.
 
 use crate::state::AppState;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
@@ -15,6 +19,11 @@ use koers_store::StoreError;
 pub const PARTICIPANT_COOKIE: &str = "koers_p";
 pub const STAFF_COOKIE: &str = "koers_s";
 pub const GUARDIAN_COOKIE: &str = "koers_g";
+/// A staff member between the password and the second factor.
+pub const STAFF_PENDING_COOKIE: &str = "koers_s2";
+
+/// How often the last request of a staff session is written down.
+const TOUCH_EVERY_SECONDS: i64 = 60;
 
 /// The name of the hidden form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
@@ -24,6 +33,7 @@ fn cookie_name(kind: SessionKind) -> &'static str {
         SessionKind::Participant => PARTICIPANT_COOKIE,
         SessionKind::Guardian => GUARDIAN_COOKIE,
         SessionKind::Staff => STAFF_COOKIE,
+        SessionKind::StaffPending => STAFF_PENDING_COOKIE,
     }
 }
 
@@ -70,12 +80,30 @@ pub fn cookie_value(req: &HttpRequest, kind: SessionKind) -> Option<String> {
     req.cookie(cookie_name(kind)).map(|c| c.value().to_string())
 }
 
-/// The live session of this kind that the request's cookie belongs to.
+/// The live session of this kind that the request's cookie belongs to. A staff session idle
+/// for longer than the setting allows is ended here and counts as none.
 pub async fn current(state: &AppState, req: &HttpRequest, kind: SessionKind) -> Result<Option<SessionRow>, StoreError> {
     let Some(value) = cookie_value(req, kind) else { return Ok(None) };
     let db = state.db.clone();
     let now = state.clock.now();
-    web::block(move || db.read(|c| sessions::find(c, kind, &value, now))).await.map_err(|_| StoreError::Busy)?
+    let found =
+        web::block(move || db.read(|c| sessions::find(c, kind, &value, now))).await.map_err(|_| StoreError::Busy)??;
+    let Some(session) = found else { return Ok(None) };
+    if kind != SessionKind::Staff {
+        return Ok(Some(session));
+    }
+    let idle = now - session.last_seen_at;
+    let limit = chrono::TimeDelta::minutes(i64::from(state.settings.staff.idle_timeout_minutes));
+    if idle > limit {
+        close(state, &session).await?;
+        return Ok(None);
+    }
+    if idle.num_seconds() >= TOUCH_EVERY_SECONDS {
+        let db = state.db.clone();
+        let id = session.id;
+        web::block(move || db.write(|c| sessions::touch(c, id, now))).await.map_err(|_| StoreError::Busy)??;
+    }
+    Ok(Some(session))
 }
 
 /// Ends the session in the database (the caller removes the cookie).

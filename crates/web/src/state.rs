@@ -32,7 +32,7 @@ pub struct DemoLink {
 
 impl AppState {
     pub fn new(db: Database, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        let limits = Arc::new(Limits::default().trusting(&settings.trusted_proxies));
+        let limits = Arc::new(Limits::default().trusting(&settings.trusted_proxies).with_clock(clock.clone()));
         Self {
             db,
             clock,

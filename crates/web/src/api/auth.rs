@@ -7,13 +7,20 @@
 //! and audience (`koers-api`); expiry is checked against the [`Clock`](koers_core::clock::Clock),
 //! never the system clock, so tests and a study's test mode see the same time as everything else.
 //!
-//! A token is only a claim: every request looks the account up again (disabled accounts and
-//! revoked API keys stop at once) and narrows the token's scopes to what the account's roles
-//! give now.
+//! A token is only a claim: every request looks the account up again (disabled accounts,
+//! revoked sessions and revoked API keys stop at once) and narrows the token's scopes to what
+//! the account's roles give now.
+//!
+//! A password is checked like on the login page ([`crate::login`]): the same limits per address
+//! and per account, and an account with a second factor sends its current code as `totp`. An
+//! account that must have a second factor but has none set up gets no token for its password
+//! until it has set one up at `/staff/login`; API keys (made on the command line by whoever
+//! runs the installation) need no second factor.
 
 use super::problem::{InvalidParam, Problem};
-use super::scopes::{Grants, Scope, Scopes};
+use super::scopes::{Access, Scope, Scopes, Teams};
 use super::{no_store, read, write};
+use crate::login::{Password, SecondFactor};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -21,7 +28,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use koers_core::settings::Settings;
-use koers_store::{api_keys, api_reads, audit, staff, DbConnection};
+use koers_store::{access, api_keys, audit, staff, DbConnection};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use std::collections::HashMap;
@@ -137,7 +144,8 @@ pub struct Caller {
     pub staff_id: i64,
     /// The token's scopes, narrowed to what the account's roles give now.
     pub scopes: Scopes,
-    pub grants: Grants,
+    /// What the account's roles give now, study by study and team by team.
+    pub access: Access,
     pub api_key: Option<i64>,
 }
 
@@ -153,7 +161,16 @@ impl Caller {
 
     /// What the caller may do in one study.
     pub fn in_study(&self, study_id: i64) -> Scopes {
-        self.scopes.and(self.grants.in_study(study_id))
+        self.scopes.and(self.access.in_study(study_id))
+    }
+
+    /// The teams of a study whose rows a request needing `scope` may see; `None` when the
+    /// caller may not (the token or the roles lack it).
+    pub fn teams_for(&self, study_id: i64, scope: Scope) -> Option<Teams> {
+        if !self.in_study(study_id).has(scope) {
+            return None;
+        }
+        self.access.teams_for(study_id, scope)
     }
 
     /// The audit log's actor.
@@ -195,18 +212,23 @@ pub async fn caller(state: &AppState, req: &HttpRequest) -> Result<Caller, Probl
         if account.disabled_at.is_some() {
             return Ok(None);
         }
+        // Sessions revoked, a new password, a role removed: tokens issued until then stop. A
+        // token of the very second of the change stops too (`iat` has whole seconds).
+        if account.tokens_not_before.is_some_and(|t| claims.iat <= t.and_utc().timestamp()) {
+            return Ok(None);
+        }
         if let Some(id) = key {
             let usable = api_keys::find(c, id)?.is_some_and(|k| k.staff_id == staff_id && k.usable_at(now));
             if !usable {
                 return Ok(None);
             }
         }
-        Ok(Some(Grants::new(account.is_admin, &api_reads::grants_of(c, staff_id)?)))
+        Ok(Some(access::access_of(c, staff_id)?))
     })
     .await?;
-    let grants = found.ok_or_else(invalid)?;
-    let scopes = Scopes::parse(&claims.scope).and(grants.overall());
-    Ok(Caller { staff_id, scopes, grants, api_key: key })
+    let access = found.ok_or_else(invalid)?;
+    let scopes = Scopes::parse(&claims.scope).and(access.overall());
+    Ok(Caller { staff_id, scopes, access, api_key: key })
 }
 
 /// What `POST /api/v1/token` takes: a staff account's e-mail address and password, or an API key.
@@ -219,6 +241,10 @@ pub struct TokenRequest {
     pub password: Option<String>,
     #[schema(max_length = 100)]
     pub api_key: Option<String>,
+    /// With `email` and `password`: the current code of the account's second factor (six
+    /// digits), for accounts that have one.
+    #[schema(max_length = 20)]
+    pub totp: Option<String>,
 }
 
 /// An access token (RFC 6749's token response).
@@ -235,7 +261,7 @@ pub struct TokenResponse {
 }
 
 enum Credentials {
-    Password { email: String, password: String },
+    Password { email: String, password: String, totp: Option<String> },
     ApiKey(String),
 }
 
@@ -247,13 +273,16 @@ fn credentials(body: &[u8]) -> Result<Credentials, Problem> {
         }])
     })?;
     match parsed {
-        TokenRequest { email: Some(email), password: Some(password), api_key: None } => {
+        TokenRequest { email: Some(email), password: Some(password), api_key: None, totp } => {
             if email.len() > 254 || password.len() > 1024 {
                 return Err(Problem::invalid_param("email", "the e-mail address or password is too long"));
             }
-            Ok(Credentials::Password { email, password })
+            if totp.as_ref().is_some_and(|t| t.len() > 20) {
+                return Err(Problem::invalid_param("totp", "the code is too long"));
+            }
+            Ok(Credentials::Password { email, password, totp })
         }
-        TokenRequest { email: None, password: None, api_key: Some(key) } => Ok(Credentials::ApiKey(key)),
+        TokenRequest { email: None, password: None, api_key: Some(key), totp: None } => Ok(Credentials::ApiKey(key)),
         _ => Err(Problem::invalid_param("body", "send either email and password, or api_key")),
     }
 }
@@ -282,8 +311,7 @@ fn grant_token(
     key: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Scopes, Problem> {
-    let grants = Grants::new(account.is_admin, &api_reads::grants_of(c, account.id)?);
-    let scopes = asked.and(grants.overall());
+    let scopes = asked.and(access::access_of(c, account.id)?.overall());
     if scopes.is_empty() {
         return Err(Problem::forbidden("This account has no role that gives access to the API."));
     }
@@ -312,11 +340,11 @@ fn grant_token(
         description = "Either `email` and `password` of a staff account, or `api_key`."),
     responses(
         (status = 200, description = "An access token for 15 minutes.", body = TokenResponse),
-        (status = 401, description = "The credentials do not match.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The account has no role the API serves.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The credentials do not match, or the second factor's code is missing or wrong.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account has no role the API serves, or must set up a second factor first.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 4 KiB.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The body is not a token request.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts from this address.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address, or for this account.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The server cannot answer now.", body = Problem, content_type = "application/problem+json"),
     ),
     security(())
@@ -333,26 +361,54 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Payl
     let creds = credentials(&body)?;
     let secret = secret_or_unavailable(&state)?;
     let now = state.clock.now();
-    let wrong = match creds {
-        Credentials::Password { .. } => "The e-mail address and password do not match an account.",
-        Credentials::ApiKey(_) => "The API key is not valid, or has expired or been revoked.",
-    };
-    let granted = write(&state, move |c| match creds {
-        Credentials::Password { email, password } => {
-            let Some(account) = staff::verify_login(c, &email, &password, now)? else { return Ok(None) };
-            let scopes = grant_token(c, &account, Scopes::all(), "password", None, now)?;
-            Ok(Some((account.id, scopes, None)))
+    let granted = match creds {
+        Credentials::Password { email, password, totp } => {
+            let account = match crate::login::check_password(&state, &req, &email, &password, "api").await? {
+                Password::Throttled(wait) => return Err(account_throttled(wait)),
+                Password::Wrong => {
+                    return Err(Problem::unauthorized("The e-mail address and password do not match an account.", None))
+                }
+                Password::Right { next: SecondFactor::Enrol, .. } => {
+                    return Err(Problem::forbidden(
+                        "This account must log in with a second factor; set it up by logging in at /staff/login first.",
+                    ))
+                }
+                Password::Right { account, next: SecondFactor::Code } => {
+                    let Some(code) = totp.filter(|t| !t.trim().is_empty()) else {
+                        return Err(Problem::unauthorized(
+                            "This account logs in with a second factor: send its current code as `totp`.",
+                            None,
+                        ));
+                    };
+                    match crate::login::check_code(&state, &req, &account, &code, "api").await? {
+                        Ok(()) => account,
+                        Err(Some(wait)) => return Err(account_throttled(wait)),
+                        Err(None) => {
+                            return Err(Problem::unauthorized("The code of the second factor is not right.", None))
+                        }
+                    }
+                }
+                Password::Right { account, next: SecondFactor::None } => account,
+            };
+            write(&state, move |c| {
+                let scopes = grant_token(c, &account, Scopes::all(), "password", None, now)?;
+                Ok(Some((account.id, scopes, None)))
+            })
+            .await?
         }
         Credentials::ApiKey(plain) => {
-            let Some(key) = api_keys::usable(c, &plain, now)? else { return Ok(None) };
-            let Some(account) = staff::account(c, key.staff_id)?.filter(|a| a.disabled_at.is_none()) else {
-                return Ok(None);
-            };
-            let scopes = grant_token(c, &account, Scopes::parse(&key.scopes), "api_key", Some(key.id), now)?;
-            Ok(Some((account.id, scopes, Some(key.id))))
+            write(&state, move |c| {
+                let Some(key) = api_keys::usable(c, &plain, now)? else { return Ok(None) };
+                let Some(account) = staff::account(c, key.staff_id)?.filter(|a| a.disabled_at.is_none()) else {
+                    return Ok(None);
+                };
+                let scopes = grant_token(c, &account, Scopes::parse(&key.scopes), "api_key", Some(key.id), now)?;
+                Ok(Some((account.id, scopes, Some(key.id))))
+            })
+            .await?
         }
-    })
-    .await?;
+    };
+    let wrong = "The API key is not valid, or has expired or been revoked.";
     let Some((staff_id, scopes, key)) = granted else { return Err(Problem::unauthorized(wrong, None)) };
     let access_token = issue(&state.settings, &secret, staff_id, scopes, key, now)?;
     let body = TokenResponse {
@@ -362,6 +418,18 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Payl
         scope: scopes.to_string(),
     };
     Ok(no_store(HttpResponse::Ok()).insert_header((header::PRAGMA, "no-cache")).json(body))
+}
+
+/// 429 for an account whose wrong attempts make it wait.
+fn account_throttled(wait: TimeDelta) -> Problem {
+    let seconds = wait.num_seconds().max(1);
+    Problem {
+        retry_after: Some(seconds.min(3600) as u32),
+        ..Problem::new(
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many wrong attempts for this account; try again in {seconds} seconds."),
+        )
+    }
 }
 
 #[cfg(test)]

@@ -223,10 +223,15 @@ pub async fn export(
     let now = state.clock.now();
     let q_for_audit = questionnaire.clone();
     let study = write(&state, move |c| {
-        let study = study_for(c, &who, &key, Scope::Export)?;
-        if kind.identifying() && !who.grants.administers(study.id) {
-            return Err(Problem::forbidden("This export names people; only an admin of the study may make it."));
-        }
+        let (study, teams) = study_for(c, &who, &key, Scope::Export)?;
+        // The payout file names people: only an admin role's teams, whatever else the account may.
+        let teams = if kind.identifying() {
+            who.access.admin_teams(study.id).ok_or_else(|| {
+                Problem::forbidden("This export names people; only an admin of the study may make it.")
+            })?
+        } else {
+            teams
+        };
         audit::record(
             c,
             now,
@@ -243,15 +248,25 @@ pub async fn export(
                     "questionnaire": q_for_audit,
                     "via": "api",
                     "api_key_id": who.api_key,
+                    "teams": teams.filter(),
                 }),
                 ..Default::default()
             },
         )?;
-        Ok(study)
+        Ok((study, teams))
     })
     .await?;
+    let (study, teams) = study;
     let by_questionnaire = questionnaire.is_some();
-    let request = koers_export::Request { kind, study_id: study.id, format, pseudonym_key, questionnaire, now };
+    let request = koers_export::Request {
+        kind,
+        study_id: study.id,
+        format,
+        pseudonym_key,
+        questionnaire,
+        now,
+        teams: teams.into_filter(),
+    };
     let (tx, mut rx) = mpsc::channel(CHANNEL_CHUNKS);
     let db = state.db.clone();
     // Runs on the blocking pool by itself; the body below is what waits for it.

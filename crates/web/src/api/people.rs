@@ -4,13 +4,13 @@
 
 use super::paging::{api_page, PageQuery};
 use super::problem::Problem;
-use super::scopes::Scope;
+use super::scopes::{Scope, Teams};
 use super::studies::study_for;
 use super::{json_ok, list_request, write};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use koers_store::{api_reads, audit, staff};
+use koers_store::{api_reads, audit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -68,9 +68,11 @@ pub async fn list(
     let now = state.clock.now();
     let key = key.into_inner();
     let (total, rows) = write(&state, move |c| {
-        let study = study_for(c, &who, &key, Scope::PeopleRead)?;
-        let scope = staff::scope_of(c, who.staff_id)?;
-        let teams: Vec<i64> = scope.teams.iter().filter(|(_, (_, s))| *s == study.id).map(|(t, _)| *t).collect();
+        let (study, teams) = study_for(c, &who, &key, Scope::PeopleRead)?;
+        let teams = match teams {
+            Teams::All => koers_store::studies::teams_of(c, study.id)?.into_iter().map(|t| t.id).collect(),
+            Teams::Only(t) => t,
+        };
         let (total, rows) = api_reads::people_page(c, &teams, paging.offset(), paging.per_page)?;
         audit::record(
             c,

@@ -125,8 +125,9 @@ pub async fn list(
     let now = state.clock.now();
     let key = key.into_inner();
     let (total, rows, answers) = read(&state, move |c| {
-        let study = study_for(c, &who, &key, Scope::ResponsesRead)?;
-        let (total, rows) = api_reads::responses_page(c, study.id, now, paging.offset(), paging.per_page)?;
+        let (study, teams) = study_for(c, &who, &key, Scope::ResponsesRead)?;
+        let (total, rows) =
+            api_reads::responses_page(c, study.id, teams.filter(), now, paging.offset(), paging.per_page)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let answers = api_reads::answers_of(c, &ids)?;
         Ok((total, rows, answers))
@@ -214,9 +215,9 @@ pub async fn rates_list(
     let now = state.clock.now();
     let key = key.into_inner();
     let (zone, counts) = read(&state, move |c| {
-        let study = study_for(c, &who, &key, Scope::ResponsesRead)?;
+        let (study, teams) = study_for(c, &who, &key, Scope::ResponsesRead)?;
         let zone: Tz = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
-        Ok((zone, api_reads::opened_counts(c, study.id, now)?))
+        Ok((zone, api_reads::opened_counts(c, study.id, teams.filter(), now)?))
     })
     .await?;
     let all = rates(zone, &counts);

@@ -5,7 +5,7 @@
 use super::auth::Caller;
 use super::paging::{api_page, PageQuery};
 use super::problem::Problem;
-use super::scopes::Scope;
+use super::scopes::{Scope, Teams};
 use super::{json_ok, list_request, read};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -34,8 +34,9 @@ pub struct StudyItem {
 
 api_page!(StudyPage, StudyItem, "A page of studies.");
 
-/// The study a path names, if the caller may use it for `need`.
-pub fn study_for(c: &mut DbConnection, who: &Caller, key: &str, need: Scope) -> Result<Study, Problem> {
+/// The study a path names, if the caller may use it for `need`, and the teams of it whose rows
+/// the caller may see for `need` (every operation filters its rows by these).
+pub fn study_for(c: &mut DbConnection, who: &Caller, key: &str, need: Scope) -> Result<(Study, Teams), Problem> {
     let gone = || Problem::not_found("There is no study with this key, or you have no role in it.");
     if key.is_empty() || key.chars().count() > MAX_KEY_CHARS || key.chars().any(char::is_control) {
         return Err(gone());
@@ -45,10 +46,10 @@ pub fn study_for(c: &mut DbConnection, who: &Caller, key: &str, need: Scope) -> 
     if scopes.is_empty() {
         return Err(gone());
     }
-    if !scopes.has(need) {
+    let Some(teams) = who.teams_for(study.id, need) else {
         return Err(Problem::forbidden(format!("Your roles in this study do not give '{}'.", need.as_str())));
-    }
-    Ok(study)
+    };
+    Ok((study, teams))
 }
 
 #[utoipa::path(

@@ -1,17 +1,32 @@
-//! Rate limits on the endpoints where guessing pays: personal links and staff login. Keyed by
-//! the client's address (behind a trusted reverse proxy, the address it forwarded); each
-//! instance keeps its own counts, which is enough to make guessing a 128-bit token or a password
-//! hopeless.
+//! Rate limits on the endpoints where guessing pays: personal links and staff login (the login
+//! page and the API's token endpoint). Keyed by the client's address (behind a trusted reverse
+//! proxy, the address it forwarded; IPv6 by its /64, which one subscriber gets whole), and for
+//! logins also by the account asked for, with a growing wait ([`accounts`]). Each instance keeps
+//! its own counts in bounded memory ([`buckets`]), which is enough to make guessing a 128-bit
+//! token hopeless and a password slow.
+
+pub mod accounts;
+pub mod buckets;
 
 use actix_web::HttpRequest;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use buckets::Buckets;
+use chrono::TimeDelta;
+use ipnet::IpNet;
+use koers_core::clock::{Clock, SystemClock};
 use std::net::IpAddr;
-use std::num::NonZeroU32;
+use std::sync::Arc;
+
+/// Addresses remembered per limit; past this a flood shares one overflow allowance.
+const ADDRESSES: usize = 65_536;
+/// Login addresses (e-mail) remembered for the per-account wait.
+const ACCOUNTS: usize = 100_000;
 
 pub struct Limits {
-    links: DefaultKeyedRateLimiter<IpAddr>,
-    logins: DefaultKeyedRateLimiter<IpAddr>,
-    trusted: Vec<IpAddr>,
+    links: Buckets<IpAddr>,
+    logins: Buckets<IpAddr>,
+    accounts: accounts::AccountThrottle,
+    trusted: Vec<IpNet>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Default for Limits {
@@ -20,28 +35,31 @@ impl Default for Limits {
     }
 }
 
-fn per_minute(n: u32) -> Quota {
-    let n = NonZeroU32::new(n.max(1)).expect("at least one");
-    Quota::per_minute(n).allow_burst(n)
-}
-
 impl Limits {
-    /// Link openings and login attempts per client address and minute.
+    /// Link openings and login attempts per client address and minute, on the system clock.
     pub fn new(links_per_minute: u32, logins_per_minute: u32) -> Self {
         Limits {
-            links: RateLimiter::keyed(per_minute(links_per_minute)),
-            logins: RateLimiter::keyed(per_minute(logins_per_minute)),
+            links: Buckets::new(links_per_minute, TimeDelta::minutes(1), ADDRESSES),
+            logins: Buckets::new(logins_per_minute, TimeDelta::minutes(1), ADDRESSES),
+            accounts: accounts::AccountThrottle::new(ACCOUNTS),
             trusted: Vec::new(),
+            clock: Arc::new(SystemClock),
         }
     }
 
-    /// Trusts these proxies' `X-Forwarded-For`; entries that are not addresses are left out
-    /// with a warning.
+    /// The same limits counted on this clock (the installation's, which tests move).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Trusts these proxies' `X-Forwarded-For`: addresses (`127.0.0.1`) or ranges
+    /// (`172.16.0.0/12`). Entries that are neither are left out with a warning.
     pub fn trusting(mut self, proxies: &[String]) -> Self {
         for p in proxies {
-            match p.trim().parse::<IpAddr>() {
-                Ok(ip) => self.trusted.push(ip),
-                Err(_) => tracing::warn!(entry = %p, "trusted_proxies: not an IP address, ignored"),
+            match parse_range(p) {
+                Some(net) => self.trusted.push(net),
+                None => tracing::warn!(entry = %p, "trusted_proxies: not an IP address or range, ignored"),
             }
         }
         self
@@ -49,30 +67,80 @@ impl Limits {
 
     /// Whether this client may open another personal link now.
     pub fn link_allowed(&self, req: &HttpRequest) -> bool {
-        self.links.check_key(&self.client(req)).is_ok()
+        self.links.check(&self.client_key(req), self.clock.now())
     }
 
     /// Whether this client may try another staff login now.
     pub fn login_allowed(&self, req: &HttpRequest) -> bool {
-        self.logins.check_key(&self.client(req)).is_ok()
+        self.logins.check(&self.client_key(req), self.clock.now())
+    }
+
+    /// How long a login for this e-mail address must still wait; `None` when it may go.
+    pub fn account_wait(&self, email: &str) -> Option<TimeDelta> {
+        self.accounts.wait(email, self.clock.now())
+    }
+
+    /// Records a failed login for this e-mail address; returns the failures in a row.
+    pub fn login_failed(&self, email: &str) -> u32 {
+        self.accounts.failed(email, self.clock.now())
+    }
+
+    /// Records a successful login: the address's wait is over.
+    pub fn login_succeeded(&self, email: &str) {
+        self.accounts.succeeded(email)
+    }
+
+    /// Gives back the memory of limits no longer in force (called by the clean-up).
+    pub fn forget_idle(&self) {
+        let now = self.clock.now();
+        self.links.forget_idle(now);
+        self.logins.forget_idle(now);
+    }
+
+    fn is_trusted(&self, ip: &IpAddr) -> bool {
+        self.trusted.iter().any(|n| n.contains(ip))
+    }
+
+    /// The client's address: the peer's, or for a trusted proxy the address nearest to us in
+    /// its `X-Forwarded-For` that is not itself a trusted proxy. Entries further left are what
+    /// the client claimed, and a client can claim anything.
+    pub fn client(&self, req: &HttpRequest) -> IpAddr {
+        let peer = req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        if !self.is_trusted(&peer) {
+            return peer;
+        }
+        let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) else {
+            return peer;
+        };
+        let mut client = peer;
+        for hop in forwarded.rsplit(',') {
+            let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
+            client = ip;
+            if !self.is_trusted(&ip) {
+                break;
+            }
+        }
+        client
+    }
+
+    /// What a client is counted by: its address, an IPv6 address by its /64.
+    fn client_key(&self, req: &HttpRequest) -> IpAddr {
+        match self.client(req) {
+            IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+                let mut seg = v6.segments();
+                seg[4..].fill(0);
+                IpAddr::from(seg)
+            }
+            IpAddr::V6(v6) => IpAddr::V4(v6.to_ipv4_mapped().expect("checked")),
+            v4 => v4,
+        }
     }
 }
 
-impl Limits {
-    /// The peer's address; for a trusted proxy, the last address in its `X-Forwarded-For`
-    /// (the one it saw, which a client cannot forge: anything the client sent comes before it).
-    fn client(&self, req: &HttpRequest) -> IpAddr {
-        let peer = req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        if !self.trusted.contains(&peer) {
-            return peer;
-        }
-        req.headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|last| last.trim().parse::<IpAddr>().ok())
-            .unwrap_or(peer)
-    }
+/// `10.0.0.1` or `10.0.0.0/8` (or their IPv6 forms) as a range.
+fn parse_range(s: &str) -> Option<IpNet> {
+    let s = s.trim();
+    s.parse::<IpNet>().ok().or_else(|| s.parse::<IpAddr>().ok().map(IpNet::from))
 }
 
 #[cfg(test)]
@@ -80,15 +148,16 @@ mod tests {
     use super::*;
     use actix_web::test::TestRequest;
 
+    fn via(peer: &str, xff: &str) -> HttpRequest {
+        TestRequest::default()
+            .peer_addr(format!("{peer}:4000").parse().unwrap())
+            .insert_header(("x-forwarded-for", xff))
+            .to_http_request()
+    }
+
     #[test]
     fn a_trusted_proxy_is_seen_through_and_anyone_else_is_not() {
         let limits = Limits::new(1, 1).trusting(&["10.0.0.1".into()]);
-        let via = |peer: &str, xff: &str| {
-            TestRequest::default()
-                .peer_addr(format!("{peer}:4000").parse().unwrap())
-                .insert_header(("x-forwarded-for", xff))
-                .to_http_request()
-        };
         // Two participants behind the proxy each get their own allowance ...
         assert!(limits.link_allowed(&via("10.0.0.1", "203.0.113.5")));
         assert!(limits.link_allowed(&via("10.0.0.1", "203.0.113.6")));
@@ -98,5 +167,37 @@ mod tests {
         // ... and a client that is not the proxy is limited by its own address.
         assert!(limits.link_allowed(&via("192.0.2.9", "203.0.113.7")));
         assert!(!limits.link_allowed(&via("192.0.2.9", "203.0.113.8")));
+    }
+
+    #[test]
+    fn proxies_can_be_named_by_range_and_chains_of_them_are_walked() {
+        let limits = Limits::new(1, 1).trusting(&["172.16.0.0/12".into(), "::1".into(), "nonsense".into()]);
+        assert_eq!(limits.trusted.len(), 2);
+        // A container address of Docker's ranges, and a proxy behind another proxy.
+        assert_eq!(limits.client(&via("172.18.0.5", "203.0.113.5")), "203.0.113.5".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            limits.client(&via("172.18.0.5", "198.51.100.7, 203.0.113.5, 172.18.0.9")),
+            "203.0.113.5".parse::<IpAddr>().unwrap(),
+            "the nearest address that is not a proxy"
+        );
+        assert_eq!(limits.client(&via("172.18.0.5", "junk")), "172.18.0.5".parse::<IpAddr>().unwrap());
+        assert_eq!(limits.client(&via("172.32.0.1", "203.0.113.5")), "172.32.0.1".parse::<IpAddr>().unwrap());
+        // Thirty participants a minute through the proxy do not lock each other out.
+        let limits = Limits::new(30, 10).trusting(&["172.16.0.0/12".into()]);
+        for _ in 0..30 {
+            assert!(limits.link_allowed(&via("172.18.0.5", "198.51.100.200")));
+        }
+        assert!(!limits.link_allowed(&via("172.18.0.5", "198.51.100.200")), "the guesser is held back");
+        assert!(limits.link_allowed(&via("172.18.0.5", "198.51.100.201")), "everyone else is not");
+    }
+
+    #[test]
+    fn one_ipv6_subscriber_is_one_client() {
+        let limits = Limits::new(1, 1);
+        let from =
+            |ip: &str| TestRequest::default().peer_addr(format!("[{ip}]:4000").parse().unwrap()).to_http_request();
+        assert!(limits.link_allowed(&from("2001:db8:1:2::1")));
+        assert!(!limits.link_allowed(&from("2001:db8:1:2::ffff")), "the same /64");
+        assert!(limits.link_allowed(&from("2001:db8:1:3::1")));
     }
 }
