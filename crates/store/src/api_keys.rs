@@ -10,6 +10,7 @@ use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::api_keys;
 use crate::studies::to_db;
+use crate::access::Scopes;
 use crate::tokens::hash_token;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -84,7 +85,9 @@ pub fn normalise_scopes(scopes: &str) -> StoreResult<String> {
     Ok(KNOWN_SCOPES.iter().filter(|k| asked.contains(k)).copied().collect::<Vec<_>>().join(" "))
 }
 
-/// Makes a key for a staff account and returns its id and plain form, which is not kept.
+/// Makes a key for a staff account and returns its id and plain form, which is not kept. Every
+/// scope named must be one the account's roles give now (a key that claims more than its owner
+/// has would only mislead whoever holds it); the error says which and what would give it.
 pub fn create(
     conn: &mut DbConnection,
     staff_id: i64,
@@ -98,6 +101,22 @@ pub fn create(
         return Err(StoreError::Invalid(format!("the name of a key must be 1 to {MAX_NAME_CHARS} characters")));
     }
     let scopes = normalise_scopes(scopes)?;
+    let has = crate::access::access_of(conn, staff_id)?.overall();
+    let lacking = Scopes::parse(&scopes).without(has);
+    if !lacking.is_empty() {
+        let why = |s: &str| match s {
+            "export" => "a researcher role with the export permission (koers user add-role ... --can-export) or an admin role",
+            "people:read" => "a coordinator or admin role",
+            "responses:read" => "a researcher or admin role",
+            _ => "any role in a study",
+        };
+        let lines: Vec<String> = lacking.list().iter().map(|s| format!("'{s}' needs {}", why(s))).collect();
+        return Err(StoreError::Invalid(format!(
+            "the account's roles do not give {}: {}",
+            lacking.list().join(", "),
+            lines.join("; ")
+        )));
+    }
     if expires_at.is_some_and(|t| t <= now) {
         return Err(StoreError::Invalid("the key would expire before it is made".into()));
     }

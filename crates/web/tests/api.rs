@@ -10,7 +10,7 @@ use base64::Engine;
 use chrono::TimeDelta;
 use diesel::prelude::*;
 use jsonwebtoken::{EncodingKey, Header};
-use koers_store::schema::staff_accounts;
+use koers_store::schema::{staff_accounts, staff_roles};
 use koers_store::testing::TestDb;
 use koers_store::{api_keys, audit};
 use koers_web::api::auth::{jwt_key, Claims};
@@ -39,7 +39,8 @@ fn tokens_come_for_a_staff_password_or_an_api_key() {
         let w = world(&t.db);
         let s = Server::start(&t.db, 1000);
 
-        let r = post_json(&s, "/api/v1/token", &json!({"email": COORDINATOR, "password": PASSWORD}));
+        let code = totp_code(&s, w.coordinator);
+        let r = post_json(&s, "/api/v1/token", &json!({"email": COORDINATOR, "password": PASSWORD, "totp": code}));
         assert_eq!(r.status, 200, "{backend}: {}", r.body);
         assert_eq!(r.content_type, "application/json");
         assert_eq!(r.headers["cache-control"], "no-store");
@@ -63,18 +64,34 @@ fn tokens_come_for_a_staff_password_or_an_api_key() {
         let none = post_json(&s, "/api/v1/token", &json!({"email": NOBODY, "password": PASSWORD}));
         none.problem(403);
 
-        // An API key gives the scopes it names that its owner has, no more.
+        // An API key gives the scopes it names that its owner has, no more: a key cannot be
+        // made with scopes the owner lacks, and a permission taken away after it was made is gone.
+        let refused = api_keys::create(&mut t.db.conn().unwrap(), w.exporter, "x", "people:read export", None, now());
+        assert!(refused.unwrap_err().to_string().contains("people:read"), "{backend}");
         let (key_id, key) = {
             let mut c = t.db.conn().unwrap();
-            api_keys::create(&mut c, w.exporter, "analysis", "people:read responses:read export", None, now()).unwrap()
+            api_keys::create(&mut c, w.exporter, "analysis", "responses:read export", None, now()).unwrap()
         };
         let r = post_json(&s, "/api/v1/token", &json!({"api_key": key}));
         assert_eq!(r.status, 200, "{backend}: {}", r.body);
-        assert_eq!(r.json()["scope"], "responses:read export", "{backend}: people:read is not the owner's");
+        assert_eq!(r.json()["scope"], "responses:read export", "{backend}");
         let by_key = r.json()["access_token"].as_str().unwrap().to_string();
         assert_eq!(claims_of(&by_key)["key"], key_id);
         assert_eq!(get(&s, "/api/v1/studies/vsv/response-rates", Some(&by_key)).status, 200);
+        assert_eq!(get(&s, "/api/v1/studies/vsv/exports/codebook", Some(&by_key)).status, 200);
         get(&s, "/api/v1/studies", Some(&by_key)).problem(403);
+        let role = diesel::update(staff_roles::table.filter(staff_roles::staff_id.eq(w.exporter)))
+            .set(staff_roles::permissions.eq(""))
+            .execute(&mut *t.db.conn().unwrap())
+            .unwrap();
+        assert_eq!(role, 1);
+        get(&s, "/api/v1/studies/vsv/exports/codebook", Some(&by_key)).problem(403);
+        let r = post_json(&s, "/api/v1/token", &json!({"api_key": key}));
+        assert_eq!(r.json()["scope"], "responses:read", "{backend}: the export permission is gone");
+        diesel::update(staff_roles::table.filter(staff_roles::staff_id.eq(w.exporter)))
+            .set(staff_roles::permissions.eq("export"))
+            .execute(&mut *t.db.conn().unwrap())
+            .unwrap();
 
         let actions = audit_actions(&s);
         assert!(actions.iter().any(|(who, what, details)| {

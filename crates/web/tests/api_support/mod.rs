@@ -176,6 +176,10 @@ pub fn world(db: &Database) -> World {
     diesel::update(staff_roles::table.find(role)).set(staff_roles::permissions.eq("export")).execute(c).unwrap();
     let admin = account(c, ADMIN, true);
     let nobody = account(c, NOBODY, false);
+    // Those who see names, export or administer log in with a second factor.
+    for id in [coordinator, exporter, admin] {
+        enrol_totp(c, id);
+    }
     World {
         study_id: study,
         other_study_id: other.id,
@@ -191,6 +195,38 @@ pub fn world(db: &Database) -> World {
         nobody,
         opened_responses: opened,
     }
+}
+
+/// The TOTP secret of every enrolled test account (the app shows a random one; tests know theirs
+/// so they can make codes).
+pub fn totp_secret(staff_id: i64) -> Vec<u8> {
+    format!("test totp secret {staff_id:>6}").into_bytes()
+}
+
+/// Sets up an account's second factor with [`totp_secret`], as the enrolment page would.
+pub fn enrol_totp(c: &mut DbConnection, staff_id: i64) {
+    use koers_store::schema::staff_accounts;
+    let key = koers_store::totp_store::SealKey::from_installation_secret(SECRET.as_bytes());
+    koers_store::totp_store::pending_secret(c, &key, staff_id).unwrap();
+    // The same sealing as the app's, with a secret the test knows.
+    let an_hour_ago = now() - TimeDelta::hours(1);
+    let secret = totp_secret(staff_id);
+    let sealed = koers_store::totp_store::seal_for_tests(&key, staff_id, &secret);
+    diesel::update(staff_accounts::table.find(staff_id)).set(staff_accounts::totp_secret.eq(sealed)).execute(c).unwrap();
+    let code = koers_core::totp::code_at(&secret, an_hour_ago);
+    assert!(koers_store::totp_store::confirm(c, &key, staff_id, &code, an_hour_ago).unwrap().is_some());
+}
+
+/// The code an account's app shows at the server's time, usable again (tests log in more than
+/// once in the same 30 seconds of a clock that stands still).
+pub fn totp_code(s: &Server, staff_id: i64) -> String {
+    use koers_store::schema::staff_accounts;
+    let mut c = s.db.conn().unwrap();
+    diesel::update(staff_accounts::table.find(staff_id))
+        .set(staff_accounts::totp_last_step.eq(None::<i64>))
+        .execute(&mut *c)
+        .unwrap();
+    koers_core::totp::code_at(&totp_secret(staff_id), koers_core::clock::Clock::now(&s.clock))
 }
 
 /// The application over real HTTP on a free port, stopped when dropped.
@@ -209,7 +245,7 @@ impl Server {
         let clock = FixedClock::new(now());
         let settings = Settings { secret_key: Some(SECRET.into()), base_url: base.clone(), ..Settings::default() };
         let mut state = AppState::new(db.clone(), Arc::new(clock.clone()), settings);
-        state.limits = Arc::new(Limits::new(1000, logins_per_minute));
+        state.limits = Arc::new(Limits::new(1000, logins_per_minute).with_clock(Arc::new(clock.clone())));
         Server { base, clock, db: db.clone(), _serving: serve(listener, state, 2) }
     }
 
@@ -269,9 +305,14 @@ pub fn post_json(s: &Server, path: &str, body: &Value) -> Reply {
     reply(client().post(s.url(path)).json(body).send().unwrap())
 }
 
-/// An access token for a staff account's password.
+/// An access token for a staff account's password (and its second factor's code, if it has one).
 pub fn token(s: &Server, email: &str) -> String {
-    let r = post_json(s, "/api/v1/token", &serde_json::json!({"email": email, "password": PASSWORD}));
+    let mut body = serde_json::json!({"email": email, "password": PASSWORD});
+    let account = staff::find_by_email(&mut s.db.conn().unwrap(), email).unwrap().unwrap();
+    if account.totp_confirmed_at.is_some() {
+        body["totp"] = totp_code(s, account.id).into();
+    }
+    let r = post_json(s, "/api/v1/token", &body);
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["access_token"].as_str().unwrap().to_string()
 }
