@@ -245,7 +245,10 @@ impl Server {
         let clock = FixedClock::new(now());
         let settings = Settings { secret_key: Some(SECRET.into()), base_url: base.clone(), ..Settings::default() };
         let mut state = AppState::new(db.clone(), Arc::new(clock.clone()), settings);
-        state.limits = Arc::new(Limits::new(1000, logins_per_minute).with_clock(Arc::new(clock.clone())));
+        // Requests come from 127.0.0.1, trusted as a proxy so tests can speak for other
+        // addresses with X-Forwarded-For.
+        let limits = Limits::new(1000, logins_per_minute).trusting(&["127.0.0.1".into()]);
+        state.limits = Arc::new(limits.with_clock(Arc::new(clock.clone())));
         Server { base, clock, db: db.clone(), _serving: serve(listener, state, 2) }
     }
 
