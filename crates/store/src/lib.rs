@@ -27,6 +27,8 @@ pub mod sending;
 pub mod sessions;
 pub mod staff;
 pub mod studies;
+pub mod study_clock;
+pub mod study_delete;
 pub mod testing;
 pub mod tokens;
 
