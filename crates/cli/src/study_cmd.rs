@@ -195,7 +195,7 @@ pub fn load(args: LoadArgs, db: &Database, clock: &dyn Clock) -> Result<()> {
     };
     let report = db.write(|conn| -> Result<_> {
         let s = resolve_study(conn, args.study.as_deref())?;
-        definitions::load_all(conn, s.id, &questionnaires, &protocols, clock.now())
+        Ok(definitions::load_all(conn, s.id, &questionnaires, &protocols, clock.now())?)
     })?;
     for n in &report.new {
         println!("new version: {n}");

@@ -25,6 +25,7 @@ pub mod schema;
 pub mod schema_info;
 pub mod sending;
 pub mod sessions;
+pub mod shipped;
 pub mod staff;
 pub mod studies;
 pub mod study_clock;
