@@ -6,11 +6,11 @@
 //! only as the SHA-256 hex of its plain form ([`crate::tokens::hash_token`]): a stolen database
 //! holds no usable key, and a fast hash is enough because there is nothing to brute-force.
 
+use crate::access::Scopes;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::api_keys;
 use crate::studies::to_db;
-use crate::access::Scopes;
 use crate::tokens::hash_token;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -105,7 +105,9 @@ pub fn create(
     let lacking = Scopes::parse(&scopes).without(has);
     if !lacking.is_empty() {
         let why = |s: &str| match s {
-            "export" => "a researcher role with the export permission (koers user add-role ... --can-export) or an admin role",
+            "export" => {
+                "a researcher role with the export permission (koers user add-role ... --can-export) or an admin role"
+            }
             "people:read" => "a coordinator or admin role",
             "responses:read" => "a researcher or admin role",
             _ => "any role in a study",

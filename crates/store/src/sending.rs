@@ -430,30 +430,84 @@ pub struct DeliveryReport<'a> {
     pub payload: &'a str,
 }
 
+/// What became of a delivery report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportRecorded {
+    /// Kept, about this invitation (or about no invitation koers knows).
+    New(Option<i64>),
+    /// The same report (gateway, message and status) came before: nothing changed.
+    Repeat,
+}
+
+/// The key that makes a report count once: its gateway, its message (the gateway's id, or our
+/// reference when it gave none) and its status.
+fn report_key(gateway: &str, message_id: Option<&str>, reference: Option<&str>, status: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let message = match (message_id, reference) {
+        (Some(m), _) => format!("id:{m}"),
+        (None, Some(r)) => format!("ref:{r}"),
+        (None, None) => "none".to_string(),
+    };
+    hex::encode(Sha256::digest(format!("{gateway}\n{message}\n{status}").as_bytes()))
+}
+
+/// The invitation a report is about: the one this gateway sent with this message id, or, for a
+/// report that carries only our reference (`koers-ID`), that invitation if this very gateway
+/// sent it and under no other message id. A report never reaches an invitation another gateway
+/// sent, or another message of the same gateway.
+fn invitation_of_report(
+    conn: &mut DbConnection,
+    gateway: &str,
+    message_id: Option<&str>,
+    reference: Option<&str>,
+) -> StoreResult<Option<i64>> {
+    if let Some(m) = message_id {
+        let found = invitations::table
+            .filter(invitations::gateway_message_id.eq(m).and(invitations::gateway.eq(gateway)))
+            .select(invitations::id)
+            .first(conn)
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    let Some(id) = reference.and_then(|r| r.strip_prefix("koers-")).and_then(|r| r.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    let row: Option<(Option<String>, Option<String>)> = invitations::table
+        .find(id)
+        .select((invitations::gateway, invitations::gateway_message_id))
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        Some((Some(g), known))
+            if g == gateway && (known.is_none() || message_id.is_none() || known.as_deref() == message_id) =>
+        {
+            Some(id)
+        }
+        _ => None,
+    })
+}
+
 /// Records a gateway's delivery report and moves the invitation on. Reports for messages koers
-/// does not know are kept too (with no invitation), so nothing a gateway says is lost.
+/// does not know are kept too (with no invitation), so nothing a gateway says is lost; a report
+/// that came before (the same gateway, message and status: a retry, or a replay) is ignored.
 pub fn record_delivery_report(
     conn: &mut DbConnection,
     r: &DeliveryReport<'_>,
     now: DateTime<Utc>,
-) -> StoreResult<Option<i64>> {
+) -> StoreResult<ReportRecorded> {
     use crate::schema::delivery_reports;
     let DeliveryReport { gateway, message_id, reference, status, delivery, payload } = *r;
     let now_db = to_db(now);
-    crate::db::write_transaction(conn, |conn| -> StoreResult<Option<i64>> {
-        let mut invitation: Option<i64> = match message_id {
-            Some(m) => invitations::table
-                .filter(invitations::gateway_message_id.eq(m).and(invitations::gateway.eq(gateway)))
-                .select(invitations::id)
-                .first(conn)
-                .optional()?,
-            None => None,
-        };
-        if invitation.is_none() {
-            if let Some(id) = reference.and_then(|r| r.strip_prefix("koers-")).and_then(|r| r.parse::<i64>().ok()) {
-                invitation = invitations::table.find(id).select(invitations::id).first(conn).optional()?;
-            }
+    let key = report_key(gateway, message_id, reference, status);
+    let outcome = crate::db::write_transaction(conn, |conn| -> StoreResult<ReportRecorded> {
+        let seen: i64 =
+            delivery_reports::table.filter(delivery_reports::report_key.eq(&key)).count().get_result(conn)?;
+        if seen > 0 {
+            return Ok(ReportRecorded::Repeat);
         }
+        let invitation = invitation_of_report(conn, gateway, message_id, reference)?;
         diesel::insert_into(delivery_reports::table)
             .values((
                 delivery_reports::invitation_id.eq(invitation),
@@ -462,6 +516,7 @@ pub fn record_delivery_report(
                 delivery_reports::status.eq(status),
                 delivery_reports::received_at.eq(now_db),
                 delivery_reports::payload.eq(payload),
+                delivery_reports::report_key.eq(Some(&key)),
             ))
             .execute(conn)?;
         if let Some(id) = invitation {
@@ -491,8 +546,16 @@ pub fn record_delivery_report(
                 Delivery::InTransit => {}
             }
         }
-        Ok(invitation)
-    })
+        Ok(ReportRecorded::New(invitation))
+    });
+    match outcome {
+        // Two instances took the same report at the same moment: the other one kept it.
+        Err(crate::StoreError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => Ok(ReportRecorded::Repeat),
+        other => other,
+    }
 }
 
 /// Stops a person's participation early (unsubscribe, a `stop_subscription` option, or a

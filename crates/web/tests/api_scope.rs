@@ -80,7 +80,10 @@ fn noord_accounts(db: &Database) -> Vec<(&'static str, String)> {
         let id = staff::create_account(&mut c, email, "Noord", PASSWORD, false, now()).unwrap();
         let r = staff::add_role(&mut c, id, study, Some(noord), None, role, now()).unwrap();
         if export {
-            diesel::update(staff_roles::table.find(r)).set(staff_roles::permissions.eq("export")).execute(&mut *c).unwrap();
+            diesel::update(staff_roles::table.find(r))
+                .set(staff_roles::permissions.eq("export"))
+                .execute(&mut *c)
+                .unwrap();
         }
         id
     };

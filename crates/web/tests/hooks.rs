@@ -106,3 +106,83 @@ async fn a_twilio_callback_needs_a_valid_signature() {
     assert_eq!(test::call_service(&app, signed).await.status(), 200);
     assert_eq!(status(&t.db, id), "undelivered");
 }
+
+fn reports(db: &koers_store::Database) -> i64 {
+    delivery_reports::table.count().get_result(&mut *db.conn().unwrap()).unwrap()
+}
+
+/// A report is bound to the gateway and message it is about: the webhook's secret does not let
+/// anyone move a message Twilio sent, nor one MessageBird sent under another id; and the same
+/// report twice (a gateway's retry, or a replay) counts once.
+async fn reports_are_bound_and_counted_once(t: TestDb) {
+    let twilio = sent_invitation(&t.db, "twilio", "SM42");
+    let app =
+        test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+    let forged = test::TestRequest::post()
+        .uri("/hooks/sms/webhook/report-secret-123")
+        .set_json(serde_json::json!({"reference": format!("koers-{twilio}"), "status": "delivery_failed"}))
+        .to_request();
+    assert_eq!(test::call_service(&app, forged).await.status(), 200);
+    assert_eq!(status(&t.db, twilio), "sent", "another gateway's report does not reach Twilio's message");
+    let other_id = test::TestRequest::post()
+        .uri("/hooks/sms/webhook/report-secret-123")
+        .set_json(serde_json::json!({"id": "SM42", "status": "delivery_failed"}))
+        .to_request();
+    assert_eq!(test::call_service(&app, other_id).await.status(), 200);
+    assert_eq!(status(&t.db, twilio), "sent", "Twilio's message id reported by the webhook");
+
+    let mut c = t.db.conn().unwrap();
+    let mb = {
+        let now = Utc.with_ymd_and_hms(2026, 10, 1, 10, 0, 0).unwrap();
+        let person: i64 = invitations::table.find(twilio).select(invitations::person_id).first(&mut *c).unwrap();
+        let study: i64 = koers_store::schema::people::table
+            .find(person)
+            .select(koers_store::schema::people::study_id)
+            .first(&mut *c)
+            .unwrap();
+        schedule::ensure_invitation(
+            &mut c,
+            &NewInvitation {
+                person_id: person,
+                response_id: None,
+                dedupe_key: "k2:invite",
+                kind: "invite",
+                channel: "sms",
+                due_at: now,
+                expires_at: Some(now + TimeDelta::hours(30)),
+            },
+            now,
+        )
+        .unwrap();
+        let id = schedule::claim_due(&mut c, "w", study, now, now, 1).unwrap()[0];
+        sending::finish_attempt(&mut c, id, None, Outcome::Sent { gateway: "messagebird", message_id: "mb-7" }, now)
+            .unwrap();
+        id
+    };
+    drop(c);
+    let wrong_message = test::TestRequest::get()
+        .uri(&format!("/hooks/sms/messagebird/report-secret-123?id=mb-other&reference=koers-{mb}&status=delivered"))
+        .to_request();
+    assert_eq!(test::call_service(&app, wrong_message).await.status(), 200);
+    assert_eq!(status(&t.db, mb), "sent", "a report of another message of the same gateway");
+
+    let before = reports(&t.db);
+    let failed =
+        format!("/hooks/sms/messagebird/report-secret-123?id=mb-7&reference=koers-{mb}&status=delivery_failed");
+    for _ in 0..3 {
+        let r = test::TestRequest::get().uri(&failed).to_request();
+        assert_eq!(test::call_service(&app, r).await.status(), 200, "a repeat is answered, so the gateway stops");
+    }
+    assert_eq!(status(&t.db, mb), "undelivered");
+    assert_eq!(reports(&t.db), before + 1, "the same report three times is kept once");
+}
+
+#[actix_web::test]
+async fn delivery_reports_are_bound_to_their_gateway_and_message_and_counted_once_sqlite() {
+    reports_are_bound_and_counted_once(TestDb::sqlite()).await;
+}
+
+#[actix_web::test]
+async fn delivery_reports_are_bound_to_their_gateway_and_message_and_counted_once_postgres() {
+    reports_are_bound_and_counted_once(TestDb::postgres()).await;
+}

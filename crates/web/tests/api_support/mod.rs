@@ -212,7 +212,10 @@ pub fn enrol_totp(c: &mut DbConnection, staff_id: i64) {
     let an_hour_ago = now() - TimeDelta::hours(1);
     let secret = totp_secret(staff_id);
     let sealed = koers_store::totp_store::seal_for_tests(&key, staff_id, &secret);
-    diesel::update(staff_accounts::table.find(staff_id)).set(staff_accounts::totp_secret.eq(sealed)).execute(c).unwrap();
+    diesel::update(staff_accounts::table.find(staff_id))
+        .set(staff_accounts::totp_secret.eq(sealed))
+        .execute(c)
+        .unwrap();
     let code = koers_core::totp::code_at(&secret, an_hour_ago);
     assert!(koers_store::totp_store::confirm(c, &key, staff_id, &code, an_hour_ago).unwrap().is_some());
 }
