@@ -46,8 +46,13 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(mut cmd: Command, port: u16) -> Server {
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start koers");
+    pub fn start(cmd: Command, port: u16) -> Server {
+        Server::start_with_log(cmd, port, Stdio::inherit())
+    }
+
+    /// [`Server::start`] with the server's log (standard error) going to `log`.
+    pub fn start_with_log(mut cmd: Command, port: u16, log: Stdio) -> Server {
+        let mut child = cmd.stdout(Stdio::piped()).stderr(log).spawn().expect("start koers");
         let stdout = child.stdout.take().unwrap();
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {

@@ -103,14 +103,27 @@ enum Command {
     Retention(lifecycle_cmd::RetentionArgs),
 }
 
+/// Logs go to standard error at the level `RUST_LOG` asks for, but only koers's own code may
+/// log below `info`: at `debug`, libraries write what passes through them (handlebars the
+/// values it renders, html5ever the texts it parses: names, phone numbers, tokens, answers),
+/// and koers's own events never carry personal data. A test runs a whole flow at `debug` and
+/// searches the log for what must not be there (`tests/debug_logs.rs`).
 fn init_logging(format: LogFormat) {
+    use tracing_subscriber::filter::FilterExt;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
+    let ours_only_below_info = tracing_subscriber::filter::filter_fn(|meta| {
+        *meta.level() <= tracing::Level::INFO || meta.target().starts_with("koers")
+    });
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let layer = match format {
+        LogFormat::Json => layer.json().with_filter(filter.and(ours_only_below_info)).boxed(),
+        LogFormat::Text => layer.with_filter(filter.and(ours_only_below_info)).boxed(),
+    };
+    tracing_subscriber::registry().with(layer).init();
 }
 
 fn open(settings: &Settings) -> Result<Database> {

@@ -86,6 +86,8 @@ pub async fn track(
     let m = http_metrics();
     m.requests.with_label_values(&[method, &route, status.as_str()]).inc();
     m.duration.with_label_values(&[method, &route]).observe(started.elapsed().as_secs_f64());
+    // The route's pattern, never the path: paths hold personal link tokens.
+    tracing::debug!(method, route = %route, status = status.as_u16(), "request");
     res
 }
 
