@@ -12,11 +12,7 @@ use support::{free_port, koers, Server};
 const FREE_TEXT: &str = "Mijn geheim antwoord 4711";
 
 fn client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .cookie_store(true)
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap()
+    reqwest::blocking::Client::builder().cookie_store(true).timeout(std::time::Duration::from_secs(30)).build().unwrap()
 }
 
 fn csrf_of(page: &str) -> String {
@@ -36,9 +32,10 @@ fn a_whole_flow_at_debug_level_logs_no_token_name_number_or_answer() {
     let mut server = Server::start_with_log(cmd, port, Stdio::from(std::fs::File::create(&log_path).unwrap()));
     let printed = server.drain().join("\n");
     let link = |who: &str| {
-        Regex::new(&format!(r"{who} \([a-z]+\)\s+(\S+/l/(\S+))")).unwrap().captures(&printed).map(|c| {
-            (c[1].to_string(), c[2].to_string())
-        })
+        Regex::new(&format!(r"{who} \([a-z]+\)\s+(\S+/l/(\S+))"))
+            .unwrap()
+            .captures(&printed)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
     };
     let (sanne_link, sanne_token) = link("Sanne").expect("the demo prints Sanne's link");
     let (joris_link, joris_token) = link("Joris").expect("the demo prints Joris's link");

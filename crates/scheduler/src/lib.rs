@@ -1,10 +1,11 @@
 //! koers-scheduler: the recurring work that turns protocols into messages.
 //!
 //! Each tick plans (materialises windows and invitations that are due), reconciles claims left
-//! behind by a crash, dispatches due invitations, and once a day applies each study's retention
-//! period. Every step is idempotent and safe with several instances on one database, so ticks
+//! behind by a crash, dispatches due invitations, once a day applies each study's retention
+//! period, and once a day deletes ended sessions and old expired links ([`cleanup`]). Every step is idempotent and safe with several instances on one database, so ticks
 //! may overlap, repeat or be skipped.
 
+pub mod cleanup;
 pub mod dispatch;
 pub mod links;
 pub mod plan;
@@ -63,6 +64,8 @@ pub struct TickReport {
     pub planned: plan::PlanReport,
     pub dispatched: dispatch::DispatchReport,
     pub retention: retention::RetentionReport,
+    /// What the daily clean-up deleted, in the round that ran it.
+    pub cleaned: Option<koers_store::cleanup::Cleaned>,
 }
 
 impl Scheduler {
@@ -84,7 +87,16 @@ impl Scheduler {
         } else {
             retention::RetentionReport::default()
         };
-        Ok(TickReport { planned, dispatched, retention })
+        // Installation-wide, on real time: not for a rehearsal's scheduler of one study.
+        let cleaned = if self.config.only_study.is_none() {
+            let me = self.clone();
+            tokio::task::spawn_blocking(move || cleanup::apply_due(&me.db, &me.config.worker_id, me.real_clock.now()))
+                .await
+                .map_err(|e| SchedulerError::Join(e.to_string()))??
+        } else {
+            None
+        };
+        Ok(TickReport { planned, dispatched, retention, cleaned })
     }
 
     /// One tick whose failure is logged, not returned: the next tick tries again, so a

@@ -9,6 +9,7 @@ pub mod answers;
 pub mod api_keys;
 pub mod api_reads;
 pub mod audit;
+pub mod cleanup;
 pub mod coordination;
 pub mod dashboard;
 pub mod db;

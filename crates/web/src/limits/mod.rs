@@ -14,12 +14,14 @@ use chrono::TimeDelta;
 use ipnet::IpNet;
 use koers_core::clock::{Clock, SystemClock};
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 /// Addresses remembered per limit; past this a flood shares one overflow allowance.
 const ADDRESSES: usize = 65_536;
 /// Login addresses (e-mail) remembered for the per-account wait.
 const ACCOUNTS: usize = 100_000;
+const FORGET_EVERY_SECONDS: i64 = 600;
 
 pub struct Limits {
     links: Buckets<IpAddr>,
@@ -27,6 +29,8 @@ pub struct Limits {
     accounts: accounts::AccountThrottle,
     trusted: Vec<IpNet>,
     clock: Arc<dyn Clock>,
+    /// When idle buckets were last given back (unix seconds).
+    last_forget: AtomicI64,
 }
 
 impl Default for Limits {
@@ -44,6 +48,7 @@ impl Limits {
             accounts: accounts::AccountThrottle::new(ACCOUNTS),
             trusted: Vec::new(),
             clock: Arc::new(SystemClock),
+            last_forget: AtomicI64::new(0),
         }
     }
 
@@ -67,12 +72,25 @@ impl Limits {
 
     /// Whether this client may open another personal link now.
     pub fn link_allowed(&self, req: &HttpRequest) -> bool {
+        self.forget_now_and_then();
         self.links.check(&self.client_key(req), self.clock.now())
     }
 
     /// Whether this client may try another staff login now.
     pub fn login_allowed(&self, req: &HttpRequest) -> bool {
+        self.forget_now_and_then();
         self.logins.check(&self.client_key(req), self.clock.now())
+    }
+
+    /// Every ten minutes, the memory of limits no longer in force is given back.
+    fn forget_now_and_then(&self) {
+        let now = self.clock.now().timestamp();
+        let last = self.last_forget.load(Ordering::Relaxed);
+        if now - last >= FORGET_EVERY_SECONDS
+            && self.last_forget.compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+        {
+            self.forget_idle();
+        }
     }
 
     /// How long a login for this e-mail address must still wait; `None` when it may go.
@@ -90,7 +108,7 @@ impl Limits {
         self.accounts.succeeded(email)
     }
 
-    /// Gives back the memory of limits no longer in force (called by the clean-up).
+    /// Gives back the memory of limits no longer in force.
     pub fn forget_idle(&self) {
         let now = self.clock.now();
         self.links.forget_idle(now);
@@ -189,6 +207,21 @@ mod tests {
         }
         assert!(!limits.link_allowed(&via("172.18.0.5", "198.51.100.200")), "the guesser is held back");
         assert!(limits.link_allowed(&via("172.18.0.5", "198.51.100.201")), "everyone else is not");
+    }
+
+    #[test]
+    fn a_hundred_thousand_addresses_leave_no_lasting_memory() {
+        let clock = koers_core::clock::FixedClock::new(chrono::Utc::now());
+        let limits = Limits::new(30, 10).with_clock(Arc::new(clock.clone()));
+        for i in 0..100_000u32 {
+            let ip = std::net::Ipv4Addr::from(0x0a00_0000 + i);
+            let req = TestRequest::default().peer_addr(std::net::SocketAddr::from((ip, 4000))).to_http_request();
+            limits.link_allowed(&req);
+        }
+        assert!(limits.links.len() <= ADDRESSES, "bounded during the flood: {}", limits.links.len());
+        clock.advance(chrono::TimeDelta::minutes(11));
+        limits.link_allowed(&via("192.0.2.1", ""));
+        assert!(limits.links.len() <= 1, "given back after it: {}", limits.links.len());
     }
 
     #[test]
