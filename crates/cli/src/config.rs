@@ -86,6 +86,29 @@ mod tests {
         });
     }
 
+    /// The shipped compose files trust their proxies by range; the value must load as it is
+    /// written there, or every participant behind Caddy would share one rate limit.
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn the_compose_files_trust_their_proxies_by_range() {
+        for compose in [include_str!("../../../deploy/compose.yaml"), include_str!("../../../deploy/compose.two-instances.yaml")] {
+            let line = compose.lines().find(|l| l.trim_start().starts_with("KOERS_TRUSTED_PROXIES:")).expect("set");
+            let value = line.split_once(": ").unwrap().1.trim().trim_matches('\'');
+            figment::Jail::expect_with(|jail| {
+                jail.set_env("KOERS_TRUSTED_PROXIES", value);
+                let s = load(None).map_err(|e| format!("{e:#}"))?;
+                assert!(s.trusted_proxies.contains(&"172.16.0.0/12".to_string()), "{:?}", s.trusted_proxies);
+                Ok(())
+            });
+        }
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("KOERS_TRUSTED_PROXIES", r#"["10.0.0.0/33"]"#);
+            let err = format!("{:#}", load(None).unwrap_err());
+            assert!(err.contains("10.0.0.0/33"), "{err}");
+            Ok(())
+        });
+    }
+
     #[test]
     fn a_missing_config_file_that_was_named_is_an_error() {
         let err = load(Some(Path::new("/nonexistent/koers.toml"))).unwrap_err().to_string();
