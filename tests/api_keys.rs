@@ -168,3 +168,119 @@ fn a_key_made_on_the_command_line_opens_the_api_until_it_is_revoked() {
         assert_eq!(listed.lines().count(), 2, "{url}: the refused keys were not made: {listed}");
     }
 }
+
+/// `koers user add --can-export` makes the export permission real: the researcher's key with
+/// `export` exports through the running API; a researcher without it is refused a key that
+/// names `export`, with what would give it; and the account's life on the command line.
+fn researchers_export_and_accounts_change(url: &str, dir: &Path) {
+    let d = dir;
+    ok(at(d, url).args(["study", "create", "vsv", "--name", "VSV"]));
+    ok(at(d, url).args(["organisation", "add", "noord", "--name", "Noord", "--study", "vsv"]));
+    let pw = "a long enough passphrase";
+    ok(at(d, url)
+        .args(["user", "add", "ana@uni.example", "--name", "Ana", "--role", "researcher", "--can-export"])
+        .env("KOERS_PASSWORD", pw));
+    ok(at(d, url)
+        .args(["user", "add", "bo@uni.example", "--name", "Bo", "--role", "researcher"])
+        .env("KOERS_PASSWORD", pw));
+    let wrong = refused(
+        at(d, url)
+            .args(["user", "add", "cy@roc.example", "--name", "Cy", "--role", "coordinator", "--can-export"])
+            .env("KOERS_PASSWORD", pw),
+    );
+    assert!(wrong.contains("--can-export is for researcher roles"), "{wrong}");
+
+    let no_export = refused(at(d, url).args([
+        "api-key",
+        "create",
+        "--staff",
+        "bo@uni.example",
+        "--name",
+        "x",
+        "--scopes",
+        "responses:read export",
+    ]));
+    assert!(no_export.contains("'export'") && no_export.contains("--can-export"), "{url}: {no_export}");
+    let (stdout, _) = ok(at(d, url).args([
+        "api-key",
+        "create",
+        "--staff",
+        "ana@uni.example",
+        "--name",
+        "x",
+        "--scopes",
+        "responses:read export",
+    ]));
+    let key = stdout.trim().to_string();
+    let (listed, _) = ok(at(d, url).args(["user", "list"]));
+    assert!(listed.contains("researcher in study vsv, may export"), "{url}: {listed}");
+
+    ok(at(d, url).args([
+        "user",
+        "add-role",
+        "bo@uni.example",
+        "--role",
+        "researcher",
+        "--organisation",
+        "noord",
+        "--can-export",
+    ]));
+    ok(at(d, url).args(["api-key", "create", "--staff", "bo@uni.example", "--name", "y", "--scopes", "export"]));
+    let not_held = refused(at(d, url).args(["user", "remove-role", "bo@uni.example", "--role", "admin"]));
+    assert!(
+        not_held.contains("has no such role") && not_held.contains("researcher in vsv --organisation noord"),
+        "{not_held}"
+    );
+    ok(at(d, url).args(["user", "remove-role", "bo@uni.example", "--role", "researcher", "--organisation", "noord"]));
+
+    let port = free_port();
+    let mut serve = at(d, url);
+    serve.args(["serve", "--bind", &format!("127.0.0.1:{port}")]).env("KOERS_SCHEDULER__ENABLED", "false");
+    let server = Server::start(serve, port);
+    let (status, body) = token(&server.base, &key);
+    assert_eq!((status, body["scope"].as_str()), (200, Some("responses:read export")), "{url}: {body}");
+    let bearer = body["access_token"].as_str().unwrap().to_string();
+    assert_eq!(get(&server.base, "/api/v1/studies/vsv/exports/people", &bearer), 200, "{url}");
+    assert_eq!(get(&server.base, "/api/v1/studies/vsv/exports/rewards", &bearer), 403, "{url}: payouts are for admins");
+
+    let (said, _) = ok(at(d, url).args(["user", "sessions-revoke", "ana@uni.example"]));
+    assert!(said.contains("session(s) ended"), "{said}");
+    assert_eq!(get(&server.base, "/api/v1/studies/vsv/exports/people", &bearer), 401, "{url}: the token stopped");
+    let (said, _) = ok(at(d, url).args(["user", "disable", "ana@uni.example"]));
+    assert!(said.contains("1 API key(s) revoked"), "{url}: {said}");
+    assert_eq!(token(&server.base, &key).0, 401, "{url}: the key stopped");
+    let (said, _) = ok(at(d, url).args(["user", "disable", "ana@uni.example"]));
+    assert!(said.contains("disabled already"), "{said}");
+    ok(at(d, url).args(["user", "enable", "ana@uni.example"]));
+    ok(at(d, url).args(["user", "reset-password", "ana@uni.example"]).env("KOERS_PASSWORD", "another long passphrase"));
+    let (said, _) = ok(at(d, url).args(["user", "totp-reset", "ana@uni.example"]));
+    assert!(said.contains("sets up a new one"), "{said}");
+    let optional = refused(at(d, url).args(["study", "two-factor", "vsv", "optional"]));
+    assert!(optional.contains("test mode"), "{optional}");
+    ok(at(d, url).args(["study", "two-factor", "vsv", "all"]));
+    drop(server);
+
+    let db = koers_store::Database::open(url, 1).unwrap();
+    let actions: Vec<String> =
+        koers_store::audit::recent(&mut db.conn().unwrap(), 100).unwrap().into_iter().map(|e| e.action).collect();
+    for a in ["staff.add_role", "staff.remove_role", "staff.sessions_revoke", "staff.disable", "staff.enable"] {
+        assert!(actions.iter().any(|x| x == a), "{url}: {a} in {actions:?}");
+    }
+    for a in ["staff.reset_password", "staff.totp_reset", "study.two_factor"] {
+        assert!(actions.iter().any(|x| x == a), "{url}: {a} in {actions:?}");
+    }
+}
+
+#[test]
+fn researchers_with_the_export_permission_export_and_accounts_change_on_the_command_line_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    researchers_export_and_accounts_change(&url, dir.path());
+}
+
+#[test]
+fn researchers_with_the_export_permission_export_and_accounts_change_on_the_command_line_postgres() {
+    let pg = support::postgres_schema();
+    let dir = tempfile::tempdir().unwrap();
+    researchers_export_and_accounts_change(&pg.url, dir.path());
+}

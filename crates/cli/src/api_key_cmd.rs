@@ -125,7 +125,8 @@ fn create(
     if account.disabled_at.is_some() {
         bail!("the staff account {} is disabled; a key for it would not work", account.email);
     }
-    // Checked here too, so the message names the known scopes before anything is written.
+    // Checked here too, so the message names the known scopes before anything is written; a
+    // scope the account's roles do not give is refused by `create`, with what would give it.
     let scopes = api_keys::normalise_scopes(scopes)?;
     let (id, plain) = api_keys::create(c, account.id, name, &scopes, expires_at, now)?;
     audit::record(

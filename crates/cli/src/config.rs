@@ -91,7 +91,9 @@ mod tests {
     #[test]
     #[allow(clippy::result_large_err)]
     fn the_compose_files_trust_their_proxies_by_range() {
-        for compose in [include_str!("../../../deploy/compose.yaml"), include_str!("../../../deploy/compose.two-instances.yaml")] {
+        for compose in
+            [include_str!("../../../deploy/compose.yaml"), include_str!("../../../deploy/compose.two-instances.yaml")]
+        {
             let line = compose.lines().find(|l| l.trim_start().starts_with("KOERS_TRUSTED_PROXIES:")).expect("set");
             let value = line.split_once(": ").unwrap().1.trim().trim_matches('\'');
             figment::Jail::expect_with(|jail| {

@@ -52,6 +52,9 @@ pub fn seed(db: &Database, base_url: &str, now: DateTime<Utc>) -> Result<Vec<Dem
             },
             now,
         )?;
+        // The demo's printed logins work at once, without an authenticator app: a second factor
+        // is optional in this test-mode study (and only there; anyone may still set one up).
+        koers_store::two_factor_rule::set_rule(conn, study.id, koers_store::two_factor_rule::Rule::Optional)?;
         let noord = ensure_organisation(conn, study.id, "roc-noord", "ROC Noord (demo)", Some("intervention"), now)?;
         let zuid = ensure_organisation(conn, study.id, "roc-zuid", "ROC Zuid (demo)", Some("control"), now)?;
         ensure_team(conn, noord.id, "Entree", now)?;

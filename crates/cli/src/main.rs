@@ -19,6 +19,7 @@ mod questionnaire_cmd;
 mod rehearse_cmd;
 mod secret;
 mod study_cmd;
+mod user_access_cmd;
 mod user_cmd;
 mod worker;
 

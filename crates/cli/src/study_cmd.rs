@@ -32,6 +32,14 @@ pub enum StudyCommand {
     },
     /// List studies.
     List,
+    /// Which staff must log in with a second factor (TOTP): `sensitive` (the default: admins,
+    /// coordinators, and researchers who may export), `all`, or `optional` (test-mode studies only).
+    TwoFactor {
+        /// The study's key.
+        key: String,
+        /// sensitive, all or optional.
+        rule: String,
+    },
     /// Delete a test-mode study with everything in it (refused for a real study).
     Delete {
         key: String,
@@ -117,6 +125,29 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
                 }
                 Ok(())
             })
+        }
+        StudyCommand::TwoFactor { key, rule } => {
+            use koers_store::two_factor_rule::{self, Rule};
+            let parsed = Rule::parse(&rule).with_context(|| format!("'{rule}' is not sensitive, all or optional"))?;
+            let study = db.read(|c| find_study(c, &key))?.with_context(|| format!("there is no study '{key}'"))?;
+            let now = clock.now();
+            db.write(|c| -> Result<()> {
+                two_factor_rule::set_rule(c, study.id, parsed)?;
+                audit::record(
+                    c,
+                    now,
+                    &audit::Entry {
+                        actor: "cli",
+                        action: "study.two_factor",
+                        study_id: Some(study.id),
+                        details: serde_json::json!({"rule": parsed.as_str()}),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(())
+            })?;
+            println!("Study {key}: the second factor is now '{}' for its staff.", parsed.as_str());
+            Ok(())
         }
         StudyCommand::List => {
             for s in list_studies(&mut *db.conn()?)? {

@@ -208,6 +208,8 @@ pub struct RoleRow {
     pub team_id: Option<i64>,
     pub team_name: Option<String>,
     pub role: String,
+    /// Extra permissions (`export`).
+    pub permissions: String,
 }
 
 /// Gives an account a role in a whole study, one organisation, or one team. A team must belong
@@ -260,7 +262,7 @@ pub fn add_role(
 }
 
 pub fn roles_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Vec<RoleRow>> {
-    type Raw = (i64, i64, String, Option<i64>, Option<i64>, String);
+    type Raw = (i64, i64, String, Option<i64>, Option<i64>, String, String);
     let rows: Vec<Raw> = staff_roles::table
         .inner_join(studies::table)
         .filter(staff_roles::staff_id.eq(staff_id))
@@ -272,10 +274,11 @@ pub fn roles_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Vec<RoleR
             staff_roles::organisation_id,
             staff_roles::team_id,
             staff_roles::role,
+            staff_roles::permissions,
         ))
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, study_id, study_key, organisation_id, team_id, role) in rows {
+    for (id, study_id, study_key, organisation_id, team_id, role, permissions) in rows {
         let organisation_key = match organisation_id {
             Some(o) => organisations::table.find(o).select(organisations::key).first(conn).optional()?,
             None => None,
@@ -284,7 +287,17 @@ pub fn roles_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Vec<RoleR
             Some(t) => teams::table.find(t).select(teams::name).first(conn).optional()?,
             None => None,
         };
-        out.push(RoleRow { id, study_id, study_key, organisation_id, organisation_key, team_id, team_name, role });
+        out.push(RoleRow {
+            id,
+            study_id,
+            study_key,
+            organisation_id,
+            organisation_key,
+            team_id,
+            team_name,
+            role,
+            permissions,
+        });
     }
     Ok(out)
 }
