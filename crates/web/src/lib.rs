@@ -16,6 +16,7 @@ pub mod render;
 pub mod session;
 pub mod staff;
 pub mod state;
+pub mod two_factor;
 pub mod words;
 
 pub use state::AppState;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ops::configure(cfg);
     preview::configure(cfg);
     staff::configure(cfg);
+    two_factor::configure(cfg);
     dashboard::configure(cfg);
     api::configure(cfg);
 }

@@ -21,6 +21,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("staff_chart", include_str!("../templates/staff_chart.hbs")),
     ("staff_dashboard", include_str!("../templates/staff_dashboard.hbs")),
     ("staff_audit", include_str!("../templates/staff_audit.hbs")),
+    ("staff_2fa", include_str!("../templates/staff_2fa.hbs")),
+    ("staff_2fa_setup", include_str!("../templates/staff_2fa_setup.hbs")),
+    ("staff_2fa_codes", include_str!("../templates/staff_2fa_codes.hbs")),
     ("p_info", include_str!("../templates/p_info.hbs")),
     ("p_mentor", include_str!("../templates/p_mentor.hbs")),
 ];
