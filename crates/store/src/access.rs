@@ -267,13 +267,13 @@ pub fn access_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Access> 
         let teams = match (org, team) {
             (_, Some(t)) => Some(BTreeSet::from([t])),
             (Some(o), None) => {
-                if !org_teams.contains_key(&o) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = org_teams.entry(o) {
                     let ids: Vec<i64> = teams::table
                         .inner_join(organisations::table)
                         .filter(organisations::id.eq(o).and(organisations::study_id.eq(study_id)))
                         .select(teams::id)
                         .load(conn)?;
-                    org_teams.insert(o, ids.into_iter().collect());
+                    slot.insert(ids.into_iter().collect());
                 }
                 org_teams.get(&o).cloned()
             }

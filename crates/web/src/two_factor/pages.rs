@@ -318,7 +318,8 @@ async fn setup_submit(state: web::Data<AppState>, req: HttpRequest, form: Form) 
         Ok(Ok(Some(codes))) => codes,
         Ok(Ok(None)) => {
             state.limits.login_failed(&v.account.email);
-            let why = "Deze code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de nieuwste code in.";
+            let why =
+                "Deze code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de nieuwste code in.";
             return setup_page(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(why)).await;
         }
         Ok(Err(StoreError::Invalid(_))) => return see_other("/staff/2fa/setup"),
