@@ -7,6 +7,7 @@ pub mod defs;
 pub mod hooks;
 pub mod limits;
 pub mod ops;
+pub mod page_error;
 pub mod pages;
 pub mod participant;
 pub mod preview;

@@ -1,6 +1,7 @@
 //! Consent: the first thing a person answers. Under-16s give their parent's or carer's number.
 
-use super::{base_input, csrf_refused, db, done, html, me_and, questionnaire, see_other, unavailable, Page};
+use super::{base_input, db, html, me_and, questionnaire, see_other, Page};
+use crate::page_error::{respond, Audience, PageError};
 use crate::questionnaire_page::render_page;
 use crate::session::csrf_ok;
 use crate::state::AppState;
@@ -65,13 +66,13 @@ pub(super) async fn consent(
     req: HttpRequest,
     form: web::Form<Vec<(String, String)>>,
 ) -> HttpResponse {
-    done(consent_inner(&state, &req, form.into_inner()).await)
+    respond(&state, consent_inner(&state, &req, form.into_inner()).await)
 }
 
 async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, String)>) -> Page {
     let (me, consent) = me_and(state, req, |c, p| consent_of(c, p.id)).await?;
     if !csrf_ok(&me.session, &fields) {
-        return Err(csrf_refused(state, me.lang));
+        return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
     }
     if !matches!(consent, Consent::Needed) {
         return Ok(see_other("/p"));
@@ -85,7 +86,8 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
         input.today = Some(ctx.today);
         input.kept = kept;
         input.errors = errors;
-        let body = render_page(&state.templates, &q, &input).map_err(|_| unavailable(state, me.lang))?;
+        let body = render_page(&state.templates, &q, &input)
+            .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
         Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
     };
     let accepted = match evaluate(&q, &submission, &ctx) {

@@ -1,7 +1,8 @@
 //! A parent's or carer's consent for their child, the only thing their session can do.
 
 use super::consent::consent_context;
-use super::{csrf_refused, db, done, html, not_found, questionnaire, unavailable, Page};
+use super::{db, html, questionnaire, Page};
+use crate::page_error::{respond, Audience, PageError};
 use crate::pages::message;
 use crate::questionnaire_page::{render_page, PageInput};
 use crate::session::{self, csrf_ok};
@@ -13,11 +14,11 @@ use koers_store::participation::{self as part, CONSENT_GUARDIAN, CONSENT_GUARDIA
 use koers_store::sessions::{SessionKind, SessionRow, Subject};
 
 /// A parent's or carer's session: only the consent for their child.
-pub(super) async fn guardian(state: &AppState, req: &HttpRequest) -> Result<(SessionRow, i64), HttpResponse> {
+pub(super) async fn guardian(state: &AppState, req: &HttpRequest) -> Result<(SessionRow, i64), PageError> {
     match session::current(state, req, SessionKind::Guardian).await {
         Ok(Some(s)) => match s.subject {
             Subject::GuardianOf(student) => Ok((s, student)),
-            _ => Err(not_found(state, "nl")),
+            _ => Err(PageError::NotFound(Audience::Participant("nl"))),
         },
         Ok(None) => Err(message(
             state,
@@ -25,13 +26,14 @@ pub(super) async fn guardian(state: &AppState, req: &HttpRequest) -> Result<(Ses
             "nl",
             "Open de link uit uw sms",
             &["U komt hier via de link in de sms die u van ons kreeg."],
-        )),
-        Err(_) => Err(unavailable(state, "nl")),
+        )
+        .into()),
+        Err(_) => Err(PageError::Unavailable(Audience::Participant("nl"))),
     }
 }
 
 pub(super) async fn guardian_page(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    done(guardian_page_inner(&state, &req).await)
+    respond(&state, guardian_page_inner(&state, &req).await)
 }
 
 async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
@@ -42,7 +44,7 @@ async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     })
     .await?;
     if answered {
-        return Err(message(state, StatusCode::OK, "nl", "Dank u wel", &["Uw antwoord is opgeslagen."]));
+        return Err(message(state, StatusCode::OK, "nl", "Dank u wel", &["Uw antwoord is opgeslagen."]).into());
     }
     let (_, q) = questionnaire(state, "guardian_consent".into()).await?;
     let input = PageInput {
@@ -54,7 +56,8 @@ async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
         first_time: true,
         ..Default::default()
     };
-    let body = render_page(&state.templates, &q, &input).map_err(|_| unavailable(state, "nl"))?;
+    let body =
+        render_page(&state.templates, &q, &input).map_err(|_| PageError::Unavailable(Audience::Participant("nl")))?;
     Ok(html(StatusCode::OK, body))
 }
 
@@ -63,13 +66,13 @@ pub(super) async fn guardian_submit(
     req: HttpRequest,
     form: web::Form<Vec<(String, String)>>,
 ) -> HttpResponse {
-    done(guardian_submit_inner(&state, &req, form.into_inner()).await)
+    respond(&state, guardian_submit_inner(&state, &req, form.into_inner()).await)
 }
 
 async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, String)>) -> Page {
     let (s, student) = guardian(state, req).await?;
     if !csrf_ok(&s, &fields) {
-        return Err(csrf_refused(state, "nl"));
+        return Err(PageError::CsrfRefused(Audience::Participant("nl")));
     }
     let (_, q) = questionnaire(state, "guardian_consent".into()).await?;
     let now = state.clock.now();
@@ -89,7 +92,8 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
                 first_time: true,
                 ..Default::default()
             };
-            let body = render_page(&state.templates, &q, &input).map_err(|_| unavailable(state, "nl"))?;
+            let body = render_page(&state.templates, &q, &input)
+                .map_err(|_| PageError::Unavailable(Audience::Participant("nl")))?;
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
@@ -107,5 +111,5 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
     } else {
         "Uw kind doet niet mee en krijgt geen vragen van ons. Dank u wel voor uw antwoord."
     };
-    Err(message(state, StatusCode::OK, "nl", "Dank u wel", &[line]))
+    Err(message(state, StatusCode::OK, "nl", "Dank u wel", &[line]).into())
 }

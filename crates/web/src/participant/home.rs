@@ -4,7 +4,8 @@
 use super::consent::{consent_key, consent_of, Consent};
 use super::mentor::mentor_overview;
 use super::open::{first_open, next_window};
-use super::{base_input, db, done, html, info, me_and, questionnaire, see_other, unavailable, Me, Page, MAX_GRACE};
+use super::{base_input, db, html, info, me_and, questionnaire, see_other, Me, Page, MAX_GRACE};
+use crate::page_error::{respond, Audience, PageError};
 use crate::questionnaire_page::render_page;
 use crate::state::AppState;
 use crate::words::{euros, when};
@@ -16,7 +17,7 @@ use serde_json::{json, Value};
 /// The page a link leads to: consent, the open questionnaire, the mentor's overview, or a
 /// friendly word about when the next one comes.
 pub(super) async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    done(home_inner(&state, &req).await)
+    respond(&state, home_inner(&state, &req).await)
 }
 
 async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
@@ -29,7 +30,8 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
             let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
             let mut input = base_input(&me, "/p/toestemming".into());
             input.today = Some(state.clock.now().with_timezone(&me.zone).date_naive());
-            let body = render_page(&state.templates, &q, &input).map_err(|_| unavailable(state, me.lang))?;
+            let body = render_page(&state.templates, &q, &input)
+                .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
             return Ok(html(StatusCode::OK, body));
         }
         Consent::WaitingForGuardian => {

@@ -2,7 +2,8 @@
 //! kindly what is open now and when the next one comes.
 
 use super::open::{is_open, next_window};
-use super::{db, done, not_found, unavailable, Page, MAX_GRACE, SESSION_HOURS};
+use super::{db, Page, MAX_GRACE, SESSION_HOURS};
+use crate::page_error::{respond, Audience, PageError};
 use crate::pages::message;
 use crate::session;
 use crate::state::AppState;
@@ -18,7 +19,7 @@ use koers_store::tokens::{self, TokenState};
 
 /// The link from an SMS: opens a session and sends the browser on to a clean address.
 pub(super) async fn open_link(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> HttpResponse {
-    done(open_link_inner(&state, &req, token.into_inner()).await)
+    respond(&state, open_link_inner(&state, &req, token.into_inner()).await)
 }
 
 async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> Page {
@@ -29,7 +30,8 @@ async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> 
             "nl",
             "Even wachten",
             &["Er zijn te veel links geprobeerd. Wacht een minuut en open dan de link uit je sms."],
-        ));
+        )
+        .into());
     }
     let now = state.clock.now();
     let st = db(state, true, move |c| tokens::redeem(c, &token, now)).await?;
@@ -39,7 +41,7 @@ async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> 
                 if purpose == "guardian" { Subject::GuardianOf(person_id) } else { Subject::Person(person_id) };
             let (cookie, _) = session::open(state, subject, now + TimeDelta::hours(SESSION_HOURS))
                 .await
-                .map_err(|_| unavailable(state, "nl"))?;
+                .map_err(|_| PageError::Unavailable(Audience::Participant("nl")))?;
             let to = if purpose == "guardian" { "/g" } else { "/p" };
             Ok(HttpResponse::SeeOther()
                 .cookie(cookie)
@@ -54,7 +56,8 @@ async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> 
             "nl",
             "Deze link kennen we niet",
             &["Kijk of je de hele link uit je sms hebt geopend. Lukt het niet? Vraag je begeleider om hulp."],
-        )),
+        )
+        .into()),
     }
 }
 
@@ -68,7 +71,7 @@ async fn expired_link(state: &AppState, person_id: i64) -> Page {
         Ok((person, open, subs))
     })
     .await?;
-    let Some(person) = person else { return Err(not_found(state, "nl")) };
+    let Some(person) = person else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
     let zone: Tz = person.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
     let l = lang(&person.locale);
     let anything_open = open.iter().any(|r| is_open(state, r, now));
@@ -93,5 +96,5 @@ async fn expired_link(state: &AppState, person_id: i64) -> Page {
     }
     let heading = if l == "en" { "This link has expired" } else { "Deze link is verlopen" };
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-    Err(message(state, StatusCode::GONE, l, heading, &refs))
+    Err(message(state, StatusCode::GONE, l, heading, &refs).into())
 }

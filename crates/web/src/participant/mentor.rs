@@ -2,8 +2,8 @@
 
 use super::open::is_open;
 use super::{db, info, render, Me, Page, MAX_GRACE};
+use crate::page_error::PageError;
 use crate::state::AppState;
-use actix_web::HttpResponse;
 use koers_store::participation::{self as part, ResponseRef};
 use serde_json::{json, Value};
 
@@ -34,7 +34,7 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
 
 /// One row per student the mentor answers about, and the mentor's own open questionnaires
 /// (intake, closing) as links.
-async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<String>), HttpResponse> {
+async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<String>), PageError> {
     let mentor = me.person.id;
     let now = state.clock.now();
     let (subs, mine, names, done) = db(state, false, move |c| {

@@ -18,6 +18,7 @@ mod questionnaire;
 mod stop;
 mod thanks;
 
+use crate::page_error::{Audience, PageError, PageResult};
 use crate::pages::message;
 use crate::questionnaire_page::PageInput;
 use crate::session;
@@ -68,59 +69,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/g", web::post().to(guardian_submit));
 }
 
-type Page = Result<HttpResponse, HttpResponse>;
-
-fn done(p: Page) -> HttpResponse {
-    p.unwrap_or_else(|e| e)
-}
-
-fn unavailable(state: &AppState, lang: &str) -> HttpResponse {
-    if lang == "en" {
-        message(
-            state,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "en",
-            "One moment",
-            &["It does not work right now. Please try again in a few minutes."],
-        )
-    } else {
-        message(
-            state,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "nl",
-            "Even geduld",
-            &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
-        )
-    }
-}
-
-fn not_found(state: &AppState, lang: &str) -> HttpResponse {
-    if lang == "en" {
-        message(
-            state,
-            StatusCode::NOT_FOUND,
-            "en",
-            "This page does not exist",
-            &["Go back to your overview through the link in your text message."],
-        )
-    } else {
-        message(
-            state,
-            StatusCode::NOT_FOUND,
-            "nl",
-            "Deze pagina bestaat niet",
-            &["Ga terug naar je overzicht via de link in je sms."],
-        )
-    }
-}
-
-fn csrf_refused(state: &AppState, lang: &str) -> HttpResponse {
-    if lang == "en" {
-        message(state, StatusCode::FORBIDDEN, "en", "Please try again", &["This form was open too long or came from elsewhere. Open the link in your text message and fill it in again."])
-    } else {
-        message(state, StatusCode::FORBIDDEN, "nl", "Probeer het nog een keer", &["Dit formulier stond te lang open of kwam ergens anders vandaan. Open de link uit je sms en vul het opnieuw in."])
-    }
-}
+/// A participant page, or the page to show instead.
+type Page = PageResult;
 
 fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
@@ -136,7 +86,7 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
 fn render(state: &AppState, template: &str, data: &Value) -> Page {
     state.templates.render(template, data).map(|b| html(StatusCode::OK, b)).map_err(|e| {
         tracing::error!(template, error = %e, "template failed");
-        unavailable(state, "nl")
+        PageError::Unavailable(Audience::Participant("nl"))
     })
 }
 
@@ -145,16 +95,16 @@ async fn db<T: Send + 'static>(
     state: &AppState,
     write: bool,
     f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, HttpResponse> {
+) -> Result<T, PageError> {
     let database = state.db.clone();
     let r = web::block(move || if write { database.write(f) } else { database.read_snapshot(f) }).await;
     match r {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "participant page: storage failed");
-            Err(unavailable(state, "nl"))
+            Err(PageError::Unavailable(Audience::Participant("nl")))
         }
-        Err(_) => Err(unavailable(state, "nl")),
+        Err(_) => Err(PageError::Unavailable(Audience::Participant("nl"))),
     }
 }
 
@@ -166,7 +116,7 @@ struct Me {
     zone: Tz,
 }
 
-async fn me(state: &AppState, req: &HttpRequest) -> Result<Me, HttpResponse> {
+async fn me(state: &AppState, req: &HttpRequest) -> Result<Me, PageError> {
     me_and(state, req, |_, _| Ok(())).await.map(|(me, ())| me)
 }
 
@@ -176,7 +126,7 @@ async fn me_and<T: Send + 'static>(
     state: &AppState,
     req: &HttpRequest,
     more: impl FnOnce(&mut DbConnection, &Participant) -> Result<T, StoreError> + Send + 'static,
-) -> Result<(Me, T), HttpResponse> {
+) -> Result<(Me, T), PageError> {
     let signed_out = || {
         message(
             state,
@@ -186,7 +136,7 @@ async fn me_and<T: Send + 'static>(
             &["Je komt hier via de persoonlijke link in je sms. Open die link nog een keer."],
         )
     };
-    let Some(value) = session::cookie_value(req, SessionKind::Participant) else { return Err(signed_out()) };
+    let Some(value) = session::cookie_value(req, SessionKind::Participant) else { return Err(signed_out().into()) };
     let now = state.clock.now();
     let found = db(state, false, move |c| {
         let Some(session) = sessions::find(c, SessionKind::Participant, &value, now)? else { return Ok(None) };
@@ -196,8 +146,8 @@ async fn me_and<T: Send + 'static>(
         Ok(Some((session, Some((person, more)))))
     })
     .await?;
-    let Some((session, person)) = found else { return Err(signed_out()) };
-    let Some((person, more)) = person else { return Err(not_found(state, "nl")) };
+    let Some((session, person)) = found else { return Err(signed_out().into()) };
+    let Some((person, more)) = person else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
     let zone: Tz = person.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
     let lang = lang(&person.locale);
     Ok((Me { session, person, lang, zone }, more))
@@ -212,7 +162,7 @@ fn gender(g: &Option<String>) -> Option<Gender> {
 }
 
 /// The newest version of a questionnaire: its id and the parsed definition.
-async fn questionnaire(state: &AppState, key: String) -> Result<(i64, Arc<Questionnaire>), HttpResponse> {
+async fn questionnaire(state: &AppState, key: String) -> Result<(i64, Arc<Questionnaire>), PageError> {
     let k = key.clone();
     let newest = db(state, false, move |c| koers_store::definitions::latest_questionnaire_id(c, &k)).await?;
     questionnaire_by_id(state, key, newest).await
@@ -224,7 +174,7 @@ async fn questionnaire_by_id(
     state: &AppState,
     key: String,
     newest: Option<i64>,
-) -> Result<(i64, Arc<Questionnaire>), HttpResponse> {
+) -> Result<(i64, Arc<Questionnaire>), PageError> {
     if let Some((id, q)) = newest.and_then(|id| Some((id, state.definitions.cached_questionnaire(id)?))) {
         return Ok((id, q));
     }
@@ -232,13 +182,13 @@ async fn questionnaire_by_id(
     let found = db(state, false, move |c| koers_store::definitions::latest_questionnaire(c, &k)).await?;
     let Some((id, _, content)) = found else {
         tracing::error!(questionnaire = %key, "a questionnaire a protocol names is not loaded");
-        return Err(unavailable(state, "nl"));
+        return Err(PageError::Unavailable(Audience::Participant("nl")));
     };
     match state.definitions.questionnaire(id, &key, &content) {
         Some(q) => Ok((id, q)),
         None => {
             tracing::error!(questionnaire = %key, "a stored questionnaire does not parse");
-            Err(unavailable(state, "nl"))
+            Err(PageError::Unavailable(Audience::Participant("nl")))
         }
     }
 }

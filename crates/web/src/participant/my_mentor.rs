@@ -1,6 +1,7 @@
 //! Who the student's mentor is, and their number if the mentor agreed to share it.
 
-use super::{db, done, info, me, Page};
+use super::{db, info, me, Page};
+use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::participation as part;
@@ -8,7 +9,7 @@ use serde_json::json;
 
 /// Who the student's mentor is, and their number if the mentor agreed to share it.
 pub(super) async fn my_mentor(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    done(my_mentor_inner(&state, &req).await)
+    respond(&state, my_mentor_inner(&state, &req).await)
 }
 
 async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {

@@ -3,10 +3,8 @@
 use super::consent::{consent_of, Consent};
 use super::open::is_open;
 use super::stop::stop_participation;
-use super::{
-    base_input, csrf_refused, db, done, gender, html, info, me_and, not_found, protocol_of, questionnaire_by_id,
-    see_other, unavailable, Me, Page,
-};
+use super::{base_input, db, gender, html, info, me_and, protocol_of, questionnaire_by_id, see_other, Me, Page};
+use crate::page_error::{respond, Audience, PageError};
 use crate::questionnaire_page::{render_page, PageInput};
 use crate::session::csrf_ok;
 use crate::state::AppState;
@@ -25,7 +23,7 @@ use std::sync::Arc;
 
 /// The questionnaire behind one of the person's windows.
 pub(super) async fn show(state: web::Data<AppState>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
-    done(show_inner(&state, &req, id.into_inner()).await)
+    respond(&state, show_inner(&state, &req, id.into_inner()).await)
 }
 
 /// Everything about one response that its page and its submission need.
@@ -65,7 +63,7 @@ fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Resu
     Ok(Some(Loaded { consent, response: r, names, students, mentor, completed_before, newest_questionnaire }))
 }
 
-async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Opened, HttpResponse> {
+async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Opened, PageError> {
     let now = state.clock.now();
     let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, .. } = loaded;
     let (questionnaire_id, questionnaire) =
@@ -119,25 +117,25 @@ async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Pa
     }
     let body = render_page(&state.templates, &o.questionnaire, &o.input).map_err(|e| {
         tracing::error!(error = %e, "questionnaire page failed");
-        unavailable(state, me.lang)
+        PageError::Unavailable(Audience::Participant(me.lang))
     })?;
     Ok(html(StatusCode::OK, body))
 }
 
 /// The person and the response if they may answer it now; otherwise (as the error) the page
 /// to show instead: consent first, the thank-you page after a double submit, or "closed".
-async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Result<(Me, Opened), HttpResponse> {
+async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Result<(Me, Opened), PageError> {
     let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p.id, response_id)).await?;
-    let Some(loaded) = loaded else { return Err(not_found(state, me.lang)) };
+    let Some(loaded) = loaded else { return Err(PageError::NotFound(Audience::Participant(me.lang))) };
     if !matches!(loaded.consent, Consent::Given) || me.person.ended {
-        return Err(see_other("/p"));
+        return Err(see_other("/p").into());
     }
     if loaded.response.completed_at.is_some() {
         // A double click or a resent form: the first one counted.
-        return Err(see_other(&format!("/p/klaar/{response_id}")));
+        return Err(see_other(&format!("/p/klaar/{response_id}")).into());
     }
     if !is_open(state, &loaded.response, state.clock.now()) {
-        return Err(closed(state, &me).await.unwrap_or_else(|e| e));
+        return Err(closed(state, &me).await.map_or_else(|e| e, PageError::Instead));
     }
     let o = open_response(state, &me, loaded).await?;
     Ok((me, o))
@@ -171,13 +169,13 @@ pub(super) async fn submit(
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> HttpResponse {
-    done(submit_inner(&state, &req, id.into_inner(), form.into_inner()).await)
+    respond(&state, submit_inner(&state, &req, id.into_inner(), form.into_inner()).await)
 }
 
 async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fields: Vec<(String, String)>) -> Page {
     let (me, o) = answerable(state, req, response_id).await?;
     if !csrf_ok(&me.session, &fields) {
-        return Err(csrf_refused(state, me.lang));
+        return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
     }
     let now = state.clock.now();
     let user_agent =
@@ -189,8 +187,8 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
             let mut input = o.input;
             input.kept = rejected.kept;
             input.errors = rejected.errors;
-            let body =
-                render_page(&state.templates, &o.questionnaire, &input).map_err(|_| unavailable(state, me.lang))?;
+            let body = render_page(&state.templates, &o.questionnaire, &input)
+                .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };

@@ -1,7 +1,8 @@
 //! Stopping: asked once, kindly, with the closing questionnaire offered first.
 
 use super::home::ended_texts;
-use super::{csrf_refused, db, done, info, me, protocol_of, render, see_other, Me, Page};
+use super::{db, info, me, protocol_of, render, see_other, Me, Page};
+use crate::page_error::{respond, Audience, PageError};
 use crate::session::csrf_ok;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -17,7 +18,7 @@ pub(super) async fn stop_participation(
     state: &AppState,
     me: &Me,
     reason: &'static str,
-) -> Result<Option<i64>, HttpResponse> {
+) -> Result<Option<i64>, PageError> {
     let person_id = me.person.id;
     let now = state.clock.now();
     let subs = db(state, false, move |c| part::active_subscriptions_of(c, person_id)).await?;
@@ -49,7 +50,7 @@ pub(super) async fn stop_participation(
 
 /// Stopping: asked once, kindly, with the closing questionnaire offered first.
 pub(super) async fn stop_page(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    done(stop_page_inner(&state, &req).await)
+    respond(&state, stop_page_inner(&state, &req).await)
 }
 
 async fn stop_page_inner(state: &AppState, req: &HttpRequest) -> Page {
@@ -82,13 +83,13 @@ pub(super) async fn stop(
     req: HttpRequest,
     form: web::Form<Vec<(String, String)>>,
 ) -> HttpResponse {
-    done(stop_inner(&state, &req, form.into_inner()).await)
+    respond(&state, stop_inner(&state, &req, form.into_inner()).await)
 }
 
 async fn stop_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, String)>) -> Page {
     let me = me(state, req).await?;
     if !csrf_ok(&me.session, &fields) {
-        return Err(csrf_refused(state, me.lang));
+        return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
     }
     match stop_participation(state, &me, "unsubscribed").await? {
         Some(closing) => Ok(see_other(&format!("/p/r/{closing}"))),

@@ -3,7 +3,8 @@
 use super::home::student_links;
 use super::mentor::mentor_thanks;
 use super::open::first_open;
-use super::{db, done, me, not_found, render, see_other, Page, MAX_GRACE};
+use super::{db, me, render, see_other, Page, MAX_GRACE};
+use crate::page_error::{respond, Audience, PageError};
 use crate::state::AppState;
 use crate::words::euros;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -13,7 +14,7 @@ use serde_json::json;
 /// After a submit: what was earned and the streak, in friendly words; mentors go on to their
 /// next student.
 pub(super) async fn thanks(state: web::Data<AppState>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
-    done(thanks_inner(&state, &req, id.into_inner()).await)
+    respond(&state, thanks_inner(&state, &req, id.into_inner()).await)
 }
 
 async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
@@ -29,7 +30,7 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
     })
     .await?;
     let more = first_open(state, &open, now).is_some();
-    let Some(r) = r else { return Err(not_found(state, me.lang)) };
+    let Some(r) = r else { return Err(PageError::NotFound(Audience::Participant(me.lang))) };
     if r.completed_at.is_none() {
         return Ok(see_other(&format!("/p/r/{response_id}")));
     }

@@ -1,6 +1,7 @@
 //! Who needs attention: failing phone numbers and people who stopped answering.
 
-use super::{base, fail, nl_instant, read, render, role_word, staff_member};
+use super::{base, nl_instant, read, render, role_word, staff_member};
+use crate::page_error::{respond, PageResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -17,19 +18,17 @@ pub(super) async fn attention(
     req: HttpRequest,
     query: web::Query<AttentionQuery>,
 ) -> HttpResponse {
-    let s = match staff_member(&state, &req).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    respond(&state, attention_page(&state, &req, &query).await)
+}
+
+async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQuery) -> PageResult {
+    let s = staff_member(state, req).await?;
     let weeks = query.weeks.as_deref().and_then(|w| w.trim().parse::<usize>().ok()).unwrap_or(3).clamp(1, 52);
     let scope = s.scope.clone();
     let now = state.clock.now();
     let found =
-        read(&state, move |c| Ok((co::failing_phones(c, &scope)?, co::silent_people(c, &scope, weeks, now)?))).await;
-    let (failing, silent) = match found {
-        Ok(f) => f,
-        Err(e) => return fail(&state, e),
-    };
+        read(state, move |c| Ok((co::failing_phones(c, &scope)?, co::silent_people(c, &scope, weeks, now)?))).await;
+    let (failing, silent) = found?;
     let zone = chrono_tz::Europe::Amsterdam;
     let failing: Vec<Value> = failing
         .iter()
@@ -60,5 +59,5 @@ pub(super) async fn attention(
     data.insert("weeks".into(), json!(weeks));
     data.insert("failing".into(), json!(failing));
     data.insert("silent".into(), json!(silent));
-    render(&state, StatusCode::OK, "staff_attention", &Value::Object(data))
+    Ok(render(state, StatusCode::OK, "staff_attention", &Value::Object(data)))
 }

@@ -2,6 +2,7 @@
 
 use super::person::person_post;
 use super::{field, Form};
+use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::people::DropoutType;
@@ -16,7 +17,7 @@ pub(super) async fn end(
     let reason = DropoutType::parse(field(&form, "reason"));
     let date_raw = field(&form, "date").trim().to_string();
     let note = field(&form, "note").to_string();
-    person_post(&state, &req, &path, &form, "end", move |c, scope, id, now| {
+    let page = person_post(&state, &req, &path, &form, "end", move |c, scope, id, now| {
         let date = koers_core::people_import::parse_date(&date_raw).ok();
         let (Some(reason), Some(date)) = (reason, date) else {
             // Checked against the scope first, so an outsider gets the same 404 as always.
@@ -35,5 +36,6 @@ pub(super) async fn end(
         };
         co::end_participation(c, scope, id, &Ending { reason, date, note: Some(note) }, now).map(|_| ())
     })
-    .await
+    .await;
+    respond(&state, page)
 }

@@ -1,6 +1,7 @@
 //! Enrolling one person from a form.
 
-use super::{base, csrf_refused, fail, field, problems_map, read, render, see_other, staff_member, write, Form, Staff};
+use super::{base, field, problems_map, read, render, see_other, staff_member, write, Form, Staff};
+use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -27,13 +28,10 @@ async fn enrol_page(
     typed: &[(String, String)],
     problems: &[FieldProblem],
     status: StatusCode,
-) -> HttpResponse {
+) -> PageResult {
     let scope = s.scope.clone();
     let found = read(state, move |c| Ok((co::teams_in_scope(c, &scope)?, co::students_in_scope(c, &scope)?))).await;
-    let (teams, students) = match found {
-        Ok(f) => f,
-        Err(e) => return fail(state, e),
-    };
+    let (teams, students) = found?;
     let (errors, general) = problems_map(ENROL_FIELDS, problems);
     let mut values = Map::new();
     for f in ENROL_FIELDS {
@@ -85,44 +83,46 @@ async fn enrol_page(
             .map(|p| json!({"id": p.id, "name": p.name, "team": p.team_name, "selected": student == p.id.to_string()}))
             .collect::<Vec<_>>()),
     );
-    render(state, status, "staff_enrol", &Value::Object(data))
+    Ok(render(state, status, "staff_enrol", &Value::Object(data)))
 }
 
 pub(super) async fn enrol_form(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let s = match staff_member(&state, &req).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    enrol_page(&state, &s, &[], &[], StatusCode::OK).await
+    respond(&state, empty_form(&state, &req).await)
+}
+
+async fn empty_form(state: &AppState, req: &HttpRequest) -> PageResult {
+    let s = staff_member(state, req).await?;
+    enrol_page(state, &s, &[], &[], StatusCode::OK).await
 }
 
 pub(super) async fn enrol(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
-    let s = match staff_member(&state, &req).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if !session::csrf_ok(&s.session, &form) {
-        return csrf_refused(&state);
+    respond(&state, enrol_one(&state, &req, &form).await)
+}
+
+async fn enrol_one(state: &AppState, req: &HttpRequest, form: &[(String, String)]) -> PageResult {
+    let s = staff_member(state, req).await?;
+    if !session::csrf_ok(&s.session, form) {
+        return Err(PageError::CsrfRefused(Audience::Staff));
     }
     let e = Enrolment {
-        role: field(&form, "role").to_string(),
-        team_id: field(&form, "team_id").parse().ok(),
-        first_name: field(&form, "first_name").to_string(),
-        last_name: field(&form, "last_name").to_string(),
-        gender: field(&form, "gender").to_string(),
-        mobile_phone: field(&form, "mobile_phone").to_string(),
-        email: field(&form, "email").to_string(),
-        start_date: field(&form, "start_date").to_string(),
-        locale: field(&form, "locale").to_string(),
-        student_id: field(&form, "student_id").parse().ok(),
+        role: field(form, "role").to_string(),
+        team_id: field(form, "team_id").parse().ok(),
+        first_name: field(form, "first_name").to_string(),
+        last_name: field(form, "last_name").to_string(),
+        gender: field(form, "gender").to_string(),
+        mobile_phone: field(form, "mobile_phone").to_string(),
+        email: field(form, "email").to_string(),
+        start_date: field(form, "start_date").to_string(),
+        locale: field(form, "locale").to_string(),
+        student_id: field(form, "student_id").parse().ok(),
     };
     let scope = s.scope.clone();
     let now = state.clock.now();
-    match write(&state, move |c| co::enrol(c, &scope, &e, now)).await {
-        Ok(id) => see_other(&format!("/staff/people/{id}?ok=enrol")),
+    match write(state, move |c| co::enrol(c, &scope, &e, now)).await {
+        Ok(id) => Ok(see_other(&format!("/staff/people/{id}?ok=enrol"))),
         Err(CoordinationError::Problems(ps)) => {
-            enrol_page(&state, &s, &form, &ps, StatusCode::UNPROCESSABLE_ENTITY).await
+            enrol_page(state, &s, form, &ps, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => fail(&state, e),
+        Err(e) => Err(e.into()),
     }
 }

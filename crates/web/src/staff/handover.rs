@@ -2,6 +2,7 @@
 
 use super::person::person_post;
 use super::{field, Form};
+use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::coordination::{self as co, CoordinationError, FieldProblem};
@@ -13,7 +14,7 @@ pub(super) async fn handover(
     form: Form,
 ) -> HttpResponse {
     let mentor = field(&form, "mentor_id").parse::<i64>().ok();
-    person_post(&state, &req, &path, &form, "handover", move |c, scope, id, now| match mentor {
+    let page = person_post(&state, &req, &path, &form, "handover", move |c, scope, id, now| match mentor {
         Some(m) => co::handover(c, scope, id, m, now).map(|_| ()),
         None => {
             // Only someone who may see the student learns that a mentor is missing.
@@ -24,5 +25,6 @@ pub(super) async fn handover(
             }]))
         }
     })
-    .await
+    .await;
+    respond(&state, page)
 }

@@ -1,7 +1,8 @@
 //! Logging in and out. The login form has no session yet, so it carries a double-submit token
 //! (see the module's documentation).
 
-use super::{busy, csrf_refused, field, render, see_other, write, Form, LOGIN_COOKIE, SESSION_HOURS};
+use super::{field, render, see_other, write, Form, LOGIN_COOKIE, SESSION_HOURS};
+use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::pages::message;
 use crate::session::{self, CSRF_FIELD};
 use crate::state::AppState;
@@ -53,26 +54,31 @@ pub(super) async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> 
 }
 
 pub(super) async fn login(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
-    if !state.limits.login_allowed(&req) {
-        return message(
-            &state,
+    respond(&state, log_in(&state, &req, &form).await)
+}
+
+async fn log_in(state: &AppState, req: &HttpRequest, form: &[(String, String)]) -> PageResult {
+    if !state.limits.login_allowed(req) {
+        return Err(message(
+            state,
             StatusCode::TOO_MANY_REQUESTS,
             "nl",
             "Even wachten",
             &["Er is te vaak geprobeerd in te loggen. Wacht een minuut en probeer het dan opnieuw."],
-        );
+        )
+        .into());
     }
-    let sent = field(&form, CSRF_FIELD);
+    let sent = field(form, CSRF_FIELD);
     let cookie = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
     let hash = koers_store::tokens::hash_token;
     if cookie.is_empty() || !koers_store::tokens::looks_like_token(sent) || hash(sent) != hash(&cookie) {
-        return csrf_refused(&state);
+        return Err(PageError::CsrfRefused(Audience::Staff));
     }
-    let email = field(&form, "email").trim().to_string();
-    let password = field(&form, "password").to_string();
+    let email = field(form, "email").trim().to_string();
+    let password = field(form, "password").to_string();
     let now = state.clock.now();
     let typed = email.clone();
-    let checked = write(&state, move |c| {
+    let checked = write(state, move |c| {
         let ok = staff::verify_login(c, &email, &password, now)?;
         if let Some(a) = &ok {
             audit_staff(c, a.id, "staff.login", now)?;
@@ -83,26 +89,26 @@ pub(super) async fn login(state: web::Data<AppState>, req: HttpRequest, form: Fo
     match checked {
         Ok(Some(account)) => {
             let expires = now + TimeDelta::hours(SESSION_HOURS);
-            match session::open(&state, Subject::Staff(account.id), expires).await {
+            match session::open(state, Subject::Staff(account.id), expires).await {
                 Ok((cookie, _)) => {
                     let mut gone = Cookie::build(LOGIN_COOKIE, "").path("/staff/login").finish();
                     gone.make_removal();
-                    HttpResponse::SeeOther()
+                    Ok(HttpResponse::SeeOther()
                         .insert_header((header::LOCATION, "/staff"))
                         .cookie(cookie)
                         .cookie(gone)
-                        .finish()
+                        .finish())
                 }
-                Err(_) => busy(&state),
+                Err(_) => Err(PageError::Unavailable(Audience::Staff)),
             }
         }
-        Ok(None) => login_page(
-            &state,
+        Ok(None) => Ok(login_page(
+            state,
             StatusCode::UNAUTHORIZED,
             &typed,
             Some("Dit e-mailadres en wachtwoord passen niet bij elkaar. Controleer ze en probeer het opnieuw."),
-        ),
-        Err(_) => busy(&state),
+        )),
+        Err(_) => Err(PageError::Unavailable(Audience::Staff)),
     }
 }
 
@@ -111,7 +117,7 @@ pub(super) async fn logout(state: web::Data<AppState>, req: HttpRequest, form: F
         return see_other("/staff/login");
     };
     if !session::csrf_ok(&s, &form) {
-        return csrf_refused(&state);
+        return PageError::CsrfRefused(Audience::Staff).into_response(&state);
     }
     let _ = session::close(&state, &s).await;
     HttpResponse::SeeOther()

@@ -18,7 +18,7 @@ mod person;
 mod phone;
 mod withdrawal;
 
-use crate::pages::message;
+use crate::page_error::{Audience, PageError};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
@@ -80,51 +80,7 @@ pub(crate) fn render(state: &AppState, status: StatusCode, template: &str, data:
             .body(body),
         Err(e) => {
             tracing::error!(template, error = %e, "template failed");
-            busy(state)
-        }
-    }
-}
-
-fn not_found(state: &AppState) -> HttpResponse {
-    message(
-        state,
-        StatusCode::NOT_FOUND,
-        "nl",
-        "Deze pagina bestaat niet",
-        &["Kijk of het adres klopt, of ga terug naar de lijst met mensen."],
-    )
-}
-
-pub(crate) fn busy(state: &AppState) -> HttpResponse {
-    message(
-        state,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "nl",
-        "Even geduld",
-        &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
-    )
-}
-
-fn csrf_refused(state: &AppState) -> HttpResponse {
-    message(
-        state,
-        StatusCode::FORBIDDEN,
-        "nl",
-        "Dit formulier is verlopen",
-        &["Er is niets veranderd. Ga terug, laad de pagina opnieuw en probeer het nog een keer."],
-    )
-}
-
-fn fail(state: &AppState, e: CoordinationError) -> HttpResponse {
-    match e {
-        CoordinationError::NotFound => not_found(state),
-        CoordinationError::Problems(ps) => {
-            let lines: Vec<&str> = ps.iter().map(|p| p.message.as_str()).collect();
-            message(state, StatusCode::UNPROCESSABLE_ENTITY, "nl", "Dat lukte niet", &lines)
-        }
-        CoordinationError::Store(e) => {
-            tracing::error!(error = %e, "staff page: storage failed");
-            busy(state)
+            PageError::Unavailable(Audience::Staff).into_response(state)
         }
     }
 }
@@ -160,33 +116,33 @@ pub(crate) async fn staff_session<T: Send + 'static>(
     state: &AppState,
     req: &HttpRequest,
     load: impl FnOnce(&mut DbConnection, i64) -> Result<T, StoreError> + Send + 'static,
-) -> Result<(SessionRow, StaffAccount, T), HttpResponse> {
+) -> Result<(SessionRow, StaffAccount, T), PageError> {
     let session = match session::current(state, req, SessionKind::Staff).await {
         Ok(Some(s)) => s,
-        Ok(None) => return Err(see_other("/staff/login")),
-        Err(_) => return Err(busy(state)),
+        Ok(None) => return Err(see_other("/staff/login").into()),
+        Err(_) => return Err(PageError::Unavailable(Audience::Staff)),
     };
-    let Subject::Staff(id) = session.subject else { return Err(see_other("/staff/login")) };
+    let Subject::Staff(id) = session.subject else { return Err(see_other("/staff/login").into()) };
     let db = state.db.clone();
     let found = web::block(move || db.read(|c| Ok::<_, StoreError>((staff::account(c, id)?, load(c, id)?)))).await;
     match found {
         Ok(Ok((Some(account), loaded))) if account.disabled_at.is_none() => Ok((session, account, loaded)),
         Ok(Ok(_)) => {
             let _ = session::close(state, &session).await;
-            Err(see_other("/staff/login"))
+            Err(see_other("/staff/login").into())
         }
-        Ok(Err(_)) | Err(_) => Err(busy(state)),
+        Ok(Err(_)) | Err(_) => Err(PageError::Unavailable(Audience::Staff)),
     }
 }
 
 /// The staff member behind the request, or the response to give instead: see [`staff_session`],
 /// and a friendly refusal for an account that may see nobody.
-async fn staff_member(state: &AppState, req: &HttpRequest) -> Result<Staff, HttpResponse> {
+async fn staff_member(state: &AppState, req: &HttpRequest) -> Result<Staff, PageError> {
     let (session, account, scope) = staff_session(state, req, staff::scope_of).await?;
     if scope.is_empty() {
         // Researchers see no people, only the figures: their pages start at the dashboard,
         // which says kindly when an account has no role at all.
-        return Err(see_other("/staff/dashboard"));
+        return Err(see_other("/staff/dashboard").into());
     }
     Ok(Staff { session, account, scope })
 }

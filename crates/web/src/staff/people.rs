@@ -1,6 +1,7 @@
 //! The list of people: search, filter by role, page.
 
-use super::{base, encode, fail, read, render, role_word, staff_member, PER_PAGE};
+use super::{base, encode, read, render, role_word, staff_member, PER_PAGE};
+use crate::page_error::{respond, PageResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -16,10 +17,11 @@ pub(super) struct ListQuery {
 }
 
 pub(super) async fn list(state: web::Data<AppState>, req: HttpRequest, query: web::Query<ListQuery>) -> HttpResponse {
-    let s = match staff_member(&state, &req).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    respond(&state, people_page(&state, &req, &query).await)
+}
+
+async fn people_page(state: &AppState, req: &HttpRequest, query: &ListQuery) -> PageResult {
+    let s = staff_member(state, req).await?;
     let q = query.q.clone().unwrap_or_default().chars().take(100).collect::<String>();
     let role = query.role.as_deref().and_then(Role::parse);
     let filter = PeopleFilter {
@@ -29,10 +31,7 @@ pub(super) async fn list(state: web::Data<AppState>, req: HttpRequest, query: we
         per_page: PER_PAGE,
     };
     let scope = s.scope.clone();
-    let page = match read(&state, move |c| co::list_people(c, &scope, &filter)).await {
-        Ok(p) => p,
-        Err(e) => return fail(&state, e),
-    };
+    let page = read(state, move |c| co::list_people(c, &scope, &filter)).await?;
     let people: Vec<Value> = page
         .people
         .iter()
@@ -67,5 +66,5 @@ pub(super) async fn list(state: web::Data<AppState>, req: HttpRequest, query: we
     data.insert("pages".into(), json!(page.pages));
     data.insert("prev".into(), json!((page.page > 1).then(|| link(page.page - 1))));
     data.insert("next".into(), json!((page.page < page.pages).then(|| link(page.page + 1))));
-    render(&state, StatusCode::OK, "staff_people", &Value::Object(data))
+    Ok(render(state, StatusCode::OK, "staff_people", &Value::Object(data)))
 }

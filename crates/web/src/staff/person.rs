@@ -2,9 +2,9 @@
 //! the page with a message or with the problems next to their fields.
 
 use super::{
-    base, csrf_refused, fail, nl_date, nl_instant, not_found, parse_id, problems_map, render, role_word, see_other,
-    staff_member, write, Staff,
+    base, nl_date, nl_instant, parse_id, problems_map, render, role_word, see_other, staff_member, write, Staff,
 };
+use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -113,7 +113,7 @@ struct DetailInput<'a> {
     typed: &'a [(String, String)],
 }
 
-async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_>, status: StatusCode) -> HttpResponse {
+async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_>, status: StatusCode) -> PageResult {
     let scope = s.scope.clone();
     let now = state.clock.now();
     let found = write(state, move |c| {
@@ -123,10 +123,7 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
         Ok((d, mentors, zone))
     })
     .await;
-    let (d, mentors, zone) = match found {
-        Ok(f) => f,
-        Err(e) => return fail(state, e),
-    };
+    let (d, mentors, zone) = found?;
     let zone: Tz = zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
     let current_ids: Vec<i64> = d.current.iter().map(|p| p.other_id).collect();
     let pair_json = |p: &co::PairInfo| {
@@ -221,7 +218,7 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
     data.insert("general".into(), json!(general));
     data.insert("ok".into(), json!(input.ok));
     data.insert("action".into(), json!(format!("/staff/people/{}", d.id)));
-    render(state, status, "staff_person", &Value::Object(data))
+    Ok(render(state, status, "staff_person", &Value::Object(data)))
 }
 
 pub(super) async fn detail(
@@ -230,18 +227,19 @@ pub(super) async fn detail(
     path: web::Path<String>,
     query: web::Query<DetailQuery>,
 ) -> HttpResponse {
-    let s = match staff_member(&state, &req).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let Some(id) = parse_id(&path) else { return not_found(&state) };
+    respond(&state, person_page(&state, &req, &path, &query).await)
+}
+
+async fn person_page(state: &AppState, req: &HttpRequest, path: &str, query: &DetailQuery) -> PageResult {
+    let s = staff_member(state, req).await?;
+    let Some(id) = parse_id(path) else { return Err(PageError::NotFound(Audience::Staff)) };
     let ok = match query.ok.as_deref() {
-        Some("withdraw") => Some(withdrawn_words(&query)),
+        Some("withdraw") => Some(withdrawn_words(query)),
         Some(code) => success_word(code).map(String::from),
         None => None,
     };
     let input = DetailInput { ok, problems: &[], typed: &[] };
-    detail_page(&state, &s, id, input, StatusCode::OK).await
+    detail_page(state, &s, id, input, StatusCode::OK).await
 }
 
 /// Runs a change on a person: session, CSRF, then the change; back to the person with the
@@ -253,7 +251,7 @@ pub(super) async fn person_post(
     form: &[(String, String)],
     ok: &'static str,
     change: impl FnOnce(&mut DbConnection, &Scope, i64, DateTime<Utc>) -> CoordinationResult<()> + Send + 'static,
-) -> HttpResponse {
+) -> PageResult {
     person_change(state, req, path, form, change, move |()| format!("ok={ok}")).await
 }
 
@@ -266,23 +264,20 @@ pub(super) async fn person_change<T: Send + 'static>(
     form: &[(String, String)],
     change: impl FnOnce(&mut DbConnection, &Scope, i64, DateTime<Utc>) -> CoordinationResult<T> + Send + 'static,
     query: impl FnOnce(T) -> String,
-) -> HttpResponse {
-    let s = match staff_member(state, req).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let s = staff_member(state, req).await?;
     if !session::csrf_ok(&s.session, form) {
-        return csrf_refused(state);
+        return Err(PageError::CsrfRefused(Audience::Staff));
     }
-    let Some(id) = parse_id(path) else { return not_found(state) };
+    let Some(id) = parse_id(path) else { return Err(PageError::NotFound(Audience::Staff)) };
     let scope = s.scope.clone();
     let now = state.clock.now();
     match write(state, move |c| change(c, &scope, id, now)).await {
-        Ok(done) => see_other(&format!("/staff/people/{id}?{}", query(done))),
+        Ok(done) => Ok(see_other(&format!("/staff/people/{id}?{}", query(done)))),
         Err(CoordinationError::Problems(ps)) => {
             let input = DetailInput { ok: None, problems: &ps, typed: form };
             detail_page(state, &s, id, input, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => fail(state, e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -2,6 +2,7 @@
 
 use super::person::person_post;
 use super::{field, Form};
+use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::coordination as co;
@@ -13,8 +14,9 @@ pub(super) async fn change_phone(
     form: Form,
 ) -> HttpResponse {
     let phone = field(&form, "mobile_phone").to_string();
-    person_post(&state, &req, &path, &form, "phone", move |c, scope, id, now| {
+    let page = person_post(&state, &req, &path, &form, "phone", move |c, scope, id, now| {
         co::change_phone(c, scope, id, &phone, now)
     })
-    .await
+    .await;
+    respond(&state, page)
 }

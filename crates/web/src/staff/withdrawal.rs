@@ -2,6 +2,7 @@
 
 use super::person::person_change;
 use super::{field, Form};
+use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::coordination::{self as co, CoordinationError, FieldProblem};
@@ -49,5 +50,6 @@ pub(super) async fn withdraw(
             w.answers_deleted
         )
     };
-    person_change(&state, &req, &path, &form, change, query).await
+    let page = person_change(&state, &req, &path, &form, change, query).await;
+    respond(&state, page)
 }
