@@ -81,8 +81,8 @@ fn semicolon_files_from_dutch_spreadsheets_and_a_bom_are_read() {
 fn with_create_teams_unknown_teams_are_planned() {
     let mut c = ctx();
     c.create_teams = true;
-    let p = plan_people_import(b"type,team_name,first_name,mobile_phone\nStudent,Team Oost,Noor,0611111111\n", &c)
-        .unwrap();
+    let p =
+        plan_people_import(b"type,team_name,first_name,mobile_phone\nStudent,Team Oost,Noor,0611111111\n", &c).unwrap();
     assert_eq!(p.new_teams, vec!["Team Oost".to_string()]);
 }
 
@@ -96,9 +96,8 @@ fn a_mentor_may_point_at_a_student_enrolled_earlier_but_not_take_their_number() 
     )
     .unwrap();
     assert_eq!(ok.pairs.len(), 1);
-    let err =
-        plan_people_import(b"type,team_name,first_name,mobile_phone\nMentor,Team Noord,Joris,0612345678\n", &c)
-            .unwrap_err();
+    let err = plan_people_import(b"type,team_name,first_name,mobile_phone\nMentor,Team Noord,Joris,0612345678\n", &c)
+        .unwrap_err();
     assert_eq!(err[0].to_string(), "2: mobile_phone: +31612345678 is already enrolled as a student, not a mentor");
 }
 

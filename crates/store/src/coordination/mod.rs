@@ -9,8 +9,8 @@
 
 mod attention;
 mod detail;
-mod enrol;
 mod ending;
+mod enrol;
 mod handover;
 mod list;
 mod phone;
