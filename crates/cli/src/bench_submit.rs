@@ -74,9 +74,10 @@ pub fn run(submissions: i64, clients: usize, url: &str) -> Result<()> {
     println!("koers bench submit: {submissions} diary submissions, {clients} clients, PostgreSQL");
 
     // Parsed once, as the web application keeps it in its cache.
-    let (qid, _, content) = koers_store::definitions::latest_questionnaire(&mut *db.conn()?, "student_diary")?
+    let stored = koers_store::definitions::latest_questionnaire(&mut *db.conn()?, "student_diary")?
         .context("the diary is stored")?;
-    let (questionnaire, _) = koers_core::questionnaire::parse_questionnaire(&content, Some("student_diary"))
+    let qid = stored.id;
+    let (questionnaire, _) = koers_core::questionnaire::parse_questionnaire(&stored.content, Some("student_diary"))
         .map_err(|p| anyhow::anyhow!("{p:?}"))?;
     let questionnaire = Arc::new(questionnaire);
     let queue = Arc::new(Mutex::new(people));

@@ -60,7 +60,7 @@ pub fn run(cmd: UserCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
             if accounts.is_empty() {
                 println!("No staff accounts yet. Add one with: koers user add EMAIL --name NAME --role coordinator");
             }
-            for (a, roles) in accounts {
+            for staff::AccountWithRoles { account: a, roles } in accounts {
                 let state = if a.disabled_at.is_some() { " (disabled)" } else { "" };
                 let admin = if a.is_admin { " [admin of the installation]" } else { "" };
                 println!("{}  {}  {}{}{}", a.id, a.email, a.display_name, admin, state);

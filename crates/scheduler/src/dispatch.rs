@@ -357,7 +357,7 @@ pub async fn reconcile(s: &Scheduler) -> Result<usize, SchedulerError> {
     let (db, now, timeout) = (s.db.clone(), s.clock.now(), s.config.claim_timeout);
     let stale = blocking(move || db.read(|c| sending::stale_claims(c, now - timeout))).await?;
     let mut handled = 0;
-    for (id, maybe_sent) in stale {
+    for sending::StaleClaim { invitation_id: id, maybe_sent } in stale {
         let db = s.db.clone();
         if !maybe_sent {
             blocking(move || db.read(|c| sending::release_claim(c, id, now))).await?;

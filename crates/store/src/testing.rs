@@ -150,11 +150,11 @@ pub fn submit_form(
     fields: &[(&str, &str)],
     when: chrono::DateTime<chrono::Utc>,
 ) -> crate::error::StoreResult<crate::answers::Saved> {
-    let (qid, _, content) = crate::definitions::latest_questionnaire(conn, questionnaire_key)?
+    let stored = crate::definitions::latest_questionnaire(conn, questionnaire_key)?
         .ok_or_else(|| crate::error::StoreError::NotFound(format!("questionnaire {questionnaire_key}")))?;
-    let (q, _) = koers_core::questionnaire::parse_questionnaire(&content, Some(questionnaire_key))
+    let (q, _) = koers_core::questionnaire::parse_questionnaire(&stored.content, Some(questionnaire_key))
         .map_err(|p| crate::error::StoreError::Invalid(format!("{p:?}")))?;
-    submit_parsed(conn, person_id, response_id, (qid, &q), fields, when)
+    submit_parsed(conn, person_id, response_id, (stored.id, &q), fields, when)
 }
 
 /// [`submit_form`] with the questionnaire (its stored id and parsed form) at hand, as the web

@@ -565,9 +565,9 @@ async fn audit_log(state: &AppState, req: &HttpRequest, query: &AuditQuery) -> P
         })
         .collect();
     let mut options = vec![json!({"value": "", "label": "Alles", "selected": action.is_none()})];
-    options.extend(actions.iter().map(
-        |(a, n)| json!({"value": a, "label": format!("{a} ({n})"), "selected": action.as_deref() == Some(a.as_str())}),
-    ));
+    options.extend(actions.iter().map(|audit::ActionCount { action: a, count: n }| {
+        json!({"value": a, "label": format!("{a} ({n})"), "selected": action.as_deref() == Some(a.as_str())})
+    }));
     let link = |n: i64| format!("/staff/audit?action={}&page={n}", encode(action.as_deref().unwrap_or("")));
     let mut data = base(&v, "Logboek");
     data.insert("actions".into(), json!(options));

@@ -82,8 +82,8 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
             None if subs.is_empty() => lines.push("You have answered everything. Thank you for taking part!".into()),
             None => {}
         }
-        if earned.0 > 0 {
-            lines.push(format!("So far you have earned {}.", euros(earned.0, me.lang)));
+        if earned.total_cents > 0 {
+            lines.push(format!("So far you have earned {}.", euros(earned.total_cents, me.lang)));
         }
     } else {
         lines.push("Er staat nu geen vragenlijst voor je klaar.".to_string());
@@ -92,8 +92,8 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
             None if subs.is_empty() => lines.push("Je hebt alles ingevuld. Bedankt voor het meedoen!".into()),
             None => {}
         }
-        if earned.0 > 0 {
-            lines.push(format!("Je hebt tot nu toe {} verdiend.", euros(earned.0, me.lang)));
+        if earned.total_cents > 0 {
+            lines.push(format!("Je hebt tot nu toe {} verdiend.", euros(earned.total_cents, me.lang)));
         }
     }
     info(state, &me, (&heading, lines), student_links(&me, !subs.is_empty()))

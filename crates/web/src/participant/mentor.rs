@@ -39,7 +39,7 @@ async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<Strin
     let now = state.clock.now();
     let (subs, mine, names, done) = db(state, false, move |c| {
         let subs = part::active_subscriptions_of(c, mentor)?;
-        let students: Vec<i64> = subs.iter().filter_map(|s| s.4).collect();
+        let students: Vec<i64> = subs.iter().filter_map(|s| s.about_student).collect();
         let mine = part::windows_of(c, mentor, now - MAX_GRACE, now)?;
         let names = part::names(c, &students)?;
         let mut done = std::collections::HashMap::new();
@@ -50,8 +50,8 @@ async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<Strin
     })
     .await?;
     let mut rows = Vec::new();
-    for student in subs.iter().filter_map(|s| s.4) {
-        let name = names.get(&student).map(|(n, _)| n.clone()).unwrap_or_default();
+    for student in subs.iter().filter_map(|s| s.about_student) {
+        let name = names.get(&student).map(|n| n.first_name.clone()).unwrap_or_default();
         let about: Vec<&ResponseRef> = mine.iter().filter(|r| r.about_student == Some(student)).collect();
         let open = about.iter().find(|r| is_open(state, r, now));
         let completed = about.iter().any(|r| r.completed_at.is_some() && r.close_at > now);
@@ -81,7 +81,7 @@ pub(super) async fn mentor_thanks(state: &AppState, me: &Me, r: &ResponseRef) ->
     let about = match r.about_student {
         Some(s) => {
             let names = db(state, false, move |c| part::names(c, &[s])).await?;
-            names.get(&s).map(|(n, _)| n.clone()).unwrap_or_default()
+            names.get(&s).map(|n| n.first_name.clone()).unwrap_or_default()
         }
         None => String::new(),
     };

@@ -180,12 +180,12 @@ async fn questionnaire_by_id(
     }
     let k = key.clone();
     let found = db(state, false, move |c| koers_store::definitions::latest_questionnaire(c, &k)).await?;
-    let Some((id, _, content)) = found else {
+    let Some(stored) = found else {
         tracing::error!(questionnaire = %key, "a questionnaire a protocol names is not loaded");
         return Err(PageError::Unavailable(Audience::Participant("nl")));
     };
-    match state.definitions.questionnaire(id, &key, &content) {
-        Some(q) => Ok((id, q)),
+    match state.definitions.questionnaire(stored.id, &key, &stored.content) {
+        Some(q) => Ok((stored.id, q)),
         None => {
             tracing::error!(questionnaire = %key, "a stored questionnaire does not parse");
             Err(PageError::Unavailable(Audience::Participant("nl")))

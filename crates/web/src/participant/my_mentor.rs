@@ -4,7 +4,7 @@ use super::{db, info, me, Page};
 use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use koers_store::participation as part;
+use koers_store::participation::{self as part, MentorContact};
 use serde_json::json;
 
 /// Who the student's mentor is, and their number if the mentor agreed to share it.
@@ -18,7 +18,7 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
     let mentor = db(state, false, move |c| part::mentor_of(c, id)).await?;
     let en = me.lang == "en";
     let lines = match &mentor {
-        Some((_, name, _, Some(phone))) => vec![
+        Some(MentorContact { first_name: name, phone: Some(phone), .. }) => vec![
             if en { format!("Your mentor is {name}.") } else { format!("Je begeleider is {name}.") },
             if en {
                 format!("You can call or text {name} on {phone}.")
@@ -26,7 +26,7 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
                 format!("Je kunt {name} bellen of een bericht sturen: {phone}.")
             },
         ],
-        Some((_, name, _, None)) => vec![
+        Some(MentorContact { first_name: name, phone: None, .. }) => vec![
             if en { format!("Your mentor is {name}.") } else { format!("Je begeleider is {name}.") },
             if en {
                 format!("You can talk to {name} at school or where you usually meet.")

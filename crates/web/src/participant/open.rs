@@ -34,16 +34,16 @@ pub(super) fn first_open<'a>(state: &AppState, open: &'a [ResponseRef], now: Dat
 /// The first window after now of any of these subscriptions, from the protocols themselves.
 pub(super) fn next_window(
     state: &AppState,
-    subs: &[part::SubscriptionInfo],
+    subs: &[part::ActiveSubscription],
     zone: Tz,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     subs.iter()
-        .filter_map(|(_, content, start, end, _)| {
-            let p = protocol_of(state, content)?;
+        .filter_map(|s| {
+            let p = protocol_of(state, &s.protocol_content)?;
             let z: Tz = p.time_zone.parse().unwrap_or(zone);
-            let stop = participation_end(&p, z, *start, *end);
-            windows(&p, z, *start, stop).into_iter().map(|w| w.open_at).find(|o| *o > now)
+            let stop = participation_end(&p, z, s.starts_at, s.ends_at);
+            windows(&p, z, s.starts_at, stop).into_iter().map(|w| w.open_at).find(|o| *o > now)
         })
         .min()
 }

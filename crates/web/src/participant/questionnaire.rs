@@ -39,7 +39,7 @@ struct Opened {
 struct Loaded {
     consent: Consent,
     response: ResponseRef,
-    names: std::collections::HashMap<i64, (String, Option<String>)>,
+    names: std::collections::HashMap<i64, part::PersonName>,
     students: Vec<i64>,
     mentor: Option<part::MentorContact>,
     completed_before: bool,
@@ -55,7 +55,7 @@ fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Resu
     }
     // Items with `foreach: student` repeat for each student the mentor answers about.
     let subs = part::active_subscriptions_of(c, person_id)?;
-    let students: Vec<i64> = subs.iter().filter_map(|s| s.4).collect();
+    let students: Vec<i64> = subs.iter().filter_map(|s| s.about_student).collect();
     let names = part::names(c, &[about, students.clone()].concat())?;
     let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
     let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
@@ -72,21 +72,21 @@ async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Open
     input.today = Some(now.with_timezone(&me.zone).date_naive());
     input.first_time = !completed_before;
     if let Some(s) = response.about_student {
-        if let Some((name, g)) = names.get(&s) {
+        if let Some(part::PersonName { first_name: name, gender: g }) = names.get(&s) {
             input.vars.student_name = Some(name.clone());
             input.vars.student_gender = gender(g);
         }
         input.vars.mentor_name = me.person.first_name.clone();
         input.vars.mentor_gender = gender(&me.person.gender);
     }
-    if let Some((_, name, g, _)) = &mentor {
+    if let Some(part::MentorContact { first_name: name, gender: g, .. }) = &mentor {
         input.vars.mentor_name = Some(name.clone());
         input.vars.mentor_gender = gender(g);
         input.vars.student_name = me.person.first_name.clone();
         input.vars.student_gender = gender(&me.person.gender);
     }
     input.students =
-        students.iter().map(|id| (*id, names.get(id).map(|(n, _)| n.clone()).unwrap_or_default())).collect();
+        students.iter().map(|id| (*id, names.get(id).map(|n| n.first_name.clone()).unwrap_or_default())).collect();
     let final_questionnaire = protocol_of(state, &response.protocol_content)
         .and_then(|p| {
             p.measurements

@@ -23,9 +23,9 @@ pub(super) async fn stop_participation(
     let now = state.clock.now();
     let subs = db(state, false, move |c| part::active_subscriptions_of(c, person_id)).await?;
     let mut plans = Vec::new();
-    for (id, content, start, _, about) in subs.iter().filter(|s| s.4.is_none()).map(|s| (s.0, &s.1, s.2, s.3, s.4)) {
-        let _ = about;
-        let Some(p) = protocol_of(state, content) else { continue };
+    for sub in subs.iter().filter(|s| s.about_student.is_none()) {
+        let (id, start) = (sub.id, sub.starts_at);
+        let Some(p) = protocol_of(state, &sub.protocol_content) else { continue };
         let zone: Tz = p.time_zone.parse().unwrap_or(me.zone);
         let end = participation_end(&p, zone, start, Some(now));
         let closing: Vec<_> = windows(&p, zone, start, end)

@@ -8,7 +8,7 @@ use crate::page_error::{respond, Audience, PageError};
 use crate::state::AppState;
 use crate::words::euros;
 use actix_web::{web, HttpRequest, HttpResponse};
-use koers_store::participation as part;
+use koers_store::participation::{self as part, Earned};
 use serde_json::json;
 
 /// After a submit: what was earned and the streak, in friendly words; mentors go on to their
@@ -38,7 +38,7 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
         return mentor_thanks(state, &me, &r).await;
     }
     let name = me.person.first_name.clone().unwrap_or_default();
-    let (total, streak) = earned;
+    let Earned { total_cents: total, streak } = earned;
     let mut lines = Vec::new();
     let en = me.lang == "en";
     lines.push(if en {
