@@ -23,10 +23,13 @@ pub mod quality;
 pub mod schedule;
 pub mod schema;
 pub mod schema_info;
+pub mod scratch;
+pub mod seed;
 pub mod sending;
 pub mod sessions;
 pub mod staff;
 pub mod studies;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;
 
