@@ -27,8 +27,11 @@ pub mod scratch;
 pub mod seed;
 pub mod sending;
 pub mod sessions;
+pub mod shipped;
 pub mod staff;
 pub mod studies;
+pub mod study_clock;
+pub mod study_delete;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;
