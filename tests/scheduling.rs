@@ -97,6 +97,7 @@ fn simulate(dir: &std::path::Path, mock: &str, from: &str, until: &str) {
             claim_timeout: chrono::TimeDelta::minutes(10),
             throttle: false,
             apply_retention: false,
+            only_study: None,
         },
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

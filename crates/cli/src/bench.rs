@@ -94,6 +94,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
             claim_timeout: TimeDelta::minutes(10),
             throttle: false,
             apply_retention: false,
+            only_study: None,
         },
     };
     let started = Instant::now();

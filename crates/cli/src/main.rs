@@ -19,6 +19,7 @@ mod memory;
 mod people_cmd;
 mod protocol_cmd;
 mod questionnaire_cmd;
+mod rehearse_cmd;
 mod secret;
 mod study_cmd;
 mod user_cmd;
@@ -78,6 +79,9 @@ enum Command {
     /// Run only the scheduler (plan windows, send invitations and reminders); several may run
     /// on one PostgreSQL database.
     Worker(worker::WorkerArgs),
+    /// Live through a whole study in minutes: a synthetic cohort in a test-mode study, answering
+    /// through the real web forms on the study's own clock; writes truth files and checks.
+    Rehearse(rehearse_cmd::RehearseArgs),
     /// Show or move the clock of a test-mode study (real studies always run on real time).
     #[command(subcommand)]
     Clock(clock_cmd::ClockCommand),
@@ -153,6 +157,7 @@ fn main() -> Result<()> {
         Command::Protocol(cmd) => protocol_cmd::run(cmd, &settings.base_url),
         Command::Questionnaire(cmd) => questionnaire_cmd::run(cmd),
         Command::Worker(args) => worker::run(args, &settings, open(&settings)?),
+        Command::Rehearse(args) => rehearse_cmd::run(args, &settings, open(&settings)?),
         Command::Clock(cmd) => clock_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::User(cmd) => user_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::ApiKey(cmd) => api_key_cmd::run(cmd, &open(&settings)?, clock.as_ref()),

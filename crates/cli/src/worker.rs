@@ -46,6 +46,7 @@ pub fn build(settings: &Settings, db: Database, real_clock: Arc<dyn Clock>, thro
             claim_timeout: TimeDelta::seconds(settings.scheduler.claim_timeout_seconds as i64),
             throttle,
             apply_retention: true,
+            only_study: None,
         },
     })
 }

@@ -9,7 +9,12 @@ use rand_chacha::ChaCha8Rng;
 
 /// The two groups of the design, each an organisation of its own with two teams.
 pub const ORGANISATIONS: [Organisation; 2] = [
-    Organisation { key: "school-a", name: "School A (oefenstudie)", group: "control", teams: ["A Entree", "A Techniek"] },
+    Organisation {
+        key: "school-a",
+        name: "School A (oefenstudie)",
+        group: "control",
+        teams: ["A Entree", "A Techniek"],
+    },
     Organisation { key: "school-b", name: "School B (oefenstudie)", group: "at_risk", teams: ["B Zorg", "B Economie"] },
 ];
 
@@ -49,8 +54,22 @@ const FIRST: [(&str, &str); 24] = [
     ("Robin", "other"),
 ];
 const LAST: [&str; 16] = [
-    "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Mulder", "de Boer", "Dekker", "Hendriks", "Meijer", "Bos",
-    "Peters", "Kok", "Vermeulen", "Yilmaz", "Ramdin",
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Mulder",
+    "de Boer",
+    "Dekker",
+    "Hendriks",
+    "Meijer",
+    "Bos",
+    "Peters",
+    "Kok",
+    "Vermeulen",
+    "Yilmaz",
+    "Ramdin",
 ];
 
 /// What will happen to a student, in weeks counted from the rehearsal's first week (0).

@@ -54,7 +54,10 @@ fn attr(e: &ElementRef<'_>, name: &str) -> Option<String> {
 }
 
 fn list(e: &ElementRef<'_>, name: &str) -> Vec<String> {
-    e.value().attr(name).map(|v| v.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect()).unwrap_or_default()
+    e.value()
+        .attr(name)
+        .map(|v| v.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// The question and expandable block around a control.
@@ -91,7 +94,11 @@ pub fn forms(html: &str) -> Vec<Form> {
                 let kind = attr(&c, "type").unwrap_or_else(|| "text".into());
                 let choice = || Choice {
                     value: attr(&c, "value").unwrap_or_default(),
-                    label: c.parent().and_then(ElementRef::wrap).map(|p| p.text().collect::<String>()).unwrap_or_default(),
+                    label: c
+                        .parent()
+                        .and_then(ElementRef::wrap)
+                        .map(|p| p.text().collect::<String>())
+                        .unwrap_or_default(),
                     shows: list(&c, "data-shows"),
                     hides: list(&c, "data-hides"),
                 };

@@ -80,7 +80,7 @@ pub async fn dispatch_with(s: &Scheduler, in_flight: usize) -> Result<DispatchRe
     pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let db = s.db.clone();
     let studies = blocking(move || db.read(schedule::study_clocks)).await?;
-    for study in studies {
+    for study in studies.into_iter().filter(|c| s.config.only_study.is_none_or(|o| o == c.study_id)) {
         let mut run = Run { s, study, in_flight, permits: permits.clone(), pace: &mut pace, report: &mut report };
         run.study().await?;
     }
@@ -429,6 +429,9 @@ pub async fn reconcile(s: &Scheduler) -> Result<usize, SchedulerError> {
     for sending::StaleClaim { invitation_id: id, maybe_sent } in stale {
         let db = s.db.clone();
         let ctx = blocking(move || db.read(|c| sending::send_context(c, id))).await?;
+        if s.config.only_study.is_some_and(|o| o != ctx.study_id) {
+            continue;
+        }
         let now = ctx.clock.at(real_now);
         let db = s.db.clone();
         if !maybe_sent {

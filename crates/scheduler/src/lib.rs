@@ -38,6 +38,9 @@ pub struct SchedulerConfig {
     /// Erase identifiers past each study's retention period once a day. Off in simulations:
     /// a rehearsal's clock runs ahead, and an erasure cannot be undone.
     pub apply_retention: bool,
+    /// Work for this study only (a rehearsal's in-process scheduler must never touch another
+    /// study's messages); `None` works for every study.
+    pub only_study: Option<i64>,
 }
 
 #[derive(Clone)]
@@ -66,9 +69,10 @@ impl Scheduler {
     /// One round of all the work; returns what it did.
     pub async fn tick(&self) -> Result<TickReport, SchedulerError> {
         let me = self.clone();
-        let planned = tokio::task::spawn_blocking(move || plan::plan(&me.db, me.real_clock.now()))
-            .await
-            .map_err(|e| SchedulerError::Join(e.to_string()))??;
+        let planned =
+            tokio::task::spawn_blocking(move || plan::plan(&me.db, me.real_clock.now(), me.config.only_study))
+                .await
+                .map_err(|e| SchedulerError::Join(e.to_string()))??;
         dispatch::reconcile(self).await?;
         let dispatched = dispatch::dispatch(self).await?;
         // After the sending, so that a slow erasure never delays a message.

@@ -29,9 +29,12 @@ pub fn window_key(w: &Window) -> String {
 }
 
 /// One round of planning at the real instant `real_now`; each subscription is planned on its
-/// study's clock.
-pub fn plan(db: &Database, real_now: DateTime<Utc>) -> Result<PlanReport, StoreError> {
-    let subs = db.read(schedule::active_subscriptions)?;
+/// study's clock. With `only_study`, the subscriptions of that study alone.
+pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> Result<PlanReport, StoreError> {
+    let mut subs = db.read(schedule::active_subscriptions)?;
+    if let Some(only) = only_study {
+        subs.retain(|s| s.study_id == only);
+    }
     let mut report = PlanReport { subscriptions: subs.len(), ..Default::default() };
     let mut protocols: HashMap<i64, Option<(Protocol, Tz)>> = HashMap::new();
     // People still taking part: an active subscription whose end (if stopped early) lies ahead.

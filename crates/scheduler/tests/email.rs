@@ -108,6 +108,7 @@ async fn mentors_with_an_address_get_their_link_by_email() {
             claim_timeout: TimeDelta::minutes(2),
             throttle: false,
             apply_retention: true,
+            only_study: None,
         },
     };
     let report = scheduler.tick().await.unwrap();

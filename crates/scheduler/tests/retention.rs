@@ -36,6 +36,7 @@ fn scheduler(db: &Database, clock: &FixedClock, worker: &str) -> Scheduler {
             claim_timeout: TimeDelta::minutes(2),
             throttle: false,
             apply_retention: true,
+            only_study: None,
         },
     }
 }

@@ -149,6 +149,7 @@ async fn setup_with(backend: &str, mut bird: ScriptedBird, people: usize) -> Set
             claim_timeout: TimeDelta::minutes(2),
             throttle: false,
             apply_retention: true,
+            only_study: None,
         },
     };
     let invitation = {

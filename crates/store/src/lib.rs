@@ -15,6 +15,7 @@ pub mod definitions;
 pub mod error;
 pub mod import;
 pub mod jobs;
+pub mod life_course;
 pub mod lifecycle;
 pub mod ops;
 pub mod participation;

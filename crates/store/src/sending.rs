@@ -40,6 +40,7 @@ pub struct SendContext {
     pub earned_cents: i64,
     /// Completed questionnaires in a row, as of the newest reward.
     pub streak: i32,
+    pub study_id: i64,
     /// The person's study is a rehearsal: only a test gateway may carry its messages.
     pub test_mode: bool,
     /// The clock of the person's study.
@@ -51,11 +52,12 @@ type IdentityRow = (Option<String>, Option<String>, Option<String>, Option<Strin
 
 pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<SendContext> {
     let inv = invitation(conn, invitation_id)?;
-    let (role, locale, ended_at, phone_status, test_mode, offset): (
+    let (role, locale, ended_at, phone_status, study_id, test_mode, offset): (
         String,
         String,
         Option<NaiveDateTime>,
         String,
+        i64,
         bool,
         i64,
     ) = people::table
@@ -66,6 +68,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
             people::locale,
             people::ended_at,
             people::phone_status,
+            studies::id,
             studies::test_mode,
             studies::clock_offset_micros,
         ))
@@ -126,6 +129,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
             .optional()?
             .unwrap_or(0),
         invitation: inv,
+        study_id,
         test_mode,
         clock: koers_core::clock::StudyClock::from_offset_micros(offset),
     };
