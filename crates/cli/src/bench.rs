@@ -116,7 +116,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
 }
 
 fn seed(db: &Database, count: usize) -> Result<()> {
-    koers_store::testing::seed_due_invitations(db, "bench", count, SystemClock.now())?;
+    koers_store::seed::seed_due_invitations(db, "bench", count, SystemClock.now())?;
     Ok(())
 }
 

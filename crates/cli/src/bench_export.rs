@@ -52,8 +52,8 @@ pub fn bench_study(
     c: &mut koers_store::DbConnection,
     key: &str,
     now: chrono::DateTime<Utc>,
-) -> Result<(koers_store::testing::Seeded, koers_store::definitions::Loaded, koers_store::definitions::Loaded)> {
-    let seeded = koers_store::testing::seed_study(c, key, now)?;
+) -> Result<(koers_store::seed::Seeded, koers_store::definitions::Loaded, koers_store::definitions::Loaded)> {
+    let seeded = koers_store::seed::seed_study(c, key, now)?;
     let diary = include_str!("../../../questionnaires/student_diary.yaml");
     let protocol = include_str!("../../../protocols/vsv_student.yaml");
     let q = koers_store::definitions::store_questionnaire(c, "student_diary", None, diary, None, now)?;
@@ -160,7 +160,7 @@ pub fn run(answers: i64, url: &str) -> Result<()> {
     println!("koers bench export: answers-long vs PostgreSQL COPY ... TO STDOUT WITH CSV (psql)");
     let mut peaks = Vec::new();
     for size in [answers, answers * 2] {
-        let scratch = koers_store::testing::TestDb::postgres();
+        let scratch = koers_store::scratch::ScratchDb::postgres();
         let (db, url) = (&scratch.db, scratch.url.as_str());
         db.migrate()?;
         let t = Instant::now();

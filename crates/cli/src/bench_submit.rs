@@ -29,7 +29,7 @@ pub fn run(submissions: i64, clients: usize, url: &str) -> Result<()> {
         bail!("bench submit needs PostgreSQL (--database-url postgres://...)");
     }
     std::env::set_var("KOERS_TEST_DATABASE_URL", url);
-    let scratch = koers_store::testing::TestDb::postgres();
+    let scratch = koers_store::scratch::ScratchDb::postgres();
     let db = koers_store::Database::open(&scratch.url, clients as u32 + 1)?;
     db.migrate()?;
     let now = Utc::now();
@@ -74,9 +74,10 @@ pub fn run(submissions: i64, clients: usize, url: &str) -> Result<()> {
     println!("koers bench submit: {submissions} diary submissions, {clients} clients, PostgreSQL");
 
     // Parsed once, as the web application keeps it in its cache.
-    let (qid, _, content) = koers_store::definitions::latest_questionnaire(&mut *db.conn()?, "student_diary")?
+    let stored = koers_store::definitions::latest_questionnaire(&mut *db.conn()?, "student_diary")?
         .context("the diary is stored")?;
-    let (questionnaire, _) = koers_core::questionnaire::parse_questionnaire(&content, Some("student_diary"))
+    let qid = stored.id;
+    let (questionnaire, _) = koers_core::questionnaire::parse_questionnaire(&stored.content, Some("student_diary"))
         .map_err(|p| anyhow::anyhow!("{p:?}"))?;
     let questionnaire = Arc::new(questionnaire);
     let queue = Arc::new(Mutex::new(people));
@@ -88,7 +89,7 @@ pub fn run(submissions: i64, clients: usize, url: &str) -> Result<()> {
                 let mut conn = db.conn()?;
                 loop {
                     let Some((person, response)) = queue.lock().unwrap().pop() else { return Ok(()) };
-                    koers_store::testing::submit_parsed(&mut conn, person, response, (qid, &q), DIARY, Utc::now())?;
+                    koers_store::seed::submit_parsed(&mut conn, person, response, (qid, &q), DIARY, Utc::now())?;
                 }
             })
         })

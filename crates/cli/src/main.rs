@@ -1,6 +1,9 @@
 //! `koers`: the one binary of koers. Every command loads the settings once (koers.toml and
 //! `KOERS_*` variables) and works on the database they name.
 
+// A command-line tool talks to its user on stdout and stderr (the libraries may not).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod api_key_cmd;
 mod backup_cmd;
 mod bench;

@@ -4,6 +4,9 @@
 //! good. Large blocks are therefore always mapped on their own, and what start-up work freed
 //! is handed back before serving.
 
+// The only unsafe code of koers: two calls into glibc's allocator, each with its SAFETY note.
+#![allow(unsafe_code)]
+
 /// Large allocations get their own mapping, returned to the system when freed.
 pub fn configure() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -118,7 +118,7 @@ pub fn list(db: &Database) -> Result<()> {
     if accounts.is_empty() {
         println!("No staff accounts yet. Add one with: koers user add EMAIL --name NAME --role coordinator");
     }
-    for (a, roles) in accounts {
+    for staff::AccountWithRoles { account: a, roles } in accounts {
         let state = if a.disabled_at.is_some() { " (disabled)" } else { "" };
         let admin = if a.is_admin { " [admin of the installation]" } else { "" };
         let two = if a.totp_confirmed_at.is_some() { " [second factor]" } else { "" };

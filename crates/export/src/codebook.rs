@@ -56,9 +56,9 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
     let named: BTreeSet<String> =
         ctx.protocols.values().flat_map(|p| p.measurements.iter().map(|m| m.questionnaire.clone())).collect();
     for key in named {
-        if let Some((_, hash, content)) = koers_store::definitions::latest_questionnaire(conn, &key)? {
-            if !versions.iter().any(|q| q.version == hash) {
-                if let Ok((q, _)) = koers_core::questionnaire::parse_questionnaire(&content, Some(&key)) {
+        if let Some(stored) = koers_store::definitions::latest_questionnaire(conn, &key)? {
+            if !versions.iter().any(|q| q.version == stored.content_hash) {
+                if let Ok((q, _)) = koers_core::questionnaire::parse_questionnaire(&stored.content, Some(&key)) {
                     versions.push(q);
                 }
             }

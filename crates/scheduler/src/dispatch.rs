@@ -426,7 +426,7 @@ pub async fn reconcile(s: &Scheduler) -> Result<usize, SchedulerError> {
     let (db, real_now, timeout) = (s.db.clone(), s.real_clock.now(), s.config.claim_timeout);
     let stale = blocking(move || db.read(|c| sending::stale_claims(c, real_now - timeout))).await?;
     let mut handled = 0;
-    for (id, maybe_sent) in stale {
+    for sending::StaleClaim { invitation_id: id, maybe_sent } in stale {
         let db = s.db.clone();
         let ctx = blocking(move || db.read(|c| sending::send_context(c, id))).await?;
         if s.config.only_study.is_some_and(|o| o != ctx.study_id) {

@@ -49,12 +49,13 @@ fn clean_up(t: TestDb) {
     .unwrap();
     diesel::update(invitations::table).set(invitations::link_token_id.eq(Some(old_link))).execute(&mut *c).unwrap();
     let staff_id = staff::create_account(&mut c, "s@x.example", "S", "a long enough password", false, now()).unwrap();
-    let (_, expired) =
+    let expired =
         sessions::open(&mut c, Subject::Person(ann), now() - TimeDelta::hours(1), now() - TimeDelta::hours(13))
-            .unwrap();
-    let (_, revoked) = sessions::open(&mut c, Subject::Staff(staff_id), now() + TimeDelta::hours(7), now()).unwrap();
+            .unwrap()
+            .session;
+    let revoked = sessions::open(&mut c, Subject::Staff(staff_id), now() + TimeDelta::hours(7), now()).unwrap().session;
     sessions::revoke(&mut c, revoked.id, now() - TimeDelta::minutes(5)).unwrap();
-    let (_, live) = sessions::open(&mut c, Subject::Person(ann), now() + TimeDelta::hours(11), now()).unwrap();
+    let live = sessions::open(&mut c, Subject::Person(ann), now() + TimeDelta::hours(11), now()).unwrap().session;
     drop(c);
 
     let done = cleanup::apply_due(db, "a", now()).unwrap().expect("the first instance cleans up");

@@ -171,8 +171,15 @@ pub fn page(conn: &mut DbConnection, q: &AuditQuery) -> StoreResult<AuditPage> {
     Ok(AuditPage { entries, total, page, pages })
 }
 
+/// An action in the log and how often it occurs.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ActionCount {
+    pub action: String,
+    pub count: i64,
+}
+
 /// The actions in the log with how often each occurs, for the page's filter.
-pub fn actions(conn: &mut DbConnection, study_ids: Option<&[i64]>) -> StoreResult<Vec<(String, i64)>> {
+pub fn actions(conn: &mut DbConnection, study_ids: Option<&[i64]>) -> StoreResult<Vec<ActionCount>> {
     let mut q = audit_log::table
         .group_by(audit_log::action)
         .select((audit_log::action, diesel::dsl::count_star()))

@@ -58,13 +58,20 @@ pub fn store_questionnaire(
     Ok(Loaded::New(id))
 }
 
-/// The newest version of every questionnaire: key -> (id, content hash).
-pub fn latest_questionnaires(conn: &mut DbConnection) -> StoreResult<BTreeMap<String, (i64, String)>> {
+/// Which version of a questionnaire is stored: its row id and the hash of its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionnaireVersion {
+    pub id: i64,
+    pub content_hash: String,
+}
+
+/// The newest version of every questionnaire, by key.
+pub fn latest_questionnaires(conn: &mut DbConnection) -> StoreResult<BTreeMap<String, QuestionnaireVersion>> {
     let rows: Vec<(i64, String, String)> = questionnaires::table
         .order(questionnaires::id)
         .select((questionnaires::id, questionnaires::key, questionnaires::content_hash))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, key, hash)| (key, (id, hash))).collect())
+    Ok(rows.into_iter().map(|(id, key, content_hash)| (key, QuestionnaireVersion { id, content_hash })).collect())
 }
 
 pub fn store_protocol(
@@ -125,22 +132,23 @@ pub fn latest_protocols(conn: &mut DbConnection, study_id: i64) -> StoreResult<B
         .collect())
 }
 
-/// The newest version of a questionnaire: (key, content).
-pub fn questionnaire_source(conn: &mut DbConnection, key: &str) -> StoreResult<Option<(String, String)>> {
-    Ok(questionnaires::table
-        .filter(questionnaires::key.eq(key))
-        .order(questionnaires::id.desc())
-        .select((questionnaires::key, questionnaires::content))
-        .first(conn)
-        .optional()?)
+/// A stored version of a questionnaire, with its YAML source.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = questionnaires)]
+pub struct StoredQuestionnaire {
+    pub id: i64,
+    pub key: String,
+    /// The hash of `content`: the questionnaire's version.
+    pub content_hash: String,
+    pub content: String,
 }
 
-/// The newest version of a questionnaire: (id, content hash, content).
-pub fn latest_questionnaire(conn: &mut DbConnection, key: &str) -> StoreResult<Option<(i64, String, String)>> {
+/// The newest version of a questionnaire.
+pub fn latest_questionnaire(conn: &mut DbConnection, key: &str) -> StoreResult<Option<StoredQuestionnaire>> {
     Ok(questionnaires::table
         .filter(questionnaires::key.eq(key))
         .order(questionnaires::id.desc())
-        .select((questionnaires::id, questionnaires::content_hash, questionnaires::content))
+        .select(StoredQuestionnaire::as_select())
         .first(conn)
         .optional()?)
 }

@@ -26,6 +26,8 @@ pub mod quality;
 pub mod schedule;
 pub mod schema;
 pub mod schema_info;
+pub mod scratch;
+pub mod seed;
 pub mod sending;
 pub mod sessions;
 pub mod shipped;
@@ -34,6 +36,7 @@ pub mod staff_lifecycle;
 pub mod studies;
 pub mod study_clock;
 pub mod study_delete;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;
 pub mod totp_store;

@@ -20,8 +20,30 @@ use std::collections::HashMap;
 type PersonRow = (i64, i64, String, String, Option<String>, Option<NaiveDateTime>, String);
 type SubscriptionRow = (i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<i64>);
 type MentorRow = (i64, Option<String>, Option<String>, Option<String>);
-/// A mentor's id, first name, gender, and phone if shared with students.
-pub type MentorContact = (i64, String, Option<String>, Option<String>);
+
+/// A student's current mentor, as the student's pages name them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentorContact {
+    pub id: i64,
+    pub first_name: String,
+    pub gender: Option<String>,
+    /// Only when the mentor agreed to share it with their students.
+    pub phone: Option<String>,
+}
+
+/// A person's first name (empty once erased) and gender, for texts about them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName {
+    pub first_name: String,
+    pub gender: Option<String>,
+}
+
+/// What a person earned so far, and their current streak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Earned {
+    pub total_cents: i64,
+    pub streak: i32,
+}
 
 /// A person as their own pages need them.
 #[derive(Debug, Clone)]
@@ -195,10 +217,20 @@ pub fn next_planned_open(
     Ok(next.map(from_db))
 }
 
-/// The person's active subscriptions: (id, protocol content, starts_at, ends_at, about student).
-pub type SubscriptionInfo = (i64, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<i64>);
+/// One of a person's active subscriptions, with the protocol it follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveSubscription {
+    pub id: i64,
+    /// The protocol's YAML source (parsed once and cached by its readers).
+    pub protocol_content: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// For a mentor's subscription: the student it is about.
+    pub about_student: Option<i64>,
+}
 
-pub fn active_subscriptions_of(conn: &mut DbConnection, person_id: i64) -> StoreResult<Vec<SubscriptionInfo>> {
+/// The person's active subscriptions, oldest first.
+pub fn active_subscriptions_of(conn: &mut DbConnection, person_id: i64) -> StoreResult<Vec<ActiveSubscription>> {
     let rows: Vec<SubscriptionRow> = subscriptions::table
         .inner_join(protocols::table)
         .filter(subscriptions::person_id.eq(person_id))
@@ -212,7 +244,16 @@ pub fn active_subscriptions_of(conn: &mut DbConnection, person_id: i64) -> Store
             subscriptions::filling_out_for_id,
         ))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, c, s, e, f)| (id, c, from_db(s), e.map(from_db), f)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, protocol_content, s, e, about_student)| ActiveSubscription {
+            id,
+            protocol_content,
+            starts_at: from_db(s),
+            ends_at: e.map(from_db),
+            about_student,
+        })
+        .collect())
 }
 
 /// Records that a person looked at a questionnaire (first time only).
@@ -224,17 +265,16 @@ pub fn mark_opened(conn: &mut DbConnection, response_id: i64, now: DateTime<Utc>
 }
 
 /// First names and genders of people, by id (for the mentor's list and texts about a student).
-pub fn names(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, (String, Option<String>)>> {
+pub fn names(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, PersonName>> {
     let rows: Vec<(i64, Option<String>, Option<String>)> = people::table
         .inner_join(person_identities::table)
         .filter(people::id.eq_any(ids))
         .select((people::id, person_identities::first_name, people::gender))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, n, g)| (id, (n.unwrap_or_default(), g))).collect())
+    Ok(rows.into_iter().map(|(id, n, gender)| (id, PersonName { first_name: n.unwrap_or_default(), gender })).collect())
 }
 
-/// The student's current mentor: id, first name, gender, and their phone if they agreed to
-/// share it with their students.
+/// The student's current mentor; their phone only if they agreed to share it with students.
 pub fn mentor_of(conn: &mut DbConnection, student_id: i64) -> StoreResult<Option<MentorContact>> {
     let row: Option<MentorRow> = pairs::table
         .inner_join(people::table.on(people::id.eq(pairs::mentor_id)))
@@ -246,7 +286,7 @@ pub fn mentor_of(conn: &mut DbConnection, student_id: i64) -> StoreResult<Option
         .optional()?;
     let Some((id, name, gender, phone)) = row else { return Ok(None) };
     let shares = has_consent(conn, id, CONSENT_SHARE_CONTACT)?;
-    Ok(Some((id, name.unwrap_or_default(), gender, phone.filter(|_| shares))))
+    Ok(Some(MentorContact { id, first_name: name.unwrap_or_default(), gender, phone: phone.filter(|_| shares) }))
 }
 
 pub const CONSENT_PARTICIPANT: &str = "participant";
@@ -362,13 +402,16 @@ pub fn complete(
 }
 
 /// What a person has earned in all, and their streak now.
-pub fn earned(conn: &mut DbConnection, person_id: i64) -> StoreResult<(i64, i32)> {
+pub fn earned(conn: &mut DbConnection, person_id: i64) -> StoreResult<Earned> {
     let amounts: Vec<(i64, i32)> = reward_ledger::table
         .filter(reward_ledger::person_id.eq(person_id))
         .order(reward_ledger::id)
         .select((reward_ledger::amount_cents, reward_ledger::streak))
         .load(conn)?;
-    Ok((amounts.iter().map(|(a, _)| a).sum(), amounts.last().map(|(_, s)| *s).unwrap_or(0)))
+    Ok(Earned {
+        total_cents: amounts.iter().map(|(a, _)| a).sum(),
+        streak: amounts.last().map(|(_, s)| *s).unwrap_or(0),
+    })
 }
 
 /// Whether the student completed a window of this measurement that is open at `at` or, if

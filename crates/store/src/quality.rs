@@ -189,7 +189,7 @@ impl Sliders {
             None => match self.latest.get(key) {
                 Some(v) => *v,
                 None => {
-                    let v = crate::definitions::latest_questionnaire(conn, key)?.map(|(id, _, _)| id);
+                    let v = crate::definitions::latest_questionnaire(conn, key)?.map(|q| q.id);
                     self.latest.insert(key.to_string(), v);
                     v
                 }

@@ -297,9 +297,16 @@ pub fn finish_attempt(
     })
 }
 
-/// Claims older than `before` whose outcome was never recorded, with whether the gateway may
-/// have been called (an attempt was started but not finished).
-pub fn stale_claims(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResult<Vec<(i64, bool)>> {
+/// A claimed invitation whose outcome was never recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaleClaim {
+    pub invitation_id: i64,
+    /// An attempt was started but not finished: the gateway may have been called.
+    pub maybe_sent: bool,
+}
+
+/// Claims older than `before` whose outcome was never recorded.
+pub fn stale_claims(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResult<Vec<StaleClaim>> {
     let ids: Vec<i64> = invitations::table
         .filter(invitations::status.eq(STATUS_CLAIMED).and(invitations::claimed_at.lt(to_db(before))))
         .select(invitations::id)
@@ -310,7 +317,7 @@ pub fn stale_claims(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResu
             .filter(delivery_attempts::invitation_id.eq(id).and(delivery_attempts::finished_at.is_null()))
             .count()
             .get_result(conn)?;
-        out.push((id, open > 0));
+        out.push(StaleClaim { invitation_id: id, maybe_sent: open > 0 });
     }
     Ok(out)
 }

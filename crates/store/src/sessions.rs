@@ -64,13 +64,21 @@ pub struct SessionRow {
     pub last_seen_at: DateTime<Utc>,
 }
 
-/// Opens a session and returns the cookie value (shown once) and the session.
+/// A session just opened: the value for its cookie (shown once, only its hash is kept) and the
+/// session itself.
+#[derive(Debug, Clone)]
+pub struct OpenedSession {
+    pub cookie_value: String,
+    pub session: SessionRow,
+}
+
+/// Opens a session.
 pub fn open(
     conn: &mut DbConnection,
     subject: Subject,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> StoreResult<(String, SessionRow)> {
+) -> StoreResult<OpenedSession> {
     let (plain, hash) = new_token();
     let (csrf, _) = new_token();
     let kind = subject.kind();
@@ -91,7 +99,10 @@ pub fn open(
         ))
         .returning(web_sessions::id)
         .get_result(conn)?;
-    Ok((plain, SessionRow { id, subject, csrf_token: csrf, expires_at, last_seen_at: now }))
+    Ok(OpenedSession {
+        cookie_value: plain,
+        session: SessionRow { id, subject, csrf_token: csrf, expires_at, last_seen_at: now },
+    })
 }
 
 /// id, person, staff member, CSRF token, expiry, created, last seen.

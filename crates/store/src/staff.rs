@@ -302,13 +302,21 @@ pub fn roles_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Vec<RoleR
     Ok(out)
 }
 
-pub fn list_accounts(conn: &mut DbConnection) -> StoreResult<Vec<(StaffAccount, Vec<RoleRow>)>> {
+/// A staff account with every role it holds.
+#[derive(Debug, Clone)]
+pub struct AccountWithRoles {
+    pub account: StaffAccount,
+    pub roles: Vec<RoleRow>,
+}
+
+/// Every staff account, oldest first, with its roles.
+pub fn list_accounts(conn: &mut DbConnection) -> StoreResult<Vec<AccountWithRoles>> {
     let accounts: Vec<StaffAccount> =
         staff_accounts::table.order(staff_accounts::id).select(StaffAccount::as_select()).load(conn)?;
     let mut out = Vec::with_capacity(accounts.len());
     for a in accounts {
         let roles = roles_of(conn, a.id)?;
-        out.push((a, roles));
+        out.push(AccountWithRoles { account: a, roles });
     }
     Ok(out)
 }

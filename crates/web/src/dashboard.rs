@@ -12,8 +12,9 @@
 
 mod chart;
 
+use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::pages::message;
-use crate::staff::{busy, encode, nl_instant, staff_session};
+use crate::staff::{encode, nl_instant, staff_session};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -68,7 +69,7 @@ async fn read<T: Send + 'static>(
     web::block(move || db.read(f)).await.map_err(|_| StoreError::Busy)?
 }
 
-async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, HttpResponse> {
+async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, PageError> {
     let (session, account, (reach, researcher_only, admin_of)) = staff_session(state, req, |c, id| {
         let reach = dash::reach_of(c, id)?;
         let people = staff::scope_of(c, id)?;
@@ -300,40 +301,43 @@ fn quality_view(q: &[(i64, PersonQuality)], t: &QualityThresholds) -> Value {
 }
 
 async fn dashboard(state: web::Data<AppState>, req: HttpRequest, query: web::Query<DashboardQuery>) -> HttpResponse {
-    let v = match viewer(&state, &req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    respond(&state, dashboard_page(&state, &req, &query).await)
+}
+
+async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQuery) -> PageResult {
+    let v = viewer(state, req).await?;
     if v.reach.is_empty() {
-        return message(
-            &state,
+        return Err(message(
+            state,
             StatusCode::FORBIDDEN,
             "nl",
             "Geen toegang",
             &["Je account heeft nog geen rol in een onderzoek. Vraag de beheerder om een rol."],
-        );
+        )
+        .into());
     }
     let wanted = limited(&query.study, MAX_KEY_CHARS);
     let wanted_group = limited(&query.group, MAX_GROUP_CHARS);
     let silent_weeks = number_in(&query.weeks, 3, 1, 52);
     let span = number_in(&query.span, 12, 4, 52);
     let reach = v.reach.clone();
-    let studies: Vec<Study> = match read(&state, list_studies).await {
+    let studies: Vec<Study> = match read(state, list_studies).await {
         Ok(all) => all.into_iter().filter(|s| reach.teams_in(s.id).is_some()).collect(),
-        Err(_) => return busy(&state),
+        Err(_) => return Err(PageError::Unavailable(Audience::Staff)),
     };
     let study = match &wanted {
         Some(key) => studies.iter().find(|s| &s.key == key),
         None => studies.first(),
     };
     let Some(study) = study.cloned() else {
-        return message(
-            &state,
+        return Err(message(
+            state,
             StatusCode::NOT_FOUND,
             "nl",
             "Dit onderzoek bestaat niet",
             &["Of je mag het niet zien. Kies een onderzoek op het overzicht."],
-        );
+        )
+        .into());
     };
     let teams = v.reach.teams_in(study.id).flatten();
     let limited_view = teams.is_some();
@@ -343,18 +347,18 @@ async fn dashboard(state: web::Data<AppState>, req: HttpRequest, query: web::Que
     let from = weeks.start();
     let today = local_date(zone, now);
     let (study_id, scope_teams) = (study.id, teams.clone());
-    let groups = match read(&state, move |c| dash::groups_of(c, study_id, scope_teams.as_deref())).await {
+    let groups = match read(state, move |c| dash::groups_of(c, study_id, scope_teams.as_deref())).await {
         Ok(g) => g,
-        Err(_) => return busy(&state),
+        Err(_) => return Err(PageError::Unavailable(Audience::Staff)),
     };
     let group = wanted_group.filter(|g| groups.contains(g));
     let pop = Population { study_id: study.id, teams, group: group.clone() };
-    let counted = read(&state, move |c| count_all(c, &pop, from, now, today, silent_weeks)).await;
+    let counted = read(state, move |c| count_all(c, &pop, from, now, today, silent_weeks)).await;
     let counts = match counted {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "dashboard: counting failed");
-            return busy(&state);
+            return Err(PageError::Unavailable(Audience::Staff));
         }
     };
 
@@ -472,7 +476,7 @@ async fn dashboard(state: web::Data<AppState>, req: HttpRequest, query: web::Que
     data.insert("silent".into(), json!(silent));
     data.insert("silent_total".into(), json!(silent_total));
     data.insert("quality".into(), quality_view(&counts.quality, &counts.thresholds));
-    render(&state, "staff_dashboard", &Value::Object(data))
+    Ok(render(state, "staff_dashboard", &Value::Object(data)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,18 +489,20 @@ struct AuditQuery {
 }
 
 async fn audit_page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<AuditQuery>) -> HttpResponse {
-    let v = match viewer(&state, &req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    respond(&state, audit_log(&state, &req, &query).await)
+}
+
+async fn audit_log(state: &AppState, req: &HttpRequest, query: &AuditQuery) -> PageResult {
+    let v = viewer(state, req).await?;
     let Some(studies) = v.audit.clone() else {
-        return message(
-            &state,
+        return Err(message(
+            state,
             StatusCode::FORBIDDEN,
             "nl",
             "Alleen voor beheerders",
             &["Het logboek is alleen te zien voor beheerders. Het overzicht met aantallen vind je onder Overzicht."],
-        );
+        )
+        .into());
     };
     let action = limited(&query.action, MAX_ACTION_CHARS);
     let page = query.page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 1_000_000);
@@ -528,9 +534,9 @@ async fn audit_page(state: web::Data<AppState>, req: HttpRequest, query: web::Qu
         Ok(Ok(f)) => f,
         Ok(Err(e)) => {
             tracing::error!(error = %e, "audit page: reading failed");
-            return busy(&state);
+            return Err(PageError::Unavailable(Audience::Staff));
         }
-        Err(_) => return busy(&state),
+        Err(_) => return Err(PageError::Unavailable(Audience::Staff)),
     };
     let zone = chrono_tz::Europe::Amsterdam;
     let entries: Vec<Value> = found
@@ -559,9 +565,9 @@ async fn audit_page(state: web::Data<AppState>, req: HttpRequest, query: web::Qu
         })
         .collect();
     let mut options = vec![json!({"value": "", "label": "Alles", "selected": action.is_none()})];
-    options.extend(actions.iter().map(
-        |(a, n)| json!({"value": a, "label": format!("{a} ({n})"), "selected": action.as_deref() == Some(a.as_str())}),
-    ));
+    options.extend(actions.iter().map(|audit::ActionCount { action: a, count: n }| {
+        json!({"value": a, "label": format!("{a} ({n})"), "selected": action.as_deref() == Some(a.as_str())})
+    }));
     let link = |n: i64| format!("/staff/audit?action={}&page={n}", encode(action.as_deref().unwrap_or("")));
     let mut data = base(&v, "Logboek");
     data.insert("actions".into(), json!(options));
@@ -571,5 +577,5 @@ async fn audit_page(state: web::Data<AppState>, req: HttpRequest, query: web::Qu
     data.insert("pages".into(), json!(found.pages));
     data.insert("prev".into(), json!((found.page > 1).then(|| link(found.page - 1))));
     data.insert("next".into(), json!((found.page < found.pages).then(|| link(found.page + 1))));
-    render(&state, "staff_audit", &Value::Object(data))
+    Ok(render(state, "staff_audit", &Value::Object(data)))
 }

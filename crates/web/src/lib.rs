@@ -8,6 +8,7 @@ pub mod hooks;
 pub mod limits;
 pub mod login;
 pub mod ops;
+pub mod page_error;
 pub mod pages;
 pub mod participant;
 pub mod preview;

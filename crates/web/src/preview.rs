@@ -40,8 +40,8 @@ fn not_here(state: &AppState) -> HttpResponse {
 async fn load(state: &AppState, key: String) -> Option<koers_core::questionnaire::Questionnaire> {
     let db = state.db.clone();
     let source =
-        web::block(move || db.read(|c| koers_store::definitions::questionnaire_source(c, &key))).await.ok()?.ok()??;
-    parse_questionnaire(&source.1, Some(&source.0)).ok().map(|(q, _)| q)
+        web::block(move || db.read(|c| koers_store::definitions::latest_questionnaire(c, &key))).await.ok()?.ok()??;
+    parse_questionnaire(&source.content, Some(&source.key)).ok().map(|(q, _)| q)
 }
 
 fn vars() -> PersonVars {

@@ -69,10 +69,10 @@ pub async fn open(
 ) -> Result<(Cookie<'static>, SessionRow), StoreError> {
     let db = state.db.clone();
     let now = state.clock.now();
-    let (plain, row) = web::block(move || db.write(|c| sessions::open(c, subject, expires_at, now)))
+    let opened = web::block(move || db.write(|c| sessions::open(c, subject, expires_at, now)))
         .await
         .map_err(|_| StoreError::Busy)??;
-    Ok((cookie(state, subject.kind(), plain, expires_at), row))
+    Ok((cookie(state, subject.kind(), opened.cookie_value, expires_at), opened.session))
 }
 
 /// The request's session cookie of this kind, to look up with [`sessions::find`].

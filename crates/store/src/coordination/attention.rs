@@ -1,0 +1,125 @@
+//! Who needs a coordinator's attention: failing phone numbers and people who stopped answering.
+
+use super::{full_name, CoordinationResult};
+use crate::db::DbConnection;
+use crate::schema::{people, person_identities, responses, subscriptions, teams};
+use crate::staff::Scope;
+use crate::studies::{from_db, to_db};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use koers_core::people::Role;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailingPhone {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub team_name: String,
+    pub since: Option<DateTime<Utc>>,
+    pub why: Option<String>,
+}
+
+/// People still taking part whose phone number fails, longest failing first.
+pub fn failing_phones(conn: &mut DbConnection, scope: &Scope) -> CoordinationResult<Vec<FailingPhone>> {
+    type Raw = (i64, String, Option<NaiveDateTime>, Option<String>, Option<String>, Option<String>, String);
+    let rows: Vec<Raw> = people::table
+        .inner_join(person_identities::table)
+        .inner_join(teams::table)
+        .filter(people::team_id.eq_any(scope.team_ids()))
+        .filter(people::phone_status.eq("failing"))
+        .filter(people::ended_at.is_null())
+        .order((people::phone_failing_since.asc(), people::id.asc()))
+        .select((
+            people::id,
+            people::role,
+            people::phone_failing_since,
+            people::phone_failure,
+            person_identities::first_name,
+            person_identities::last_name,
+            teams::name,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, role, since, why, first, last, team_name)| {
+            Some(FailingPhone {
+                id,
+                name: full_name(first.as_deref(), last.as_deref()),
+                role: Role::parse(&role)?,
+                team_name,
+                since: since.map(from_db),
+                why,
+            })
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Silent {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub team_name: String,
+    /// When they last completed a questionnaire, if ever.
+    pub last_completed_at: Option<DateTime<Utc>>,
+}
+
+/// People still taking part who completed nothing in their last `windows` closed windows (a
+/// mentor's window counts as answered when they answered it for any of their students).
+pub fn silent_people(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    windows: usize,
+    now: DateTime<Utc>,
+) -> CoordinationResult<Vec<Silent>> {
+    let windows = windows.clamp(1, 52);
+    type Raw = (i64, NaiveDateTime, Option<NaiveDateTime>);
+    let rows: Vec<Raw> = responses::table
+        .inner_join(subscriptions::table.inner_join(people::table))
+        .filter(people::team_id.eq_any(scope.team_ids()))
+        .filter(people::ended_at.is_null())
+        .filter(responses::close_at.le(to_db(now)))
+        .select((people::id, responses::open_at, responses::completed_at))
+        .load(conn)?;
+    // Person -> window start -> answered.
+    let mut by_person: HashMap<i64, BTreeMap<NaiveDateTime, bool>> = HashMap::new();
+    let mut last_done: HashMap<i64, NaiveDateTime> = HashMap::new();
+    for (person, open_at, completed_at) in rows {
+        let w = by_person.entry(person).or_default().entry(open_at).or_insert(false);
+        *w |= completed_at.is_some();
+        if let Some(c) = completed_at {
+            let e = last_done.entry(person).or_insert(c);
+            *e = (*e).max(c);
+        }
+    }
+    let mut silent_ids: Vec<i64> = by_person
+        .into_iter()
+        .filter(|(_, w)| w.len() >= windows && w.values().rev().take(windows).all(|done| !done))
+        .map(|(id, _)| id)
+        .collect();
+    silent_ids.sort_unstable();
+    if silent_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    type Named = (i64, String, Option<String>, Option<String>, String);
+    let rows: Vec<Named> = people::table
+        .inner_join(person_identities::table)
+        .inner_join(teams::table)
+        .filter(people::id.eq_any(&silent_ids))
+        .order((person_identities::first_name.asc(), people::id.asc()))
+        .select((people::id, people::role, person_identities::first_name, person_identities::last_name, teams::name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, role, first, last, team_name)| {
+            Some(Silent {
+                id,
+                name: full_name(first.as_deref(), last.as_deref()),
+                role: Role::parse(&role)?,
+                team_name,
+                last_completed_at: last_done.get(&id).copied().map(from_db),
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,221 @@
+//! Enrolling one person from the form, checked with the rules of the CSV import.
+
+use super::scope::{visible, Visible};
+use super::{audit_change, CoordinationError, CoordinationResult, FieldProblem};
+use crate::db::DbConnection;
+use crate::schema::{pairs, person_identities, studies, teams};
+use crate::staff::Scope;
+use crate::{definitions, people as people_q};
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use koers_core::people::{Locale, Role};
+use koers_core::people_import::{plan_people_import, ImportContext, COLUMNS};
+use koers_core::phone::masked;
+use koers_core::time::{local_date, start_of_local_day};
+use std::collections::BTreeMap;
+
+/// The enrolment form as typed; checked with exactly the rules of the CSV import.
+#[derive(Debug, Clone, Default)]
+pub struct Enrolment {
+    /// `student` or `mentor`.
+    pub role: String,
+    pub team_id: Option<i64>,
+    pub first_name: String,
+    pub last_name: String,
+    pub gender: String,
+    pub mobile_phone: String,
+    pub email: String,
+    /// Empty: today.
+    pub start_date: String,
+    pub locale: String,
+    /// For a mentor: the student they will guide (optional).
+    pub student_id: Option<i64>,
+}
+
+/// Which form field an import column is typed into.
+fn field_of(column: Option<&str>) -> Option<String> {
+    let f = match column? {
+        "type" | "protocol_name" | "filling_out_for_protocol" => "role",
+        "team_name" => "team_id",
+        "filling_out_for" => "student_id",
+        other => other,
+    };
+    Some(f.to_string())
+}
+
+fn csv_cell(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Enrols one person: the person, their subscription to their role's protocol and, for a mentor
+/// with a student, the pair and the mentor's subscription for that student. Every problem is
+/// returned at once, with the field it belongs to.
+pub fn enrol(conn: &mut DbConnection, scope: &Scope, e: &Enrolment, now: DateTime<Utc>) -> CoordinationResult<i64> {
+    let mut problems: Vec<FieldProblem> = Vec::new();
+    let mut push = |field: &str, message: String| problems.push(FieldProblem { field: Some(field.into()), message });
+
+    let team = e.team_id.and_then(|t| scope.teams.get(&t).map(|(o, s)| (t, *o, *s)));
+    if team.is_none() {
+        push("team_id", "Kies een team.".into());
+    }
+    let Some(study_id) = team.map(|t| t.2).or_else(|| scope.study_ids().into_iter().next()) else {
+        return Err(CoordinationError::NotFound);
+    };
+    let (zone_name, default_locale): (String, String) =
+        studies::table.find(study_id).select((studies::time_zone, studies::default_locale)).first(conn)?;
+    let zone: Tz = zone_name.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    let role = Role::parse(e.role.trim());
+    if role.is_none() {
+        push("role", "Kies student of begeleider.".into());
+    }
+    let team_name: String = match team {
+        Some((t, _, _)) => teams::table.find(t).select(teams::name).first(conn)?,
+        None => String::new(),
+    };
+    let protocols = definitions::latest_protocols(conn, study_id)?;
+    let protocol = role.and_then(|r| protocols.values().find(|p| p.role.as_deref() == Some(r.as_str())).cloned());
+    if role.is_some() && protocol.is_none() {
+        push("role", "Dit onderzoek heeft nog geen protocol voor deze rol; vraag de onderzoeker het te laden.".into());
+    }
+    let mut student: Option<(i64, String)> = None;
+    if role == Some(Role::Mentor) {
+        if let Some(sid) = e.student_id {
+            match visible(conn, scope, sid) {
+                Ok(v) if v.role == Role::Student && !v.ended && v.study_id == study_id => {
+                    let phone: Option<String> = person_identities::table
+                        .find(sid)
+                        .select(person_identities::mobile_phone)
+                        .first(conn)
+                        .optional()?
+                        .flatten();
+                    let open: i64 = pairs::table
+                        .filter(pairs::student_id.eq(sid).and(pairs::ends_on.is_null()))
+                        .count()
+                        .get_result(conn)?;
+                    match phone {
+                        _ if open > 0 => push(
+                            "student_id",
+                            "Deze student heeft al een begeleider. Draag de student over op de pagina van de student."
+                                .into(),
+                        ),
+                        Some(p) => student = Some((sid, p)),
+                        None => push("student_id", "Van deze student is geen telefoonnummer bekend.".into()),
+                    }
+                }
+                _ => push("student_id", "Kies een student uit de lijst.".into()),
+            }
+        }
+    }
+
+    // One row of an import file, checked by the import's own planner.
+    let type_word = match role {
+        Some(Role::Student) => "Student",
+        Some(Role::Mentor) => "Mentor",
+        None => "",
+    };
+    let cells: BTreeMap<&str, String> = [
+        ("type", type_word.to_string()),
+        ("team_name", team_name.clone()),
+        ("first_name", e.first_name.trim().to_string()),
+        ("last_name", e.last_name.trim().to_string()),
+        ("gender", e.gender.trim().to_string()),
+        ("mobile_phone", e.mobile_phone.trim().to_string()),
+        ("email", e.email.trim().to_string()),
+        ("protocol_name", protocol.as_ref().map(|p| p.name.clone()).unwrap_or_default()),
+        ("start_date", e.start_date.trim().to_string()),
+        ("filling_out_for", student.as_ref().map(|s| s.1.clone()).unwrap_or_default()),
+        ("locale", e.locale.trim().to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let line: Vec<String> = COLUMNS.iter().map(|c| csv_cell(cells.get(c).map(String::as_str).unwrap_or(""))).collect();
+    let data = format!("{}\n{}\n", COLUMNS.join(","), line.join(","));
+    let ctx = ImportContext {
+        today: local_date(zone, now),
+        known_teams: crate::studies::teams_of(conn, study_id)?.into_iter().map(|t| t.name).collect(),
+        create_teams: false,
+        protocols: protocols.iter().map(|(n, p)| (n.clone(), p.role.as_deref().and_then(Role::parse))).collect(),
+        existing: people_q::roles_by_phone(conn, study_id)?,
+    };
+    let plan = match plan_people_import(data.as_bytes(), &ctx) {
+        Ok(plan) => Some(plan),
+        Err(found) => {
+            for p in found {
+                // The form already says which team and role are missing, in its own words.
+                let field = field_of(p.column.as_deref());
+                let duplicate = problems.iter().any(|q| q.field == field)
+                    && matches!(field.as_deref(), Some("team_id" | "role" | "student_id"));
+                if !duplicate {
+                    problems.push(FieldProblem { field, message: p.message });
+                }
+            }
+            None
+        }
+    };
+    if let Some(plan) = &plan {
+        if let Some(p) = plan.people.first() {
+            if people_q::find_by_phone(conn, study_id, &p.phone)?.is_some() {
+                problems.push(FieldProblem {
+                    field: Some("mobile_phone".into()),
+                    message: format!("{} is already enrolled; every person needs their own number", masked(&p.phone)),
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CoordinationError::Problems(problems));
+    }
+    let (Some(plan), Some((team_id, organisation_id, _)), Some(role)) = (plan, team, role) else {
+        return Err(CoordinationError::Problems(vec![FieldProblem {
+            field: None,
+            message: "Er ging iets mis; probeer het opnieuw.".into(),
+        }]));
+    };
+    let p = &plan.people[0];
+    let id = people_q::insert_person(
+        conn,
+        &people_q::NewPerson {
+            study_id,
+            team_id,
+            role,
+            role_title: p.role_title.as_deref(),
+            gender: p.gender,
+            locale: p.locale.or_else(|| Locale::parse(&default_locale)).unwrap_or(Locale::Nl),
+            first_name: &p.first_name,
+            last_name: p.last_name.as_deref(),
+            mobile_phone: &p.phone,
+            email: p.email.as_deref(),
+        },
+        now,
+    )?;
+    for pair in &plan.pairs {
+        if let Some((sid, _)) = &student {
+            people_q::insert_pair(conn, *sid, id, pair.start, now)?;
+        }
+    }
+    for s in &plan.subscriptions {
+        let Some(protocol) = protocols.get(&s.protocol) else { continue };
+        people_q::insert_subscription(
+            conn,
+            &people_q::NewSubscription {
+                person_id: id,
+                protocol_id: protocol.id,
+                filling_out_for: s.filling_out_for.as_ref().and(student.as_ref().map(|s| s.0)),
+                starts_at: start_of_local_day(zone, s.start),
+                ends_at: s.end.map(|d| start_of_local_day(zone, d + TimeDelta::days(1))),
+            },
+            now,
+        )?;
+    }
+    let v = Visible { id, study_id, organisation_id, team_id, role, ended: false };
+    audit_change(
+        conn,
+        scope,
+        "person.enrol",
+        &v,
+        serde_json::json!({"role": role.as_str(), "team_id": team_id, "student_id": student.map(|s| s.0)}),
+        now,
+    )?;
+    Ok(id)
+}

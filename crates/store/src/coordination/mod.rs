@@ -1,0 +1,107 @@
+//! What coordinators do with the people of their organisation or team: find them, look them up,
+//! enrol one, change a phone number, hand a student over to another mentor, end a student's
+//! participation, record a withdrawal, and see who needs attention.
+//!
+//! Every function takes the caller's [`Scope`] and answers [`CoordinationError::NotFound`] for a
+//! person outside it, exactly as for an id that does not exist, so nothing tells a coordinator
+//! that someone exists elsewhere. Every change, and every look at a person's details, is written
+//! to the audit log (phone numbers only masked).
+
+mod attention;
+mod detail;
+mod ending;
+mod enrol;
+mod handover;
+mod list;
+mod phone;
+mod scope;
+mod withdrawal;
+
+pub use attention::{failing_phones, silent_people, FailingPhone, Silent};
+pub use detail::{person_detail, PairInfo, PersonDetail, SubscriptionInfo};
+pub use ending::{end_participation, Ending};
+pub use enrol::{enrol, Enrolment};
+pub use handover::{handover, Handover};
+pub use list::{
+    list_people, mentors_in_scope, students_in_scope, teams_in_scope, PeopleFilter, PeoplePage, PersonRow, TeamChoice,
+};
+pub use phone::change_phone;
+pub use withdrawal::withdraw;
+
+use crate::audit;
+use crate::db::DbConnection;
+use crate::error::StoreError;
+use crate::staff::Scope;
+use chrono::{DateTime, Utc};
+use koers_core::people::Gender;
+use scope::Visible;
+
+/// A problem with one field of a form, in words for the person who filled it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The form field (`mobile_phone`, `team_id`, ...), or `None` for the form as a whole.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoordinationError {
+    /// Not there, or not the caller's to see: the two are never told apart.
+    #[error("not found")]
+    NotFound,
+    /// What was asked cannot be done; each problem names its field.
+    #[error("{}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Problems(Vec<FieldProblem>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for CoordinationError {
+    fn from(e: diesel::result::Error) -> Self {
+        CoordinationError::Store(e.into())
+    }
+}
+
+pub type CoordinationResult<T> = Result<T, CoordinationError>;
+
+fn problem(field: &str, message: impl Into<String>) -> CoordinationError {
+    CoordinationError::Problems(vec![FieldProblem { field: Some(field.to_string()), message: message.into() }])
+}
+
+fn full_name(first: Option<&str>, last: Option<&str>) -> String {
+    match (first, last) {
+        (Some(f), Some(l)) if !l.is_empty() => format!("{f} {l}"),
+        (Some(f), _) => f.to_string(),
+        (None, Some(l)) => l.to_string(),
+        (None, None) => "(naam gewist)".to_string(),
+    }
+}
+
+fn audit_change(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    action: &str,
+    person: &Visible,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    audit::record(
+        conn,
+        now,
+        &audit::Entry {
+            actor: &scope.actor(),
+            actor_staff_id: Some(scope.staff_id),
+            action,
+            study_id: Some(person.study_id),
+            organisation_id: Some(person.organisation_id),
+            target_kind: Some("person"),
+            target_id: Some(person.id),
+            details,
+        },
+    )
+}
+
+/// Gender words for forms, in the order they are offered.
+pub fn gender_codes() -> Vec<&'static str> {
+    Gender::ALL.iter().map(|g| g.as_str()).collect()
+}

@@ -1,0 +1,52 @@
+//! Changing a person's phone number.
+
+use super::scope::visible;
+use super::{audit_change, problem, CoordinationResult};
+use crate::db::DbConnection;
+use crate::people as people_q;
+use crate::schema::{people, person_identities};
+use crate::staff::Scope;
+use crate::studies::to_db;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use koers_core::phone::{masked, normalise_mobile};
+
+/// Gives a person a new phone number (normalised like the import does); a number that was failing
+/// counts as working again.
+pub fn change_phone(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: i64,
+    input: &str,
+    now: DateTime<Utc>,
+) -> CoordinationResult<()> {
+    let v = visible(conn, scope, id)?;
+    let phone = normalise_mobile(input).map_err(|e| problem("mobile_phone", e.to_string()))?;
+    if let Some(other) = people_q::find_by_phone(conn, v.study_id, &phone)? {
+        if other.id != id {
+            return Err(problem("mobile_phone", "Dit nummer hoort al bij iemand anders in dit onderzoek."));
+        }
+    }
+    let old: Option<String> = person_identities::table.find(id).select(person_identities::mobile_phone).first(conn)?;
+    let now_db = to_db(now);
+    diesel::update(person_identities::table.find(id))
+        .set((person_identities::mobile_phone.eq(&phone), person_identities::updated_at.eq(now_db)))
+        .execute(conn)?;
+    diesel::update(people::table.find(id))
+        .set((
+            people::phone_status.eq("ok"),
+            people::phone_failing_since.eq(None::<NaiveDateTime>),
+            people::phone_failure.eq(None::<String>),
+            people::updated_at.eq(now_db),
+        ))
+        .execute(conn)?;
+    audit_change(
+        conn,
+        scope,
+        "person.phone",
+        &v,
+        serde_json::json!({"old": old.as_deref().map(masked), "new": masked(&phone)}),
+        now,
+    )?;
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! One way to turn a page's failure into the page people see instead.
+//!
+//! Participant, guardian and staff pages fail in the same few ways (nothing there, the store
+//! cannot answer, a form refused for its CSRF token) but speak to different people: participants
+//! read plain Dutch or English that points back to their text message, staff read Dutch that
+//! points back to their list. A page returns [`PageResult`]; its handler hands that to
+//! [`respond`], which renders the error through the one message template.
+
+use crate::pages::message;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use koers_store::coordination::CoordinationError;
+
+/// Whom an error page speaks to, and in which language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A student, mentor or parent, in their language (`"en"`, otherwise Dutch).
+    Participant(&'static str),
+    /// A coordinator, researcher or admin: Dutch.
+    Staff,
+}
+
+/// Why a page shows something other than itself.
+#[derive(Debug)]
+pub enum PageError {
+    /// Not there, or not the visitor's to see: the two are never told apart (404).
+    NotFound(Audience),
+    /// The store or a template failed; try again in a few minutes (503).
+    Unavailable(Audience),
+    /// A form without this session's CSRF token: too old, or sent from elsewhere (403).
+    CsrfRefused(Audience),
+    /// What a coordinator asked cannot be done, one line per problem (422).
+    Refused(Vec<String>),
+    /// Another page to show instead: a redirect, or a message with words of its own.
+    Instead(HttpResponse),
+}
+
+/// A page, or the page to show instead.
+pub type PageResult = Result<HttpResponse, PageError>;
+
+/// The response for a page's result.
+pub fn respond(state: &AppState, page: PageResult) -> HttpResponse {
+    page.unwrap_or_else(|e| e.into_response(state))
+}
+
+impl PageError {
+    /// The page this error shows, with the words and status its audience has always seen.
+    pub fn into_response(self, state: &AppState) -> HttpResponse {
+        use Audience::{Participant, Staff};
+        match self {
+            PageError::Instead(page) => page,
+            PageError::NotFound(Participant("en")) => message(
+                state,
+                StatusCode::NOT_FOUND,
+                "en",
+                "This page does not exist",
+                &["Go back to your overview through the link in your text message."],
+            ),
+            PageError::NotFound(Participant(_)) => message(
+                state,
+                StatusCode::NOT_FOUND,
+                "nl",
+                "Deze pagina bestaat niet",
+                &["Ga terug naar je overzicht via de link in je sms."],
+            ),
+            PageError::NotFound(Staff) => message(
+                state,
+                StatusCode::NOT_FOUND,
+                "nl",
+                "Deze pagina bestaat niet",
+                &["Kijk of het adres klopt, of ga terug naar de lijst met mensen."],
+            ),
+            PageError::Unavailable(Participant("en")) => message(
+                state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "en",
+                "One moment",
+                &["It does not work right now. Please try again in a few minutes."],
+            ),
+            PageError::Unavailable(_) => message(
+                state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "nl",
+                "Even geduld",
+                &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
+            ),
+            PageError::CsrfRefused(Participant("en")) => message(
+                state,
+                StatusCode::FORBIDDEN,
+                "en",
+                "Please try again",
+                &["This form was open too long or came from elsewhere. Open the link in your text message and fill it in again."],
+            ),
+            PageError::CsrfRefused(Participant(_)) => message(
+                state,
+                StatusCode::FORBIDDEN,
+                "nl",
+                "Probeer het nog een keer",
+                &["Dit formulier stond te lang open of kwam ergens anders vandaan. Open de link uit je sms en vul het opnieuw in."],
+            ),
+            PageError::CsrfRefused(Staff) => message(
+                state,
+                StatusCode::FORBIDDEN,
+                "nl",
+                "Dit formulier is verlopen",
+                &["Er is niets veranderd. Ga terug, laad de pagina opnieuw en probeer het nog een keer."],
+            ),
+            PageError::Refused(lines) => {
+                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                message(state, StatusCode::UNPROCESSABLE_ENTITY, "nl", "Dat lukte niet", &lines)
+            }
+        }
+    }
+}
+
+impl From<HttpResponse> for PageError {
+    fn from(page: HttpResponse) -> Self {
+        PageError::Instead(page)
+    }
+}
+
+/// Coordination is what staff pages do, so its errors speak to staff.
+impl From<CoordinationError> for PageError {
+    fn from(e: CoordinationError) -> Self {
+        match e {
+            CoordinationError::NotFound => PageError::NotFound(Audience::Staff),
+            CoordinationError::Problems(ps) => PageError::Refused(ps.into_iter().map(|p| p.message).collect()),
+            CoordinationError::Store(e) => {
+                tracing::error!(error = %e, "staff page: storage failed");
+                PageError::Unavailable(Audience::Staff)
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The overview a link leads to: consent first, then the open questionnaire, the mentor's
+//! overview, or a friendly word about when the next one comes.
+
+use super::consent::{consent_key, consent_of, Consent};
+use super::mentor::mentor_overview;
+use super::open::{first_open, next_window};
+use super::{base_input, db, html, info, me_and, questionnaire, see_other, Me, Page, MAX_GRACE};
+use crate::page_error::{respond, Audience, PageError};
+use crate::questionnaire_page::render_page;
+use crate::state::AppState;
+use crate::words::{euros, when};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use koers_store::participation as part;
+use serde_json::{json, Value};
+
+/// The page a link leads to: consent, the open questionnaire, the mentor's overview, or a
+/// friendly word about when the next one comes.
+pub(super) async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    respond(&state, home_inner(&state, &req).await)
+}
+
+async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
+    let (me, consent) = me_and(state, req, |c, p| consent_of(c, p.id)).await?;
+    if me.person.ended {
+        return info(state, &me, ended_texts(me.lang), vec![]);
+    }
+    match consent {
+        Consent::Needed => {
+            let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
+            let mut input = base_input(&me, "/p/toestemming".into());
+            input.today = Some(state.clock.now().with_timezone(&me.zone).date_naive());
+            let body = render_page(&state.templates, &q, &input)
+                .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
+            return Ok(html(StatusCode::OK, body));
+        }
+        Consent::WaitingForGuardian => {
+            let texts = if me.lang == "en" {
+                ("Almost there", vec!["Thank you for saying yes! We sent your parent or carer a text message. As soon as they agree too, you can start.".to_string()])
+            } else {
+                ("Bijna klaar", vec!["Fijn dat je mee wilt doen! We hebben je ouder of verzorger een sms gestuurd. Zodra die ook ja zegt, kun je beginnen.".to_string()])
+            };
+            return info(state, &me, texts, vec![]);
+        }
+        Consent::GuardianDeclined => {
+            let texts = if me.lang == "en" {
+                ("Thank you", vec!["Your parent or carer would rather you did not take part. That is fine: you will not get any more questions from us.".to_string()])
+            } else {
+                ("Bedankt", vec!["Je ouder of verzorger wil liever niet dat je meedoet. Dat is prima: je krijgt geen vragen meer van ons.".to_string()])
+            };
+            return info(state, &me, texts, vec![]);
+        }
+        Consent::Given => {}
+    }
+    if me.person.role == "mentor" {
+        return mentor_overview(state, &me).await;
+    }
+    let now = state.clock.now();
+    let id = me.person.id;
+    let (open, subs, earned) = db(state, false, move |c| {
+        Ok((
+            part::windows_of(c, id, now - MAX_GRACE, now)?,
+            part::active_subscriptions_of(c, id)?,
+            part::earned(c, id)?,
+        ))
+    })
+    .await?;
+    if let Some(r) = first_open(state, &open, now) {
+        return Ok(see_other(&format!("/p/r/{}", r.response_id)));
+    }
+    let name = me.person.first_name.clone().unwrap_or_default();
+    let next = next_window(state, &subs, me.zone, now);
+    let mut lines = Vec::new();
+    let heading = if me.lang == "en" { format!("Hi {name}!") } else { format!("Hoi {name}!") };
+    if me.lang == "en" {
+        lines.push("There is no questionnaire for you to fill in right now.".to_string());
+        match next {
+            Some(n) => lines.push(format!(
+                "The next one comes on {}. You will get a text message then.",
+                when(n, me.zone, me.lang)
+            )),
+            None if subs.is_empty() => lines.push("You have answered everything. Thank you for taking part!".into()),
+            None => {}
+        }
+        if earned.total_cents > 0 {
+            lines.push(format!("So far you have earned {}.", euros(earned.total_cents, me.lang)));
+        }
+    } else {
+        lines.push("Er staat nu geen vragenlijst voor je klaar.".to_string());
+        match next {
+            Some(n) => lines.push(format!("De volgende komt op {}. Je krijgt dan een sms.", when(n, me.zone, me.lang))),
+            None if subs.is_empty() => lines.push("Je hebt alles ingevuld. Bedankt voor het meedoen!".into()),
+            None => {}
+        }
+        if earned.total_cents > 0 {
+            lines.push(format!("Je hebt tot nu toe {} verdiend.", euros(earned.total_cents, me.lang)));
+        }
+    }
+    info(state, &me, (&heading, lines), student_links(&me, !subs.is_empty()))
+}
+
+pub(super) fn ended_texts(l: &str) -> (&'static str, Vec<String>) {
+    if l == "en" {
+        (
+            "Thank you",
+            vec!["You are no longer taking part in the study. Thank you for everything you filled in!".into()],
+        )
+    } else {
+        ("Bedankt", vec!["Je doet niet meer mee aan het onderzoek. Bedankt voor alles wat je hebt ingevuld!".into()])
+    }
+}
+
+pub(super) fn student_links(me: &Me, taking_part: bool) -> Vec<Value> {
+    let mut links = Vec::new();
+    if me.person.role == "student" {
+        links.push(json!({"href": "/p/begeleider", "label": if me.lang == "en" { "Who is my mentor?" } else { "Wie is mijn begeleider?" }}));
+    }
+    if taking_part {
+        links.push(json!({"href": "/p/stoppen", "label": if me.lang == "en" { "Stop taking part" } else { "Stoppen met meedoen" }}));
+    }
+    links
+}

@@ -1,0 +1,100 @@
+//! The link from an SMS: it opens a session and moves on to a clean address; an old link says
+//! kindly what is open now and when the next one comes.
+
+use super::open::{is_open, next_window};
+use super::{db, Page, MAX_GRACE, SESSION_HOURS};
+use crate::page_error::{respond, Audience, PageError};
+use crate::pages::message;
+use crate::session;
+use crate::state::AppState;
+use crate::words::{lang, when};
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::TimeDelta;
+use chrono_tz::Tz;
+use koers_store::participation as part;
+use koers_store::sessions::Subject;
+use koers_store::tokens::{self, TokenState};
+
+/// The link from an SMS: opens a session and sends the browser on to a clean address.
+pub(super) async fn open_link(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> HttpResponse {
+    respond(&state, open_link_inner(&state, &req, token.into_inner()).await)
+}
+
+async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> Page {
+    if !state.limits.link_allowed(req) {
+        return Err(message(
+            state,
+            StatusCode::TOO_MANY_REQUESTS,
+            "nl",
+            "Even wachten",
+            &["Er zijn te veel links geprobeerd. Wacht een minuut en open dan de link uit je sms."],
+        )
+        .into());
+    }
+    let now = state.clock.now();
+    let st = db(state, true, move |c| tokens::redeem(c, &token, now)).await?;
+    match st {
+        TokenState::Valid { person_id, purpose, .. } => {
+            let subject =
+                if purpose == "guardian" { Subject::GuardianOf(person_id) } else { Subject::Person(person_id) };
+            let (cookie, _) = session::open(state, subject, now + TimeDelta::hours(SESSION_HOURS))
+                .await
+                .map_err(|_| PageError::Unavailable(Audience::Participant("nl")))?;
+            let to = if purpose == "guardian" { "/g" } else { "/p" };
+            Ok(HttpResponse::SeeOther()
+                .cookie(cookie)
+                .insert_header((header::LOCATION, to))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish())
+        }
+        TokenState::Expired { person_id } => expired_link(state, person_id).await,
+        TokenState::Unknown => Err(message(
+            state,
+            StatusCode::NOT_FOUND,
+            "nl",
+            "Deze link kennen we niet",
+            &["Kijk of je de hele link uit je sms hebt geopend. Lukt het niet? Vraag je begeleider om hulp."],
+        )
+        .into()),
+    }
+}
+
+/// An old link: say kindly whether something is open now and when the next one comes.
+async fn expired_link(state: &AppState, person_id: i64) -> Page {
+    let now = state.clock.now();
+    let (person, open, next) = db(state, false, move |c| {
+        let person = part::participant(c, person_id)?;
+        let open = part::windows_of(c, person_id, now - MAX_GRACE, now)?;
+        let subs = part::active_subscriptions_of(c, person_id)?;
+        Ok((person, open, subs))
+    })
+    .await?;
+    let Some(person) = person else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
+    let zone: Tz = person.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    let l = lang(&person.locale);
+    let anything_open = open.iter().any(|r| is_open(state, r, now));
+    let next = next_window(state, &next, zone, now);
+    let mut lines: Vec<String> = Vec::new();
+    if l == "en" {
+        lines.push("This link belongs to a questionnaire that has closed. That's fine.".into());
+        if anything_open {
+            lines.push("There is a questionnaire open for you now: use the link in your newest text message.".into());
+        }
+        if let Some(n) = next {
+            lines.push(format!("The next one comes on {}. You will get a text message then.", when(n, zone, l)));
+        }
+    } else {
+        lines.push("Deze link hoort bij een vragenlijst die gesloten is. Dat is niet erg.".into());
+        if anything_open {
+            lines.push("Er staat nu wel een vragenlijst voor je klaar: gebruik de link uit je nieuwste sms.".into());
+        }
+        if let Some(n) = next {
+            lines.push(format!("De volgende komt op {}. Je krijgt dan een sms.", when(n, zone, l)));
+        }
+    }
+    let heading = if l == "en" { "This link has expired" } else { "Deze link is verlopen" };
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    Err(message(state, StatusCode::GONE, l, heading, &refs).into())
+}

@@ -1,0 +1,116 @@
+//! The mentor's overview of their students. Mentors see whether a student answered, never what.
+
+use super::open::is_open;
+use super::{db, info, render, Me, Page, MAX_GRACE};
+use crate::page_error::PageError;
+use crate::state::AppState;
+use koers_store::participation::{self as part, ResponseRef};
+use serde_json::{json, Value};
+
+/// The mentor's students with what is still to do this week on top. Mentors see whether a
+/// student answered, never what.
+pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
+    let (rows, own) = mentor_rows(state, me).await?;
+    let name = me.person.first_name.clone().unwrap_or_default();
+    let en = me.lang == "en";
+    let todo: Vec<&Value> = rows.iter().filter(|r| r["todo"] == json!(true)).collect();
+    let rest: Vec<&Value> = rows.iter().filter(|r| r["todo"] != json!(true)).collect();
+    let t = if en {
+        json!({"hello": format!("Hi {name}!"), "todo": "Still to do this week", "rest": "Your students", "none_todo": "Nothing to fill in right now. Thank you!",
+               "fill": "Fill in", "student_done": "answered this week", "student_open": "not answered yet", "student_none": "no questionnaire yet",
+               "you_done": "your diary is done", "you_none": "no diary open", "own": "A questionnaire about yourself"})
+    } else {
+        json!({"hello": format!("Hoi {name}!"), "todo": "Nog te doen deze week", "rest": "Je studenten", "none_todo": "Er is nu niets in te vullen. Dank je wel!",
+               "fill": "Invullen", "student_done": "heeft deze week ingevuld", "student_open": "heeft nog niet ingevuld", "student_none": "nog geen vragenlijst",
+               "you_done": "jouw dagboek is klaar", "you_none": "geen dagboek open", "own": "Een vragenlijst over jezelf"})
+    };
+    let anything = !todo.is_empty() || !own.is_empty();
+    render(
+        state,
+        "p_mentor",
+        &json!({"lang": me.lang, "title": "koers", "t": t, "todo": todo, "rest": rest, "own": own, "anything": anything}),
+    )
+}
+
+/// One row per student the mentor answers about, and the mentor's own open questionnaires
+/// (intake, closing) as links.
+async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<String>), PageError> {
+    let mentor = me.person.id;
+    let now = state.clock.now();
+    let (subs, mine, names, done) = db(state, false, move |c| {
+        let subs = part::active_subscriptions_of(c, mentor)?;
+        let students: Vec<i64> = subs.iter().filter_map(|s| s.about_student).collect();
+        let mine = part::windows_of(c, mentor, now - MAX_GRACE, now)?;
+        let names = part::names(c, &students)?;
+        let mut done = std::collections::HashMap::new();
+        for s in &students {
+            done.insert(*s, part::done_this_week(c, *s, "diary", now)?);
+        }
+        Ok((subs, mine, names, done))
+    })
+    .await?;
+    let mut rows = Vec::new();
+    for student in subs.iter().filter_map(|s| s.about_student) {
+        let name = names.get(&student).map(|n| n.first_name.clone()).unwrap_or_default();
+        let about: Vec<&ResponseRef> = mine.iter().filter(|r| r.about_student == Some(student)).collect();
+        let open = about.iter().find(|r| is_open(state, r, now));
+        let completed = about.iter().any(|r| r.completed_at.is_some() && r.close_at > now);
+        rows.push(json!({
+            "name": name,
+            "todo": open.is_some(),
+            "href": open.map(|r| format!("/p/r/{}", r.response_id)).unwrap_or_default(),
+            "you_done": completed,
+            "student": match done.get(&student).copied().flatten() { Some(true) => "done", Some(false) => "open", None => "none" },
+            "student_done": done.get(&student).copied().flatten() == Some(true),
+            "student_open": done.get(&student).copied().flatten() == Some(false),
+        }));
+    }
+    rows.sort_by_key(|r| (r["todo"] != json!(true), r["name"].as_str().unwrap_or("").to_string()));
+    let own = mine
+        .iter()
+        .filter(|r| r.about_student.is_none() && is_open(state, r, now))
+        .map(|r| format!("/p/r/{}", r.response_id))
+        .collect();
+    Ok((rows, own))
+}
+
+pub(super) async fn mentor_thanks(state: &AppState, me: &Me, r: &ResponseRef) -> Page {
+    let (rows, own) = mentor_rows(state, me).await?;
+    let next = rows.iter().find(|row| row["todo"] == json!(true));
+    let en = me.lang == "en";
+    let about = match r.about_student {
+        Some(s) => {
+            let names = db(state, false, move |c| part::names(c, &[s])).await?;
+            names.get(&s).map(|n| n.first_name.clone()).unwrap_or_default()
+        }
+        None => String::new(),
+    };
+    let mut lines = vec![if en {
+        format!("Saved. Thank you for your diary about {about}.")
+    } else {
+        format!("Opgeslagen. Dank je wel voor je dagboek over {about}.")
+    }];
+    if about.is_empty() {
+        lines = vec![if en { "Saved. Thank you!".into() } else { "Opgeslagen. Dank je wel!".into() }];
+    }
+    let mut links = Vec::new();
+    if let Some(n) = next {
+        let label = if en {
+            format!("Next: {}", n["name"].as_str().unwrap_or(""))
+        } else {
+            format!("Volgende: {}", n["name"].as_str().unwrap_or(""))
+        };
+        links.push(json!({"href": n["href"], "label": label, "primary": true}));
+    } else if let Some(href) = own.first() {
+        let label = if en { "Next: a questionnaire about yourself" } else { "Volgende: een vragenlijst over jezelf" };
+        links.push(json!({"href": href, "label": label, "primary": true}));
+    } else {
+        lines.push(if en {
+            "That was everything for this week.".into()
+        } else {
+            "Dat was alles voor deze week.".into()
+        });
+    }
+    links.push(json!({"href": "/p", "label": if en { "To my overview" } else { "Naar mijn overzicht" }}));
+    info(state, me, (if en { "Thank you!" } else { "Dank je wel!" }, lines), links)
+}

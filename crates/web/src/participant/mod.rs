@@ -1,0 +1,216 @@
+//! What students, mentors and parents do in the browser, from the SMS link to a stored answer.
+//!
+//! The link's token opens a session and the browser is sent on to a clean address, so the token
+//! never stays in the address bar or the history. Every response is looked up through the
+//! session's person: an id changed in an address or a form finds nothing (404), never someone
+//! else's questionnaire. Mentors see whether their students answered, never what.
+
+#![allow(clippy::result_large_err)] // The error side is the page to show instead; one per request.
+
+mod consent;
+mod guardian;
+mod home;
+mod link;
+mod mentor;
+mod my_mentor;
+mod open;
+mod questionnaire;
+mod stop;
+mod thanks;
+
+use crate::page_error::{Audience, PageError, PageResult};
+use crate::pages::message;
+use crate::questionnaire_page::PageInput;
+use crate::session;
+use crate::state::AppState;
+use crate::words::lang;
+use actix_web::http::header::{self, ContentType};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::TimeDelta;
+use chrono_tz::Tz;
+use consent::consent;
+use guardian::{guardian_page, guardian_submit};
+use home::home;
+use koers_core::people::Gender;
+use koers_core::protocol::Protocol;
+use koers_core::questionnaire::vars::PersonVars;
+use koers_core::questionnaire::Questionnaire;
+use koers_store::participation::{self as part, Participant};
+use koers_store::sessions::{self, SessionKind, SessionRow, Subject};
+use koers_store::{DbConnection, StoreError};
+use link::open_link;
+use my_mentor::my_mentor;
+use questionnaire::{show, submit};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use stop::{stop, stop_page};
+use thanks::thanks;
+
+/// How long a participant's browser session lasts; after that the SMS link opens a new one.
+const SESSION_HOURS: i64 = 12;
+/// Windows that closed longer ago than this cannot be in their grace period any more.
+const MAX_GRACE: TimeDelta = TimeDelta::days(2);
+/// Submitted forms larger than this are refused before they are read.
+const FORM_LIMIT: usize = 256 * 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::FormConfig::default().limit(FORM_LIMIT))
+        .route("/l/{token}", web::get().to(open_link))
+        .route("/p", web::get().to(home))
+        .route("/p/toestemming", web::post().to(consent))
+        .route("/p/r/{id}", web::get().to(show))
+        .route("/p/r/{id}", web::post().to(submit))
+        .route("/p/klaar/{id}", web::get().to(thanks))
+        .route("/p/begeleider", web::get().to(my_mentor))
+        .route("/p/stoppen", web::get().to(stop_page))
+        .route("/p/stoppen", web::post().to(stop))
+        .route("/g", web::get().to(guardian_page))
+        .route("/g", web::post().to(guardian_submit));
+}
+
+/// A participant page, or the page to show instead.
+type Page = PageResult;
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
+}
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+fn render(state: &AppState, template: &str, data: &Value) -> Page {
+    state.templates.render(template, data).map(|b| html(StatusCode::OK, b)).map_err(|e| {
+        tracing::error!(template, error = %e, "template failed");
+        PageError::Unavailable(Audience::Participant("nl"))
+    })
+}
+
+/// Runs storage work off the async threads; a failure becomes the friendly "one moment" page.
+async fn db<T: Send + 'static>(
+    state: &AppState,
+    write: bool,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, PageError> {
+    let database = state.db.clone();
+    let r = web::block(move || if write { database.write(f) } else { database.read_snapshot(f) }).await;
+    match r {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "participant page: storage failed");
+            Err(PageError::Unavailable(Audience::Participant("nl")))
+        }
+        Err(_) => Err(PageError::Unavailable(Audience::Participant("nl"))),
+    }
+}
+
+/// The person behind the session, with their language and zone.
+struct Me {
+    session: SessionRow,
+    person: Participant,
+    lang: &'static str,
+    zone: Tz,
+}
+
+async fn me(state: &AppState, req: &HttpRequest) -> Result<Me, PageError> {
+    me_and(state, req, |_, _| Ok(())).await.map(|(me, ())| me)
+}
+
+/// The person behind the session and whatever `more` reads about them, in one trip to the
+/// database: a page view waits for the blocking pool once, not once per question it asks.
+async fn me_and<T: Send + 'static>(
+    state: &AppState,
+    req: &HttpRequest,
+    more: impl FnOnce(&mut DbConnection, &Participant) -> Result<T, StoreError> + Send + 'static,
+) -> Result<(Me, T), PageError> {
+    let signed_out = || {
+        message(
+            state,
+            StatusCode::UNAUTHORIZED,
+            "nl",
+            "Open de link uit je sms",
+            &["Je komt hier via de persoonlijke link in je sms. Open die link nog een keer."],
+        )
+    };
+    let Some(value) = session::cookie_value(req, SessionKind::Participant) else { return Err(signed_out().into()) };
+    let now = state.clock.now();
+    let found = db(state, false, move |c| {
+        let Some(session) = sessions::find(c, SessionKind::Participant, &value, now)? else { return Ok(None) };
+        let Subject::Person(person_id) = session.subject else { return Ok(Some((session, None))) };
+        let Some(person) = part::participant(c, person_id)? else { return Ok(Some((session, None))) };
+        let more = more(c, &person)?;
+        Ok(Some((session, Some((person, more)))))
+    })
+    .await?;
+    let Some((session, person)) = found else { return Err(signed_out().into()) };
+    let Some((person, more)) = person else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
+    let zone: Tz = person.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    let lang = lang(&person.locale);
+    Ok((Me { session, person, lang, zone }, more))
+}
+
+fn protocol_of(state: &AppState, content: &str) -> Option<Arc<Protocol>> {
+    state.definitions.protocol(content)
+}
+
+fn gender(g: &Option<String>) -> Option<Gender> {
+    g.as_deref().and_then(|g| Gender::from_import(g).ok().flatten())
+}
+
+/// The newest version of a questionnaire: its id and the parsed definition.
+async fn questionnaire(state: &AppState, key: String) -> Result<(i64, Arc<Questionnaire>), PageError> {
+    let k = key.clone();
+    let newest = db(state, false, move |c| koers_store::definitions::latest_questionnaire_id(c, &k)).await?;
+    questionnaire_by_id(state, key, newest).await
+}
+
+/// The parsed questionnaire of the newest version's id: nearly always cached already, and the
+/// source (kilobytes of YAML) is read only when it is not.
+async fn questionnaire_by_id(
+    state: &AppState,
+    key: String,
+    newest: Option<i64>,
+) -> Result<(i64, Arc<Questionnaire>), PageError> {
+    if let Some((id, q)) = newest.and_then(|id| Some((id, state.definitions.cached_questionnaire(id)?))) {
+        return Ok((id, q));
+    }
+    let k = key.clone();
+    let found = db(state, false, move |c| koers_store::definitions::latest_questionnaire(c, &k)).await?;
+    let Some(stored) = found else {
+        tracing::error!(questionnaire = %key, "a questionnaire a protocol names is not loaded");
+        return Err(PageError::Unavailable(Audience::Participant("nl")));
+    };
+    match state.definitions.questionnaire(stored.id, &key, &stored.content) {
+        Some(q) => Ok((stored.id, q)),
+        None => {
+            tracing::error!(questionnaire = %key, "a stored questionnaire does not parse");
+            Err(PageError::Unavailable(Audience::Participant("nl")))
+        }
+    }
+}
+
+fn base_input(me: &Me, action: String) -> PageInput {
+    PageInput {
+        lang: me.lang.into(),
+        fallback_lang: "nl".into(),
+        vars: PersonVars { first_name: me.person.first_name.clone(), ..Default::default() },
+        action,
+        csrf: me.session.csrf_token.clone(),
+        today: Some(me.session.expires_at.with_timezone(&me.zone).date_naive()),
+        first_time: true,
+        ..Default::default()
+    }
+}
+
+/// A simple page: heading, a few sentences and links.
+fn info<H: AsRef<str>>(state: &AppState, me: &Me, (heading, lines): (H, Vec<String>), links: Vec<Value>) -> Page {
+    render(
+        state,
+        "p_info",
+        &json!({"lang": me.lang, "title": "koers", "heading": heading.as_ref(), "paragraphs": lines, "links": links, "form": false}),
+    )
+}

@@ -1,0 +1,49 @@
+//! Who the student's mentor is, and their number if the mentor agreed to share it.
+
+use super::{db, info, me, Page};
+use crate::page_error::respond;
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use koers_store::participation::{self as part, MentorContact};
+use serde_json::json;
+
+/// Who the student's mentor is, and their number if the mentor agreed to share it.
+pub(super) async fn my_mentor(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    respond(&state, my_mentor_inner(&state, &req).await)
+}
+
+async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
+    let me = me(state, req).await?;
+    let id = me.person.id;
+    let mentor = db(state, false, move |c| part::mentor_of(c, id)).await?;
+    let en = me.lang == "en";
+    let lines = match &mentor {
+        Some(MentorContact { first_name: name, phone: Some(phone), .. }) => vec![
+            if en { format!("Your mentor is {name}.") } else { format!("Je begeleider is {name}.") },
+            if en {
+                format!("You can call or text {name} on {phone}.")
+            } else {
+                format!("Je kunt {name} bellen of een bericht sturen: {phone}.")
+            },
+        ],
+        Some(MentorContact { first_name: name, phone: None, .. }) => vec![
+            if en { format!("Your mentor is {name}.") } else { format!("Je begeleider is {name}.") },
+            if en {
+                format!("You can talk to {name} at school or where you usually meet.")
+            } else {
+                format!("Je kunt {name} spreken op school of waar jullie elkaar meestal zien.")
+            },
+        ],
+        None => vec![if en {
+            "You have no mentor in the study right now. Ask at school who can help you.".into()
+        } else {
+            "Je hebt nu geen begeleider in het onderzoek. Vraag op school wie je kan helpen.".into()
+        }],
+    };
+    info(
+        state,
+        &me,
+        (if en { "Your mentor" } else { "Je begeleider" }, lines),
+        vec![json!({"href": "/p", "label": if en { "Back" } else { "Terug" }})],
+    )
+}

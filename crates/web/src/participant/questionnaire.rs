@@ -1,0 +1,224 @@
+//! Showing one of the person's questionnaires and storing the answers.
+
+use super::consent::{consent_of, Consent};
+use super::open::is_open;
+use super::stop::stop_participation;
+use super::{base_input, db, gender, html, info, me_and, protocol_of, questionnaire_by_id, see_other, Me, Page};
+use crate::page_error::{respond, Audience, PageError};
+use crate::questionnaire_page::{render_page, PageInput};
+use crate::session::csrf_ok;
+use crate::state::AppState;
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Offset;
+use koers_core::protocol::Opening;
+use koers_core::questionnaire::submit::{evaluate, Accepted, Context, Submission};
+use koers_core::questionnaire::Questionnaire;
+use koers_store::answers::{Completion, Saved};
+use koers_store::participation::{self as part, ResponseRef};
+use koers_store::{DbConnection, StoreError};
+use serde_json::json;
+use std::sync::Arc;
+
+/// The questionnaire behind one of the person's windows.
+pub(super) async fn show(state: web::Data<AppState>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
+    respond(&state, show_inner(&state, &req, id.into_inner()).await)
+}
+
+/// Everything about one response that its page and its submission need.
+struct Opened {
+    response: ResponseRef,
+    questionnaire_id: i64,
+    questionnaire: Arc<Questionnaire>,
+    input: PageInput,
+    ctx: Context,
+}
+
+/// What a response's page reads from the database, all in the request's one trip.
+struct Loaded {
+    consent: Consent,
+    response: ResponseRef,
+    names: std::collections::HashMap<i64, part::PersonName>,
+    students: Vec<i64>,
+    mentor: Option<part::MentorContact>,
+    completed_before: bool,
+    newest_questionnaire: Option<i64>,
+}
+
+fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Result<Option<Loaded>, StoreError> {
+    let consent = consent_of(c, person_id)?;
+    let Some(r) = part::response_of(c, person_id, response_id)? else { return Ok(None) };
+    let mut about = Vec::new();
+    if let Some(s) = r.about_student {
+        about.push(s);
+    }
+    // Items with `foreach: student` repeat for each student the mentor answers about.
+    let subs = part::active_subscriptions_of(c, person_id)?;
+    let students: Vec<i64> = subs.iter().filter_map(|s| s.about_student).collect();
+    let names = part::names(c, &[about, students.clone()].concat())?;
+    let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
+    let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
+    let newest_questionnaire = koers_store::definitions::latest_questionnaire_id(c, &r.questionnaire_key)?;
+    Ok(Some(Loaded { consent, response: r, names, students, mentor, completed_before, newest_questionnaire }))
+}
+
+async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Opened, PageError> {
+    let now = state.clock.now();
+    let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, .. } = loaded;
+    let (questionnaire_id, questionnaire) =
+        questionnaire_by_id(state, response.questionnaire_key.clone(), newest_questionnaire).await?;
+    let mut input = base_input(me, format!("/p/r/{}", response.response_id));
+    input.today = Some(now.with_timezone(&me.zone).date_naive());
+    input.first_time = !completed_before;
+    if let Some(s) = response.about_student {
+        if let Some(part::PersonName { first_name: name, gender: g }) = names.get(&s) {
+            input.vars.student_name = Some(name.clone());
+            input.vars.student_gender = gender(g);
+        }
+        input.vars.mentor_name = me.person.first_name.clone();
+        input.vars.mentor_gender = gender(&me.person.gender);
+    }
+    if let Some(part::MentorContact { first_name: name, gender: g, .. }) = &mentor {
+        input.vars.mentor_name = Some(name.clone());
+        input.vars.mentor_gender = gender(g);
+        input.vars.student_name = me.person.first_name.clone();
+        input.vars.student_gender = gender(&me.person.gender);
+    }
+    input.students =
+        students.iter().map(|id| (*id, names.get(id).map(|n| n.first_name.clone()).unwrap_or_default())).collect();
+    let final_questionnaire = protocol_of(state, &response.protocol_content)
+        .and_then(|p| {
+            p.measurements
+                .iter()
+                .find(|m| m.key == response.measurement_key)
+                .map(|m| matches!(m.opening(), Ok(Opening::BeforeEnd(_))))
+        })
+        .unwrap_or(false);
+    let ctx = Context {
+        lang: me.lang.into(),
+        fallback_lang: "nl".into(),
+        now,
+        today: now.with_timezone(&me.zone).date_naive(),
+        protocol_start: response.subscription_starts_at,
+        final_questionnaire,
+        students: input.students.clone(),
+    };
+    Ok(Opened { response, questionnaire_id, questionnaire, input, ctx })
+}
+
+async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
+    let (me, o) = answerable(state, req, response_id).await?;
+    let now = state.clock.now();
+    // Written once, the first time: every later view is a read only (a write per page view
+    // would queue every reader behind SQLite's single writer).
+    if o.response.opened_at.is_none() {
+        db(state, true, move |c| part::mark_opened(c, response_id, now)).await?;
+    }
+    let body = render_page(&state.templates, &o.questionnaire, &o.input).map_err(|e| {
+        tracing::error!(error = %e, "questionnaire page failed");
+        PageError::Unavailable(Audience::Participant(me.lang))
+    })?;
+    Ok(html(StatusCode::OK, body))
+}
+
+/// The person and the response if they may answer it now; otherwise (as the error) the page
+/// to show instead: consent first, the thank-you page after a double submit, or "closed".
+async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Result<(Me, Opened), PageError> {
+    let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p.id, response_id)).await?;
+    let Some(loaded) = loaded else { return Err(PageError::NotFound(Audience::Participant(me.lang))) };
+    if !matches!(loaded.consent, Consent::Given) || me.person.ended {
+        return Err(see_other("/p").into());
+    }
+    if loaded.response.completed_at.is_some() {
+        // A double click or a resent form: the first one counted.
+        return Err(see_other(&format!("/p/klaar/{response_id}")).into());
+    }
+    if !is_open(state, &loaded.response, state.clock.now()) {
+        return Err(closed(state, &me).await.map_or_else(|e| e, PageError::Instead));
+    }
+    let o = open_response(state, &me, loaded).await?;
+    Ok((me, o))
+}
+
+async fn closed(state: &AppState, me: &Me) -> Page {
+    let texts = if me.lang == "en" {
+        (
+            "This questionnaire has closed",
+            vec!["That's fine. You will get a text message when the next one is ready.".to_string()],
+        )
+    } else {
+        (
+            "Deze vragenlijst is gesloten",
+            vec!["Dat is niet erg. Je krijgt een sms als de volgende klaarstaat.".to_string()],
+        )
+    };
+    let mut page = info(
+        state,
+        me,
+        texts,
+        vec![json!({"href": "/p", "label": if me.lang == "en" { "To my overview" } else { "Naar mijn overzicht" }})],
+    )?;
+    *page.status_mut() = StatusCode::GONE;
+    Ok(page)
+}
+
+pub(super) async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    respond(&state, submit_inner(&state, &req, id.into_inner(), form.into_inner()).await)
+}
+
+async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fields: Vec<(String, String)>) -> Page {
+    let (me, o) = answerable(state, req, response_id).await?;
+    if !csrf_ok(&me.session, &fields) {
+        return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
+    }
+    let now = state.clock.now();
+    let user_agent =
+        req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());
+    let submission = Submission { fields, started_at: o.response.opened_at, user_agent };
+    let accepted = match evaluate(&o.questionnaire, &submission, &o.ctx) {
+        Ok(a) => a,
+        Err(rejected) => {
+            let mut input = o.input;
+            input.kept = rejected.kept;
+            input.errors = rejected.errors;
+            let body = render_page(&state.templates, &o.questionnaire, &input)
+                .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
+        }
+    };
+    let rewards = if o.response.about_student.is_none() {
+        protocol_of(state, &o.response.protocol_content).and_then(|p| p.rewards.clone())
+    } else {
+        None
+    };
+    let offset = now.with_timezone(&me.zone).offset().fix().local_minus_utc() / 60;
+    let person_id = me.person.id;
+    let questionnaire_id = o.questionnaire_id;
+    let stop_after = accepted.stop_subscription;
+    let saved = db(state, true, move |c| {
+        let accepted: Accepted = accepted;
+        let completion = Completion {
+            response_id,
+            questionnaire_id: Some(questionnaire_id),
+            accepted: &accepted,
+            utc_offset_minutes: offset,
+            started_at: o.response.opened_at,
+        };
+        part::complete(c, person_id, &completion, rewards.as_ref(), now)
+    })
+    .await?;
+    if saved == Saved::Stored && stop_after {
+        if let Some(closing) = stop_participation(state, &me, "unsubscribe_item").await? {
+            if closing != response_id {
+                return Ok(see_other(&format!("/p/r/{closing}")));
+            }
+        }
+    }
+    Ok(see_other(&format!("/p/klaar/{response_id}")))
+}

@@ -1,0 +1,98 @@
+//! Stopping: asked once, kindly, with the closing questionnaire offered first.
+
+use super::home::ended_texts;
+use super::{db, info, me, protocol_of, render, see_other, Me, Page};
+use crate::page_error::{respond, Audience, PageError};
+use crate::session::csrf_ok;
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::TimeDelta;
+use chrono_tz::Tz;
+use koers_core::protocol::windows::{participation_end, windows};
+use koers_store::participation as part;
+use serde_json::json;
+
+/// Ends the person's own participation now; the closing questionnaire opens at once. Returns
+/// the closing questionnaire's response, if the protocol has one.
+pub(super) async fn stop_participation(
+    state: &AppState,
+    me: &Me,
+    reason: &'static str,
+) -> Result<Option<i64>, PageError> {
+    let person_id = me.person.id;
+    let now = state.clock.now();
+    let subs = db(state, false, move |c| part::active_subscriptions_of(c, person_id)).await?;
+    let mut plans = Vec::new();
+    for sub in subs.iter().filter(|s| s.about_student.is_none()) {
+        let (id, start) = (sub.id, sub.starts_at);
+        let Some(p) = protocol_of(state, &sub.protocol_content) else { continue };
+        let zone: Tz = p.time_zone.parse().unwrap_or(me.zone);
+        let end = participation_end(&p, zone, start, Some(now));
+        let closing: Vec<_> = windows(&p, zone, start, end)
+            .into_iter()
+            .filter(|w| w.open_at >= now - TimeDelta::minutes(1) && w.open_at <= now + TimeDelta::minutes(1))
+            .collect();
+        plans.push((id, closing));
+    }
+    db(state, true, move |c| {
+        let mut first = None;
+        for (id, closing) in &plans {
+            koers_store::sending::stop_subscription(c, *id, reason, now)?;
+            for w in closing {
+                let r = koers_store::schedule::ensure_response(c, *id, w, now)?;
+                first.get_or_insert(r);
+            }
+        }
+        Ok(first)
+    })
+    .await
+}
+
+/// Stopping: asked once, kindly, with the closing questionnaire offered first.
+pub(super) async fn stop_page(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    respond(&state, stop_page_inner(&state, &req).await)
+}
+
+async fn stop_page_inner(state: &AppState, req: &HttpRequest) -> Page {
+    let me = me(state, req).await?;
+    let en = me.lang == "en";
+    let lines = if en {
+        vec![
+            "You can stop at any time, without giving a reason.".to_string(),
+            "If you stop, we ask you one last short questionnaire. After that you get no more text messages from us."
+                .to_string(),
+        ]
+    } else {
+        vec![
+            "Je mag altijd stoppen, zonder uitleg.".to_string(),
+            "Als je stopt, vragen we je nog één laatste korte vragenlijst. Daarna krijg je geen sms meer van ons."
+                .to_string(),
+        ]
+    };
+    render(
+        state,
+        "p_info",
+        &json!({"lang": me.lang, "title": "koers", "heading": if en { "Stop taking part?" } else { "Stoppen met meedoen?" }, "paragraphs": lines,
+                "links": [{"href": "/p", "label": if en { "No, I'll keep going" } else { "Nee, ik doe verder mee" }, "primary": true}],
+                "form": {"action": "/p/stoppen", "csrf": me.session.csrf_token, "button": if en { "Yes, I want to stop" } else { "Ja, ik wil stoppen" }}}),
+    )
+}
+
+pub(super) async fn stop(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    respond(&state, stop_inner(&state, &req, form.into_inner()).await)
+}
+
+async fn stop_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, String)>) -> Page {
+    let me = me(state, req).await?;
+    if !csrf_ok(&me.session, &fields) {
+        return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
+    }
+    match stop_participation(state, &me, "unsubscribed").await? {
+        Some(closing) => Ok(see_other(&format!("/p/r/{closing}"))),
+        None => info(state, &me, ended_texts(me.lang), vec![]),
+    }
+}

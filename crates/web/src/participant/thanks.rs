@@ -1,0 +1,87 @@
+//! The page after a submit: what was earned and the streak, in friendly words.
+
+use super::home::student_links;
+use super::mentor::mentor_thanks;
+use super::open::first_open;
+use super::{db, me, render, see_other, Page, MAX_GRACE};
+use crate::page_error::{respond, Audience, PageError};
+use crate::state::AppState;
+use crate::words::euros;
+use actix_web::{web, HttpRequest, HttpResponse};
+use koers_store::participation::{self as part, Earned};
+use serde_json::json;
+
+/// After a submit: what was earned and the streak, in friendly words; mentors go on to their
+/// next student.
+pub(super) async fn thanks(state: web::Data<AppState>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
+    respond(&state, thanks_inner(&state, &req, id.into_inner()).await)
+}
+
+async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
+    let me = me(state, req).await?;
+    let person_id = me.person.id;
+    let now = state.clock.now();
+    let (r, earned, reward, open) = db(state, false, move |c| {
+        let r = part::response_of(c, person_id, response_id)?;
+        let earned = part::earned(c, person_id)?;
+        let reward = part::reward_for(c, response_id)?;
+        let open = part::windows_of(c, person_id, now - MAX_GRACE, now)?;
+        Ok((r, earned, reward, open))
+    })
+    .await?;
+    let more = first_open(state, &open, now).is_some();
+    let Some(r) = r else { return Err(PageError::NotFound(Audience::Participant(me.lang))) };
+    if r.completed_at.is_none() {
+        return Ok(see_other(&format!("/p/r/{response_id}")));
+    }
+    if me.person.role == "mentor" {
+        return mentor_thanks(state, &me, &r).await;
+    }
+    let name = me.person.first_name.clone().unwrap_or_default();
+    let Earned { total_cents: total, streak } = earned;
+    let mut lines = Vec::new();
+    let en = me.lang == "en";
+    lines.push(if en {
+        "Your answers have been saved.".to_string()
+    } else {
+        "Je antwoorden zijn opgeslagen.".to_string()
+    });
+    if let Some(amount) = reward {
+        lines.push(if en {
+            format!("You earned {} with this. In total you now have {}.", euros(amount, "en"), euros(total, "en"))
+        } else {
+            format!("Je hebt hiermee {} verdiend. In totaal heb je nu {}.", euros(amount, "nl"), euros(total, "nl"))
+        });
+    }
+    lines.push(encouragement(streak, more, en));
+    let heading = if en { format!("Thank you, {name}!") } else { format!("Dank je wel, {name}!") };
+    let go_on = match (more, en) {
+        (true, true) => "On to the next questionnaire",
+        (true, false) => "Verder naar de volgende vragenlijst",
+        (false, true) => "To my overview",
+        (false, false) => "Naar mijn overzicht",
+    };
+    let mut links = vec![json!({"href": "/p", "label": go_on, "primary": true})];
+    links.extend(student_links(&me, false));
+    render(
+        state,
+        "p_info",
+        &json!({"lang": me.lang, "title": "koers", "heading": heading, "paragraphs": lines, "links": links, "form": false,
+                "streak": streak, "earned": euros(total, me.lang), "t": if en { json!({"earned": "Earned so far", "streak": "In a row"}) } else { json!({"earned": "Tot nu toe verdiend", "streak": "Keer op rij"}) }}),
+    )
+}
+
+/// Never punitive: a first answer after a gap is welcomed, a streak is praised. With another
+/// questionnaire open now (`more`) there is no "see you next week".
+fn encouragement(streak: i32, more: bool, en: bool) -> String {
+    match (streak, en) {
+        (s, true) if s >= 3 => format!("{s} times in a row. Great going!"),
+        (s, false) if s >= 3 => format!("Al {s} keer op rij. Goed bezig!"),
+        (2, true) => "Twice in a row. Nice!".into(),
+        (2, false) => "Twee keer op rij. Mooi!".into(),
+        (_, true) if more => "Good to have you here. There is one more for you now.".into(),
+        (_, false) if more => "Fijn dat je meedoet. Er staat nog een vragenlijst voor je klaar.".into(),
+        (_, true) => "Good to have you here. See you next week!".into(),
+        (_, false) => "Fijn dat je meedoet. Tot volgende week!".into(),
+    }
+}
