@@ -73,6 +73,27 @@ pub fn base32(bytes: &[u8]) -> String {
     out
 }
 
+/// Reads RFC 4648 base32 (upper or lower case, spaces and padding ignored), as a secret typed
+/// from a screen; `None` for anything else.
+pub fn from_base32(text: &str) -> Option<Vec<u8>> {
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
+    for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
+        let v = match c.to_ascii_uppercase() {
+            u @ 'A'..='Z' => u as u32 - 'A' as u32,
+            d @ '2'..='7' => d as u32 - '2' as u32 + 26,
+            _ => return None,
+        };
+        buffer = (buffer << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 fn percent(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -129,6 +150,9 @@ mod tests {
     fn secrets_are_given_to_apps_in_base32() {
         assert_eq!(base32(b"foobar"), "MZXW6YTBOI");
         assert_eq!(base32(b"12345678901234567890"), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(from_base32("gezd gnbv gy3t qojq gezd gnbv gy3t qojq").unwrap(), b"12345678901234567890");
+        assert_eq!(from_base32("MZXW6YTBOI").unwrap(), b"foobar");
+        assert_eq!(from_base32("not base32!"), None);
         let uri = otpauth_uri("koers", "ann@school.nl", b"12345678901234567890");
         assert_eq!(
             uri,

@@ -8,13 +8,14 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
 use koers_core::people::Role;
-use koers_core::settings::Settings;
 use koers_store::schema::{answers, audit_log, invitations, responses};
 use koers_store::staff::{self, StaffRole};
 use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, to_db, NewStudy};
 use koers_store::testing::{seed_named_person, TestDb};
 use koers_store::{definitions, people as people_q, DbConnection};
 use koers_web::AppState;
+
+mod second_factor;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -207,7 +208,7 @@ struct Server {
 }
 
 fn start(db: &koers_store::Database) -> Server {
-    let state = AppState::new(db.clone(), Arc::new(FixedClock::new(now())), Settings::default());
+    let state = AppState::new(db.clone(), Arc::new(FixedClock::new(now())), second_factor::settings());
     let data = web::Data::new(state);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -327,7 +328,21 @@ async fn login(addr: SocketAddr, email: &str) -> String {
     ];
     let done = send(addr, "POST", "/staff/login", Some(&format!("koers_login={pre}")), form).await;
     assert_eq!(done.status, 303, "{}", done.body);
-    format!("koers_s={}", done.cookies().get("koers_s").expect("a session cookie"))
+    if let Some(session) = done.cookies().get("koers_s") {
+        return format!("koers_s={session}");
+    }
+    // Through the second factor, as the account's owner would.
+    let pending = format!("koers_s2={}", done.cookies().get("koers_s2").expect("a pending session"));
+    let to = done.header("location").unwrap().to_string();
+    let page = send(addr, "GET", &to, Some(&pending), vec![]).await;
+    let code = if to == "/staff/2fa/setup" {
+        second_factor::setup_code(email, &page.body, now())
+    } else {
+        second_factor::login_code(email, now())
+    };
+    let form = vec![("csrf".to_string(), csrf_of(&page.body)), ("code".to_string(), code)];
+    let done = send(addr, "POST", &to, Some(&pending), form).await;
+    format!("koers_s={}", done.cookies().get("koers_s").unwrap_or_else(|| panic!("a session: {}", done.body)))
 }
 
 async fn get(addr: SocketAddr, path: &str, session: &str) -> Reply {

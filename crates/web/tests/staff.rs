@@ -9,13 +9,14 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
 use koers_core::people::Role;
-use koers_core::settings::Settings;
 use koers_store::schema::{pairs, people, person_identities, subscriptions};
 use koers_store::staff::{self, StaffRole};
 use koers_store::testing::{seed_named_person, seed_subscription, seed_two_schools, TestDb};
 use koers_store::{people as people_q, DbConnection};
 use koers_web::AppState;
 use std::sync::Arc;
+
+mod second_factor;
 
 /// Thursday 2026-10-15, 12:00 in Amsterdam.
 fn now() -> DateTime<Utc> {
@@ -67,7 +68,7 @@ fn world(db: &koers_store::Database) -> World {
 }
 
 fn state(db: &koers_store::Database) -> AppState {
-    AppState::new(db.clone(), Arc::new(FixedClock::new(now())), Settings::default())
+    AppState::new(db.clone(), Arc::new(FixedClock::new(now())), second_factor::settings())
 }
 
 struct Answer {
@@ -116,11 +117,31 @@ where
 {
     let done = try_login(app, EMAIL, PASSWORD).await;
     assert_eq!(done.status, 303, "{}", done.body);
-    assert_eq!(done.location.as_deref(), Some("/staff"));
-    let session = cookie(&done, "koers_s").expect("a session cookie").clone();
+    let session = match cookie(&done, "koers_s") {
+        Some(s) => s.clone(),
+        None => past_second_factor(app, &done).await,
+    };
     let list = call(app, test::TestRequest::get().uri("/staff").cookie(session.clone()).to_request()).await;
     assert_eq!(list.status, 200);
     (session, csrf_of(&list.body))
+}
+
+/// After a right password: the second factor, set up or asked for, as its owner would do it.
+async fn past_second_factor<S>(app: &S, done: &Answer) -> Cookie<'static>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let pending = cookie(done, "koers_s2").expect("a pending session").clone();
+    let to = done.location.clone().expect("on to the second factor");
+    let page = call(app, test::TestRequest::get().uri(&to).cookie(pending.clone()).to_request()).await;
+    let code = if to == "/staff/2fa/setup" {
+        second_factor::setup_code(EMAIL, &page.body, now())
+    } else {
+        second_factor::login_code(EMAIL, now())
+    };
+    let form = [("csrf", csrf_of(&page.body)), ("code", code)];
+    let passed = call(app, test::TestRequest::post().uri(&to).cookie(pending).set_form(form).to_request()).await;
+    cookie(&passed, "koers_s").unwrap_or_else(|| panic!("a session after the code: {}", passed.body)).clone()
 }
 
 fn post(uri: &str, session: &Cookie<'static>, form: &[(&str, &str)]) -> actix_http::Request {

@@ -1,7 +1,10 @@
 //! Logging in and out. The login form has no session yet, so it carries a double-submit token
-//! (see the module's documentation).
+//! (see the module's documentation). The password is checked by [`crate::login`] (limits per
+//! address and per account, failures audited), and a right one leads on to the second factor
+//! where the account has or needs one ([`crate::two_factor`]).
 
-use super::{field, render, see_other, write, Form, LOGIN_COOKIE, SESSION_HOURS};
+use super::{field, render, see_other, Form, LOGIN_COOKIE};
+use crate::login::{self, Password};
 use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::pages::message;
 use crate::session::{self, CSRF_FIELD};
@@ -10,26 +13,8 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, TimeDelta, Utc};
-use koers_store::sessions::{SessionKind, Subject};
-use koers_store::staff;
-use koers_store::{audit, DbConnection, StoreError};
+use koers_store::sessions::SessionKind;
 use serde_json::json;
-
-fn audit_staff(c: &mut DbConnection, staff_id: i64, action: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-    audit::record(
-        c,
-        now,
-        &audit::Entry {
-            actor: &format!("staff:{staff_id}"),
-            actor_staff_id: Some(staff_id),
-            action,
-            target_kind: Some("staff"),
-            target_id: Some(staff_id),
-            ..Default::default()
-        },
-    )
-}
 
 fn login_page(state: &AppState, status: StatusCode, email: &str, error: Option<&str>) -> HttpResponse {
     let (token, _) = koers_store::tokens::new_token();
@@ -76,41 +61,34 @@ async fn log_in(state: &AppState, req: &HttpRequest, form: &[(String, String)]) 
     }
     let email = field(form, "email").trim().to_string();
     let password = field(form, "password").to_string();
-    let now = state.clock.now();
-    let typed = email.clone();
-    let checked = write(state, move |c| {
-        let ok = staff::verify_login(c, &email, &password, now)?;
-        if let Some(a) = &ok {
-            audit_staff(c, a.id, "staff.login", now)?;
-        }
-        Ok(ok)
-    })
-    .await;
+    if email.len() > 254 || password.len() > 1024 {
+        return Ok(login_page(state, StatusCode::UNPROCESSABLE_ENTITY, "", Some(WRONG)));
+    }
+    let checked = login::check_password(state, req, &email, &password, "page").await;
     match checked {
-        Ok(Some(account)) => {
-            let expires = now + TimeDelta::hours(SESSION_HOURS);
-            match session::open(state, Subject::Staff(account.id), expires).await {
-                Ok((cookie, _)) => {
-                    let mut gone = Cookie::build(LOGIN_COOKIE, "").path("/staff/login").finish();
-                    gone.make_removal();
-                    Ok(HttpResponse::SeeOther()
-                        .insert_header((header::LOCATION, "/staff"))
-                        .cookie(cookie)
-                        .cookie(gone)
-                        .finish())
-                }
-                Err(_) => Err(PageError::Unavailable(Audience::Staff)),
-            }
+        Ok(Password::Right { account, next }) => {
+            let mut out = crate::two_factor::after_password(state, &account, next).await;
+            let mut gone = Cookie::build(LOGIN_COOKIE, "").path("/staff/login").finish();
+            gone.make_removal();
+            let _ = out.add_cookie(&gone);
+            Ok(out)
         }
-        Ok(None) => Ok(login_page(
-            state,
-            StatusCode::UNAUTHORIZED,
-            &typed,
-            Some("Dit e-mailadres en wachtwoord passen niet bij elkaar. Controleer ze en probeer het opnieuw."),
-        )),
+        Ok(Password::Wrong) => Ok(login_page(state, StatusCode::UNAUTHORIZED, &email, Some(WRONG))),
+        Ok(Password::Throttled(wait)) => {
+            let minutes = (wait.num_seconds() + 59) / 60;
+            let text = format!(
+                "Er is te vaak een verkeerd wachtwoord geprobeerd voor dit account. Wacht {minutes} {} en probeer \
+                 het dan opnieuw.",
+                if minutes == 1 { "minuut" } else { "minuten" }
+            );
+            Err(message(state, StatusCode::TOO_MANY_REQUESTS, "nl", "Even wachten", &[&text]).into())
+        }
         Err(_) => Err(PageError::Unavailable(Audience::Staff)),
     }
 }
+
+/// One message for an unknown address, a wrong password and a disabled account alike.
+const WRONG: &str = "Dit e-mailadres en wachtwoord passen niet bij elkaar. Controleer ze en probeer het opnieuw.";
 
 pub(super) async fn logout(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
     let Ok(Some(s)) = session::current(&state, &req, SessionKind::Staff).await else {

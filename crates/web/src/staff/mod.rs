@@ -42,8 +42,6 @@ use phone::change_phone;
 use serde_json::{json, Map, Value};
 use withdrawal::withdraw;
 
-/// How long a staff session lasts.
-const SESSION_HOURS: i64 = 8;
 const LOGIN_COOKIE: &str = "koers_login";
 const PER_PAGE: i64 = 25;
 
