@@ -185,6 +185,10 @@ async fn code_form(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse
         Ok(_) => return see_other("/staff"),
         Err(r) => return r,
     };
+    if v.account.totp_confirmed_at.is_none() {
+        // Nothing to ask a code of yet: set one up first.
+        return see_other("/staff/2fa/setup");
+    }
     code_page(&state, &v, StatusCode::OK, None)
 }
 
