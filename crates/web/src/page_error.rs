@@ -125,7 +125,9 @@ impl From<CoordinationError> for PageError {
     fn from(e: CoordinationError) -> Self {
         match e {
             CoordinationError::NotFound => PageError::NotFound(Audience::Staff),
-            CoordinationError::Problems(ps) => PageError::Refused(ps.into_iter().map(|p| p.message).collect()),
+            CoordinationError::Problems(ps) | CoordinationError::NumberRefused { problems: ps, .. } => {
+                PageError::Refused(ps.into_iter().map(|p| p.message).collect())
+            }
             CoordinationError::Store(e) => {
                 tracing::error!(error = %e, "staff page: storage failed");
                 PageError::Unavailable(Audience::Staff)

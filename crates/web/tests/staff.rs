@@ -470,3 +470,78 @@ async fn an_enrolment_with_a_bad_phone_shows_the_import_message_next_to_the_fiel
         assert_eq!(count, 5, "{backend}: nobody was enrolled");
     }
 }
+
+/// A number typed into enrol or change-phone tells a coordinator nothing about people outside
+/// their organisation: the same words for a student and a mentor of another school (no name, no
+/// role, no place), audited; after five such refusals in an hour no number is tried at all. A
+/// number of someone they may see says who it is.
+async fn numbers_tell_nothing_about_others(t: TestDb) {
+    let w = world(&t.db);
+    let app =
+        test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+    let (session, csrf) = login(&app).await;
+    let team = w.team_noord.to_string();
+    let enrol = |phone: &'static str| {
+        post(
+            "/staff/people/new",
+            &session,
+            &[
+                ("csrf", &csrf),
+                ("role", "student"),
+                ("team_id", &team),
+                ("first_name", "Noor"),
+                ("mobile_phone", phone),
+            ],
+        )
+    };
+    let error_of = |body: &str| {
+        let at = body.find("id=\"mobile_phone-error\">").expect("an error next to the phone field") + 24;
+        body[at..at + body[at..].find("</p>").unwrap()].to_string()
+    };
+    // Ravi (a student of ROC Zuid) and Sam (a mentor there): one answer for both.
+    let ravi = call(&app, enrol("06 12300108")).await;
+    let sam = call(&app, enrol("+31612300203")).await;
+    assert_eq!((ravi.status, sam.status), (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::UNPROCESSABLE_ENTITY));
+    assert_eq!(error_of(&ravi.body), error_of(&sam.body), "the same words whoever has the number");
+    for body in [&ravi.body, &sam.body] {
+        for secret in ["Ravi", "Sam", "Zuid", "student", "mentor", "begeleider", "Techniek"] {
+            assert!(!error_of(body).contains(secret), "{secret} in {}", error_of(body));
+        }
+    }
+    let change = call(
+        &app,
+        post(&format!("/staff/people/{}/phone", w.sanne), &session, &[("csrf", &csrf), ("mobile_phone", "0612300108")]),
+    )
+    .await;
+    assert_eq!(change.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(change.body.contains(&error_of(&ravi.body)), "change-phone answers alike");
+    // Someone the coordinator may see: they are told (here the import's own words for a mentor's
+    // number typed for a student).
+    let joris = call(&app, enrol("0612300201")).await;
+    assert!(error_of(&joris.body).contains("mentor"), "{}", error_of(&joris.body));
+    // Every refusal is audited; after five an hour, no number at all (a free one neither).
+    let refused: i64 = koers_store::schema::audit_log::table
+        .filter(koers_store::schema::audit_log::action.eq("person.phone_refused"))
+        .count()
+        .get_result(&mut *t.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(refused, 3);
+    for _ in 0..2 {
+        call(&app, enrol("0612300108")).await;
+    }
+    let free = call(&app, enrol("0612399999")).await;
+    assert_eq!(free.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_of(&free.body).contains("over een uur"), "{}", error_of(&free.body));
+    let count: i64 = people::table.count().get_result(&mut *t.db.conn().unwrap()).unwrap();
+    assert_eq!(count, 5, "nobody was enrolled");
+}
+
+#[actix_web::test]
+async fn a_typed_number_tells_a_coordinator_nothing_about_other_schools_sqlite() {
+    numbers_tell_nothing_about_others(TestDb::sqlite()).await;
+}
+
+#[actix_web::test]
+async fn a_typed_number_tells_a_coordinator_nothing_about_other_schools_postgres() {
+    numbers_tell_nothing_about_others(TestDb::postgres()).await;
+}

@@ -11,7 +11,6 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 use koers_core::people::{Locale, Role};
 use koers_core::people_import::{plan_people_import, ImportContext, COLUMNS};
-use koers_core::phone::masked;
 use koers_core::time::{local_date, start_of_local_day};
 use std::collections::BTreeMap;
 
@@ -136,7 +135,17 @@ pub fn enrol(conn: &mut DbConnection, scope: &Scope, e: &Enrolment, now: DateTim
         known_teams: crate::studies::teams_of(conn, study_id)?.into_iter().map(|t| t.name).collect(),
         create_teams: false,
         protocols: protocols.iter().map(|(n, p)| (n.clone(), p.role.as_deref().and_then(Role::parse))).collect(),
-        existing: people_q::roles_by_phone(conn, study_id)?,
+        // Only the numbers of people the coordinator may see: the planner's "already enrolled as
+        // a mentor" must not tell them about anyone else (see `number_in_use`).
+        existing: people_q::roles_by_phone(conn, study_id)?
+            .into_iter()
+            .filter(|(phone, _)| {
+                people_q::find_by_phone(conn, study_id, phone)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|p| visible(conn, scope, p.id).is_ok())
+            })
+            .collect(),
     };
     let plan = match plan_people_import(data.as_bytes(), &ctx) {
         Ok(plan) => Some(plan),
@@ -153,18 +162,19 @@ pub fn enrol(conn: &mut DbConnection, scope: &Scope, e: &Enrolment, now: DateTim
             None
         }
     };
+    let mut refusal = None;
     if let Some(plan) = &plan {
         if let Some(p) = plan.people.first() {
-            if people_q::find_by_phone(conn, study_id, &p.phone)?.is_some() {
-                problems.push(FieldProblem {
-                    field: Some("mobile_phone".into()),
-                    message: format!("{} is already enrolled; every person needs their own number", masked(&p.phone)),
-                });
+            super::number_in_use::check_allowance(conn, scope, now)?;
+            if let Some((taken, refused)) = super::number_in_use::taken(conn, scope, study_id, &p.phone, None)? {
+                problems.retain(|q| q.field.as_deref() != Some("mobile_phone"));
+                problems.push(taken);
+                refusal = refused;
             }
         }
     }
     if !problems.is_empty() {
-        return Err(CoordinationError::Problems(problems));
+        return Err(super::number_in_use::refused(problems, refusal));
     }
     let (Some(plan), Some((team_id, organisation_id, _)), Some(role)) = (plan, team, role) else {
         return Err(CoordinationError::Problems(vec![FieldProblem {

@@ -13,6 +13,7 @@ mod ending;
 mod enrol;
 mod handover;
 mod list;
+mod number_in_use;
 mod phone;
 mod scope;
 mod withdrawal;
@@ -25,6 +26,7 @@ pub use handover::{handover, Handover};
 pub use list::{
     list_people, mentors_in_scope, students_in_scope, teams_in_scope, PeopleFilter, PeoplePage, PersonRow, TeamChoice,
 };
+pub use number_in_use::{record_refusal, Refusal, MAX_REFUSALS_PER_HOUR, NOT_USABLE};
 pub use phone::change_phone;
 pub use withdrawal::withdraw;
 
@@ -52,6 +54,11 @@ pub enum CoordinationError {
     /// What was asked cannot be done; each problem names its field.
     #[error("{}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
     Problems(Vec<FieldProblem>),
+    /// The same, and one of the problems is a number someone outside the caller's scope has:
+    /// the caller's transaction rolls back, so the caller audits the refusal afterwards
+    /// ([`record_refusal`]) and then treats this as [`CoordinationError::Problems`].
+    #[error("{}", problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    NumberRefused { problems: Vec<FieldProblem>, refusal: Refusal },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

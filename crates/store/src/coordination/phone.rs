@@ -3,7 +3,6 @@
 use super::scope::visible;
 use super::{audit_change, problem, CoordinationResult};
 use crate::db::DbConnection;
-use crate::people as people_q;
 use crate::schema::{people, person_identities};
 use crate::staff::Scope;
 use crate::studies::to_db;
@@ -22,10 +21,9 @@ pub fn change_phone(
 ) -> CoordinationResult<()> {
     let v = visible(conn, scope, id)?;
     let phone = normalise_mobile(input).map_err(|e| problem("mobile_phone", e.to_string()))?;
-    if let Some(other) = people_q::find_by_phone(conn, v.study_id, &phone)? {
-        if other.id != id {
-            return Err(problem("mobile_phone", "Dit nummer hoort al bij iemand anders in dit onderzoek."));
-        }
+    super::number_in_use::check_allowance(conn, scope, now)?;
+    if let Some((p, refusal)) = super::number_in_use::taken(conn, scope, v.study_id, &phone, Some(id))? {
+        return Err(super::number_in_use::refused(vec![p], refusal));
     }
     let old: Option<String> = person_identities::table.find(id).select(person_identities::mobile_phone).first(conn)?;
     let now_db = to_db(now);

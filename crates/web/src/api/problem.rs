@@ -165,11 +165,13 @@ impl From<CoordinationError> for Problem {
     fn from(e: CoordinationError) -> Self {
         match e {
             CoordinationError::NotFound => Problem::not_found("There is nothing here."),
-            CoordinationError::Problems(ps) => Problem::invalid(
-                ps.into_iter()
-                    .map(|p| InvalidParam { name: p.field.unwrap_or_else(|| "request".into()), reason: p.message })
-                    .collect(),
-            ),
+            CoordinationError::Problems(ps) | CoordinationError::NumberRefused { problems: ps, .. } => {
+                Problem::invalid(
+                    ps.into_iter()
+                        .map(|p| InvalidParam { name: p.field.unwrap_or_else(|| "request".into()), reason: p.message })
+                        .collect(),
+                )
+            }
             CoordinationError::Store(e) => e.into(),
         }
     }

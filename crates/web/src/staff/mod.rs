@@ -83,12 +83,25 @@ pub(crate) fn render(state: &AppState, status: StatusCode, template: &str, data:
     }
 }
 
+/// Runs a change in a write transaction. A change refused for a number someone outside the
+/// coordinator's scope has is rolled back like any refusal, and the refusal is then audited in
+/// a transaction of its own (it counts towards the hourly allowance of refused numbers).
 async fn write<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&mut DbConnection) -> CoordinationResult<T> + Send + 'static,
 ) -> CoordinationResult<T> {
     let db = state.db.clone();
-    web::block(move || db.write(f)).await.map_err(|_| CoordinationError::Store(StoreError::Busy))?
+    let done = web::block(move || db.write(f)).await.map_err(|_| CoordinationError::Store(StoreError::Busy))?;
+    match done {
+        Err(CoordinationError::NumberRefused { problems, refusal }) => {
+            let (db, now) = (state.db.clone(), state.clock.now());
+            web::block(move || db.write(|c| koers_store::coordination::record_refusal(c, &refusal, now)))
+                .await
+                .map_err(|_| CoordinationError::Store(StoreError::Busy))??;
+            Err(CoordinationError::Problems(problems))
+        }
+        other => other,
+    }
 }
 
 async fn read<T: Send + 'static>(
