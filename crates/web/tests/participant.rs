@@ -514,3 +514,43 @@ async fn stopping_offers_the_closing_questionnaire_at_once() {
     });
     assert!(ends.is_some(), "participation now ends");
 }
+
+/// Logging out on a shared phone: the session ends in the database, the cookie is removed, and
+/// the old cookie opens nothing any more; the SMS link opens a new session.
+async fn logging_out(t: TestDb) {
+    let s = study(t);
+    let now = s.clock.now();
+    let daan = person(&s.t.db, "+31612345602");
+    let l = link(&s.t.db, daan, now);
+    let mut v = visitor(&s).await;
+    let (_, page, _) = v.open(&l).await;
+    consent_as_adult(&mut v, &page).await;
+    let (_, home, _) = v.get("/p/begeleider").await;
+    assert!(home.contains("action=\"/p/uitloggen\""), "a logout button: {home}");
+    let old = v.cookies.iter().find(|c| c.name() == "koers_p").cloned().expect("a session");
+    let (status, body, _) = v.post("/p/uitloggen", &[("csrf", &csrf(&home))]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Je bent uitgelogd"), "{body}");
+    assert!(v.cookies.iter().all(|c| c.name() != "koers_p" || c.value().is_empty()), "the cookie is removed");
+    let live: i64 = count(&s.t.db, |c| {
+        use koers_store::schema::web_sessions;
+        web_sessions::table.filter(web_sessions::revoked_at.is_null()).count().get_result(c)
+    });
+    assert_eq!(live, 0, "the session ended in the database");
+    v.cookies = vec![old];
+    let (status, page, _) = v.get("/p").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old cookie opens nothing: {page}");
+    v.cookies.clear();
+    let (status, _, _) = v.get(&l).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the SMS link opens a new session");
+}
+
+#[actix_web::test]
+async fn a_participant_logs_out_and_the_old_cookie_opens_nothing_sqlite() {
+    logging_out(TestDb::sqlite()).await;
+}
+
+#[actix_web::test]
+async fn a_participant_logs_out_and_the_old_cookie_opens_nothing_postgres() {
+    logging_out(TestDb::postgres()).await;
+}

@@ -28,7 +28,8 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
     render(
         state,
         "p_mentor",
-        &json!({"lang": me.lang, "title": "koers", "t": t, "todo": todo, "rest": rest, "own": own, "anything": anything}),
+        &json!({"lang": me.lang, "title": "koers", "t": t, "todo": todo, "rest": rest, "own": own, "anything": anything,
+                "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
     )
 }
 

@@ -11,6 +11,7 @@ mod consent;
 mod guardian;
 mod home;
 mod link;
+mod logout;
 mod mentor;
 mod my_mentor;
 mod open;
@@ -65,6 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/begeleider", web::get().to(my_mentor))
         .route("/p/stoppen", web::get().to(stop_page))
         .route("/p/stoppen", web::post().to(stop))
+        .route("/p/uitloggen", web::post().to(logout::logout))
         .route("/g", web::get().to(guardian_page))
         .route("/g", web::post().to(guardian_submit));
 }
@@ -211,6 +213,7 @@ fn info<H: AsRef<str>>(state: &AppState, me: &Me, (heading, lines): (H, Vec<Stri
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": heading.as_ref(), "paragraphs": lines, "links": links, "form": false}),
+        &json!({"lang": me.lang, "title": "koers", "heading": heading.as_ref(), "paragraphs": lines, "links": links, "form": false,
+                "logout": logout::logout_form(me.lang, &me.session.csrf_token)}),
     )
 }
