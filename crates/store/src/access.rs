@@ -13,7 +13,7 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schema::{organisations, staff_roles, teams};
+use crate::schema::{organisations, teams};
 use crate::staff::{self, StaffRole};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -238,8 +238,27 @@ impl Access {
     }
 }
 
-/// One stored role row, as read for [`access_of`].
-type RoleRaw = (i64, Option<i64>, Option<i64>, String, String);
+/// Whether an admin may manage another account (disable it, end its sessions, take a role
+/// away, reset its password or second factor): an installation admin may manage anyone but
+/// themselves; an admin role only accounts whose every role lies where that admin role holds
+/// (a study-wide admin: any role in the study; an organisation's admin: roles in its teams),
+/// never an installation admin, and never an account without roles (nobody's to manage).
+pub fn manages(admin: &Access, target: &Access, target_is_installation_admin: bool) -> bool {
+    if admin.staff_id == target.staff_id {
+        return false;
+    }
+    if admin.admin {
+        return true;
+    }
+    if target_is_installation_admin || target.roles.is_empty() {
+        return false;
+    }
+    target.roles.iter().all(|r| match admin.admin_teams(r.study_id) {
+        Some(Teams::All) => true,
+        Some(Teams::Only(mine)) => r.teams.as_ref().is_some_and(|t| t.iter().all(|x| mine.contains(x))),
+        None => false,
+    })
+}
 
 /// What an account may do now, resolved from its roles. A team role holds in that team, an
 /// organisation role in the organisation's teams (as they are now), a study-wide role in all.
@@ -250,27 +269,25 @@ pub fn access_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Access> 
         return Ok(access);
     }
     access.admin = acc.is_admin;
-    let rows: Vec<RoleRaw> = staff_roles::table
-        .filter(staff_roles::staff_id.eq(staff_id))
-        .order(staff_roles::id)
-        .select((
-            staff_roles::study_id,
-            staff_roles::organisation_id,
-            staff_roles::team_id,
-            staff_roles::role,
-            staff_roles::permissions,
-        ))
-        .load(conn)?;
+    let rows = staff::roles_of(conn, staff_id)?;
+    access.roles = access_of_roles(conn, &rows)?;
+    Ok(access)
+}
+
+/// What these roles give and where they hold, whatever the state of their account (an admin
+/// page weighs a disabled account's roles too).
+pub fn access_of_roles(conn: &mut DbConnection, rows: &[staff::RoleRow]) -> StoreResult<Vec<RoleAccess>> {
     let mut org_teams: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    for (study_id, org, team, role, permissions) in rows {
-        let Some(role) = StaffRole::parse(&role) else { continue };
-        let teams = match (org, team) {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(role) = StaffRole::parse(&r.role) else { continue };
+        let teams = match (r.organisation_id, r.team_id) {
             (_, Some(t)) => Some(BTreeSet::from([t])),
             (Some(o), None) => {
                 if let std::collections::btree_map::Entry::Vacant(slot) = org_teams.entry(o) {
                     let ids: Vec<i64> = teams::table
                         .inner_join(organisations::table)
-                        .filter(organisations::id.eq(o).and(organisations::study_id.eq(study_id)))
+                        .filter(organisations::id.eq(o).and(organisations::study_id.eq(r.study_id)))
                         .select(teams::id)
                         .load(conn)?;
                     slot.insert(ids.into_iter().collect());
@@ -279,9 +296,9 @@ pub fn access_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Access> 
             }
             (None, None) => None,
         };
-        access.roles.push(RoleAccess { study_id, role, scopes: role_scopes(role, &permissions), teams });
+        out.push(RoleAccess { study_id: r.study_id, role, scopes: role_scopes(role, &r.permissions), teams });
     }
-    Ok(access)
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -323,6 +340,23 @@ mod tests {
         let admin = Access { admin: true, ..Default::default() };
         assert_eq!(admin.teams_for(9, Scope::Export), Some(Teams::All));
         assert!(admin.administers(9));
+    }
+
+    #[test]
+    fn admins_manage_accounts_within_where_they_hold() {
+        let org_admin =
+            Access { staff_id: 1, admin: false, roles: vec![role(3, StaffRole::Admin, "", Some(&[30, 31]))] };
+        let inside =
+            Access { staff_id: 2, admin: false, roles: vec![role(3, StaffRole::Coordinator, "", Some(&[31]))] };
+        let wide = Access { staff_id: 3, admin: false, roles: vec![role(3, StaffRole::Researcher, "", None)] };
+        let other_study = Access { staff_id: 4, admin: false, roles: vec![role(4, StaffRole::Researcher, "", None)] };
+        assert!(manages(&org_admin, &inside, false));
+        assert!(!manages(&org_admin, &wide, false), "a study-wide role is beyond an organisation's admin");
+        assert!(!manages(&org_admin, &other_study, false));
+        assert!(!manages(&org_admin, &inside, true), "nobody but an installation admin manages one");
+        assert!(!manages(&org_admin, &org_admin, false), "not oneself");
+        let root = Access { staff_id: 9, admin: true, roles: vec![] };
+        assert!(manages(&root, &wide, false) && manages(&root, &other_study, true));
     }
 
     #[test]

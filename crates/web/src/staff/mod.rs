@@ -8,6 +8,7 @@
 //! value in a hidden field; POST accepts only when the two agree. Another site can neither read
 //! nor set that cookie, so it cannot forge a login (login CSRF).
 
+mod accounts;
 mod attention;
 mod ending;
 mod enrol;
@@ -58,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/people/{id}/handover", web::post().to(handover))
         .route("/staff/people/{id}/end", web::post().to(end))
         .route("/staff/people/{id}/withdraw", web::post().to(withdraw));
+    accounts::configure(cfg);
 }
 
 type Form = web::Form<Vec<(String, String)>>;
