@@ -4,11 +4,12 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schema::web_sessions;
+use crate::schema::{people, studies, web_sessions};
 use crate::studies::to_db;
 use crate::tokens::{hash_token, looks_like_token, new_token};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use koers_core::clock::StudyClock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -51,7 +52,12 @@ pub struct SessionRow {
     pub id: i64,
     pub subject: Subject,
     pub csrf_token: String,
+    /// For a participant's or parent's session, on their study's clock; a staff member's on
+    /// real time.
     pub expires_at: DateTime<Utc>,
+    /// The clock of the person's study (real time for staff): what "now" means for this
+    /// session's pages.
+    pub clock: StudyClock,
 }
 
 /// A session just opened: the value for its cookie (shown once, only its hash is kept) and the
@@ -62,12 +68,14 @@ pub struct OpenedSession {
     pub session: SessionRow,
 }
 
-/// Opens a session.
+/// Opens a session; `expires_at` and `now` on the clock of the subject's study (real time for
+/// staff), which `clock` is.
 pub fn open(
     conn: &mut DbConnection,
     subject: Subject,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
+    clock: StudyClock,
 ) -> StoreResult<OpenedSession> {
     let (plain, hash) = new_token();
     let (csrf, _) = new_token();
@@ -88,44 +96,48 @@ pub fn open(
         ))
         .returning(web_sessions::id)
         .get_result(conn)?;
-    Ok(OpenedSession { cookie_value: plain, session: SessionRow { id, subject, csrf_token: csrf, expires_at } })
+    Ok(OpenedSession { cookie_value: plain, session: SessionRow { id, subject, csrf_token: csrf, expires_at, clock } })
 }
 
-/// id, person, staff member, CSRF token, expiry.
-type SessionTuple = (i64, Option<i64>, Option<i64>, String, chrono::NaiveDateTime);
+/// id, person, staff member, CSRF token, expiry, the person's study's clock offset.
+type SessionTuple = (i64, Option<i64>, Option<i64>, String, chrono::NaiveDateTime, Option<i64>);
 
-/// The live session of this kind behind a cookie value, if any.
+/// The live session of this kind behind a cookie value, if any. `real_now` is real time; a
+/// person's session expires by their study's clock.
 pub fn find(
     conn: &mut DbConnection,
     kind: SessionKind,
     plain: &str,
-    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> StoreResult<Option<SessionRow>> {
     if !looks_like_token(plain) {
         return Ok(None);
     }
     let row: Option<SessionTuple> = web_sessions::table
+        .left_join(people::table.inner_join(studies::table))
         .filter(web_sessions::token_hash.eq(hash_token(plain)))
         .filter(web_sessions::kind.eq(kind.as_str()))
         .filter(web_sessions::revoked_at.is_null())
-        .filter(web_sessions::expires_at.gt(to_db(now)))
         .select((
             web_sessions::id,
             web_sessions::person_id,
             web_sessions::staff_id,
             web_sessions::csrf_token,
             web_sessions::expires_at,
+            studies::clock_offset_micros.nullable(),
         ))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(|(id, person, staff, csrf_token, expires_at)| {
+    Ok(row.and_then(|(id, person, staff, csrf_token, expires_at, offset)| {
         let subject = match (kind, person, staff) {
             (SessionKind::Participant, Some(p), _) => Subject::Person(p),
             (SessionKind::Guardian, Some(p), _) => Subject::GuardianOf(p),
             (SessionKind::Staff, _, Some(s)) => Subject::Staff(s),
             _ => return None,
         };
-        Some(SessionRow { id, subject, csrf_token, expires_at: crate::studies::from_db(expires_at) })
+        let clock = offset.map(StudyClock::from_offset_micros).unwrap_or(StudyClock::REAL);
+        let expires_at = crate::studies::from_db(expires_at);
+        (expires_at > clock.at(real_now)).then_some(SessionRow { id, subject, csrf_token, expires_at, clock })
     }))
 }
 

@@ -93,7 +93,7 @@ async fn show(state: web::Data<AppState>, key: web::Path<String>, q: web::Query<
         vars: vars(),
         action: format!("/preview/{}?lang={lang}", questionnaire.key),
         students: students(),
-        today: Some(state.clock.now().date_naive()),
+        today: Some(state.real_clock.now().date_naive()),
         first_time: true,
         ..Default::default()
     };
@@ -132,7 +132,7 @@ async fn submit(
     }
     let lang = lang_of(&q);
     let Some(questionnaire) = load(&state, key.clone()).await else { return not_here(&state) };
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let ctx = Context {
         lang: lang.clone(),
         fallback_lang: "nl".into(),

@@ -275,6 +275,12 @@ fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>) -> Valu
             o.insert("min".into(), json!(min.unwrap_or_default()));
             o.insert("max".into(), json!(max.unwrap_or_default()));
             o.insert("step".into(), json!(""));
+            // A number's limits travel as data (a text field has no min/max), for the page's
+            // script and for anyone reading the form.
+            if item.kind == ItemType::Number {
+                o.insert("data_min".into(), json!(item.min.map(fmt_num).unwrap_or_default()));
+                o.insert("data_max".into(), json!(item.max.map(fmt_num).unwrap_or_default()));
+            }
         }
         ItemType::Time | ItemType::DateAndTime => {
             o.insert("is_time".into(), json!(true));

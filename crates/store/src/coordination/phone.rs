@@ -18,9 +18,10 @@ pub fn change_phone(
     scope: &Scope,
     id: i64,
     input: &str,
-    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> CoordinationResult<()> {
     let v = visible(conn, scope, id)?;
+    let now = crate::study_clock::of_study(conn, v.study_id)?.at(real_now);
     let phone = normalise_mobile(input).map_err(|e| problem("mobile_phone", e.to_string()))?;
     if let Some(other) = people_q::find_by_phone(conn, v.study_id, &phone)? {
         if other.id != id {

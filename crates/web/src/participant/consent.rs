@@ -78,7 +78,7 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
         return Ok(see_other("/p"));
     }
     let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
-    let now = state.clock.now();
+    let now = me.now;
     let ctx = consent_context(me.lang, now, now.with_timezone(&me.zone).date_naive());
     let submission = Submission { fields: fields.clone(), started_at: None, user_agent: None };
     let rejected = |errors: Vec<koers_core::questionnaire::submit::FieldError>, kept: Vec<(String, String)>| -> Page {

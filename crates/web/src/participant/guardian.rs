@@ -52,7 +52,7 @@ async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
         fallback_lang: "nl".into(),
         action: "/g".into(),
         csrf: s.csrf_token.clone(),
-        today: Some(state.clock.now().date_naive()),
+        today: Some(s.clock.now(state.real_clock.as_ref()).date_naive()),
         first_time: true,
         ..Default::default()
     };
@@ -75,7 +75,7 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
         return Err(PageError::CsrfRefused(Audience::Participant("nl")));
     }
     let (_, q) = questionnaire(state, "guardian_consent".into()).await?;
-    let now = state.clock.now();
+    let now = s.clock.now(state.real_clock.as_ref());
     let ctx = consent_context("nl", now, now.date_naive());
     let submission = Submission { fields, started_at: None, user_agent: None };
     let accepted = match evaluate(&q, &submission, &ctx) {

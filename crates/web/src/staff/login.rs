@@ -11,6 +11,7 @@ use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, TimeDelta, Utc};
+use koers_core::clock::StudyClock;
 use koers_store::sessions::{SessionKind, Subject};
 use koers_store::staff;
 use koers_store::{audit, DbConnection, StoreError};
@@ -76,7 +77,7 @@ async fn log_in(state: &AppState, req: &HttpRequest, form: &[(String, String)]) 
     }
     let email = field(form, "email").trim().to_string();
     let password = field(form, "password").to_string();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let typed = email.clone();
     let checked = write(state, move |c| {
         let ok = staff::verify_login(c, &email, &password, now)?;
@@ -89,7 +90,7 @@ async fn log_in(state: &AppState, req: &HttpRequest, form: &[(String, String)]) 
     match checked {
         Ok(Some(account)) => {
             let expires = now + TimeDelta::hours(SESSION_HOURS);
-            match session::open(state, Subject::Staff(account.id), expires).await {
+            match session::open(state, Subject::Staff(account.id), expires, StudyClock::REAL).await {
                 Ok((cookie, _)) => {
                     let mut gone = Cookie::build(LOGIN_COOKIE, "").path("/staff/login").finish();
                     gone.make_removal();
