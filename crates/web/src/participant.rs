@@ -20,7 +20,7 @@ use chrono_tz::Tz;
 use koers_core::people::Gender;
 use koers_core::protocol::windows::{participation_end, windows};
 use koers_core::protocol::{Opening, Protocol};
-use koers_core::questionnaire::submit::{evaluate, Accepted, Context, Submission};
+use koers_core::questionnaire::submit::{validate_submission, Accepted, Context, Submission};
 use koers_core::questionnaire::vars::PersonVars;
 use koers_core::questionnaire::Questionnaire;
 use koers_store::answers::{Completion, Saved};
@@ -685,7 +685,7 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     let user_agent =
         req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());
     let submission = Submission { fields, started_at: o.response.opened_at, user_agent };
-    let accepted = match evaluate(&o.questionnaire, &submission, &o.ctx) {
+    let accepted = match validate_submission(&o.questionnaire, &submission, &o.ctx) {
         Ok(a) => a,
         Err(rejected) => {
             let mut input = o.input;
@@ -967,7 +967,7 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
         let body = render_page(&state.templates, &q, &input).map_err(|_| unavailable(state, me.lang))?;
         Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
     };
-    let accepted = match evaluate(&q, &submission, &ctx) {
+    let accepted = match validate_submission(&q, &submission, &ctx) {
         Ok(a) => a,
         Err(r) => return rejected(r.errors, r.kept),
     };
@@ -1167,7 +1167,7 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
     let now = state.clock.now();
     let ctx = consent_context("nl", now, now.date_naive());
     let submission = Submission { fields, started_at: None, user_agent: None };
-    let accepted = match evaluate(&q, &submission, &ctx) {
+    let accepted = match validate_submission(&q, &submission, &ctx) {
         Ok(a) => a,
         Err(r) => {
             let input = PageInput {
