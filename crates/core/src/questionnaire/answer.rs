@@ -46,9 +46,7 @@ impl Run<'_, '_> {
     pub(super) fn item(&mut self, item: &Item, key: &str, place: &Place<'_>) {
         let Some(id) = item.id.clone() else { return };
         match item.kind {
-            ItemType::Raw | ItemType::Unsubscribe | ItemType::NextQuestionnaireNotice | ItemType::PageBreak => {
-                return
-            }
+            ItemType::Raw | ItemType::Unsubscribe | ItemType::NextQuestionnaireNotice | ItemType::PageBreak => return,
             ItemType::Table => return self.table(item, key, place),
             ItemType::Expandable => return self.expandable(item, key, place),
             _ => {}
@@ -59,7 +57,12 @@ impl Run<'_, '_> {
         self.vis.record(&id, place, &value);
         let chose_other = matches!(&value, Value::Choice(c) if c == "__other")
             || matches!(&value, Value::Choices(c) if c.iter().any(|c| c == "__other"));
-        self.out.answers.push(Answer { key: key.to_string(), item_id: id.clone(), about_student: place.student, value });
+        self.out.answers.push(Answer {
+            key: key.to_string(),
+            item_id: id.clone(),
+            about_student: place.student,
+            value,
+        });
         if item.show_otherwise && matches!(item.kind, ItemType::Radio | ItemType::Checkbox) {
             let other = self.form.one(&format!("{key}__other")).filter(|_| chose_other);
             let other = other.map(|o| o.chars().take(DEFAULT_TEXTFIELD_MAX).collect::<String>());
@@ -110,7 +113,11 @@ impl Run<'_, '_> {
                     codes.push("__other".into());
                 }
                 if codes.len() != ticked.iter().collect::<HashSet<_>>().len() {
-                    self.error(key, "Kies alleen uit de antwoorden die er staan.", "Choose only from the answers shown.");
+                    self.error(
+                        key,
+                        "Kies alleen uit de antwoorden die er staan.",
+                        "Choose only from the answers shown.",
+                    );
                 }
                 if let Some(m) = item.max_selections.filter(|m| codes.len() as i64 > *m) {
                     self.error(key, &format!("Kies er hoogstens {m}."), &format!("Choose at most {m}."));
@@ -162,7 +169,11 @@ impl Run<'_, '_> {
                         if item.kind == ItemType::Textfield { DEFAULT_TEXTFIELD_MAX } else { DEFAULT_TEXTAREA_MAX };
                     let max = item.maxlength.map(|m| m as usize).unwrap_or(default_max).min(default_max);
                     if v.chars().count() > max {
-                        self.error(key, &format!("Gebruik hoogstens {max} tekens."), &format!("Use at most {max} characters."));
+                        self.error(
+                            key,
+                            &format!("Gebruik hoogstens {max} tekens."),
+                            &format!("Use at most {max} characters."),
+                        );
                     }
                     if let Some(p) = &item.pattern {
                         if regex::Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| !re.is_match(v)) {
@@ -274,7 +285,12 @@ impl Run<'_, '_> {
             };
             self.required(item, &row_key, &value);
             self.vis.record(&row.id, place, &value);
-            self.out.answers.push(Answer { key: row_key.clone(), item_id: row.id.clone(), about_student: place.student, value });
+            self.out.answers.push(Answer {
+                key: row_key.clone(),
+                item_id: row.id.clone(),
+                about_student: place.student,
+                value,
+            });
             self.paradata(&row_key, false);
         }
     }

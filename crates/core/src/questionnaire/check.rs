@@ -100,7 +100,9 @@ pub fn check(q: &Questionnaire, study_variables: &[String]) -> Vec<Questionnaire
                         format!("{}.show_when", item.path),
                         format!("'{id}' comes after this item; a condition can only read earlier answers"),
                     ),
-                    (None, _) => c.error(format!("{}.show_when", item.path), format!("'{id}' is not the id of any item")),
+                    (None, _) => {
+                        c.error(format!("{}.show_when", item.path), format!("'{id}' is not the id of any item"))
+                    }
                 }
             }
         }

@@ -9,10 +9,19 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     /// The single answer (or the only ticked option) is `value`.
-    Is { id: String, value: String },
-    IsNot { id: String, value: String },
+    Is {
+        id: String,
+        value: String,
+    },
+    IsNot {
+        id: String,
+        value: String,
+    },
     /// `value` is among the ticked options (or is the chosen one).
-    Selected { id: String, value: String },
+    Selected {
+        id: String,
+        value: String,
+    },
     Not(Box<Condition>),
     All(Vec<Condition>),
     Any(Vec<Condition>),

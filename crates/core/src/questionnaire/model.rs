@@ -37,7 +37,9 @@ impl Text {
     pub fn code(&self) -> &str {
         match self {
             Text::Plain(s) => s,
-            Text::ByLanguage(m) => m.get("i18n").or_else(|| m.get("nl")).map(String::as_str).unwrap_or_else(|| self.resolve("", "")),
+            Text::ByLanguage(m) => {
+                m.get("i18n").or_else(|| m.get("nl")).map(String::as_str).unwrap_or_else(|| self.resolve("", ""))
+            }
         }
     }
 

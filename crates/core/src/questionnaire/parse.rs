@@ -52,8 +52,7 @@ impl Reader {
         let (m, content) = match v {
             Value::Sequence(_) => (None, Some(v)),
             _ => {
-                let keys =
-                    Keys { effective: TOP_KEYS, known: &known, why: "is bookkeeping of a u-can-act record" };
+                let keys = Keys { effective: TOP_KEYS, known: &known, why: "is bookkeeping of a u-can-act record" };
                 let m = self.mapping(v, "", &keys, "a questionnaire")?;
                 (Some(m), m.get("content"))
             }
@@ -92,11 +91,9 @@ impl Reader {
         };
         let scores = match scores_value {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Sequence(seq)) => seq
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| self.score(s, &format!("{scores_path}[{i}]")))
-                .collect(),
+            Some(Value::Sequence(seq)) => {
+                seq.iter().enumerate().filter_map(|(i, s)| self.score(s, &format!("{scores_path}[{i}]"))).collect()
+            }
             Some(other) => {
                 self.error(scores_path, format!("must be a list, not {}", kind_of(other)));
                 Vec::new()
@@ -164,8 +161,7 @@ impl Reader {
             None | Some(Value::Null) => {}
             Some(Value::Mapping(pm)) => {
                 for (k, step) in pm {
-                    let Some(id) = k.as_str().map(str::to_string).or_else(|| k.as_i64().map(|n| n.to_string()))
-                    else {
+                    let Some(id) = k.as_str().map(str::to_string).or_else(|| k.as_i64().map(|n| n.to_string())) else {
                         self.error(&at(path, "preprocessing"), "its keys are the ids of the score");
                         continue;
                     };

@@ -40,7 +40,7 @@ impl Reader {
         };
         let effective: Vec<&str> = COMMON_KEYS.iter().chain(kind.own_keys()).copied().collect();
         let known = known_item_keys();
-        let why = format!("does nothing for a {} item", kind.name());
+        let why = format!("does nothing for {} items", kind.name());
         self.mapping(v, path, &Keys { effective: &effective, known: &known, why: &why }, "an item")?;
         let has = |key: &str| kind.own_keys().contains(&key);
         let mut item = Item::new(kind, path.to_string());

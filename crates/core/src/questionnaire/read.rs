@@ -106,7 +106,10 @@ impl Reader {
                         return None;
                     };
                     if lang != "i18n" && !(lang.len() == 2 || (lang.len() == 5 && lang.as_bytes()[2] == b'-')) {
-                        self.warn(&at(path, lang), format!("'{lang}' does not look like a language code (nl, en, fr-BE)"));
+                        self.warn(
+                            &at(path, lang),
+                            format!("'{lang}' does not look like a language code (nl, en, fr-BE)"),
+                        );
                     }
                     check_len(self, &s);
                     out.insert(lang.to_string(), s);
@@ -233,13 +236,14 @@ impl Reader {
             Value::Null | Value::Bool(false) => None,
             Value::Bool(true) => Some(DateBound::DaysFromToday(0)),
             Value::Number(n) if n.as_i64().is_some() => n.as_i64().map(DateBound::DaysFromToday),
-            Value::String(s) if s.trim().parse::<i64>().is_ok() => {
-                s.trim().parse().ok().map(DateBound::DaysFromToday)
-            }
+            Value::String(s) if s.trim().parse::<i64>().is_ok() => s.trim().parse().ok().map(DateBound::DaysFromToday),
             Value::String(s) => match parse_date(s) {
                 Some(d) => Some(DateBound::Fixed(d)),
                 None => {
-                    self.error(path, format!("'{s}' is not a date (2026-09-01), a number of days from today, true or false"));
+                    self.error(
+                        path,
+                        format!("'{s}' is not a date (2026-09-01), a number of days from today, true or false"),
+                    );
                     None
                 }
             },

@@ -169,6 +169,37 @@ pub fn validate_submission(q: &Questionnaire, sub: &Submission, ctx: &Context) -
         values.entry(k.as_str()).or_default().push(v.as_str());
     }
     let form = Form { values };
+    let paradata = parse_paradata(form.one("__paradata"));
+    // An option may show an item above it (u-can-act's page script allowed that), so the
+    // questionnaire is read again with what the last reading showed and hid, until nothing
+    // changes.
+    let mut seen = Toggles::default();
+    let mut passes = 0;
+    let (out, errors) = loop {
+        passes += 1;
+        let (out, errors, vis) = read_all(q, sub, ctx, &form, &paradata, &seen);
+        if vis.toggles == seen || passes == 4 {
+            break (out, errors);
+        }
+        seen = vis.toggles;
+    };
+    if !errors.is_empty() {
+        let kept = sub.fields.iter().filter(|(k, _)| !k.starts_with("__") && k != "csrf").cloned().collect();
+        return Err(Rejected { errors, kept });
+    }
+    let mut out = out;
+    out.scores = super::scores::scores(q, &out.answers);
+    Ok(out)
+}
+
+fn read_all(
+    q: &Questionnaire,
+    sub: &Submission,
+    ctx: &Context,
+    form: &Form<'_>,
+    paradata: &HashMap<String, RawParadata>,
+    seen: &Toggles,
+) -> (Accepted, Vec<FieldError>, Visibility) {
     let mut out = Accepted {
         answers: Vec::new(),
         paradata: Vec::new(),
@@ -178,11 +209,12 @@ pub fn validate_submission(q: &Questionnaire, sub: &Submission, ctx: &Context) -
         user_agent: sub.user_agent.as_ref().map(|u| u.chars().take(500).collect()),
         version: q.version.clone(),
     };
+    let mut errors = Vec::new();
     let mut run = Run {
-        form: &form,
+        form,
         ctx,
-        paradata: parse_paradata(form.one("__paradata")),
-        vis: Visibility::default(),
+        paradata: paradata.clone(),
+        vis: Visibility { seen: seen.clone(), ..Default::default() },
         out: &mut out,
         errors: &mut errors,
     };
@@ -206,12 +238,15 @@ pub fn validate_submission(q: &Questionnaire, sub: &Submission, ctx: &Context) -
             run.item(item, &key, &place);
         }
     }
-    if !errors.is_empty() {
-        let kept = sub.fields.iter().filter(|(k, _)| !k.starts_with("__") && k != "csrf").cloned().collect();
-        return Err(Rejected { errors, kept });
-    }
-    out.scores = super::scores::scores(q, &out.answers);
-    Ok(out)
+    let vis = std::mem::take(&mut run.vis);
+    (out, errors, vis)
+}
+
+/// The ids shown and hidden by answers, with their scope.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Toggles {
+    shown: HashSet<(String, String)>,
+    hidden: HashSet<(String, String)>,
 }
 
 /// Where an item is answered: its scope (the student suffix, and `__N` inside an
@@ -228,8 +263,10 @@ pub(super) struct Place<'q> {
 /// wins over a show, whatever the order of the questions that gave them.
 #[derive(Default)]
 pub(super) struct Visibility {
-    shown: HashSet<(String, String)>,
-    hidden: HashSet<(String, String)>,
+    /// What answers showed and hid in this reading.
+    toggles: Toggles,
+    /// What they showed and hid in the reading before (for items above their option).
+    seen: Toggles,
     answers: HashMap<(String, String), Vec<String>>,
 }
 
@@ -238,16 +275,18 @@ impl Visibility {
         [place.scope.as_str(), place.outer.as_str(), ""]
     }
 
-    fn any(set: &HashSet<(String, String)>, id: &str, place: &Place<'_>) -> bool {
-        Visibility::scopes(place).iter().any(|s| set.contains(&(id.to_string(), s.to_string())))
+    fn any(&self, shown: bool, id: &str, place: &Place<'_>) -> bool {
+        let sets =
+            if shown { [&self.toggles.shown, &self.seen.shown] } else { [&self.toggles.hidden, &self.seen.hidden] };
+        Visibility::scopes(place).iter().any(|s| sets.iter().any(|set| set.contains(&(id.to_string(), s.to_string()))))
     }
 
     pub fn visible(&self, item: &Item, place: &Place<'_>) -> bool {
         if let Some(id) = item.id.as_deref() {
-            if Visibility::any(&self.hidden, id, place) {
+            if self.any(false, id, place) {
                 return false;
             }
-            if item.hidden && !Visibility::any(&self.shown, id, place) {
+            if item.hidden && !self.any(true, id, place) {
                 return false;
             }
         } else if item.hidden {
@@ -275,10 +314,10 @@ impl Visibility {
             }
         };
         for id in shows {
-            self.shown.insert((id.clone(), scope_of(id)));
+            self.toggles.shown.insert((id.clone(), scope_of(id)));
         }
         for id in hides {
-            self.hidden.insert((id.clone(), scope_of(id)));
+            self.toggles.hidden.insert((id.clone(), scope_of(id)));
         }
     }
 

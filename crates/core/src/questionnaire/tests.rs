@@ -84,9 +84,16 @@ scores:
     assert!(matches!(q.item("v19").unwrap().show_after, Some(ShowAfter::At(_))));
     assert_eq!(q.scores[0].operation, Operation::Sum);
     assert_eq!(q.version.len(), 16);
-    assert_eq!(q.item("v21").unwrap().date_min, Some(DateBound::Fixed(chrono::NaiveDate::from_ymd_opt(2018, 6, 14).unwrap())));
+    assert_eq!(
+        q.item("v21").unwrap().date_min,
+        Some(DateBound::Fixed(chrono::NaiveDate::from_ymd_opt(2018, 6, 14).unwrap()))
+    );
     let table = q.item("v22").unwrap();
-    assert_eq!(table.options.iter().map(|o| o.value.as_str()).collect::<Vec<_>>(), ["0", "1", "2"], "a table stores the column's number");
+    assert_eq!(
+        table.options.iter().map(|o| o.value.as_str()).collect::<Vec<_>>(),
+        ["0", "1", "2"],
+        "a table stores the column's number"
+    );
     assert!(q.item("v24").unwrap().show_when.is_some());
     let steps = q.steps();
     assert_eq!(steps.len(), 2);
@@ -135,7 +142,7 @@ fn unknown_keys_name_their_place_and_the_nearest_known_key() {
     // A key of another type does nothing there: u-can-act ignored it, koers says so.
     assert_eq!(
         problems("questions:\n  - {id: v1, type: textarea, options: [a]}\n"),
-        ["questions[0].options: warning: 'options' does nothing for a textarea item; koers ignores it"]
+        ["questions[0].options: warning: 'options' does nothing for textarea items; koers ignores it"]
     );
     assert_eq!(
         problems("questions:\n  - {id: v1, type: radio, options: [{title: a, section_end: true}]}\n"),
@@ -196,7 +203,10 @@ fn score_mistakes_are_reported() {
     for (score, expected) in [
         ("  - {id: s1, ids: [v9]}", "scores[0].ids: 'v9' is not an item or an earlier score"),
         ("  - {id: v1, ids: [v1]}", "scores[0].id: 'v1' is also the id of an item"),
-        ("  - {id: s1, ids: [v2]}", "scores[0].ids: warning: 'v2' is a textarea; it counts only when its answer is a number"),
+        (
+            "  - {id: s1, ids: [v2]}",
+            "scores[0].ids: warning: 'v2' is a textarea; it counts only when its answer is a number",
+        ),
         (
             "  - {id: s1, ids: [v3]}",
             "scores[0].ids: warning: 'v3' has no numeric_value on its options, so it adds nothing to the score",

@@ -70,10 +70,7 @@ impl ItemType {
 
     /// Types that store an answer (and so need an `id`).
     pub fn takes_answer(self) -> bool {
-        !matches!(
-            self,
-            ItemType::Raw | ItemType::Unsubscribe | ItemType::NextQuestionnaireNotice | ItemType::PageBreak
-        )
+        !matches!(self, ItemType::Raw | ItemType::Unsubscribe | ItemType::NextQuestionnaireNotice | ItemType::PageBreak)
     }
 
     pub fn has_options(self) -> bool {

@@ -77,4 +77,3 @@ pub(super) fn remembered(kind: Cleaned, input: String, clean: impl FnOnce(&str) 
 pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
-

@@ -48,13 +48,17 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
         ItemType::Raw => {
             let text = match &item.raw_content {
                 Some(RawContent::Same(t)) => Some(t),
-                Some(RawContent::FirstAndNormal { first, normal }) => Some(if c.input.first_time { first } else { normal }),
+                Some(RawContent::FirstAndNormal { first, normal }) => {
+                    Some(if c.input.first_time { first } else { normal })
+                }
                 None => None,
             };
             o.insert("is_raw".into(), json!(true));
             o.insert("content".into(), json!(c.html(text, student)));
         }
-        ItemType::Radio | ItemType::Likert | ItemType::Checkbox | ItemType::Days => choice(c, item, key, student, spot, o),
+        ItemType::Radio | ItemType::Likert | ItemType::Checkbox | ItemType::Days => {
+            choice(c, item, key, student, spot, o)
+        }
         ItemType::Dropdown => {
             o.insert("is_dropdown".into(), json!(true));
             let options: Vec<Value> = item
@@ -139,7 +143,10 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
                 if let Some(u) = &item.uses {
                     if !vars.previous.contains_key(&u.previous) {
                         if let Some(d) = &u.default {
-                            vars.previous.insert(u.previous.clone(), d.resolve(&c.input.lang, &c.input.fallback_lang).to_string());
+                            vars.previous.insert(
+                                u.previous.clone(),
+                                d.resolve(&c.input.lang, &c.input.fallback_lang).to_string(),
+                            );
                         }
                     }
                 }
@@ -167,7 +174,8 @@ fn choice(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>, spot: Spot
     o.insert("input".into(), json!(if multiple { "checkbox" } else { "radio" }));
     let options: Vec<Value> = if item.kind == ItemType::Days {
         let today = c.input.today.unwrap_or_default();
-        let (shows, hides) = (c.fields_of_all(&item.shows_questions, spot), c.fields_of_all(&item.hides_questions, spot));
+        let (shows, hides) =
+            (c.fields_of_all(&item.shows_questions, spot), c.fields_of_all(&item.hides_questions, spot));
         day_choices(item, today)
             .into_iter()
             .map(|d| {
