@@ -76,9 +76,15 @@ pub fn load_all(
 ) -> Result<LoadReport> {
     let mut report = LoadReport::default();
     for q in questionnaires {
-        let header = definition_header(&q.text).map_err(|e| anyhow!("{}: {e}", q.path))?;
-        let key = header.key.unwrap_or_else(|| stem(&q.path));
-        match definitions::store_questionnaire(conn, &key, header.name.as_deref(), &q.text, Some(&q.path), now)? {
+        // A questionnaire that does not pass the checks would fail on the first person's page.
+        let (parsed, _) =
+            koers_core::questionnaire::parse_questionnaire(&q.text, Some(&stem(&q.path))).map_err(|problems| {
+                let lines: Vec<String> =
+                    problems.iter().filter(|p| !p.warning).map(|p| format!("{}: {p}", q.path)).collect();
+                anyhow!("{}\nnothing was loaded; run koers questionnaire check", lines.join("\n"))
+            })?;
+        let key = parsed.key;
+        match definitions::store_questionnaire(conn, &key, parsed.name.as_deref(), &q.text, Some(&q.path), now)? {
             Loaded::New(_) => report.new.push(format!("questionnaire {key}")),
             Loaded::Unchanged(_) => report.unchanged += 1,
         }

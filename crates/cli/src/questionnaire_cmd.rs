@@ -116,8 +116,8 @@ pub fn run(cmd: QuestionnaireCommand) -> Result<()> {
             })?;
             // Written beside the target and renamed, so a failed write leaves no half file.
             let dir = xlsform.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("cannot write in {}", dir.display()))?;
+            let mut tmp =
+                tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
             std::io::Write::write_all(&mut tmp, &bytes)?;
             tmp.persist(&xlsform).with_context(|| format!("cannot write {}", xlsform.display()))?;
             println!("{}: written ({} items)", xlsform.display(), q.all_items().len());

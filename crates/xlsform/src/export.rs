@@ -2,8 +2,8 @@
 //! read back unchanged. What XLSForm cannot hold is reported as `PATH: message`, and then no
 //! workbook is made.
 
-use crate::relevant::relevant_of;
 use crate::language_name;
+use crate::relevant::relevant_of;
 use koers_core::questionnaire::model::{Item, ItemType, RawContent, Text};
 use koers_core::questionnaire::Questionnaire;
 use rust_xlsxwriter::Workbook;
@@ -218,7 +218,9 @@ impl Exporter<'_> {
         if let Some(d) = &item.default_value {
             match d {
                 Text::Plain(s) => cells.push(("default".into(), s.clone())),
-                Text::ByLanguage(_) => self.problem(&format!("{p}.default_value"), "XLSForm has one default for every language"),
+                Text::ByLanguage(_) => {
+                    self.problem(&format!("{p}.default_value"), "XLSForm has one default for every language")
+                }
             }
         }
         if item.kind == ItemType::Expandable {
@@ -253,7 +255,8 @@ impl Exporter<'_> {
             self.problem(&format!("{}.labels", item.path), "a label holds |, which separates labels in XLSForm");
         }
         if langs.is_empty() {
-            cells.push(("labels".into(), item.labels.iter().map(|l| l.resolve("", "")).collect::<Vec<_>>().join(" | ")));
+            cells
+                .push(("labels".into(), item.labels.iter().map(|l| l.resolve("", "")).collect::<Vec<_>>().join(" | ")));
         } else {
             for lang in langs {
                 let joined = item.labels.iter().map(|l| l.resolve(&lang, &lang)).collect::<Vec<_>>().join(" | ");
@@ -296,9 +299,15 @@ impl Exporter<'_> {
             ("otherwise_placeholder", item.otherwise_placeholder.is_some()),
             ("max_selections", item.max_selections.is_some()),
             ("value", item.start_value.is_some()),
-            ("min/max (dates)", item.date_min.is_some() || item.date_max.is_some() || item.default_date.is_some() || item.today),
+            (
+                "min/max (dates)",
+                item.date_min.is_some() || item.date_max.is_some() || item.default_date.is_some() || item.today,
+            ),
             ("default_expansions", item.default_expansions.is_some()),
-            ("add_button_label/remove_button_label", item.add_button_label.is_some() || item.remove_button_label.is_some()),
+            (
+                "add_button_label/remove_button_label",
+                item.add_button_label.is_some() || item.remove_button_label.is_some(),
+            ),
         ];
         for (key, present) in checks {
             if present {
@@ -306,7 +315,10 @@ impl Exporter<'_> {
             }
         }
         if item.ticks || item.vertical || item.gradient || item.no_initial_thumb {
-            self.problem(p, "XLSForm has no place for how a slider looks (ticks, vertical, gradient, no_initial_thumb)");
+            self.problem(
+                p,
+                "XLSForm has no place for how a slider looks (ticks, vertical, gradient, no_initial_thumb)",
+            );
         }
         if item.hidden && self.relevant(item).is_none() {
             self.problem(p, "is hidden and nothing shows it, which XLSForm cannot say");

@@ -64,12 +64,7 @@ struct Importer {
 
 impl Importer {
     fn problem(&mut self, sheet: &str, row: usize, column: &str, message: impl Into<String>) {
-        self.problems.push(CellProblem {
-            sheet: sheet.into(),
-            row,
-            column: column.into(),
-            message: message.into(),
-        });
+        self.problems.push(CellProblem { sheet: sheet.into(), row, column: column.into(), message: message.into() });
     }
 }
 
@@ -363,7 +358,9 @@ impl Importer {
                 Some(options) => {
                     m.insert(key("options"), Value::Sequence(options.clone()));
                 }
-                None => self.problem("survey", n, "type", format!("there is no choice list '{list}' on the choices sheet")),
+                None => {
+                    self.problem("survey", n, "type", format!("there is no choice list '{list}' on the choices sheet"))
+                }
             }
         }
         self.numbers(row, base, &mut m);
@@ -414,7 +411,9 @@ impl Importer {
             "decimal" => {
                 m.insert(key("step"), num(params.get("step").copied().unwrap_or(0.01)));
             }
-            _ if !params.is_empty() => self.problem("survey", n, "parameters", "only a range or decimal has parameters"),
+            _ if !params.is_empty() => {
+                self.problem("survey", n, "parameters", "only a range or decimal has parameters")
+            }
             _ => {}
         }
         let Some(constraint) = row.get("constraint") else { return };

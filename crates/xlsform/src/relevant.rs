@@ -100,7 +100,8 @@ pub(crate) fn apply_conditions(items: &mut [Value], pending: Vec<Pending>, probl
     collect(items, &mut known);
     let mut effects = Effects::default();
     for p in pending {
-        let problem = |message: String| CellProblem { sheet: "survey".into(), row: p.row, column: "relevant".into(), message };
+        let problem =
+            |message: String| CellProblem { sheet: "survey".into(), row: p.row, column: "relevant".into(), message };
         let condition = match parse_condition(&p.expression) {
             Ok(c) => c,
             Err(e) => {

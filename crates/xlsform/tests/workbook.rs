@@ -47,13 +47,73 @@ fn every_type() -> Vec<u8> {
         &["note", "welcome", "Welkom!", "Welcome!", "", "", "", "", "", "", ""],
         &["begin_group", "about", "Over jou", "About you", "", "", "", "", "", "", ""],
         &["select_one yesno", "school", "Naar school?", "At school?", "Deze week", "yes", "", "", "", "", ""],
-        &["integer", "lessons", "Hoeveel lessen?", "How many lessons?", "", "yes", ". >= 0 and . <= 40", "${school} = 'yes'", "", "", ""],
-        &["select_multiple subjects or_other", "subjects", "Welke vakken?", "Which subjects?", "", "", "", "${school} = 'yes'", "", "", ""],
-        &["text", "best", "Wat was het leukst?", "What was best?", "", "", "", "selected(${subjects}, 'math') or selected(${subjects}, 'art')", "", "", ""],
-        &["text", "both", "Beide?", "Both?", "", "", "", "${school} = 'yes' and selected(${subjects}, 'art')", "", "", ""],
+        &[
+            "integer",
+            "lessons",
+            "Hoeveel lessen?",
+            "How many lessons?",
+            "",
+            "yes",
+            ". >= 0 and . <= 40",
+            "${school} = 'yes'",
+            "",
+            "",
+            "",
+        ],
+        &[
+            "select_multiple subjects or_other",
+            "subjects",
+            "Welke vakken?",
+            "Which subjects?",
+            "",
+            "",
+            "",
+            "${school} = 'yes'",
+            "",
+            "",
+            "",
+        ],
+        &[
+            "text",
+            "best",
+            "Wat was het leukst?",
+            "What was best?",
+            "",
+            "",
+            "",
+            "selected(${subjects}, 'math') or selected(${subjects}, 'art')",
+            "",
+            "",
+            "",
+        ],
+        &[
+            "text",
+            "both",
+            "Beide?",
+            "Both?",
+            "",
+            "",
+            "",
+            "${school} = 'yes' and selected(${subjects}, 'art')",
+            "",
+            "",
+            "",
+        ],
         &["end_group", "", "", "", "", "", "", "", "", "", ""],
         &["begin_group", "week", "Je week", "Your week", "", "", "", "", "", "", ""],
-        &["range", "mood", "Hoe ging het?", "How did it go?", "", "", "", "", "", "start=0 end=10 step=1", "slecht | goed"],
+        &[
+            "range",
+            "mood",
+            "Hoe ging het?",
+            "How did it go?",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "start=0 end=10 step=1",
+            "slecht | goed",
+        ],
         &["decimal", "hours", "Hoeveel uur sport?", "Hours of sport?", "", "", ". <= 30", "", "", "step=0.5", ""],
         &["date", "day", "Welke dag?", "Which day?", "", "", "", "", "", "", ""],
         &["time", "bed", "Hoe laat naar bed?", "Bedtime?", "", "", "", "", "", "", ""],
@@ -96,7 +156,10 @@ fn ctx() -> Context {
 }
 
 fn submit(q: &Questionnaire, fields: &[(&str, &str)]) -> Result<Vec<(String, Value)>, Vec<String>> {
-    let sub = Submission { fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), ..Default::default() };
+    let sub = Submission {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Default::default()
+    };
     validate_submission(q, &sub, &ctx())
         .map(|a| a.answers.into_iter().map(|a| (a.key, a.value)).collect())
         .map_err(|r| r.errors.into_iter().map(|e| e.key).collect())
@@ -108,36 +171,77 @@ fn every_supported_type_imports_renders_and_validates_as_the_workbook_says() {
     let q = load(&yaml);
     assert_eq!(q.key, "school_week");
     let kinds: Vec<&str> = q.all_items().iter().map(|i| i.kind.name()).collect();
-    for k in ["raw", "page_break", "radio", "number", "checkbox", "textfield", "range", "date", "time_fancy", "textarea", "expandable"] {
+    for k in [
+        "raw",
+        "page_break",
+        "radio",
+        "number",
+        "checkbox",
+        "textfield",
+        "range",
+        "date",
+        "time_fancy",
+        "textarea",
+        "expandable",
+    ] {
         assert!(kinds.contains(&k), "{k} in {kinds:?}");
     }
     let steps = q.steps();
     assert_eq!(steps.len(), 3, "the welcome, then one step per top-level group");
     assert_eq!(q.item("lessons").unwrap().max, Some(40.0));
     assert!(q.item("lessons").unwrap().hidden, "relevant on one option: hidden, shown by the option");
-    assert_eq!(q.item("school").unwrap().options[0].shows_questions, ["lessons", "subjects", "both"].map(String::from).to_vec()[..2]);
+    assert_eq!(
+        q.item("school").unwrap().options[0].shows_questions,
+        ["lessons", "subjects", "both"].map(String::from).to_vec()[..2]
+    );
     assert!(q.item("both").unwrap().show_when.is_some(), "and between two questions is a show_when");
     assert_eq!(q.item("hours").unwrap().step, Some(0.5));
-    assert_eq!(q.item("postcode").unwrap().section_start.as_ref().map(|t| t.resolve("en", "nl")), Some("One more thing"));
+    assert_eq!(
+        q.item("postcode").unwrap().section_start.as_ref().map(|t| t.resolve("en", "nl")),
+        Some("One more thing")
+    );
     assert_eq!(q.item("friends").unwrap().content.len(), 1);
     assert!(q.item("subjects").unwrap().show_otherwise);
 
-    let page = render_page(&koers_web::render::Templates::new(), &q, &PageInput {
-        lang: "en".into(),
-        fallback_lang: "nl".into(),
-        action: "/p".into(),
-        csrf: "t".into(),
-        first_time: true,
-        ..Default::default()
-    })
+    let page = render_page(
+        &koers_web::render::Templates::new(),
+        &q,
+        &PageInput {
+            lang: "en".into(),
+            fallback_lang: "nl".into(),
+            action: "/p".into(),
+            csrf: "t".into(),
+            first_time: true,
+            ..Default::default()
+        },
+    )
     .unwrap();
-    for needle in ["Step 2 of 3", "About you", "name=\"school\"", "name=\"mood\"", "type=\"time\"", "name=\"friend__1\"", "data-when="] {
+    for needle in [
+        "Step 2 of 3",
+        "About you",
+        "name=\"school\"",
+        "name=\"mood\"",
+        "type=\"time\"",
+        "name=\"friend__1\"",
+        "data-when=",
+    ] {
         assert!(page.contains(needle), "{needle} in the page");
     }
 
     let ok = submit(
         &q,
-        &[("school", "yes"), ("lessons", "12"), ("subjects", "art"), ("best", "tekenen"), ("both", "ja"), ("mood", "7"), ("mood__touched", "1"), ("hours", "2.5"), ("postcode", "9712"), ("friend__1", "Sam")],
+        &[
+            ("school", "yes"),
+            ("lessons", "12"),
+            ("subjects", "art"),
+            ("best", "tekenen"),
+            ("both", "ja"),
+            ("mood", "7"),
+            ("mood__touched", "1"),
+            ("hours", "2.5"),
+            ("postcode", "9712"),
+            ("friend__1", "Sam"),
+        ],
     )
     .unwrap();
     let get = |k: &str| ok.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
@@ -161,8 +265,10 @@ fn a_workbook_written_back_out_reads_back_unchanged() {
     let own = "key: own\nquestions:\n  - {id: a, type: likert, options: [{title: laag, value: '1', numeric_value: 0}, {title: hoog, value: '2', numeric_value: 100}]}\n  - {id: b, type: number, step: 0.25, min: 0, max: 10, required: true}\n  - {id: c, type: textarea, hidden: true, show_when: \"${b} = '1'\"}\n";
     let q = load(own);
     let back = load(&koers_xlsform::import(&koers_xlsform::export(&q).unwrap(), "own", None).unwrap());
-    assert_eq!(back.questions.iter().map(|i| (&i.id, i.kind, i.required, i.step, i.min, i.max)).collect::<Vec<_>>(),
-               q.questions.iter().map(|i| (&i.id, i.kind, i.required, i.step, i.min, i.max)).collect::<Vec<_>>());
+    assert_eq!(
+        back.questions.iter().map(|i| (&i.id, i.kind, i.required, i.step, i.min, i.max)).collect::<Vec<_>>(),
+        q.questions.iter().map(|i| (&i.id, i.kind, i.required, i.step, i.min, i.max)).collect::<Vec<_>>()
+    );
     assert_eq!(back.item("a").unwrap().options, q.item("a").unwrap().options);
     assert_eq!(back.item("c").unwrap().show_when, q.item("c").unwrap().show_when);
 }
@@ -171,11 +277,14 @@ fn a_workbook_written_back_out_reads_back_unchanged() {
 fn what_koers_cannot_write_in_a_workbook_is_named() {
     let q = load("key: k\nquestions:\n  - {id: a, type: days}\n  - {id: b, type: textfield, placeholder: hier}\nscores:\n  - {id: s, ids: [a]}\n");
     let problems = koers_xlsform::export(&q).unwrap_err();
-    assert_eq!(problems, [
-        "questions[0]: XLSForm has no days questions",
-        "questions[1]: XLSForm has no place for placeholder",
-        "scores: XLSForm has no scores; add them to the YAML after reading the workbook back",
-    ]);
+    assert_eq!(
+        problems,
+        [
+            "questions[0]: XLSForm has no days questions",
+            "questions[1]: XLSForm has no place for placeholder",
+            "scores: XLSForm has no scores; add them to the YAML after reading the workbook back",
+        ]
+    );
     assert_eq!(q.questions[0].kind, ItemType::Days);
 }
 
@@ -189,11 +298,12 @@ fn bad_workbooks_report_sheet_row_and_column_and_give_nothing() {
         &["integer", "c", "C", "", ". != 3", "c.png"],
         &["begin_group", "g", "G", "", "", ""],
     ];
-    let problems: Vec<String> = koers_xlsform::import(&workbook(survey, &[&["list_name", "name", "label"]], &[]), "bad", None)
-        .unwrap_err()
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+    let problems: Vec<String> =
+        koers_xlsform::import(&workbook(survey, &[&["list_name", "name", "label"]], &[]), "bad", None)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
     assert_eq!(problems, [
         "survey:2: type: there is no choice list 'nolist' on the choices sheet",
         "survey:3: type: koers has no 'geopoint' questions",
