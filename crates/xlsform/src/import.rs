@@ -250,7 +250,7 @@ pub fn import(bytes: &[u8], file_stem: &str, key_arg: Option<&str>) -> Result<St
     apply_conditions(&mut items, pending, &mut im.problems);
     top.insert(key("questions"), Value::Sequence(items));
     if !im.problems.is_empty() {
-        im.problems.sort_by(|a, b| (a.sheet.clone(), a.row).cmp(&(b.sheet.clone(), b.row)));
+        im.problems.sort_by_key(|p| (p.sheet.clone(), p.row));
         return Err(im.problems);
     }
     let yaml = serde_yaml_ng::to_string(&Value::Mapping(top)).map_err(|e| {

@@ -54,12 +54,15 @@ fn option_of<'c>(c: &'c Condition, items: &BTreeMap<String, Option<Choices>>) ->
     (choices.values.contains(value) && !(exact && choices.multiple)).then_some((id.as_str(), value.as_str()))
 }
 
+/// An option of a question: its id and the option's code.
+type OptionRef<'c> = (&'c str, &'c str);
+
 /// The options that show and hide, when the condition is (one or more options) and not
 /// (these options).
 fn as_options<'c>(
     c: &'c Condition,
     items: &BTreeMap<String, Option<Choices>>,
-) -> Option<(Vec<(&'c str, &'c str)>, Vec<(&'c str, &'c str)>)> {
+) -> Option<(Vec<OptionRef<'c>>, Vec<OptionRef<'c>>)> {
     let positives = |c: &'c Condition| match c {
         Condition::Any(cs) => cs.iter().map(|x| option_of(x, items)).collect::<Option<Vec<_>>>(),
         one => option_of(one, items).map(|o| vec![o]),
