@@ -1,5 +1,7 @@
-//! A whole protocol through the real binary on a simulated clock, against a mock MessageBird:
-//! every message's time, recipient and text, reminders, both daylight-saving switches.
+//! A whole protocol, set up through the real binary and then sent by the scheduler on a
+//! simulated real clock (a real study: the clock is injected, as production injects the
+//! system clock), against a mock MessageBird: every message's time, recipient and text,
+//! reminders, both daylight-saving switches.
 
 mod support;
 
@@ -63,6 +65,48 @@ fn enrol(dir: &std::path::Path, mock: &str) {
     }
     std::fs::write(dir.join("people.csv"), PEOPLE).unwrap();
     run(dir, mock, &["import", "people", "people.csv"]);
+}
+
+/// The scheduler of a real study, ticking every `30m` of simulated real time from `from` to
+/// `until`, sending through the mock MessageBird.
+fn simulate(dir: &std::path::Path, mock: &str, from: &str, until: &str) {
+    use koers_core::clock::{Clock, FixedClock};
+    use koers_scheduler::{Scheduler, SchedulerConfig};
+    let from: DateTime<Utc> = from.parse().unwrap();
+    let until: DateTime<Utc> = until.parse().unwrap();
+    let db = koers_store::Database::open(&format!("sqlite://{}", dir.join("k.db").display()), 2).unwrap();
+    let clock = FixedClock::new(from);
+    let scheduler = Scheduler {
+        db,
+        real_clock: Arc::new(clock.clone()),
+        gateway: Arc::new(koers_messaging::messagebird::MessageBird::new(
+            mock,
+            "live_test_key",
+            None,
+            std::time::Duration::from_secs(5),
+        )),
+        test_gateway: Arc::new(koers_messaging::ConsoleGateway::new()),
+        email: None,
+        config: SchedulerConfig {
+            base_url: "https://koers.example".into(),
+            sender: "Koers".into(),
+            secret: b"scheduling-test-secret-scheduling".to_vec(),
+            worker_id: "test".into(),
+            messages_per_second: 1000,
+            max_attempts: 3,
+            claim_timeout: chrono::TimeDelta::minutes(10),
+            throttle: false,
+            apply_retention: false,
+            only_study: None,
+        },
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        while clock.now() <= until {
+            scheduler.tick().await.unwrap();
+            clock.advance(chrono::TimeDelta::minutes(30));
+        }
+    });
 }
 
 #[derive(Debug)]
@@ -142,33 +186,9 @@ async fn a_whole_protocol_sends_every_message_at_its_local_time_once() {
     tokio::task::spawn_blocking(move || {
         enrol(&d, &uri);
         // First week, then Sanne completes her first diary before its reminder is due.
-        run(
-            &d,
-            &uri,
-            &[
-                "worker",
-                "--simulate-from",
-                "2026-10-18T22:00:00Z",
-                "--simulate-until",
-                "2026-10-22T12:00:00Z",
-                "--step",
-                "30m",
-            ],
-        );
+        simulate(&d, &uri, "2026-10-18T22:00:00Z", "2026-10-22T12:00:00Z");
         complete_first_diary(&d, "+31612345678");
-        run(
-            &d,
-            &uri,
-            &[
-                "worker",
-                "--simulate-from",
-                "2026-10-22T12:00:00Z",
-                "--simulate-until",
-                "2027-07-01T00:00:00Z",
-                "--step",
-                "30m",
-            ],
-        );
+        simulate(&d, &uri, "2026-10-22T12:00:00Z", "2027-07-01T00:00:00Z");
     })
     .await
     .unwrap();
@@ -284,33 +304,9 @@ async fn a_student_who_stops_gets_the_closing_questionnaire_and_no_more_diaries(
     let stopped_at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     tokio::task::spawn_blocking(move || {
         enrol(&d, &uri);
-        run(
-            &d,
-            &uri,
-            &[
-                "worker",
-                "--simulate-from",
-                "2026-10-18T22:00:00Z",
-                "--simulate-until",
-                "2026-11-02T09:00:00Z",
-                "--step",
-                "30m",
-            ],
-        );
+        simulate(&d, &uri, "2026-10-18T22:00:00Z", "2026-11-02T09:00:00Z");
         stop_participation(&d, "+31612345679", stopped_at);
-        run(
-            &d,
-            &uri,
-            &[
-                "worker",
-                "--simulate-from",
-                "2026-11-02T09:00:00Z",
-                "--simulate-until",
-                "2026-11-30T00:00:00Z",
-                "--step",
-                "30m",
-            ],
-        );
+        simulate(&d, &uri, "2026-11-02T09:00:00Z", "2026-11-30T00:00:00Z");
     })
     .await
     .unwrap();

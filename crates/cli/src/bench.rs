@@ -75,7 +75,8 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
     let before = mock.received.load(Ordering::Relaxed);
     let scheduler = Scheduler {
         db: db.clone(),
-        clock: Arc::new(SystemClock),
+        real_clock: Arc::new(SystemClock),
+        test_gateway: Arc::new(koers_messaging::ConsoleGateway::new()),
         gateway: Arc::new(koers_messaging::messagebird::MessageBird::new(
             &mock.url,
             "bench",
@@ -93,6 +94,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
             claim_timeout: TimeDelta::minutes(10),
             throttle: false,
             apply_retention: false,
+            only_study: None,
         },
     };
     let started = Instant::now();

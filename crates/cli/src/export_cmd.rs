@@ -50,7 +50,12 @@ pub fn run(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clo
     let mut conn = db.conn()?;
     let study = koers_store::studies::find_study(&mut conn, &args.study)?
         .ok_or_else(|| anyhow!("there is no study '{}'; `koers study list` shows them", args.study))?;
-    let now = clock.now();
+    // Open pairs and participations count up to the study's own now; the audit uses real time.
+    let real_now = clock.now();
+    let now = study.clock().at(real_now);
+    if study.test_mode {
+        eprintln!("Note: {} is a test-mode study: this export holds rehearsal data, not real answers.", study.key);
+    }
     let req = Request {
         kind,
         study_id: study.id,
@@ -95,7 +100,7 @@ pub fn run(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clo
     }
     audit::record(
         &mut conn,
-        now,
+        real_now,
         &audit::Entry {
             actor: "cli",
             action: "export",

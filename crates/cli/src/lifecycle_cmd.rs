@@ -96,14 +96,13 @@ pub fn erase(args: EraseArgs, db: &Database, clock: &dyn Clock) -> Result<()> {
 pub fn withdraw(args: WithdrawArgs, db: &Database, clock: &dyn Clock) -> Result<()> {
     let study = study(db, &args.study)?;
     let data = OnWithdrawal::parse(&args.data).ok_or_else(|| anyhow!("--data is keep or delete"))?;
-    let w = db.write(|c| lifecycle::withdraw(c, study.id, args.person, data, Actor::CLI, clock.now())).map_err(
-        |e| match e {
-            koers_store::StoreError::NotFound(_) => {
-                anyhow!("there is no person {} in study '{}'", args.person, study.key)
-            }
-            e => e.into(),
-        },
-    )?;
+    let at = study.clock().moment(clock.now());
+    let w = db.write(|c| lifecycle::withdraw(c, study.id, args.person, data, Actor::CLI, at)).map_err(|e| match e {
+        koers_store::StoreError::NotFound(_) => {
+            anyhow!("there is no person {} in study '{}'", args.person, study.key)
+        }
+        e => e.into(),
+    })?;
     println!(
         "Person {} withdrawn from '{}': {} subscriptions ended, {} waiting messages cancelled, {} consents marked withdrawn.",
         args.person, study.key, w.subscriptions_ended, w.invitations_cancelled, w.consents_withdrawn

@@ -6,6 +6,7 @@ mod backup_cmd;
 mod bench;
 mod bench_export;
 mod bench_submit;
+mod clock_cmd;
 mod config;
 mod definitions;
 mod demo;
@@ -15,6 +16,7 @@ mod memory;
 mod people_cmd;
 mod protocol_cmd;
 mod questionnaire_cmd;
+mod rehearse_cmd;
 mod secret;
 mod study_cmd;
 mod user_cmd;
@@ -40,7 +42,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the web server (and, from later versions on, the scheduler).
+    /// Run the web server and, unless `scheduler.enabled` is false, the scheduler.
     Serve {
         /// Start with a demo study on a local SQLite file (koers-demo.db unless database_url is set).
         #[arg(long)]
@@ -72,8 +74,14 @@ enum Command {
     #[command(subcommand)]
     Protocol(protocol_cmd::ProtocolCommand),
     /// Run only the scheduler (plan windows, send invitations and reminders); several may run
-    /// on one PostgreSQL database. With --simulate-from it rehearses on a simulated clock.
+    /// on one PostgreSQL database.
     Worker(worker::WorkerArgs),
+    /// Live through a whole study in minutes: a synthetic cohort in a test-mode study, answering
+    /// through the real web forms on the study's own clock; writes truth files and checks.
+    Rehearse(rehearse_cmd::RehearseArgs),
+    /// Show or move the clock of a test-mode study (real studies always run on real time).
+    #[command(subcommand)]
+    Clock(clock_cmd::ClockCommand),
     /// Staff accounts: coordinators, researchers and admins.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
@@ -146,6 +154,8 @@ fn main() -> Result<()> {
         Command::Protocol(cmd) => protocol_cmd::run(cmd, &settings.base_url),
         Command::Questionnaire(cmd) => questionnaire_cmd::run(cmd),
         Command::Worker(args) => worker::run(args, &settings, open(&settings)?),
+        Command::Rehearse(args) => rehearse_cmd::run(args, &settings, open(&settings)?),
+        Command::Clock(cmd) => clock_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::User(cmd) => user_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::ApiKey(cmd) => api_key_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::Export(args) => export_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),

@@ -24,12 +24,21 @@ pub enum StudyCommand {
         /// Language for people without one of their own: nl or en.
         #[arg(long, default_value = "nl")]
         locale: String,
-        /// Test mode: a simulated clock and no real messages.
+        /// Test mode, for rehearsing: the study gets a clock of its own (`koers clock`), its
+        /// messages go to the console only, it is marked "test" on every staff page and
+        /// export, and it can be deleted whole.
         #[arg(long)]
         test_mode: bool,
     },
     /// List studies.
     List,
+    /// Delete a test-mode study with everything in it (refused for a real study).
+    Delete {
+        key: String,
+        /// Confirms the deletion (there is no undo).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -115,6 +124,35 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
             }
             Ok(())
         }
+        StudyCommand::Delete { key, yes } => {
+            let study = db.read(|c| find_study(c, &key))?.with_context(|| format!("there is no study '{key}'"))?;
+            if !study.test_mode {
+                anyhow::bail!("study '{key}' is not in test mode; only a rehearsal can be deleted whole");
+            }
+            if !yes {
+                anyhow::bail!("deleting study '{key}' removes all its people and answers; add --yes to confirm");
+            }
+            let now = clock.now();
+            let deleted = db.write(|c| -> Result<_> {
+                let d = koers_store::study_delete::delete_test_study(c, &study)?;
+                audit::record(
+                    c,
+                    now,
+                    &audit::Entry {
+                        actor: "cli",
+                        action: "study.delete",
+                        details: serde_json::json!({ "study": study.key, "people": d.people }),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(d)
+            })?;
+            println!(
+                "Deleted test study {} ({} people, {} questionnaire windows, {} messages).",
+                study.key, deleted.people, deleted.responses, deleted.invitations
+            );
+            Ok(())
+        }
     }
 }
 
@@ -157,7 +195,7 @@ pub fn load(args: LoadArgs, db: &Database, clock: &dyn Clock) -> Result<()> {
     };
     let report = db.write(|conn| -> Result<_> {
         let s = resolve_study(conn, args.study.as_deref())?;
-        definitions::load_all(conn, s.id, &questionnaires, &protocols, clock.now())
+        Ok(definitions::load_all(conn, s.id, &questionnaires, &protocols, clock.now())?)
     })?;
     for n in &report.new {
         println!("new version: {n}");

@@ -25,6 +25,10 @@ impl SmsGateway for ConsoleGateway {
         "console"
     }
 
+    fn is_test(&self) -> bool {
+        true
+    }
+
     fn send<'a>(&'a self, sms: &'a OutgoingSms) -> SendFuture<'a> {
         Box::pin(async move {
             let n = self.sent.fetch_add(1, Ordering::Relaxed) + 1;

@@ -49,6 +49,11 @@ pub type LookupFuture<'a> = Pin<Box<dyn Future<Output = Result<Lookup, SendError
 pub trait SmsGateway: Send + Sync {
     /// A short name for records and metrics (`console`, `messagebird`, ...).
     fn name(&self) -> &'static str;
+    /// Whether this gateway never reaches a real phone (the console, a recorder). Only such a
+    /// gateway may carry the messages of a test-mode study.
+    fn is_test(&self) -> bool {
+        false
+    }
     fn send<'a>(&'a self, sms: &'a OutgoingSms) -> SendFuture<'a>;
     /// Looks a message up by our reference, for reconciliation.
     fn lookup<'a>(&'a self, _sms: &'a OutgoingSms) -> LookupFuture<'a> {

@@ -7,8 +7,10 @@ pub mod factory;
 pub mod gateway;
 pub mod http;
 pub mod messagebird;
+pub mod recording;
 pub mod twilio;
 pub mod webhook;
 
 pub use console::ConsoleGateway;
 pub use gateway::{Lookup, OutgoingSms, SendError, SendReceipt, SmsGateway};
+pub use recording::RecordingGateway;

@@ -8,8 +8,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use koers_core::protocol::parse_protocol;
 use koers_core::sms::{choose_text, render_message, MessageKind, MessageVars};
 use koers_messaging::email::OutgoingEmail;
-use koers_messaging::{Lookup, OutgoingSms, SendError};
-use koers_store::schedule::{self, utc};
+use koers_messaging::{Lookup, OutgoingSms, SendError, SmsGateway};
+use koers_store::schedule::{self, utc, StudyClockRow};
 use koers_store::sending::{self, Outcome, SendContext};
 use koers_store::{tokens, DbConnection, StoreError};
 use std::sync::Arc;
@@ -70,7 +70,7 @@ pub async fn dispatch(s: &Scheduler) -> Result<DispatchReport, SchedulerError> {
 
 /// [`dispatch`] with a chosen number of sends in flight at once. Database work is done in
 /// groups (one transaction prepares a group, one records a group of outcomes), so the
-/// database keeps pace with the gateway.
+/// database keeps pace with the gateway. Each study is sent on its own clock, read afresh.
 pub async fn dispatch_with(s: &Scheduler, in_flight: usize) -> Result<DispatchReport, SchedulerError> {
     let in_flight = in_flight.max(1);
     let mut report = DispatchReport::default();
@@ -78,64 +78,118 @@ pub async fn dispatch_with(s: &Scheduler, in_flight: usize) -> Result<DispatchRe
     let gap = std::time::Duration::from_secs_f64(1.0 / f64::from(s.config.messages_per_second.max(1)));
     let mut pace = tokio::time::interval(gap);
     pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        let (db, worker, now) = (s.db.clone(), s.config.worker_id.clone(), s.clock.now());
-        // A batch must be sent well within the claim timeout at the paced rate, or another
-        // worker would take claims over that this one is still working through.
-        let paced = i64::from(s.config.messages_per_second) * s.config.claim_timeout.num_seconds() / 4;
-        let batch = if s.config.throttle { paced.clamp(1, MAX_BATCH) } else { MAX_BATCH };
-        let ids = blocking(move || db.read(|c| schedule::claim_due(c, &worker, now, batch))).await?;
-        if ids.is_empty() {
-            break;
-        }
-        report.claimed += ids.len();
-        let mut tasks = tokio::task::JoinSet::new();
-        let mut finished: Vec<Finished> = Vec::new();
-        for group in ids.chunks(in_flight) {
-            let (db, cfg, group, now, email) =
-                (s.db.clone(), s.config.clone(), group.to_vec(), s.clock.now(), s.email.is_some());
-            let prepared = blocking(move || {
-                db.write(|c| {
-                    group
-                        .iter()
-                        .map(|id| Ok((*id, prepare(c, *id, now, &cfg, email)?)))
-                        .collect::<Result<Vec<_>, StoreError>>()
-                })
-            })
-            .await?;
-            for (id, p) in prepared {
-                let Prepared::Send { message, attempt_id, attempts, expires_at } = p else {
-                    report.skipped += 1;
-                    continue;
-                };
-                if s.config.throttle {
-                    pace.tick().await;
-                }
-                let permit = permits.clone().acquire_owned().await.expect("semaphore open");
-                let me = s.clone();
-                tasks.spawn(async move {
-                    let result = send(&me, &message, attempts).await;
-                    drop(permit);
-                    let gateway = match message {
-                        Message::Sms(_) => me.gateway.name(),
-                        Message::Email(_) => "smtp",
-                    };
-                    Finished { id, attempt_id, attempts, expires_at, result, gateway, at: me.clock.now() }
-                });
-                while let Some(joined) = tasks.try_join_next() {
-                    finished.push(joined.map_err(|e| SchedulerError::Join(e.to_string()))?);
-                }
-                if finished.len() >= RECORD_GROUP {
-                    record(s, std::mem::take(&mut finished), &mut report).await?;
-                }
-            }
-        }
-        while let Some(joined) = tasks.join_next().await {
-            finished.push(joined.map_err(|e| SchedulerError::Join(e.to_string()))?);
-        }
-        record(s, finished, &mut report).await?;
+    let db = s.db.clone();
+    let studies = blocking(move || db.read(schedule::study_clocks)).await?;
+    for study in studies.into_iter().filter(|c| s.config.only_study.is_none_or(|o| o == c.study_id)) {
+        let mut run = Run { s, study, in_flight, permits: permits.clone(), pace: &mut pace, report: &mut report };
+        run.study().await?;
     }
     Ok(report)
+}
+
+/// One study's share of a round of sending.
+struct Run<'a> {
+    s: &'a Scheduler,
+    study: StudyClockRow,
+    in_flight: usize,
+    permits: Arc<Semaphore>,
+    pace: &'a mut tokio::time::Interval,
+    report: &'a mut DispatchReport,
+}
+
+impl Run<'_> {
+    /// A test-mode study's messages go through the test gateway only; if that is not a test
+    /// gateway they are not sent at all.
+    fn gateway(&self) -> Option<Arc<dyn SmsGateway>> {
+        if !self.study.test_mode {
+            return Some(self.s.gateway.clone());
+        }
+        Some(self.s.test_gateway.clone()).filter(|g| g.is_test())
+    }
+
+    async fn study(&mut self) -> Result<(), SchedulerError> {
+        let s = self.s;
+        let gateway = self.gateway();
+        loop {
+            let real_now = s.real_clock.now();
+            let (db, worker, now, study_id) =
+                (s.db.clone(), s.config.worker_id.clone(), self.study.clock.at(real_now), self.study.study_id);
+            // A batch must be sent well within the claim timeout at the paced rate, or another
+            // worker would take claims over that this one is still working through.
+            let paced = i64::from(s.config.messages_per_second) * s.config.claim_timeout.num_seconds() / 4;
+            let batch = if s.config.throttle { paced.clamp(1, MAX_BATCH) } else { MAX_BATCH };
+            let ids =
+                blocking(move || db.read(|c| schedule::claim_due(c, &worker, study_id, now, real_now, batch))).await?;
+            if ids.is_empty() {
+                return Ok(());
+            }
+            self.report.claimed += ids.len();
+            let mut tasks = tokio::task::JoinSet::new();
+            let mut finished: Vec<Finished> = Vec::new();
+            for group in ids.chunks(self.in_flight) {
+                let real_now = s.real_clock.now();
+                let times = Times { now: self.study.clock.at(real_now), real_now };
+                let (db, cfg, group, email) = (s.db.clone(), s.config.clone(), group.to_vec(), s.email.is_some());
+                let allowed = gateway.is_some();
+                let prepared = blocking(move || {
+                    db.write(|c| {
+                        group
+                            .iter()
+                            .map(|id| Ok((*id, prepare(c, *id, times, &cfg, email, allowed)?)))
+                            .collect::<Result<Vec<_>, StoreError>>()
+                    })
+                })
+                .await?;
+                for (id, p) in prepared {
+                    let Prepared::Send { message, attempt_id, attempts, expires_at } = p else {
+                        self.report.skipped += 1;
+                        continue;
+                    };
+                    let Some(gateway) = gateway.clone() else { continue };
+                    if s.config.throttle {
+                        self.pace.tick().await;
+                    }
+                    let permit = self.permits.clone().acquire_owned().await.expect("semaphore open");
+                    let (me, clock) = (s.clone(), self.study.clock);
+                    tasks.spawn(async move {
+                        let result = send(&me, gateway.as_ref(), &message, attempts).await;
+                        drop(permit);
+                        let gateway = match message {
+                            Message::Sms(_) => gateway.name(),
+                            Message::Email(_) => "smtp",
+                        };
+                        Finished {
+                            id,
+                            attempt_id,
+                            attempts,
+                            expires_at,
+                            result,
+                            gateway,
+                            at: clock.at(me.real_clock.now()),
+                        }
+                    });
+                    while let Some(joined) = tasks.try_join_next() {
+                        finished.push(joined.map_err(|e| SchedulerError::Join(e.to_string()))?);
+                    }
+                    if finished.len() >= RECORD_GROUP {
+                        record(s, std::mem::take(&mut finished), self.report).await?;
+                    }
+                }
+            }
+            while let Some(joined) = tasks.join_next().await {
+                finished.push(joined.map_err(|e| SchedulerError::Join(e.to_string()))?);
+            }
+            record(s, finished, self.report).await?;
+        }
+    }
+}
+
+/// The two times a send is stamped with: the study's (`now`: due, sent, skipped) and the real
+/// one (`real_now`: the claim).
+#[derive(Debug, Clone, Copy)]
+struct Times {
+    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 }
 
 /// Outcomes are written in groups of this many, one transaction each.
@@ -148,6 +202,7 @@ struct Finished {
     expires_at: Option<DateTime<Utc>>,
     result: Result<koers_messaging::SendReceipt, SendError>,
     gateway: &'static str,
+    /// When the gateway answered, by the study's clock.
     at: DateTime<Utc>,
 }
 
@@ -157,7 +212,12 @@ enum Message {
     Email(OutgoingEmail),
 }
 
-async fn send(s: &Scheduler, message: &Message, attempts: i32) -> Result<koers_messaging::SendReceipt, SendError> {
+async fn send(
+    s: &Scheduler,
+    gateway: &dyn SmsGateway,
+    message: &Message,
+    attempts: i32,
+) -> Result<koers_messaging::SendReceipt, SendError> {
     let sms = match message {
         Message::Sms(sms) => sms,
         Message::Email(email) => {
@@ -169,11 +229,11 @@ async fn send(s: &Scheduler, message: &Message, attempts: i32) -> Result<koers_m
     };
     // A retry may follow a timeout that did reach the gateway: ask before sending again.
     if attempts > 1 {
-        if let Ok(Lookup::Known(Some(id))) = s.gateway.lookup(sms).await {
+        if let Ok(Lookup::Known(Some(id))) = gateway.lookup(sms).await {
             return Ok(koers_messaging::SendReceipt { gateway_message_id: id });
         }
     }
-    s.gateway.send(sms).await
+    gateway.send(sms).await
 }
 
 async fn record(s: &Scheduler, finished: Vec<Finished>, report: &mut DispatchReport) -> Result<(), SchedulerError> {
@@ -254,14 +314,17 @@ fn refers_to_the_number(error: &str) -> bool {
             || e.contains("number"))
 }
 
-/// The decision and the text, made from the state at the moment of sending.
+/// The decision and the text, made from the state at the moment of sending. `gateway_allowed`
+/// is false for a test-mode study without a test gateway: its messages are skipped.
 fn prepare(
     c: &mut DbConnection,
     id: i64,
-    now: DateTime<Utc>,
+    times: Times,
     cfg: &crate::SchedulerConfig,
     email: bool,
+    gateway_allowed: bool,
 ) -> Result<Prepared, StoreError> {
+    let Times { now, real_now } = times;
     let (secret, base_url, sender) = (&cfg.secret, &cfg.base_url, &cfg.sender);
     {
         let mut ctx = sending::send_context(c, id)?;
@@ -274,6 +337,10 @@ fn prepare(
         let expires_at = ctx.invitation.expires_at.map(utc);
         if let Some(reason) = skip_reason(&ctx, now, expires_at) {
             sending::mark_skipped(c, id, reason, now)?;
+            return Ok(Prepared::Skip);
+        }
+        if !gateway_allowed {
+            sending::mark_skipped(c, id, "test-mode study: no test gateway to send it through", now)?;
             return Ok(Prepared::Skip);
         }
         let by_email = if email && ctx.channel == "email" { ctx.email.clone() } else { None };
@@ -314,7 +381,8 @@ fn prepare(
                 link: &link,
             },
         );
-        let Some(attempt_id) = sending::start_attempt(c, id, &cfg.worker_id, ctx.invitation.attempts, now)? else {
+        let Some(attempt_id) = sending::start_attempt(c, id, &cfg.worker_id, ctx.invitation.attempts, now, real_now)?
+        else {
             return Ok(Prepared::Lost);
         };
         let reference = format!("koers-{id}");
@@ -353,18 +421,24 @@ fn skip_reason(ctx: &SendContext, now: DateTime<Utc>, expires_at: Option<DateTim
 
 /// Finishes claims a crashed process left behind: never sent → queued again; maybe sent →
 /// asked of the gateway; the gateway cannot tell → marked unknown for staff, not resent.
+/// Staleness is judged on real time; what is recorded is stamped with the study's time.
 pub async fn reconcile(s: &Scheduler) -> Result<usize, SchedulerError> {
-    let (db, now, timeout) = (s.db.clone(), s.clock.now(), s.config.claim_timeout);
-    let stale = blocking(move || db.read(|c| sending::stale_claims(c, now - timeout))).await?;
+    let (db, real_now, timeout) = (s.db.clone(), s.real_clock.now(), s.config.claim_timeout);
+    let stale = blocking(move || db.read(|c| sending::stale_claims(c, real_now - timeout))).await?;
     let mut handled = 0;
     for (id, maybe_sent) in stale {
+        let db = s.db.clone();
+        let ctx = blocking(move || db.read(|c| sending::send_context(c, id))).await?;
+        if s.config.only_study.is_some_and(|o| o != ctx.study_id) {
+            continue;
+        }
+        let now = ctx.clock.at(real_now);
         let db = s.db.clone();
         if !maybe_sent {
             blocking(move || db.read(|c| sending::release_claim(c, id, now))).await?;
             handled += 1;
             continue;
         }
-        let ctx = blocking(move || db.read(|c| sending::send_context(c, id))).await?;
         let Some(phone) = ctx.phone else { continue };
         let probe = OutgoingSms {
             to: phone,
@@ -372,13 +446,19 @@ pub async fn reconcile(s: &Scheduler) -> Result<usize, SchedulerError> {
             body: String::new(),
             reference: format!("koers-{id}"),
         };
-        let db = s.db.clone();
-        let gateway = s.gateway.name();
-        match s.gateway.lookup(&probe).await {
+        let gateway = if ctx.test_mode { s.test_gateway.clone() } else { s.gateway.clone() };
+        let name = gateway.name();
+        match gateway.lookup(&probe).await {
             Ok(Lookup::Known(Some(message_id))) => {
                 blocking(move || {
                     db.read(|c| {
-                        sending::finish_attempt(c, id, None, Outcome::Sent { gateway, message_id: &message_id }, now)
+                        sending::finish_attempt(
+                            c,
+                            id,
+                            None,
+                            Outcome::Sent { gateway: name, message_id: &message_id },
+                            now,
+                        )
                     })
                 })
                 .await?;

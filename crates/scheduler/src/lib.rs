@@ -38,13 +38,21 @@ pub struct SchedulerConfig {
     /// Erase identifiers past each study's retention period once a day. Off in simulations:
     /// a rehearsal's clock runs ahead, and an erasure cannot be undone.
     pub apply_retention: bool,
+    /// Work for this study only (a rehearsal's in-process scheduler must never touch another
+    /// study's messages); `None` works for every study.
+    pub only_study: Option<i64>,
 }
 
 #[derive(Clone)]
 pub struct Scheduler {
     pub db: Database,
-    pub clock: Arc<dyn Clock>,
+    /// Real time: claims, leases and the daily jobs. Each study's own decisions use that study's
+    /// clock (`koers_core::clock::StudyClock`), read from the database every round.
+    pub real_clock: Arc<dyn Clock>,
     pub gateway: Arc<dyn SmsGateway>,
+    /// Carries the messages of test-mode studies; must say `is_test()` (console, a recorder), or
+    /// those messages are not sent at all: a rehearsal never reaches a real phone.
+    pub test_gateway: Arc<dyn SmsGateway>,
     /// For protocols that invite by e-mail; `None` sends those by SMS too.
     pub email: Option<Arc<dyn koers_messaging::email::EmailSender>>,
     pub config: SchedulerConfig,
@@ -61,15 +69,16 @@ impl Scheduler {
     /// One round of all the work; returns what it did.
     pub async fn tick(&self) -> Result<TickReport, SchedulerError> {
         let me = self.clone();
-        let planned = tokio::task::spawn_blocking(move || plan::plan(&me.db, me.clock.now()))
-            .await
-            .map_err(|e| SchedulerError::Join(e.to_string()))??;
+        let planned =
+            tokio::task::spawn_blocking(move || plan::plan(&me.db, me.real_clock.now(), me.config.only_study))
+                .await
+                .map_err(|e| SchedulerError::Join(e.to_string()))??;
         dispatch::reconcile(self).await?;
         let dispatched = dispatch::dispatch(self).await?;
         // After the sending, so that a slow erasure never delays a message.
         let retention = if self.config.apply_retention {
             let me = self.clone();
-            tokio::task::spawn_blocking(move || retention::apply_due(&me.db, &me.config.worker_id, me.clock.now()))
+            tokio::task::spawn_blocking(move || retention::apply_due(&me.db, &me.config.worker_id, me.real_clock.now()))
                 .await
                 .map_err(|e| SchedulerError::Join(e.to_string()))??
         } else {
@@ -98,6 +107,7 @@ impl Scheduler {
     /// A tick that is still busy when the next is due lets that one pass.
     pub async fn run(self, every_seconds: u64, stop: impl std::future::Future<Output = ()>) -> Result<(), String> {
         use tokio_cron_scheduler::{Job, JobScheduler};
+        // A cron seconds field cannot say "every 90 seconds"; the settings refuse more than 59.
         let every = every_seconds.clamp(1, 59);
         let mut sched = JobScheduler::new().await.map_err(|e| e.to_string())?;
         let busy = Arc::new(tokio::sync::Mutex::new(()));

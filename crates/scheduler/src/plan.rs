@@ -28,17 +28,23 @@ pub fn window_key(w: &Window) -> String {
     format!("{}:{}", w.measurement, w.open_at.timestamp())
 }
 
-pub fn plan(db: &Database, now: DateTime<Utc>) -> Result<PlanReport, StoreError> {
-    let subs = db.read(schedule::active_subscriptions)?;
+/// One round of planning at the real instant `real_now`; each subscription is planned on its
+/// study's clock. With `only_study`, the subscriptions of that study alone.
+pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> Result<PlanReport, StoreError> {
+    let mut subs = db.read(schedule::active_subscriptions)?;
+    if let Some(only) = only_study {
+        subs.retain(|s| s.study_id == only);
+    }
     let mut report = PlanReport { subscriptions: subs.len(), ..Default::default() };
     let mut protocols: HashMap<i64, Option<(Protocol, Tz)>> = HashMap::new();
     // People still taking part: an active subscription whose end (if stopped early) lies ahead.
     let active_people: std::collections::HashSet<i64> = subs
         .iter()
-        .filter(|s| s.filling_out_for.is_none() && s.ends_at.is_none_or(|e| schedule::utc(e) > now))
+        .filter(|s| s.filling_out_for.is_none() && s.ends_at.is_none_or(|e| schedule::utc(e) > s.clock().at(real_now)))
         .map(|s| s.person_id)
         .collect();
     for s in &subs {
+        let now = s.clock().at(real_now);
         let parsed = protocols.entry(s.protocol_id).or_insert_with(|| {
             let p = parse_protocol(&s.protocol_content).ok()?.0;
             let zone: Tz = p.time_zone.parse().or_else(|_| s.time_zone.parse()).ok()?;

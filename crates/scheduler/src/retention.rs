@@ -30,10 +30,15 @@ pub fn job_name(study_key: &str) -> String {
 
 /// One round: every study with a retention period whose run for today is not done yet and can
 /// be claimed by `instance`. Errors of one study are recorded for it and do not stop the others;
-/// only a database that cannot be read at all is an error.
+/// only a database that cannot be read at all is an error. Test-mode studies are left out: their
+/// clock runs ahead of real time, and an erasure cannot be undone (`koers study delete` removes
+/// a rehearsal whole instead). `now` is real time: the daily job runs on the real calendar.
 pub fn apply_due(db: &Database, instance: &str, now: DateTime<Utc>) -> Result<RetentionReport, StoreError> {
     let mut report = RetentionReport::default();
     for study in db.read(list_studies)? {
+        if study.test_mode {
+            continue;
+        }
         // A setting that does not parse is claimed and fails like any other error, so that it
         // shows on the dashboard once a day instead of being skipped silently.
         if matches!(lifecycle::retention_days_in(&study.settings), Ok(None)) {

@@ -92,7 +92,8 @@ async fn mentors_with_an_address_get_their_link_by_email() {
     let sms = Arc::new(koers_messaging::ConsoleGateway::new());
     let scheduler = Scheduler {
         db: t.db.clone(),
-        clock: Arc::new(FixedClock::new(now)),
+        real_clock: Arc::new(FixedClock::new(now)),
+        test_gateway: Arc::new(koers_messaging::ConsoleGateway::new()),
         gateway: sms,
         email: Some(Arc::new(
             koers_messaging::email::Smtp::new(&url, "Koers <noreply@koers.example>", Duration::from_secs(5)).unwrap(),
@@ -107,6 +108,7 @@ async fn mentors_with_an_address_get_their_link_by_email() {
             claim_timeout: TimeDelta::minutes(2),
             throttle: false,
             apply_retention: true,
+            only_study: None,
         },
     };
     let report = scheduler.tick().await.unwrap();

@@ -22,7 +22,8 @@ fn now() -> DateTime<Utc> {
 fn scheduler(db: &Database, clock: &FixedClock, worker: &str) -> Scheduler {
     Scheduler {
         db: db.clone(),
-        clock: Arc::new(clock.clone()),
+        real_clock: Arc::new(clock.clone()),
+        test_gateway: Arc::new(koers_messaging::ConsoleGateway::new()),
         gateway: Arc::new(koers_messaging::ConsoleGateway::new()),
         email: None,
         config: SchedulerConfig {
@@ -35,6 +36,7 @@ fn scheduler(db: &Database, clock: &FixedClock, worker: &str) -> Scheduler {
             claim_timeout: TimeDelta::minutes(2),
             throttle: false,
             apply_retention: true,
+            only_study: None,
         },
     }
 }

@@ -130,7 +130,8 @@ async fn setup_with(backend: &str, mut bird: ScriptedBird, people: usize) -> Set
     Mock::given(wiremock::matchers::path("/messages")).respond_with(bird).mount(&server).await;
     let scheduler = Scheduler {
         db: db.clone(),
-        clock: Arc::new(clock.clone()),
+        real_clock: Arc::new(clock.clone()),
+        test_gateway: Arc::new(koers_messaging::ConsoleGateway::new()),
         gateway: Arc::new(koers_messaging::messagebird::MessageBird::new(
             &server.uri(),
             "k",
@@ -148,6 +149,7 @@ async fn setup_with(backend: &str, mut bird: ScriptedBird, people: usize) -> Set
             claim_timeout: TimeDelta::minutes(2),
             throttle: false,
             apply_retention: true,
+            only_study: None,
         },
     };
     let invitation = {

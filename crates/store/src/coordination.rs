@@ -921,7 +921,7 @@ pub fn withdraw(
     let v = visible(conn, scope, id)?;
     let actor = scope.actor();
     let who = lifecycle::Actor { name: &actor, staff_id: Some(scope.staff_id) };
-    lifecycle::withdraw(conn, v.study_id, id, data, who, now).map_err(|e| match e {
+    lifecycle::withdraw(conn, v.study_id, id, data, who, koers_core::clock::Moment::real(now)).map_err(|e| match e {
         StoreError::NotFound(_) => CoordinationError::NotFound,
         e => e.into(),
     })

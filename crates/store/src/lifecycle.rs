@@ -266,8 +266,9 @@ pub fn withdraw(
     person_id: i64,
     data: OnWithdrawal,
     actor: Actor<'_>,
-    now: DateTime<Utc>,
+    at: koers_core::clock::Moment,
 ) -> StoreResult<Withdrawal> {
+    let now = at.study;
     write_transaction(conn, |conn| {
         let now_db = to_db(now);
         let person: Option<(String, Option<NaiveDateTime>, i64)> = people::table
@@ -369,7 +370,7 @@ pub fn withdraw(
 
         audit::record(
             conn,
-            now,
+            at.real,
             &audit::Entry {
                 // Like every coordinator's change, the entry names the person's organisation.
                 organisation_id: Some(organisation_id),

@@ -431,3 +431,27 @@ pub fn completed_before(
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+/// What a response is: its questionnaire, the opening of its window and, for a mentor's diary,
+/// the student it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseFacts {
+    pub questionnaire_key: String,
+    pub open_at: DateTime<Utc>,
+    pub about: Option<i64>,
+}
+
+pub fn response_facts(conn: &mut DbConnection, response_id: i64) -> StoreResult<Option<ResponseFacts>> {
+    use crate::schema::{responses, subscriptions};
+    let row: Option<(String, chrono::NaiveDateTime, Option<i64>)> = responses::table
+        .inner_join(subscriptions::table)
+        .filter(responses::id.eq(response_id))
+        .select((responses::questionnaire_key, responses::open_at, subscriptions::filling_out_for_id))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(questionnaire_key, open_at, about)| ResponseFacts {
+        questionnaire_key,
+        open_at: crate::studies::from_db(open_at),
+        about,
+    }))
+}

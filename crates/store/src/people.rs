@@ -252,3 +252,13 @@ pub fn greeting_of(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
         .first(conn)
         .optional()?)
 }
+
+/// Enrolled people by phone number, with their id.
+pub fn ids_by_phone(conn: &mut DbConnection, study_id: i64) -> StoreResult<HashMap<String, i64>> {
+    let rows: Vec<(Option<String>, i64)> = people::table
+        .inner_join(person_identities::table)
+        .filter(people::study_id.eq(study_id))
+        .select((person_identities::mobile_phone, people::id))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(phone, id)| Some((phone?, id))).collect())
+}

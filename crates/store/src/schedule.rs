@@ -39,6 +39,14 @@ pub struct ActiveSubscription {
     pub study_id: i64,
     pub time_zone: String,
     pub test_mode: bool,
+    pub clock_offset_micros: i64,
+}
+
+impl ActiveSubscription {
+    /// The clock of the subscription's study: every decision about it is made on that time.
+    pub fn clock(&self) -> koers_core::clock::StudyClock {
+        koers_core::clock::StudyClock::from_offset_micros(self.clock_offset_micros)
+    }
 }
 
 pub fn active_subscriptions(conn: &mut DbConnection) -> StoreResult<Vec<ActiveSubscription>> {
@@ -60,8 +68,33 @@ pub fn active_subscriptions(conn: &mut DbConnection) -> StoreResult<Vec<ActiveSu
             studies::id,
             studies::time_zone,
             studies::test_mode,
+            studies::clock_offset_micros,
         ))
         .load(conn)?)
+}
+
+/// A study as the dispatcher sees it: whose clock to send by, and whether it is a rehearsal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StudyClockRow {
+    pub study_id: i64,
+    pub test_mode: bool,
+    pub clock: koers_core::clock::StudyClock,
+}
+
+/// Every study's clock, read afresh for each round of sending.
+pub fn study_clocks(conn: &mut DbConnection) -> StoreResult<Vec<StudyClockRow>> {
+    let rows: Vec<(i64, bool, i64)> = studies::table
+        .order(studies::id)
+        .select((studies::id, studies::test_mode, studies::clock_offset_micros))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(study_id, test_mode, micros)| StudyClockRow {
+            study_id,
+            test_mode,
+            clock: koers_core::clock::StudyClock::from_offset_micros(micros),
+        })
+        .collect())
 }
 
 /// The response row of a window, created if it is not there yet; returns its id.
@@ -139,9 +172,19 @@ pub const STATUS_SKIPPED: &str = "skipped";
 /// Claimed, the gateway was called, and nobody knows what happened: never resent blindly.
 pub const STATUS_UNKNOWN: &str = "unknown";
 
-/// Claims up to `limit` due invitations for this worker; each is handed to one worker only.
-pub fn claim_due(conn: &mut DbConnection, worker: &str, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<i64>> {
+/// Claims up to `limit` of a study's invitations that are due by the study's clock (`now`) for
+/// this worker; each is handed to one worker only. The claim itself is stamped with real time
+/// (`real_now`), since claim timeouts are about this process, not about the study.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    worker: &str,
+    study_id: i64,
+    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
+    limit: i64,
+) -> StoreResult<Vec<i64>> {
     let now_db = to_db(now);
+    let real_db = to_db(real_now);
     match conn {
         DbConnection::Postgres(c) => {
             use diesel::sql_types::{BigInt, Text, Timestamp};
@@ -151,16 +194,19 @@ pub fn claim_due(conn: &mut DbConnection, worker: &str, now: DateTime<Utc>, limi
                 id: i64,
             }
             let ids: Vec<Id> = diesel::sql_query(
-                "UPDATE invitations SET status = 'claimed', claimed_at = $1, claimed_by = $2, attempts = attempts + 1, updated_at = $1 \
+                "UPDATE invitations SET status = 'claimed', claimed_at = $4, claimed_by = $2, attempts = attempts + 1, updated_at = $4 \
                  WHERE id IN (SELECT id FROM invitations \
                               WHERE status IN ('pending', 'retry') AND due_at <= $1 \
                                 AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
+                                AND person_id IN (SELECT id FROM people WHERE study_id = $5) \
                               ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
                  RETURNING id",
             )
             .bind::<Timestamp, _>(now_db)
             .bind::<Text, _>(worker)
             .bind::<BigInt, _>(limit)
+            .bind::<Timestamp, _>(real_db)
+            .bind::<BigInt, _>(study_id)
             .load(c)?;
             Ok(ids.into_iter().map(|i| i.id).collect())
         }
@@ -169,6 +215,10 @@ pub fn claim_due(conn: &mut DbConnection, worker: &str, now: DateTime<Utc>, limi
                 .filter(invitations::status.eq_any([STATUS_PENDING, STATUS_RETRY]))
                 .filter(invitations::due_at.le(now_db))
                 .filter(invitations::next_attempt_at.is_null().or(invitations::next_attempt_at.le(now_db)))
+                .filter(
+                    invitations::person_id
+                        .eq_any(people::table.filter(people::study_id.eq(study_id)).select(people::id)),
+                )
                 .order((invitations::due_at, invitations::id))
                 .limit(limit)
                 .select(invitations::id)
@@ -177,10 +227,10 @@ pub fn claim_due(conn: &mut DbConnection, worker: &str, now: DateTime<Utc>, limi
                 diesel::update(invitations::table.filter(invitations::id.eq_any(&ids)))
                     .set((
                         invitations::status.eq(STATUS_CLAIMED),
-                        invitations::claimed_at.eq(now_db),
+                        invitations::claimed_at.eq(real_db),
                         invitations::claimed_by.eq(worker),
                         invitations::attempts.eq(invitations::attempts + 1),
-                        invitations::updated_at.eq(now_db),
+                        invitations::updated_at.eq(real_db),
                     ))
                     .execute(conn)?;
             }

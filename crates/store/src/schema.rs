@@ -11,6 +11,7 @@ diesel::table! {
         test_mode -> Bool,
         settings -> Text,
         created_at -> Timestamp,
+        clock_offset_micros -> BigInt,
     }
 }
 

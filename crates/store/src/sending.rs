@@ -7,7 +7,7 @@ use crate::error::StoreResult;
 use crate::schedule::*;
 use crate::schema::{
     consents, delivery_attempts, invitations, link_tokens, pairs, people, person_identities, protocols, responses,
-    reward_ledger, subscriptions,
+    reward_ledger, studies, subscriptions,
 };
 use crate::studies::to_db;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -40,6 +40,11 @@ pub struct SendContext {
     pub earned_cents: i64,
     /// Completed questionnaires in a row, as of the newest reward.
     pub streak: i32,
+    pub study_id: i64,
+    /// The person's study is a rehearsal: only a test gateway may carry its messages.
+    pub test_mode: bool,
+    /// The clock of the person's study.
+    pub clock: koers_core::clock::StudyClock,
 }
 
 /// First name, phone, e-mail, guardian's phone.
@@ -47,9 +52,26 @@ type IdentityRow = (Option<String>, Option<String>, Option<String>, Option<Strin
 
 pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<SendContext> {
     let inv = invitation(conn, invitation_id)?;
-    let (role, locale, ended_at, phone_status): (String, String, Option<NaiveDateTime>, String) = people::table
-        .find(inv.person_id)
-        .select((people::role, people::locale, people::ended_at, people::phone_status))
+    let (role, locale, ended_at, phone_status, study_id, test_mode, offset): (
+        String,
+        String,
+        Option<NaiveDateTime>,
+        String,
+        i64,
+        bool,
+        i64,
+    ) = people::table
+        .inner_join(studies::table)
+        .filter(people::id.eq(inv.person_id))
+        .select((
+            people::role,
+            people::locale,
+            people::ended_at,
+            people::phone_status,
+            studies::id,
+            studies::test_mode,
+            studies::clock_offset_micros,
+        ))
         .first(conn)?;
     let identity: Option<IdentityRow> = person_identities::table
         .find(inv.person_id)
@@ -107,6 +129,9 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
             .optional()?
             .unwrap_or(0),
         invitation: inv,
+        study_id,
+        test_mode,
+        clock: koers_core::clock::StudyClock::from_offset_micros(offset),
     };
     if let Some(response_id) = ctx.invitation.response_id {
         let (measurement, open_at, close_at, content, state): (String, NaiveDateTime, NaiveDateTime, String, String) =
@@ -153,13 +178,15 @@ pub fn mark_skipped(conn: &mut DbConnection, id: i64, reason: &str, now: DateTim
 
 /// Written before the gateway is called: an attempt without an outcome is what reconciliation
 /// looks for after a crash. Only the worker that still holds the claim may start it, and
-/// starting refreshes the claim, so a live send is never mistaken for a crashed one.
+/// starting refreshes the claim (in real time, `real_now`), so a live send is never mistaken
+/// for a crashed one; the attempt itself is stamped with the study's time (`now`).
 pub fn start_attempt(
     conn: &mut DbConnection,
     invitation_id: i64,
     worker: &str,
     attempt: i32,
     now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> StoreResult<Option<i64>> {
     crate::db::write_transaction(conn, |conn| -> StoreResult<Option<i64>> {
         let held = diesel::update(
@@ -170,7 +197,7 @@ pub fn start_attempt(
                     .and(invitations::claimed_by.eq(worker)),
             ),
         )
-        .set(invitations::claimed_at.eq(to_db(now)))
+        .set(invitations::claimed_at.eq(to_db(real_now)))
         .execute(conn)?;
         if held == 0 {
             return Ok(None);
@@ -194,7 +221,8 @@ pub enum Outcome<'a> {
     Failed { error: &'a str, phone_refused: bool },
 }
 
-/// Records an attempt's outcome and moves the invitation on, in one transaction.
+/// Records an attempt's outcome and moves the invitation on, in one transaction. `now` is the
+/// study's time: it becomes the sent time researchers see and the base of a retry.
 pub fn finish_attempt(
     conn: &mut DbConnection,
     invitation_id: i64,
@@ -287,7 +315,8 @@ pub fn stale_claims(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResu
     Ok(out)
 }
 
-/// Puts a stale claim back in the queue; only if it is still the same stale claim.
+/// Puts a stale claim back in the queue; only if it is still the same stale claim. `now` is the
+/// study's time (the invitation is due again at once by the study's clock).
 pub fn release_claim(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
     let now_db = to_db(now);
     let n =

@@ -26,6 +26,14 @@ pub struct Study {
     pub test_mode: bool,
     pub settings: String,
     pub created_at: NaiveDateTime,
+    pub clock_offset_micros: i64,
+}
+
+impl Study {
+    /// The clock this study's own decisions run on (see `koers_core::clock`).
+    pub fn clock(&self) -> koers_core::clock::StudyClock {
+        koers_core::clock::StudyClock::from_offset_micros(self.clock_offset_micros)
+    }
 }
 
 #[derive(Debug, Clone)]

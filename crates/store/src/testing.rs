@@ -75,7 +75,7 @@ pub fn seed_study(
     use crate::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
     let study = ensure_study(
         conn,
-        &NewStudy { key, name: key, time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
+        &NewStudy { key, name: key, time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: false },
         now,
     )?;
     let org = ensure_organisation(conn, study.id, "org", "Organisation", None, now)?;
@@ -216,7 +216,7 @@ pub fn seed_two_schools(
     use crate::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
     let study = ensure_study(
         conn,
-        &NewStudy { key: "vsv", name: "VSV", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: true },
+        &NewStudy { key: "vsv", name: "VSV", time_zone: "Europe/Amsterdam", default_locale: "nl", test_mode: false },
         now,
     )?;
     let noord = ensure_organisation(conn, study.id, "roc-noord", "ROC Noord", None, now)?;

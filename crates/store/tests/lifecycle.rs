@@ -230,8 +230,17 @@ fn a_withdrawal_with_delete_removes_the_answers_and_stops_every_message() {
         let mut c = t.db.conn().unwrap();
         let w = world(&mut c);
         let report =
-            t.db.write(|c| lifecycle::withdraw(c, w.study_id, w.student, OnWithdrawal::Delete, Actor::CLI, now()))
-                .unwrap();
+            t.db.write(|c| {
+                lifecycle::withdraw(
+                    c,
+                    w.study_id,
+                    w.student,
+                    OnWithdrawal::Delete,
+                    Actor::CLI,
+                    koers_core::clock::Moment::real(now()),
+                )
+            })
+            .unwrap();
         assert_eq!(report.subscriptions_ended, 2, "{backend}: hers and the mentor's diary about her");
         assert_eq!(report.invitations_cancelled, 1, "{backend}");
         assert_eq!(report.consents_withdrawn, 1, "{backend}");
@@ -293,8 +302,17 @@ fn a_withdrawal_that_keeps_the_data_keeps_the_answers() {
         let mut c = t.db.conn().unwrap();
         let w = world(&mut c);
         let report =
-            t.db.write(|c| lifecycle::withdraw(c, w.study_id, w.student, OnWithdrawal::Keep, Actor::CLI, now()))
-                .unwrap();
+            t.db.write(|c| {
+                lifecycle::withdraw(
+                    c,
+                    w.study_id,
+                    w.student,
+                    OnWithdrawal::Keep,
+                    Actor::CLI,
+                    koers_core::clock::Moment::real(now()),
+                )
+            })
+            .unwrap();
         assert_eq!(report.answers_deleted, 0, "{backend}");
         assert_eq!(answers_of_person(&mut c, w.student), 2, "{backend}");
         let rewards: i64 = reward_ledger::table.count().get_result(&mut c).unwrap();
@@ -308,7 +326,17 @@ fn a_withdrawal_that_keeps_the_data_keeps_the_answers() {
         assert_eq!(on.as_deref(), Some("keep"), "{backend}");
 
         // A mentor who never gave a consent row still has the withdrawal on record.
-        t.db.write(|c| lifecycle::withdraw(c, w.study_id, w.mentor, OnWithdrawal::Keep, Actor::CLI, now())).unwrap();
+        t.db.write(|c| {
+            lifecycle::withdraw(
+                c,
+                w.study_id,
+                w.mentor,
+                OnWithdrawal::Keep,
+                Actor::CLI,
+                koers_core::clock::Moment::real(now()),
+            )
+        })
+        .unwrap();
         let kinds: Vec<String> =
             consents::table.filter(consents::person_id.eq(w.mentor)).select(consents::kind).load(&mut c).unwrap();
         assert_eq!(kinds, vec![lifecycle::CONSENT_WITHDRAWAL.to_string()], "{backend}");
@@ -316,8 +344,17 @@ fn a_withdrawal_that_keeps_the_data_keeps_the_answers() {
 
         // Someone of another study is not found here.
         let err =
-            t.db.write(|c| lifecycle::withdraw(c, w.study_id, w.outsider, OnWithdrawal::Delete, Actor::CLI, now()))
-                .unwrap_err();
+            t.db.write(|c| {
+                lifecycle::withdraw(
+                    c,
+                    w.study_id,
+                    w.outsider,
+                    OnWithdrawal::Delete,
+                    Actor::CLI,
+                    koers_core::clock::Moment::real(now()),
+                )
+            })
+            .unwrap_err();
         assert!(matches!(err, StoreError::NotFound(_)), "{backend}: {err}");
     }
 }

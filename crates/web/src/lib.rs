@@ -46,6 +46,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     api::configure(cfg);
 }
 
+/// The whole application as `koers serve` runs it: routes, security headers, compression and
+/// request metrics. The rehearsal calls the same builder in-process.
+pub fn app(
+    data: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(data)
+        .wrap(security_headers())
+        .wrap(middleware::Compress::default())
+        .wrap(middleware::from_fn(ops::track))
+        .configure(configure)
+}
+
 /// Serves until the process is asked to stop; in-flight requests get time to finish.
 pub async fn serve(state: AppState, bind: &str) -> std::io::Result<()> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -53,18 +74,11 @@ pub async fn serve(state: AppState, bind: &str) -> std::io::Result<()> {
     // queueing for the pool (under load that contention cost more than the queries).
     let blocking = (state.db.pool_size() as usize).div_ceil(workers).max(1);
     let data = web::Data::new(state);
-    HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .wrap(security_headers())
-            .wrap(middleware::Compress::default())
-            .wrap(middleware::from_fn(ops::track))
-            .configure(configure)
-    })
-    .workers(workers)
-    .worker_max_blocking_threads(blocking)
-    .shutdown_timeout(20)
-    .bind(bind)?
-    .run()
-    .await
+    HttpServer::new(move || app(data.clone()))
+        .workers(workers)
+        .worker_max_blocking_threads(blocking)
+        .shutdown_timeout(20)
+        .bind(bind)?
+        .run()
+        .await
 }

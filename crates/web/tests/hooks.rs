@@ -34,7 +34,7 @@ fn sent_invitation(db: &koers_store::Database, gateway: &str, message_id: &str) 
         now,
     )
     .unwrap();
-    let id = schedule::claim_due(&mut c, "w", now, 1).unwrap()[0];
+    let id = schedule::claim_due(&mut c, "w", at.study_id, now, now, 1).unwrap()[0];
     sending::finish_attempt(&mut c, id, None, Outcome::Sent { gateway, message_id }, now).unwrap();
     id
 }

@@ -92,7 +92,7 @@ fn study(t: TestDb) -> Study {
         actor: "test".into(),
     };
     koers_store::import::import_people(&t.db, PEOPLE.as_bytes(), &opts, now).unwrap();
-    koers_scheduler::plan::plan(&t.db, now).unwrap();
+    koers_scheduler::plan::plan(&t.db, now, None).unwrap();
     Study { t, clock: Arc::new(FixedClock::new(now)) }
 }
 

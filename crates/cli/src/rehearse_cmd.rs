@@ -1,0 +1,95 @@
+//! `koers rehearse`: live through a whole study in minutes with a synthetic cohort, in a
+//! test-mode study of the configured database.
+
+use anyhow::{anyhow, Result};
+use chrono::NaiveDate;
+use clap::Args;
+use koers_core::clock::SystemClock;
+use koers_core::settings::Settings;
+use koers_rehearse::{Options, Setup};
+use koers_store::Database;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Args)]
+pub struct RehearseArgs {
+    /// Students in the cohort (half in the control group, half at risk).
+    #[arg(long, default_value_t = 30)]
+    students: usize,
+    /// Mentors (each guides students of their own school).
+    #[arg(long, default_value_t = 10)]
+    mentors: usize,
+    /// Weeks the study lasts; everyone's participation ends after the last one.
+    #[arg(long, default_value_t = 12)]
+    weeks: u32,
+    /// The same seed gives the same cohort, the same answers and the same truth files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The test-mode study to rehearse in (created when missing); default `rehearsal`.
+    #[arg(long)]
+    study: Option<String>,
+    /// The Monday the study starts (a new study only), e.g. 2027-01-04.
+    #[arg(long)]
+    start: Option<NaiveDate>,
+    /// Folder for truth.csv and people.csv (default: ./rehearsal-STUDY).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(args: RehearseArgs, settings: &Settings, db: Database) -> Result<()> {
+    let secret = crate::secret::load(settings)?;
+    let study = args.study.clone().unwrap_or_else(|| "rehearsal".into());
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("rehearsal-{study}")));
+    let opts = Options {
+        students: args.students,
+        mentors: args.mentors,
+        weeks: args.weeks,
+        seed: args.seed,
+        study: Some(study),
+        start: args.start,
+        out: Some(out.clone()),
+    };
+    let setup = Setup { db, settings: settings.clone(), secret, real_clock: Arc::new(SystemClock) };
+    let terminal = std::io::stderr().is_terminal();
+    let mut progress = |p: &koers_rehearse::Progress| {
+        let line = format!(
+            "week {} of {}: {} messages sent, {} questionnaires answered",
+            p.week.min(p.weeks),
+            p.weeks,
+            p.messages,
+            p.responses
+        );
+        if terminal {
+            eprint!("\r{line}   ");
+        } else {
+            eprintln!("{line}");
+        }
+        let _ = std::io::stderr().flush();
+    };
+    let runtime = actix_web::rt::System::new();
+    let report = runtime.block_on(koers_rehearse::rehearse(setup, opts, &mut progress)).map_err(|e| anyhow!(e))?;
+    if terminal {
+        eprintln!();
+    }
+    println!(
+        "Rehearsed study {} in {:.0} s: {} messages, {} questionnaires answered.",
+        report.study,
+        report.elapsed.as_secs_f64(),
+        report.messages,
+        report.truth.len()
+    );
+    println!("Truth files: {}/truth.csv and people.csv", out.display());
+    println!("Checks:");
+    for c in &report.checks {
+        println!("  [{}] {}: {}", if c.ok { "ok" } else { "FAILED" }, c.name, c.detail);
+    }
+    println!(
+        "Look at it: koers serve, then /staff/login as {} (password {}); move its clock with koers clock advance 1w --study {}.",
+        report.coordinator.0, report.coordinator.1, report.study
+    );
+    if report.checks.iter().any(|c| !c.ok) {
+        return Err(anyhow!("some checks failed (see above)"));
+    }
+    Ok(())
+}
