@@ -8,7 +8,7 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use koers_core::questionnaire::submit::{evaluate, Context, Submission};
+use koers_core::questionnaire::submit::{validate_submission, Context, Submission};
 use koers_store::participation::{
     self as part, CONSENT_GUARDIAN, CONSENT_GUARDIAN_DECLINED, CONSENT_GUARDIAN_NEEDED, CONSENT_PARTICIPANT,
     CONSENT_SHARE_CONTACT,
@@ -90,7 +90,7 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
             .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
         Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
     };
-    let accepted = match evaluate(&q, &submission, &ctx) {
+    let accepted = match validate_submission(&q, &submission, &ctx) {
         Ok(a) => a,
         Err(r) => return rejected(r.errors, r.kept),
     };

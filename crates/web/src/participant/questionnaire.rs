@@ -13,7 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Offset;
 use koers_core::protocol::Opening;
-use koers_core::questionnaire::submit::{evaluate, Accepted, Context, Submission};
+use koers_core::questionnaire::submit::{validate_submission, Accepted, Context, Submission};
 use koers_core::questionnaire::Questionnaire;
 use koers_store::answers::{Completion, Saved};
 use koers_store::participation::{self as part, ResponseRef};
@@ -181,7 +181,7 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     let user_agent =
         req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());
     let submission = Submission { fields, started_at: o.response.opened_at, user_agent };
-    let accepted = match evaluate(&o.questionnaire, &submission, &o.ctx) {
+    let accepted = match validate_submission(&o.questionnaire, &submission, &o.ctx) {
         Ok(a) => a,
         Err(rejected) => {
             let mut input = o.input;
