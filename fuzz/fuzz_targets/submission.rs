@@ -3,7 +3,7 @@
 #![no_main]
 
 use chrono::{DateTime, TimeDelta};
-use koers_core::questionnaire::submit::{evaluate, Context, Submission};
+use koers_core::questionnaire::submit::{validate_submission, Context, Submission};
 use koers_core::questionnaire::Questionnaire;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -38,5 +38,5 @@ fuzz_target!(|data: &[u8]| {
         final_questionnaire: false,
         students: vec![(1, "A".into()), (2, "B".into())],
     };
-    let _ = evaluate(q, &Submission { fields, started_at: None, user_agent: None }, &ctx);
+    let _ = validate_submission(q, &Submission { fields, started_at: None, user_agent: None }, &ctx);
 });

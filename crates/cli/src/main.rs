@@ -122,7 +122,9 @@ fn init_logging(format: LogFormat) {
     let ours_only_below_info = tracing_subscriber::filter::filter_fn(|meta| {
         *meta.level() <= tracing::Level::INFO || meta.target().starts_with("koers")
     });
-    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    // Colour codes only on a terminal: a log written to a file or a journal stays plain text.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(colour);
     let layer = match format {
         LogFormat::Json => layer.json().with_filter(filter.and(ours_only_below_info)).boxed(),
         LogFormat::Text => layer.with_filter(filter.and(ours_only_below_info)).boxed(),

@@ -1,4 +1,5 @@
-//! `koers questionnaire check` and `koers questionnaire render`.
+//! `koers questionnaire check`, `render`, and the way in from and out to a spreadsheet:
+//! `import` (XLSForm to koers YAML) and `export --xlsform`.
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
@@ -14,6 +15,23 @@ pub enum QuestionnaireCommand {
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Read an XLSForm workbook (.xlsx: sheets survey, choices, settings) and print the
+    /// questionnaire as koers YAML. What cannot be translated is reported as
+    /// FILE:SHEET:ROW: column: message, and then nothing is printed.
+    Import {
+        file: PathBuf,
+        /// The questionnaire's key (default: the settings' form_id, else the file name).
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Write a questionnaire as an XLSForm workbook, to edit in a spreadsheet and read back
+    /// with import.
+    Export {
+        file: PathBuf,
+        /// The workbook to write (.xlsx).
+        #[arg(long, value_name = "OUT.xlsx")]
+        xlsform: PathBuf,
     },
     /// Print the page a participant would see.
     Render {
@@ -61,6 +79,48 @@ pub fn run(cmd: QuestionnaireCommand) -> Result<()> {
             if errors > 0 {
                 bail!("{errors} problem(s) found");
             }
+            Ok(())
+        }
+        QuestionnaireCommand::Import { file, key } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let stem = stem(&file).unwrap_or("questionnaire").to_lowercase().replace(['-', ' '], "_");
+            let yaml = koers_xlsform::import(&bytes, &stem, key.as_deref()).map_err(|problems| {
+                for p in &problems {
+                    eprintln!("{}:{p}", file.display());
+                }
+                anyhow!("{} problem(s) found; nothing was written", problems.len())
+            })?;
+            // What comes out must be a questionnaire koers can load.
+            if let Err(problems) = parse_questionnaire(&yaml, Some(&stem)) {
+                for p in problems.iter().filter(|p| !p.warning) {
+                    eprintln!("{}: {p}", file.display());
+                }
+                bail!("the questionnaire read from {} does not pass the checks; nothing was written", file.display());
+            }
+            print!("{yaml}");
+            Ok(())
+        }
+        QuestionnaireCommand::Export { file, xlsform } => {
+            let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let (q, _) = parse_questionnaire(&source, stem(&file)).map_err(|problems| {
+                for p in problems.iter().filter(|p| !p.warning) {
+                    eprintln!("{}: {p}", file.display());
+                }
+                anyhow!("{} has problems; nothing was written", file.display())
+            })?;
+            let bytes = koers_xlsform::export(&q).map_err(|problems| {
+                for p in &problems {
+                    eprintln!("{}: {p}", file.display());
+                }
+                anyhow!("{} problem(s) found; nothing was written", problems.len())
+            })?;
+            // Written beside the target and renamed, so a failed write leaves no half file.
+            let dir = xlsform.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let mut tmp =
+                tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+            std::io::Write::write_all(&mut tmp, &bytes)?;
+            tmp.persist(&xlsform).with_context(|| format!("cannot write {}", xlsform.display()))?;
+            println!("{}: written ({} items)", xlsform.display(), q.all_items().len());
             Ok(())
         }
         QuestionnaireCommand::Render { file, lang, vars } => {

@@ -25,7 +25,7 @@ pub struct Column {
 
 /// Items that hold no value of their own.
 fn holds_no_value(kind: ItemType) -> bool {
-    matches!(kind, ItemType::Raw | ItemType::Unsubscribe)
+    !kind.takes_answer()
 }
 
 /// The columns of a questionnaire (every version's items, in the order first seen), each name
@@ -56,6 +56,14 @@ fn walk(items: &[Item], suffix: &str, prefix: &str, out: &mut Vec<Column>) {
         if holds_no_value(item.kind) {
             continue;
         }
+        if item.kind == ItemType::Table {
+            // A table's answers are its rows'.
+            for row in &item.rows {
+                let rid = format!("{}{suffix}", row.id);
+                push(out, format!("{prefix}{rid}"), Source::Value(rid));
+            }
+            continue;
+        }
         if item.kind == ItemType::Checkbox && !item.options.is_empty() {
             for o in &item.options {
                 push(out, format!("{prefix}{id}__{}", o.value), Source::Ticked(id.clone(), o.value.clone()));
@@ -63,7 +71,7 @@ fn walk(items: &[Item], suffix: &str, prefix: &str, out: &mut Vec<Column>) {
         } else {
             push(out, format!("{prefix}{id}"), Source::Value(id.clone()));
         }
-        if item.show_otherwise {
+        if item.show_otherwise && matches!(item.kind, ItemType::Radio | ItemType::Checkbox) {
             push(out, format!("{prefix}{id}__other"), Source::Other(id.clone()));
         }
         if item.kind == ItemType::Expandable {

@@ -1,5 +1,5 @@
 //! A small study with a known answer pattern, answered through the real submission path
-//! (the questionnaire engine's `evaluate`, then `participation::complete`), exported in every
+//! (the questionnaire engine's `validate_submission`, then `participation::complete`), exported in every
 //! kind on SQLite and PostgreSQL and checked row by row.
 //!
 //! Sanne (student) and Joris (mentor) are a pair from Monday 14 December 2026. The diaries open

@@ -76,9 +76,9 @@ fn ordinary(rng: &mut ChaCha8Rng, f: &Field) -> Answer {
         Control::Range { min, max, .. } => Answer::Slide(rng.gen_range(*min..=*max)),
         Control::Text { kind, min, max, .. } => match kind.as_str() {
             "number" => {
-                let lo: i64 = min.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0);
-                let hi: i64 = max.as_deref().and_then(|v| v.parse().ok()).unwrap_or(lo + 10).max(lo);
-                Answer::Text(rng.gen_range(lo..=hi).to_string())
+                let lo: f64 = min.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+                let hi: f64 = max.as_deref().and_then(|v| v.parse().ok()).unwrap_or(lo + 10.0).max(lo);
+                Answer::Text(rng.gen_range(lo.ceil() as i64..=hi.floor().max(lo.ceil()) as i64).to_string())
             }
             "date" => match (min, max) {
                 (Some(m), _) => Answer::Text(m.clone()),

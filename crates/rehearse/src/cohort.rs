@@ -202,7 +202,14 @@ impl Cohort {
                     _ => 2,
                 }
                 .min(weeks.saturating_sub(1));
-                let fate = fate(pattern, start_week, weeks, mentor.index, &of_org, rng);
+                let mut fate = fate(pattern, start_week, weeks, mentor.index, &of_org, rng);
+                // A handover needs a colleague in the same school; without one the student stays.
+                let pattern = if pattern == Pattern::Handover && fate.handover_to.is_none() {
+                    fate = Fate::default();
+                    Pattern::Steady
+                } else {
+                    pattern
+                };
                 Student {
                     index: i,
                     first_name: first.to_string(),

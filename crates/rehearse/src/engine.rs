@@ -188,7 +188,8 @@ where
         match event {
             Event::Tick => self.tick(when).await,
             Event::Open { actor, link } => {
-                self.actors[actor].busy_until = None;
+                // Busy for the next hour: a reminder arriving mid-form does not start a second go.
+                self.actors[actor].busy_until = Some(when + TimeDelta::hours(1));
                 if self.actors[actor].gone {
                     return Ok(());
                 }
@@ -283,6 +284,10 @@ where
                 }
             }
             let fields = self.fill(actor, when, &f);
+            if let Some(id) = response_id(&f.action, "/p/r/") {
+                // Taken: the same form is not filled in twice (a truth row per response).
+                self.actors[actor].sent.insert(id);
+            }
             self.at(when + TimeDelta::seconds(minutes), Event::Submit { actor, action: f.action.clone(), fields });
             return Ok(());
         }
@@ -367,6 +372,9 @@ where
         page: Page,
     ) -> Result<(), RehearseError> {
         if !page.ok() || page.status == 422 || form::forms(&page.body).iter().any(|f| f.action == action) {
+            if let Some(id) = response_id(action, "/p/r/") {
+                self.actors[actor].sent.remove(&id);
+            }
             self.form_errors.push(format!(
                 "{} sent {action} at {when} and got {} at {}: {}",
                 self.describe(actor),
@@ -377,7 +385,6 @@ where
             return Ok(());
         }
         if let Some(id) = response_id(action, "/p/r/") {
-            self.actors[actor].sent.insert(id);
             self.record_truth(actor, id)?;
         }
         if let Who::Parent(i) = self.actors[actor].who {
@@ -478,8 +485,14 @@ where
         };
         let fields = form::fill(&f, &mut ByName(&values));
         let page = self.staff.post(self.app, &action, &fields).await;
+        let s = &self.cohort.students[student];
         if !page.ok() || page.status == 422 {
-            self.form_errors.push(format!("coordinator {what} of student {student}: {}", page.status));
+            self.form_errors.push(format!(
+                "coordinator {what} of student {student} ({}): {} {}",
+                s.pattern.as_str(),
+                page.status,
+                form::text(&page.body).split_whitespace().take(80).collect::<Vec<_>>().join(" ")
+            ));
         }
         if what == "withdraw" {
             self.actors[actor].gone = true;

@@ -133,10 +133,15 @@ pub fn forms(html: &str) -> Vec<Form> {
                         value: attr(&c, "value").and_then(|v| v.parse().ok()).unwrap_or(50),
                     },
                     ("input", "submit") | ("input", "button") => continue,
+                    // A number field is `type=text` with a numeric keyboard (old browsers mangle
+                    // `type=number`): the keyboard says what it takes.
                     ("input", _) => Control::Text {
-                        kind,
-                        min: attr(&c, "min"),
-                        max: attr(&c, "max"),
+                        kind: match attr(&c, "inputmode").as_deref() {
+                            Some("numeric" | "decimal") => "number".to_string(),
+                            _ => kind,
+                        },
+                        min: attr(&c, "min").or_else(|| attr(&c, "data-min")),
+                        max: attr(&c, "max").or_else(|| attr(&c, "data-max")),
                         maxlength: attr(&c, "maxlength").and_then(|v| v.parse().ok()),
                     },
                     ("select", _) => Control::Select {

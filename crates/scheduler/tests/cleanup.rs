@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
+use koers_core::clock::StudyClock;
 use koers_core::people::Role;
 use koers_scheduler::cleanup;
 use koers_store::schedule::{self, NewInvitation};
@@ -49,13 +50,23 @@ fn clean_up(t: TestDb) {
     .unwrap();
     diesel::update(invitations::table).set(invitations::link_token_id.eq(Some(old_link))).execute(&mut *c).unwrap();
     let staff_id = staff::create_account(&mut c, "s@x.example", "S", "a long enough password", false, now()).unwrap();
-    let expired =
-        sessions::open(&mut c, Subject::Person(ann), now() - TimeDelta::hours(1), now() - TimeDelta::hours(13))
+    let expired = sessions::open(
+        &mut c,
+        Subject::Person(ann),
+        now() - TimeDelta::hours(1),
+        now() - TimeDelta::hours(13),
+        StudyClock::REAL,
+    )
+    .unwrap()
+    .session;
+    let revoked =
+        sessions::open(&mut c, Subject::Staff(staff_id), now() + TimeDelta::hours(7), now(), StudyClock::REAL)
             .unwrap()
             .session;
-    let revoked = sessions::open(&mut c, Subject::Staff(staff_id), now() + TimeDelta::hours(7), now()).unwrap().session;
     sessions::revoke(&mut c, revoked.id, now() - TimeDelta::minutes(5)).unwrap();
-    let live = sessions::open(&mut c, Subject::Person(ann), now() + TimeDelta::hours(11), now()).unwrap().session;
+    let live = sessions::open(&mut c, Subject::Person(ann), now() + TimeDelta::hours(11), now(), StudyClock::REAL)
+        .unwrap()
+        .session;
     drop(c);
 
     let done = cleanup::apply_due(db, "a", now()).unwrap().expect("the first instance cleans up");

@@ -5,7 +5,7 @@
 use crate::db::{Database, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::schedule::{STATUS_PENDING, STATUS_RETRY};
-use crate::schema::{invitations, responses};
+use crate::schema::{invitations, people, responses, studies};
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -48,20 +48,28 @@ pub fn snapshot(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<Snap
 
 /// The instant the oldest waiting invitation became due: a pending one by its due time, one
 /// waiting for a retry by the time of its next attempt. Only those due at `now` count.
+///
+/// Test-mode studies are left out: their clocks run ahead or behind real time, and a rehearsal
+/// must never take instances out of service.
 pub fn oldest_overdue(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
     let now_db = to_db(now);
+    let real_people =
+        || people::table.inner_join(studies::table).filter(studies::test_mode.eq(false)).select(people::id);
     let pending: Option<NaiveDateTime> = invitations::table
         .filter(invitations::status.eq(STATUS_PENDING).and(invitations::due_at.le(now_db)))
+        .filter(invitations::person_id.eq_any(real_people()))
         .select(diesel::dsl::min(invitations::due_at))
         .first(conn)?;
     let retry_due: Option<NaiveDateTime> = invitations::table
         .filter(invitations::status.eq(STATUS_RETRY))
         .filter(invitations::next_attempt_at.le(now_db))
+        .filter(invitations::person_id.eq_any(real_people()))
         .select(diesel::dsl::min(invitations::next_attempt_at))
         .first::<Option<NaiveDateTime>>(conn)?;
     let retry_unset: Option<NaiveDateTime> = invitations::table
         .filter(invitations::status.eq(STATUS_RETRY).and(invitations::next_attempt_at.is_null()))
         .filter(invitations::due_at.le(now_db))
+        .filter(invitations::person_id.eq_any(real_people()))
         .select(diesel::dsl::min(invitations::due_at))
         .first(conn)?;
     Ok([pending, retry_due, retry_unset].into_iter().flatten().min().map(from_db))

@@ -109,7 +109,7 @@ pub fn submit_parsed(
     fields: &[(&str, &str)],
     when: chrono::DateTime<chrono::Utc>,
 ) -> crate::error::StoreResult<crate::answers::Saved> {
-    use koers_core::questionnaire::submit::{evaluate, Context, Submission};
+    use koers_core::questionnaire::submit::{validate_submission, Context, Submission};
     let sub = Submission {
         fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         started_at: Some(when - chrono::TimeDelta::seconds(95)),
@@ -124,7 +124,8 @@ pub fn submit_parsed(
         final_questionnaire: false,
         students: vec![],
     };
-    let accepted = evaluate(q, &sub, &ctx).map_err(|r| crate::error::StoreError::Invalid(format!("{:?}", r.errors)))?;
+    let accepted =
+        validate_submission(q, &sub, &ctx).map_err(|r| crate::error::StoreError::Invalid(format!("{:?}", r.errors)))?;
     let c = crate::answers::Completion {
         response_id,
         questionnaire_id: Some(qid),

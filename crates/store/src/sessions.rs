@@ -5,11 +5,12 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schema::web_sessions;
+use crate::schema::{people, studies, web_sessions};
 use crate::studies::{from_db, to_db};
 use crate::tokens::{hash_token, looks_like_token, new_token};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use koers_core::clock::StudyClock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -59,8 +60,14 @@ pub struct SessionRow {
     pub id: i64,
     pub subject: Subject,
     pub csrf_token: String,
+    /// For a participant's or parent's session, on their study's clock; a staff member's on
+    /// real time.
     pub expires_at: DateTime<Utc>,
-    /// The last request seen in this session (its start until one was recorded).
+    /// The clock of the person's study (real time for staff): what "now" means for this
+    /// session's pages.
+    pub clock: StudyClock,
+    /// The last request seen in this session (its start until one was recorded), real time:
+    /// staff sessions end after a while without one.
     pub last_seen_at: DateTime<Utc>,
 }
 
@@ -72,12 +79,14 @@ pub struct OpenedSession {
     pub session: SessionRow,
 }
 
-/// Opens a session.
+/// Opens a session; `expires_at` and `now` on the clock of the subject's study (real time for
+/// staff), which `clock` is.
 pub fn open(
     conn: &mut DbConnection,
     subject: Subject,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
+    clock: StudyClock,
 ) -> StoreResult<OpenedSession> {
     let (plain, hash) = new_token();
     let (csrf, _) = new_token();
@@ -101,48 +110,52 @@ pub fn open(
         .get_result(conn)?;
     Ok(OpenedSession {
         cookie_value: plain,
-        session: SessionRow { id, subject, csrf_token: csrf, expires_at, last_seen_at: now },
+        session: SessionRow { id, subject, csrf_token: csrf, expires_at, clock, last_seen_at: now },
     })
 }
 
-/// id, person, staff member, CSRF token, expiry, created, last seen.
+/// id, person, staff member, CSRF token, expiry, the person's study's clock offset, created,
+/// last seen.
 type SessionTuple = (
     i64,
     Option<i64>,
     Option<i64>,
     String,
     chrono::NaiveDateTime,
+    Option<i64>,
     chrono::NaiveDateTime,
     Option<chrono::NaiveDateTime>,
 );
 
-/// The live session of this kind behind a cookie value, if any.
+/// The live session of this kind behind a cookie value, if any. `real_now` is real time; a
+/// person's session expires by their study's clock.
 pub fn find(
     conn: &mut DbConnection,
     kind: SessionKind,
     plain: &str,
-    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> StoreResult<Option<SessionRow>> {
     if !looks_like_token(plain) {
         return Ok(None);
     }
     let row: Option<SessionTuple> = web_sessions::table
+        .left_join(people::table.inner_join(studies::table))
         .filter(web_sessions::token_hash.eq(hash_token(plain)))
         .filter(web_sessions::kind.eq(kind.as_str()))
         .filter(web_sessions::revoked_at.is_null())
-        .filter(web_sessions::expires_at.gt(to_db(now)))
         .select((
             web_sessions::id,
             web_sessions::person_id,
             web_sessions::staff_id,
             web_sessions::csrf_token,
             web_sessions::expires_at,
+            studies::clock_offset_micros.nullable(),
             web_sessions::created_at,
             web_sessions::last_seen_at,
         ))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(|(id, person, staff, csrf_token, expires_at, created_at, last_seen_at)| {
+    Ok(row.and_then(|(id, person, staff, csrf_token, expires_at, offset, created_at, last_seen_at)| {
         let subject = match (kind, person, staff) {
             (SessionKind::Participant, Some(p), _) => Subject::Person(p),
             (SessionKind::Guardian, Some(p), _) => Subject::GuardianOf(p),
@@ -150,12 +163,16 @@ pub fn find(
             (SessionKind::StaffPending, _, Some(s)) => Subject::StaffPending(s),
             _ => return None,
         };
-        Some(SessionRow {
+        let clock = offset.map(StudyClock::from_offset_micros).unwrap_or(StudyClock::REAL);
+        let expires_at = from_db(expires_at);
+        let last_seen_at = from_db(last_seen_at.unwrap_or(created_at));
+        (expires_at > clock.at(real_now)).then_some(SessionRow {
             id,
             subject,
             csrf_token,
-            expires_at: from_db(expires_at),
-            last_seen_at: from_db(last_seen_at.unwrap_or(created_at)),
+            expires_at,
+            clock,
+            last_seen_at,
         })
     }))
 }
@@ -166,7 +183,7 @@ pub fn revoke(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResu
     Ok(())
 }
 
-/// Records a request in a session (for the idle timeout of staff sessions).
+/// Records a request in a session (for the idle timeout of staff sessions; real time).
 pub fn touch(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
     diesel::update(web_sessions::table.find(id)).set(web_sessions::last_seen_at.eq(Some(to_db(now)))).execute(conn)?;
     Ok(())
@@ -182,12 +199,20 @@ pub fn revoke_staff(conn: &mut DbConnection, staff_id: i64, now: DateTime<Utc>) 
     .execute(conn)?)
 }
 
-/// Deletes sessions that expired or were revoked before `before`: they open nothing any more,
-/// and a session row says who was online when. Returns how many.
+/// Deletes sessions that were revoked, or expired, before `before` (real time): they open
+/// nothing any more, and a session row says who was online when. The expiry of a session of a
+/// test-mode study's person is on that study's own clock, which may stand anywhere: those are
+/// left until they are revoked. Returns how many.
 pub fn delete_ended(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResult<usize> {
     let before = to_db(before);
-    Ok(diesel::delete(
-        web_sessions::table.filter(web_sessions::expires_at.lt(before).or(web_sessions::revoked_at.lt(before))),
+    let revoked = diesel::delete(web_sessions::table.filter(web_sessions::revoked_at.lt(before))).execute(conn)?;
+    let real_studies = studies::table.filter(studies::test_mode.eq(false)).select(studies::id);
+    let real_people = people::table.filter(people::study_id.eq_any(real_studies)).select(people::id.nullable());
+    let expired = diesel::delete(
+        web_sessions::table
+            .filter(web_sessions::expires_at.lt(before))
+            .filter(web_sessions::person_id.is_null().or(web_sessions::person_id.eq_any(real_people))),
     )
-    .execute(conn)?)
+    .execute(conn)?;
+    Ok(revoked + expired)
 }

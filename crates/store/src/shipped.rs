@@ -63,9 +63,16 @@ pub fn load_all(
 ) -> StoreResult<LoadReport> {
     let mut report = LoadReport::default();
     for q in questionnaires {
-        let header = definition_header(&q.text).map_err(|e| StoreError::Invalid(format!("{}: {e}", q.path)))?;
-        let key = header.key.unwrap_or_else(|| stem(&q.path));
-        match store_questionnaire(conn, &key, header.name.as_deref(), &q.text, Some(&q.path), now)? {
+        // A questionnaire that does not pass the checks would fail on the first person's page;
+        // reading it also finds the key of every shape (a u-can-act record, a bare list).
+        let (parsed, _) =
+            koers_core::questionnaire::parse_questionnaire(&q.text, Some(&stem(&q.path))).map_err(|problems| {
+                let lines: Vec<String> =
+                    problems.iter().filter(|p| !p.warning).map(|p| format!("{}: {p}", q.path)).collect();
+                StoreError::Invalid(format!("{}\nnothing was loaded; run koers questionnaire check", lines.join("\n")))
+            })?;
+        let key = parsed.key;
+        match store_questionnaire(conn, &key, parsed.name.as_deref(), &q.text, Some(&q.path), now)? {
             Loaded::New(_) => report.new.push(format!("questionnaire {key}")),
             Loaded::Unchanged(_) => report.unchanged += 1,
         }

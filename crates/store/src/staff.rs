@@ -381,3 +381,18 @@ pub fn scope_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Scope> {
     }
     Ok(scope)
 }
+
+/// The names of the test-mode studies an account works in (every one for an admin), so that
+/// staff pages can say plainly that what they show is rehearsal data.
+pub fn test_studies_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Vec<String>> {
+    use crate::schema::studies;
+    let admin = account(conn, staff_id)?.is_some_and(|a| a.is_admin);
+    let mut q = studies::table.filter(studies::test_mode.eq(true)).into_boxed();
+    if !admin {
+        q = q.filter(
+            studies::id
+                .eq_any(staff_roles::table.filter(staff_roles::staff_id.eq(staff_id)).select(staff_roles::study_id)),
+        );
+    }
+    Ok(q.order(studies::id).select(studies::name).load(conn)?)
+}

@@ -2,12 +2,13 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schema::link_tokens;
+use crate::schema::{link_tokens, people, studies};
 use crate::studies::to_db;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use koers_core::clock::StudyClock;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -57,17 +58,32 @@ pub fn issue(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenState {
-    Valid { token_id: i64, person_id: i64, purpose: String },
-    Expired { person_id: i64 },
+    /// `expires_at` on the clock of the person's study, which `clock` is.
+    Valid {
+        token_id: i64,
+        person_id: i64,
+        purpose: String,
+        expires_at: DateTime<Utc>,
+        clock: StudyClock,
+    },
+    Expired {
+        person_id: i64,
+        clock: StudyClock,
+    },
     Unknown,
 }
 
-/// What a presented token is worth now; a valid one has its use recorded.
-pub fn redeem(conn: &mut DbConnection, plain: &str, now: DateTime<Utc>) -> StoreResult<TokenState> {
+/// id, person, purpose, expiry, revoked, the person's study's clock offset.
+type TokenRow = (i64, i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, i64);
+
+/// What a presented token is worth now (`real_now`: real time; the link expires by the person's
+/// study's clock); a valid one has its use recorded.
+pub fn redeem(conn: &mut DbConnection, plain: &str, real_now: DateTime<Utc>) -> StoreResult<TokenState> {
     if !looks_like_token(plain) {
         return Ok(TokenState::Unknown);
     }
-    let row: Option<(i64, i64, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = link_tokens::table
+    let row: Option<TokenRow> = link_tokens::table
+        .inner_join(people::table.inner_join(studies::table))
         .filter(link_tokens::token_hash.eq(hash_token(plain)))
         .select((
             link_tokens::id,
@@ -75,19 +91,29 @@ pub fn redeem(conn: &mut DbConnection, plain: &str, now: DateTime<Utc>) -> Store
             link_tokens::purpose,
             link_tokens::expires_at,
             link_tokens::revoked_at,
+            studies::clock_offset_micros,
         ))
         .first(conn)
         .optional()?;
     Ok(match row {
         None => TokenState::Unknown,
-        Some((_, person_id, _, expires_at, revoked_at)) if revoked_at.is_some() || expires_at <= to_db(now) => {
-            TokenState::Expired { person_id }
-        }
-        Some((token_id, person_id, purpose, _, _)) => {
-            diesel::update(link_tokens::table.find(token_id))
-                .set(link_tokens::last_used_at.eq(to_db(now)))
-                .execute(conn)?;
-            TokenState::Valid { token_id, person_id, purpose }
+        Some((token_id, person_id, purpose, expires_at, revoked_at, offset)) => {
+            let clock = StudyClock::from_offset_micros(offset);
+            let now = clock.at(real_now);
+            if revoked_at.is_some() || expires_at <= to_db(now) {
+                TokenState::Expired { person_id, clock }
+            } else {
+                diesel::update(link_tokens::table.find(token_id))
+                    .set(link_tokens::last_used_at.eq(to_db(now)))
+                    .execute(conn)?;
+                TokenState::Valid {
+                    token_id,
+                    person_id,
+                    purpose,
+                    expires_at: crate::studies::from_db(expires_at),
+                    clock,
+                }
+            }
         }
     })
 }

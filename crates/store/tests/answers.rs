@@ -3,16 +3,16 @@
 use chrono::{TimeDelta, TimeZone, Utc};
 use koers_core::people::Role;
 use koers_core::questionnaire::parse_questionnaire;
-use koers_core::questionnaire::submit::{evaluate, Context, Submission};
+use koers_core::questionnaire::submit::{validate_submission, Context, Submission};
 use koers_store::answers::{save_submission, stored_answers, Completion, Saved};
 use koers_store::testing::{diary_window, seed_person, seed_study, TestDb};
 use koers_store::{definitions, people, schedule};
 
 const DIARY: &str = "key: d\nquestions:\n\
-  - {id: went, type: radio, options: [{title: Ja, value: yes, shows_questions: [fun]}, {title: Nee, value: no}]}\n\
+  - {id: went, type: radio, show_otherwise: false, options: [{title: Ja, value: yes, shows_questions: [fun]}, {title: Nee, value: no}]}\n\
   - {id: fun, type: range, hidden: true}\n\
   - {id: mood, type: range}\n\
-  - {id: why, type: checkbox, options: [{title: a, value: a, numeric_value: 1}, {title: b, value: b, numeric_value: 2}]}\n\
+  - {id: why, type: checkbox, show_otherwise: false, options: [{title: a, value: a, numeric_value: 1}, {title: b, value: b, numeric_value: 2}]}\n\
   - {id: note, type: textarea}\n\
 scores:\n  - {id: s, ids: [why], operation: sum}\n";
 
@@ -65,7 +65,7 @@ fn a_submission_stores_visible_answers_not_answered_and_nothing_for_hidden_items
             final_questionnaire: false,
             students: vec![],
         };
-        let accepted = evaluate(&q, &sub, &ctx).unwrap();
+        let accepted = validate_submission(&q, &sub, &ctx).unwrap();
         let completion = Completion {
             response_id: response,
             questionnaire_id: None,

@@ -130,7 +130,14 @@ fn world(c: &mut DbConnection) -> World {
     let student_invitation = invite(c, student, "w:2:invite", t + TimeDelta::hours(1));
     let mentor_invitation = invite(c, mentor, "w:2:invite", t + TimeDelta::hours(1));
     let (_, token) = tokens::issue(c, student, "invitation", t + TimeDelta::hours(30), t).unwrap();
-    sessions::open(c, sessions::Subject::Person(student), t + TimeDelta::hours(8), t).unwrap();
+    sessions::open(
+        c,
+        sessions::Subject::Person(student),
+        t + TimeDelta::hours(8),
+        t,
+        koers_core::clock::StudyClock::REAL,
+    )
+    .unwrap();
     World {
         at,
         study_id: at.study_id,
@@ -202,7 +209,7 @@ fn erasing_identifiers_leaves_no_name_or_phone_and_the_answers_whole() {
         assert_eq!(answers_of_person(&mut c, w.student), 2, "{backend}");
         assert_eq!(
             tokens::redeem(&mut c, &w.token, later).unwrap(),
-            tokens::TokenState::Expired { person_id: w.student },
+            tokens::TokenState::Expired { person_id: w.student, clock: koers_core::clock::StudyClock::REAL },
             "{backend}: the link no longer opens"
         );
         let live_sessions: i64 =

@@ -14,7 +14,7 @@ mod chart;
 
 use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::pages::message;
-use crate::staff::{encode, nl_instant, staff_session};
+use crate::staff::{encode, nl_instant, staff_session, SignedIn};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -55,6 +55,7 @@ struct Viewer {
     audit: Option<Option<Vec<i64>>>,
     /// Has no access to people's pages (a researcher): the menu leaves them out.
     researcher_only: bool,
+    test_studies: Vec<String>,
 }
 
 fn render(state: &AppState, template: &str, data: &Value) -> HttpResponse {
@@ -70,7 +71,7 @@ async fn read<T: Send + 'static>(
 }
 
 async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, PageError> {
-    let (session, account, (reach, researcher_only, admin_of)) = staff_session(state, req, |c, id| {
+    let signed_in = staff_session(state, req, |c, id| {
         let reach = dash::reach_of(c, id)?;
         let people = staff::scope_of(c, id)?;
         let admin_of: Vec<i64> = staff::roles_of(c, id)?
@@ -81,6 +82,7 @@ async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, PageError
         Ok((reach, people.is_empty(), admin_of))
     })
     .await?;
+    let SignedIn { session, account, test_studies, loaded: (reach, researcher_only, admin_of) } = signed_in;
     let audit = if account.is_admin {
         Some(None)
     } else if !admin_of.is_empty() {
@@ -88,7 +90,7 @@ async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, PageError
     } else {
         None
     };
-    Ok(Viewer { session, account, reach, audit, researcher_only })
+    Ok(Viewer { session, account, reach, audit, researcher_only, test_studies })
 }
 
 /// What every page here shows around its content (the menu needs the same as staff pages).
@@ -100,6 +102,7 @@ fn base(v: &Viewer, title: &str) -> Map<String, Value> {
     m.insert("csrf".into(), json!(v.session.csrf_token));
     m.insert("researcher_only".into(), json!(v.researcher_only));
     m.insert("nav_audit".into(), json!(v.audit.is_some()));
+    m.insert("test_studies".into(), json!(v.test_studies));
     m
 }
 
@@ -342,7 +345,8 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     let teams = v.reach.teams_in(study.id).flatten();
     let limited_view = teams.is_some();
     let zone: Tz = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
-    let now = state.clock.now();
+    // The figures run to the study's own now (a test-mode study's clock).
+    let now = study.clock().at(state.real_clock.now());
     let weeks = Weeks::ending_at(zone, now, span);
     let from = weeks.start();
     let today = local_date(zone, now);
@@ -447,6 +451,7 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
 
     let mut data = base(&v, "Overzicht");
     data.insert("study_name".into(), json!(study.name));
+    data.insert("test_mode".into(), json!(study.test_mode));
     data.insert("study_key".into(), json!(study.key));
     data.insert("several_studies".into(), json!(studies.len() > 1));
     data.insert(
@@ -508,7 +513,7 @@ async fn audit_log(state: &AppState, req: &HttpRequest, query: &AuditQuery) -> P
     let page = query.page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 1_000_000);
     let q = audit::AuditQuery { action: action.clone(), study_ids: studies.clone(), page, per_page: AUDIT_PER_PAGE };
     let staff_id = v.account.id;
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let db = state.db.clone();
     let found = web::block(move || {
         db.write(|c| -> Result<_, StoreError> {

@@ -22,7 +22,7 @@ fn same_secret(given: &str, expected: Option<&str>) -> bool {
 
 async fn record(state: &AppState, report: OwnedReport) -> HttpResponse {
     let db = state.db.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let result = web::block(move || {
         db.read(|c| {
             sending::record_delivery_report(

@@ -78,7 +78,7 @@ pub async fn check_password(
         return Ok(Password::Throttled(wait));
     }
     let address = state.limits.client(req).to_string();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let (email_c, password) = (email.to_string(), password.to_string());
     let db = state.db.clone();
     let limits = state.limits.clone();
@@ -122,7 +122,7 @@ pub async fn check_code(
         return Err(StoreError::Busy);
     };
     let address = state.limits.client(req).to_string();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let (id, email, code) = (account.id, account.email.clone(), code.to_string());
     let db = state.db.clone();
     let limits = state.limits.clone();

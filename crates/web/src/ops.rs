@@ -98,7 +98,7 @@ pub async fn track(
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> impl Responder {
     let db = state.db.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let probe = web::block(move || {
         db.read(|c| -> Result<_, koers_store::StoreError> {
             ops::ping(c)?;
@@ -212,7 +212,7 @@ async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> impl Responder
             .body("a bearer token is needed for /metrics\n");
     }
     let db = state.db.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let snapshot = match web::block(move || db.read(|c| ops::snapshot(c, now))).await {
         Ok(Ok(s)) => Some(s),
         Ok(Err(e)) => {

@@ -9,7 +9,7 @@ use actix_web::http::header::ContentType;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::questionnaire::parse_questionnaire;
-use koers_core::questionnaire::submit::{evaluate, Context, Submission, Value};
+use koers_core::questionnaire::submit::{validate_submission, Context, Submission, Value};
 use koers_core::questionnaire::vars::PersonVars;
 use serde::Deserialize;
 use serde_json::json;
@@ -93,7 +93,7 @@ async fn show(state: web::Data<AppState>, key: web::Path<String>, q: web::Query<
         vars: vars(),
         action: format!("/preview/{}?lang={lang}", questionnaire.key),
         students: students(),
-        today: Some(state.clock.now().date_naive()),
+        today: Some(state.real_clock.now().date_naive()),
         first_time: true,
         ..Default::default()
     };
@@ -132,7 +132,7 @@ async fn submit(
     }
     let lang = lang_of(&q);
     let Some(questionnaire) = load(&state, key.clone()).await else { return not_here(&state) };
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let ctx = Context {
         lang: lang.clone(),
         fallback_lang: "nl".into(),
@@ -144,7 +144,7 @@ async fn submit(
     };
     let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string);
     let submission = Submission { fields: form.into_inner(), started_at: None, user_agent };
-    match evaluate(&questionnaire, &submission, &ctx) {
+    match validate_submission(&questionnaire, &submission, &ctx) {
         Ok(accepted) => {
             let answers: Vec<serde_json::Value> =
                 accepted.answers.iter().map(|a| json!({"key": a.key, "value": shown(&a.value, &lang)})).collect();

@@ -12,6 +12,7 @@ use crate::state::AppState;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest};
 use chrono::{DateTime, Utc};
+use koers_core::clock::StudyClock;
 use koers_store::sessions::{self, SessionKind, SessionRow, Subject};
 use koers_store::tokens::hash_token;
 use koers_store::StoreError;
@@ -37,9 +38,16 @@ fn cookie_name(kind: SessionKind) -> &'static str {
     }
 }
 
-/// The cookie that carries a freshly opened session.
-pub fn cookie(state: &AppState, kind: SessionKind, value: String, expires_at: DateTime<Utc>) -> Cookie<'static> {
-    let seconds = (expires_at - state.clock.now()).num_seconds().max(60);
+/// The cookie that carries a freshly opened session; it lasts as long as the session does
+/// (`expires_at` on the clock `clock`: the person's study's, or real time for staff).
+pub fn cookie(
+    state: &AppState,
+    kind: SessionKind,
+    value: String,
+    expires_at: DateTime<Utc>,
+    clock: StudyClock,
+) -> Cookie<'static> {
+    let seconds = (expires_at - clock.now(state.real_clock.as_ref())).num_seconds().max(60);
     Cookie::build(cookie_name(kind), value)
         .path("/")
         .http_only(true)
@@ -61,18 +69,20 @@ pub fn removal(state: &AppState, kind: SessionKind) -> Cookie<'static> {
     c
 }
 
-/// Opens a session for a person or a staff member; returns the cookie to set and the session.
+/// Opens a session for a person or a staff member; returns the cookie to set and the session
+/// (`expires_at` on `clock`: the person's study's clock, or [`StudyClock::REAL`] for staff).
 pub async fn open(
     state: &AppState,
     subject: Subject,
     expires_at: DateTime<Utc>,
+    clock: StudyClock,
 ) -> Result<(Cookie<'static>, SessionRow), StoreError> {
     let db = state.db.clone();
-    let now = state.clock.now();
-    let opened = web::block(move || db.write(|c| sessions::open(c, subject, expires_at, now)))
+    let now = clock.now(state.real_clock.as_ref());
+    let opened = web::block(move || db.write(|c| sessions::open(c, subject, expires_at, now, clock)))
         .await
         .map_err(|_| StoreError::Busy)??;
-    Ok((cookie(state, subject.kind(), opened.cookie_value, expires_at), opened.session))
+    Ok((cookie(state, subject.kind(), opened.cookie_value, expires_at, clock), opened.session))
 }
 
 /// The request's session cookie of this kind, to look up with [`sessions::find`].
@@ -85,7 +95,7 @@ pub fn cookie_value(req: &HttpRequest, kind: SessionKind) -> Option<String> {
 pub async fn current(state: &AppState, req: &HttpRequest, kind: SessionKind) -> Result<Option<SessionRow>, StoreError> {
     let Some(value) = cookie_value(req, kind) else { return Ok(None) };
     let db = state.db.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let found =
         web::block(move || db.read(|c| sessions::find(c, kind, &value, now))).await.map_err(|_| StoreError::Busy)??;
     let Some(session) = found else { return Ok(None) };
@@ -109,7 +119,7 @@ pub async fn current(state: &AppState, req: &HttpRequest, kind: SessionKind) -> 
 /// Ends the session in the database (the caller removes the cookie).
 pub async fn close(state: &AppState, session: &SessionRow) -> Result<(), StoreError> {
     let db = state.db.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let id = session.id;
     web::block(move || db.write(|c| sessions::revoke(c, id, now))).await.map_err(|_| StoreError::Busy)?
 }

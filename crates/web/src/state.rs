@@ -11,7 +11,10 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Database,
-    pub clock: Arc<dyn Clock>,
+    /// Real time: staff sessions, API tokens, audit entries, rate limits, health. A study's own
+    /// decisions use its clock instead (`koers_core::clock::StudyClock`, read from the
+    /// database with the person or study a request is about).
+    pub real_clock: Arc<dyn Clock>,
     pub settings: Settings,
     pub templates: Arc<Templates>,
     /// Links printed by `serve --demo`, shown on the landing page of a demo only.
@@ -31,11 +34,11 @@ pub struct DemoLink {
 }
 
 impl AppState {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        let limits = Arc::new(Limits::default().trusting(&settings.trusted_proxies).with_clock(clock.clone()));
+    pub fn new(db: Database, real_clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let limits = Arc::new(Limits::default().trusting(&settings.trusted_proxies).with_clock(real_clock.clone()));
         Self {
             db,
-            clock,
+            real_clock,
             settings,
             templates: Arc::new(Templates::new()),
             demo_links: Vec::new(),

@@ -20,15 +20,44 @@
 
   function words(s) { return s ? s.split(" ") : []; }
 
+  // The answers a condition reads: checked options, chosen values and typed text, by field.
+  function answers(name) {
+    var out = [];
+    each(form.querySelectorAll("[name='" + name + "']"), function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      if (el.value !== "" && !(el.closest && el.closest(".k-off"))) { out.push(el.value); }
+    });
+    return out;
+  }
+
+  // A show_when condition ({"all": [...]}, {"any": [...]}, {"not": c}, {"is": [field, v]},
+  // {"selected": [field, v]}); a field may stand for several (one per student).
+  function holds(c) {
+    var i, fields, a;
+    if (c.all) { for (i = 0; i < c.all.length; i++) { if (!holds(c.all[i])) { return false; } } return true; }
+    if (c.any) { for (i = 0; i < c.any.length; i++) { if (holds(c.any[i])) { return true; } } return false; }
+    if (c.not) { return !holds(c.not); }
+    var pair = c.is || c.selected;
+    fields = words(pair[0]);
+    for (i = 0; i < fields.length; i++) {
+      a = answers(fields[i]);
+      if (c.is ? (a.length === 1 && a[0] === pair[1]) : a.indexOf(pair[1]) >= 0) { return true; }
+    }
+    return false;
+  }
+
   function refresh() {
     var shown = {}, hidden = {};
     each(form.querySelectorAll("input:checked, option:checked"), function (el) {
+      if (el.closest && el.closest(".k-off")) { return; }
       each(words(el.getAttribute("data-shows")), function (id) { shown[id] = true; });
       each(words(el.getAttribute("data-hides")), function (id) { hidden[id] = true; });
     });
     each(form.querySelectorAll(".k-cond"), function (el) {
-      var id = el.getAttribute("data-cond");
-      var on = shown[id] && !hidden[id];
+      var key = el.getAttribute("data-cond");
+      var on = (el.getAttribute("data-start") !== "hidden" || shown[key]) && !hidden[key];
+      var when = el.getAttribute("data-when");
+      if (on && when && window.JSON) { try { on = holds(JSON.parse(when)); } catch (e) { on = true; } }
       el.className = el.className.replace(/ ?k-off/g, "") + (on ? "" : " k-off");
     });
   }

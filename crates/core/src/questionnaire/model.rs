@@ -1,10 +1,14 @@
 //! The questionnaire as koers understands it after reading a file: u-can-act's vocabulary,
-//! typed. One `Item` struct carries every key of the format; which keys a type may use is
-//! enforced by the parser, so a misplaced key is an error rather than silently ignored.
+//! typed. One `Item` struct carries every key of the format; which keys do something for which
+//! type is in [`super::vocabulary`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::ops::Range;
+
+pub use super::condition::{Condition, ShowWhen};
+pub use super::vocabulary::ItemType;
 
 /// A text in one language or several. An `i18n` key in a map is kept but never shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,6 +32,17 @@ impl Text {
         }
     }
 
+    /// The language-independent form u-can-act used to code an option without a `value`: its
+    /// `i18n` key, else the Dutch text (u-can-act's default language), else the first text.
+    pub fn code(&self) -> &str {
+        match self {
+            Text::Plain(s) => s,
+            Text::ByLanguage(m) => {
+                m.get("i18n").or_else(|| m.get("nl")).map(String::as_str).unwrap_or_else(|| self.resolve("", ""))
+            }
+        }
+    }
+
     /// Every translation (not the i18n key), for checks that look at all of them.
     pub fn all(&self) -> Vec<&str> {
         match self {
@@ -36,133 +51,6 @@ impl Text {
         }
     }
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemType {
-    Radio,
-    Likert,
-    Checkbox,
-    Dropdown,
-    Range,
-    Number,
-    Textfield,
-    Textarea,
-    Time,
-    Date,
-    DateAndTime,
-    Days,
-    Expandable,
-    Raw,
-    Unsubscribe,
-    Drawing,
-}
-
-impl ItemType {
-    pub const ALL: &'static [(&'static str, ItemType)] = &[
-        ("radio", ItemType::Radio),
-        ("likert", ItemType::Likert),
-        ("checkbox", ItemType::Checkbox),
-        ("dropdown", ItemType::Dropdown),
-        ("range", ItemType::Range),
-        ("number", ItemType::Number),
-        ("textfield", ItemType::Textfield),
-        ("textarea", ItemType::Textarea),
-        ("time", ItemType::Time),
-        ("date", ItemType::Date),
-        ("date_and_time", ItemType::DateAndTime),
-        ("days", ItemType::Days),
-        ("expandable", ItemType::Expandable),
-        ("raw", ItemType::Raw),
-        ("unsubscribe", ItemType::Unsubscribe),
-        ("drawing", ItemType::Drawing),
-    ];
-
-    pub fn name(self) -> &'static str {
-        ItemType::ALL.iter().find(|(_, t)| *t == self).map(|(n, _)| *n).unwrap_or("")
-    }
-
-    /// Types that store an answer (and so need an `id`).
-    pub fn takes_answer(self) -> bool {
-        !matches!(self, ItemType::Raw | ItemType::Unsubscribe)
-    }
-
-    pub fn has_options(self) -> bool {
-        matches!(self, ItemType::Radio | ItemType::Likert | ItemType::Checkbox | ItemType::Dropdown)
-    }
-
-    /// The keys this type adds to the common ones.
-    pub fn own_keys(self) -> &'static [&'static str] {
-        const TIME: &[&str] = &[
-            "hours_from",
-            "hours_to",
-            "hours_step",
-            "hours_label",
-            "minutes_label",
-            "hours_id",
-            "minutes_id",
-            "am_pm",
-        ];
-        match self {
-            ItemType::Radio | ItemType::Likert => &["options"],
-            ItemType::Checkbox => &["options", "max_selections"],
-            ItemType::Dropdown => &["options", "placeholder"],
-            ItemType::Range => &["min", "max", "step", "labels", "ticks", "vertical", "gradient", "no_initial_thumb"],
-            ItemType::Number => &["min", "max", "step", "maxlength", "placeholder", "links_to_expandable"],
-            ItemType::Textfield => &["placeholder", "pattern", "hint", "maxlength"],
-            ItemType::Textarea => &["placeholder", "maxlength"],
-            ItemType::Time => TIME,
-            ItemType::Date => &["min", "max", "today", "default_date"],
-            ItemType::DateAndTime => &[
-                "min",
-                "max",
-                "today",
-                "default_date",
-                "hours_from",
-                "hours_to",
-                "hours_step",
-                "hours_label",
-                "minutes_label",
-                "hours_id",
-                "minutes_id",
-                "am_pm",
-            ],
-            ItemType::Days => {
-                &["from_days_ago", "exclude_weekends", "include_today", "morning_and_afternoon", "date_format"]
-            }
-            ItemType::Expandable => {
-                &["content", "default_expansions", "max_expansions", "add_button_label", "remove_button_label"]
-            }
-            ItemType::Raw => &["content"],
-            ItemType::Unsubscribe => &["content", "button_text"],
-            ItemType::Drawing => &["image", "color", "width", "height", "radius", "density"],
-        }
-    }
-}
-
-/// Keys every item may have.
-pub const COMMON_KEYS: &[&str] = &[
-    "id",
-    "type",
-    "title",
-    "tooltip",
-    "required",
-    "hidden",
-    "section_start",
-    "section_end",
-    "show_after",
-    "combines_with",
-    "show_otherwise",
-    "otherwise_label",
-    "otherwise_tooltip",
-    "otherwise_placeholder",
-    "foreach",
-    "label",
-    "uses",
-];
-
-pub const OPTION_KEYS: &[&str] =
-    &["title", "value", "numeric_value", "tooltip", "shows_questions", "hides_questions", "stop_subscription"];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum ShowAfter {
@@ -182,6 +70,20 @@ pub struct Choice {
     pub shows_questions: Vec<String>,
     pub hides_questions: Vec<String>,
     pub stop_subscription: bool,
+}
+
+impl Choice {
+    /// The option's number for exports (`_code` columns): its `numeric_value`, else its
+    /// 1-based place among the options (`position` counts from 0).
+    pub fn numeric_code(&self, position: usize) -> f64 {
+        self.numeric_value.unwrap_or((position + 1) as f64)
+    }
+
+    /// The number a score takes from this option, as u-can-act computes it: the
+    /// `numeric_value`, else the code itself when it is a number (options `1` to `5`).
+    pub fn score_number(&self) -> Option<f64> {
+        self.numeric_value.or_else(|| self.value.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
+    }
 }
 
 /// A date bound: a fixed date, or a number of days from today (`true` = today).
@@ -207,16 +109,47 @@ pub struct Uses {
     pub default: Option<Text>,
 }
 
+/// Hours and minutes. In u-can-act a `time` item is mostly a duration ("how long did you
+/// spend"), so hours may pass 24; the hours offered run from `hours_from` up to, not
+/// including, `hours_to`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TimeSettings {
-    pub hours_from: Option<i64>,
-    pub hours_to: Option<i64>,
-    pub hours_step: Option<i64>,
+    pub hours_from: Option<f64>,
+    pub hours_to: Option<f64>,
+    pub hours_step: Option<f64>,
     pub hours_label: Option<Text>,
     pub minutes_label: Option<Text>,
+    pub minutes_step: Option<i64>,
     pub hours_id: Option<String>,
     pub minutes_id: Option<String>,
     pub am_pm: bool,
+}
+
+impl TimeSettings {
+    /// The hours a `time` item offers, as u-can-act does: `hours_from` (0) up to, not
+    /// including, `hours_to` (6), in steps of `hours_step` (1), which may be a fraction.
+    pub fn hour_choices(&self) -> Vec<f64> {
+        let from = self.hours_from.unwrap_or(0.0);
+        let to = self.hours_to.unwrap_or(6.0);
+        let step = self.hours_step.filter(|s| *s > 0.0).unwrap_or(1.0);
+        let mut out = Vec::new();
+        let mut n = 0u32;
+        loop {
+            let h = from + f64::from(n) * step;
+            if h >= to - 1e-9 || out.len() >= 1000 {
+                break;
+            }
+            out.push((h * 1000.0).round() / 1000.0);
+            n += 1;
+        }
+        out
+    }
+
+    /// The minutes offered: every 15 (u-can-act's), or every `minutes_step`.
+    pub fn minute_choices(&self) -> Vec<u32> {
+        let step = self.minutes_step.unwrap_or(15).clamp(1, 60) as u32;
+        (0..60).step_by(step as usize).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -238,6 +171,16 @@ pub struct DrawingSettings {
     pub density: Option<f64>,
 }
 
+/// A row of a `table` item: one radio answer per row, named by the row's id; the code stored
+/// is the chosen column's 0-based number, as u-can-act stores it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableRow {
+    pub id: String,
+    pub title: Option<Text>,
+    pub shows_questions: Vec<String>,
+    pub hides_questions: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
     /// Where the item stands in the file (`questions[3]`), for messages.
@@ -251,6 +194,7 @@ pub struct Item {
     pub section_start: Option<Text>,
     pub section_end: bool,
     pub show_after: Option<ShowAfter>,
+    pub show_when: Option<ShowWhen>,
     pub combines_with: Vec<String>,
     pub show_otherwise: bool,
     pub otherwise_label: Option<Text>,
@@ -258,16 +202,22 @@ pub struct Item {
     pub otherwise_placeholder: Option<Text>,
     /// `student`: a mentor's questionnaire repeats the item for each of their students.
     pub foreach_student: bool,
-    pub label: Option<String>,
+    /// A short name of the variable; a dropdown shows it above its list, as u-can-act does.
+    pub label: Option<Text>,
     pub uses: Option<Uses>,
     pub options: Vec<Choice>,
+    pub rows: Vec<TableRow>,
     pub max_selections: Option<i64>,
     pub placeholder: Option<Text>,
+    /// What a text or number field holds before the person types (`default_value`).
+    pub default_value: Option<Text>,
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub date_min: Option<DateBound>,
     pub date_max: Option<DateBound>,
     pub step: Option<f64>,
+    /// Where a slider's thumb starts (`value`); an untouched slider is still not answered.
+    pub start_value: Option<f64>,
     pub labels: Vec<Text>,
     pub ticks: bool,
     pub vertical: bool,
@@ -281,6 +231,9 @@ pub struct Item {
     pub today: bool,
     pub default_date: Option<DateBound>,
     pub days: DaysSettings,
+    /// A days item's own `shows_questions`/`hides_questions`: ticking any day triggers them.
+    pub shows_questions: Vec<String>,
+    pub hides_questions: Vec<String>,
     pub content: Vec<Item>,
     pub default_expansions: Option<i64>,
     pub max_expansions: Option<i64>,
@@ -289,6 +242,8 @@ pub struct Item {
     pub raw_content: Option<RawContent>,
     pub button_text: Option<Text>,
     pub drawing: DrawingSettings,
+    /// A gentle (network) item's starting network, JSON that may hold variables.
+    pub network: Option<String>,
 }
 
 impl Item {
@@ -299,13 +254,14 @@ impl Item {
             kind,
             title: None,
             tooltip: None,
-            required: false,
+            required: kind.required_by_default(),
             hidden: false,
             section_start: None,
             section_end: false,
             show_after: None,
+            show_when: None,
             combines_with: Vec::new(),
-            show_otherwise: false,
+            show_otherwise: kind.otherwise_by_default(),
             otherwise_label: None,
             otherwise_tooltip: None,
             otherwise_placeholder: None,
@@ -313,13 +269,16 @@ impl Item {
             label: None,
             uses: None,
             options: Vec::new(),
+            rows: Vec::new(),
             max_selections: None,
             placeholder: None,
+            default_value: None,
             min: None,
             max: None,
             date_min: None,
             date_max: None,
             step: None,
+            start_value: None,
             labels: Vec::new(),
             ticks: false,
             vertical: false,
@@ -333,6 +292,8 @@ impl Item {
             today: false,
             default_date: None,
             days: DaysSettings::default(),
+            shows_questions: Vec::new(),
+            hides_questions: Vec::new(),
             content: Vec::new(),
             default_expansions: None,
             max_expansions: None,
@@ -341,12 +302,32 @@ impl Item {
             raw_content: None,
             button_text: None,
             drawing: DrawingSettings::default(),
+            network: None,
         }
     }
 
     /// A slider's range: 0..100 unless the file says otherwise.
     pub fn range_bounds(&self) -> (f64, f64) {
         (self.min.unwrap_or(0.0), self.max.unwrap_or(100.0))
+    }
+
+    /// The hours a `time` or `date_and_time` item offers: a duration of up to 6 hours unless
+    /// the file says otherwise (u-can-act's default), a clock time's 0 to 23.
+    pub fn hour_choices(&self) -> Vec<f64> {
+        let mut t = self.time.clone();
+        if self.kind == ItemType::DateAndTime && t.hours_to.is_none() {
+            t.hours_to = Some(24.0);
+        }
+        t.hour_choices()
+    }
+
+    /// Every id whose visibility an answer to this item can change.
+    pub fn toggles(&self) -> impl Iterator<Item = &String> {
+        self.options
+            .iter()
+            .flat_map(|o| o.shows_questions.iter().chain(&o.hides_questions))
+            .chain(self.rows.iter().flat_map(|r| r.shows_questions.iter().chain(&r.hides_questions)))
+            .chain(self.shows_questions.iter().chain(&self.hides_questions))
     }
 }
 
@@ -357,15 +338,38 @@ pub enum Operation {
     Sum,
 }
 
+/// u-can-act's `preprocessing` of one id in a score: multiplied first, then offset
+/// (`{multiply_with: -1, offset: 100}` reverses a 0-100 item).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Preprocessing {
+    pub multiply_with: Option<f64>,
+    pub offset: Option<f64>,
+}
+
+impl Preprocessing {
+    pub fn apply(&self, v: f64) -> f64 {
+        v * self.multiply_with.unwrap_or(1.0) + self.offset.unwrap_or(0.0)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Score {
     pub path: String,
     pub id: String,
-    pub label: Option<String>,
+    pub label: Option<Text>,
     pub ids: Vec<String>,
+    pub preprocessing: BTreeMap<String, Preprocessing>,
     pub operation: Operation,
     pub require_all: bool,
     pub round_to_decimals: Option<u32>,
+}
+
+/// One step of a questionnaire: the items between two `page_break`s (indices into
+/// `questions`, the page breaks themselves left out), with the heading its page break gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step<'q> {
+    pub heading: Option<&'q Item>,
+    pub items: Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -395,5 +399,26 @@ impl Questionnaire {
 
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.all_items().into_iter().find(|i| i.id.as_deref() == Some(id))
+    }
+
+    /// The steps of the questionnaire: a `page_break` starts a new one. Without page breaks
+    /// the whole questionnaire is one step.
+    pub fn steps(&self) -> Vec<Step<'_>> {
+        let mut out = Vec::new();
+        let mut heading = None;
+        let mut start = 0;
+        for (i, item) in self.questions.iter().enumerate() {
+            if item.kind == ItemType::PageBreak {
+                if i > start || heading.is_some() {
+                    out.push(Step { heading, items: start..i });
+                }
+                heading = Some(item);
+                start = i + 1;
+            }
+        }
+        if start < self.questions.len() || heading.is_some() || out.is_empty() {
+            out.push(Step { heading, items: start..self.questions.len() });
+        }
+        out
     }
 }

@@ -4,20 +4,20 @@
 //! claims about visibility is trusted (old browsers once stored answers to questions nobody saw).
 //!
 //! Form field names, shared with the page renderer: an item's value is named by its id
-//! (`v3`; a checkbox or days item sends it once per ticked option); `ID__other` holds an
-//! "other, namely" text; `ID__touched` is `1` once a slider was touched; `ID__h` and `ID__m`
-//! hold hours and minutes; an expandable's fields carry `__N` (1-based) after the inner id;
-//! an item repeated per student carries `_sSTUDENT` after its id; `__paradata` is JSON from
-//! the page's script; `__unsubscribe` is the unsubscribe button.
+//! (`v3`; a checkbox or days item sends it once per ticked option; a table row by the row's
+//! id); `ID__other` holds an "other, namely" text; `ID__touched` is `1` once a slider was
+//! touched; `ID__h` and `ID__m` hold hours and minutes; an expandable's fields carry `__N`
+//! (1-based) after the inner id; an item repeated per student carries `_sSTUDENT` after its
+//! id; `__paradata` is JSON from the page's script; `__unsubscribe` is the unsubscribe button.
 
 use super::model::*;
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use std::collections::{HashMap, HashSet};
+
+pub use super::answer::day_choices;
 
 pub const MAX_FIELDS: usize = 5_000;
 pub const MAX_FIELD_CHARS: usize = 20_000;
-const DEFAULT_TEXTFIELD_MAX: usize = 1_000;
-const DEFAULT_TEXTAREA_MAX: usize = 10_000;
 const MAX_PARADATA_BYTES: usize = 64 * 1024;
 
 /// A submitted form: its fields as sent (a name may repeat), and what the server knows.
@@ -55,6 +55,7 @@ pub enum Value {
     /// Ticked options' codes, in the order of the options.
     Choices(Vec<String>),
     Date(NaiveDate),
+    /// Hours and minutes: a clock time, or (u-can-act's `time`) a duration that may pass 24 hours.
     Time {
         hour: u32,
         minute: u32,
@@ -64,8 +65,24 @@ pub enum Value {
         hour: u32,
         minute: u32,
     },
-    /// A drawing's marks or other structured data.
+    /// A drawing's marks, a network or other structured data.
     Json(String),
+}
+
+impl Value {
+    /// The codes a condition compares with: an option's code, the ticked codes, or the
+    /// answer as text.
+    pub fn codes(&self) -> Vec<String> {
+        match self {
+            Value::NotAnswered => Vec::new(),
+            Value::Text(t) | Value::Choice(t) | Value::Json(t) => vec![t.clone()],
+            Value::Number(n) => vec![if n.fract() == 0.0 { format!("{}", *n as i64) } else { n.to_string() }],
+            Value::Choices(cs) => cs.clone(),
+            Value::Date(d) => vec![d.to_string()],
+            Value::Time { hour, minute } => vec![format!("{hour:02}:{minute:02}")],
+            Value::DateTime { date, hour, minute } => vec![format!("{date}T{hour:02}:{minute:02}")],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,26 +129,26 @@ pub struct Rejected {
     pub kept: Vec<(String, String)>,
 }
 
-struct Form<'a> {
+pub(super) struct Form<'a> {
     values: HashMap<&'a str, Vec<&'a str>>,
 }
 
 impl<'a> Form<'a> {
-    fn all(&self, name: &str) -> Vec<&'a str> {
+    pub fn all(&self, name: &str) -> Vec<&'a str> {
         self.values.get(name).cloned().unwrap_or_default()
     }
     /// The first non-empty value, trimmed.
-    fn one(&self, name: &str) -> Option<&'a str> {
+    pub fn one(&self, name: &str) -> Option<&'a str> {
         self.values.get(name)?.iter().map(|v| v.trim()).find(|v| !v.is_empty())
     }
 }
 
-fn msg(lang: &str, nl: &str, en: &str) -> String {
+pub(super) fn msg(lang: &str, nl: &str, en: &str) -> String {
     if lang == "en" { en } else { nl }.to_string()
 }
 
 /// Decides on a submitted form. Either everything to store, or every problem by item.
-pub fn evaluate(q: &Questionnaire, sub: &Submission, ctx: &Context) -> Result<Accepted, Rejected> {
+pub fn validate_submission(q: &Questionnaire, sub: &Submission, ctx: &Context) -> Result<Accepted, Rejected> {
     let lang = ctx.lang.as_str();
     let mut errors = Vec::new();
     if sub.fields.len() > MAX_FIELDS
@@ -152,7 +169,37 @@ pub fn evaluate(q: &Questionnaire, sub: &Submission, ctx: &Context) -> Result<Ac
         values.entry(k.as_str()).or_default().push(v.as_str());
     }
     let form = Form { values };
-    let paradata_in = parse_paradata(form.one("__paradata"));
+    let paradata = parse_paradata(form.one("__paradata"));
+    // An option may show an item above it (u-can-act's page script allowed that), so the
+    // questionnaire is read again with what the last reading showed and hid, until nothing
+    // changes.
+    let mut seen = Toggles::default();
+    let mut passes = 0;
+    let (out, errors) = loop {
+        passes += 1;
+        let (out, errors, vis) = read_all(q, sub, ctx, &form, &paradata, &seen);
+        if vis.toggles == seen || passes == 4 {
+            break (out, errors);
+        }
+        seen = vis.toggles;
+    };
+    if !errors.is_empty() {
+        let kept = sub.fields.iter().filter(|(k, _)| !k.starts_with("__") && k != "csrf").cloned().collect();
+        return Err(Rejected { errors, kept });
+    }
+    let mut out = out;
+    out.scores = super::scores::scores(q, &out.answers);
+    Ok(out)
+}
+
+fn read_all(
+    q: &Questionnaire,
+    sub: &Submission,
+    ctx: &Context,
+    form: &Form<'_>,
+    paradata: &HashMap<String, RawParadata>,
+    seen: &Toggles,
+) -> (Accepted, Vec<FieldError>, Visibility) {
     let mut out = Accepted {
         answers: Vec::new(),
         paradata: Vec::new(),
@@ -162,7 +209,15 @@ pub fn evaluate(q: &Questionnaire, sub: &Submission, ctx: &Context) -> Result<Ac
         user_agent: sub.user_agent.as_ref().map(|u| u.chars().take(500).collect()),
         version: q.version.clone(),
     };
-    let mut vis = Visibility::default();
+    let mut errors = Vec::new();
+    let mut run = Run {
+        form,
+        ctx,
+        paradata: paradata.clone(),
+        vis: Visibility { seen: seen.clone(), ..Default::default() },
+        out: &mut out,
+        errors: &mut errors,
+    };
     let students: Vec<(Option<i64>, String)> = if ctx.students.is_empty() {
         vec![(None, String::new())]
     } else {
@@ -175,49 +230,99 @@ pub fn evaluate(q: &Questionnaire, sub: &Submission, ctx: &Context) -> Result<Ac
         let repeats: Vec<(Option<i64>, String)> =
             if item.foreach_student { students.clone() } else { vec![(None, String::new())] };
         for (student, suffix) in &repeats {
-            let scope = suffix.clone();
-            if !vis.visible(item, &scope) {
+            let place = Place { scope: suffix.clone(), outer: suffix.clone(), siblings: &[], student: *student };
+            if !run.vis.visible(item, &place) {
                 continue;
             }
             let key = format!("{}{suffix}", item.id.as_deref().unwrap_or(""));
-            evaluate_item(item, &key, *student, &form, ctx, &paradata_in, &mut vis, &scope, &mut out, &mut errors);
+            run.item(item, &key, &place);
         }
     }
-    if !errors.is_empty() {
-        let kept = sub.fields.iter().filter(|(k, _)| !k.starts_with("__") && k != "csrf").cloned().collect();
-        return Err(Rejected { errors, kept });
-    }
-    out.scores = scores(q, &out.answers);
-    Ok(out)
+    let vis = std::mem::take(&mut run.vis);
+    (out, errors, vis)
 }
 
-/// Which hidden items have been shown (or visible ones hidden) by options chosen so far, per
-/// student scope: items are evaluated in order, so an option shows the items after it.
-#[derive(Default)]
-struct Visibility {
+/// The ids shown and hidden by answers, with their scope.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Toggles {
     shown: HashSet<(String, String)>,
     hidden: HashSet<(String, String)>,
 }
 
+/// Where an item is answered: its scope (the student suffix, and `__N` inside an
+/// expandable), the scope around it, and the other items of its expansion.
+pub(super) struct Place<'q> {
+    pub scope: String,
+    pub outer: String,
+    pub siblings: &'q [Item],
+    pub student: Option<i64>,
+}
+
+/// What the answers so far say about visibility, per scope: items are read in order, so an
+/// option shows or hides the items after it, and a `show_when` reads earlier answers. A hide
+/// wins over a show, whatever the order of the questions that gave them.
+#[derive(Default)]
+pub(super) struct Visibility {
+    /// What answers showed and hid in this reading.
+    toggles: Toggles,
+    /// What they showed and hid in the reading before (for items above their option).
+    seen: Toggles,
+    answers: HashMap<(String, String), Vec<String>>,
+}
+
 impl Visibility {
-    fn visible(&self, item: &Item, scope: &str) -> bool {
-        let Some(id) = item.id.as_deref() else { return !item.hidden };
-        let k = (id.to_string(), scope.to_string());
-        let shared = (id.to_string(), String::new());
-        if self.hidden.contains(&k) || self.hidden.contains(&shared) {
-            return false;
-        }
-        !item.hidden || self.shown.contains(&k) || self.shown.contains(&shared)
+    fn scopes<'a>(place: &'a Place<'_>) -> [&'a str; 3] {
+        [place.scope.as_str(), place.outer.as_str(), ""]
     }
 
-    fn choose(&mut self, choice: &Choice, scope: &str) {
-        for id in &choice.shows_questions {
-            self.shown.insert((id.clone(), scope.to_string()));
-            self.hidden.remove(&(id.clone(), scope.to_string()));
+    fn any(&self, shown: bool, id: &str, place: &Place<'_>) -> bool {
+        let sets =
+            if shown { [&self.toggles.shown, &self.seen.shown] } else { [&self.toggles.hidden, &self.seen.hidden] };
+        Visibility::scopes(place).iter().any(|s| sets.iter().any(|set| set.contains(&(id.to_string(), s.to_string()))))
+    }
+
+    pub fn visible(&self, item: &Item, place: &Place<'_>) -> bool {
+        if let Some(id) = item.id.as_deref() {
+            if self.any(false, id, place) {
+                return false;
+            }
+            if item.hidden && !self.any(true, id, place) {
+                return false;
+            }
+        } else if item.hidden {
+            return false;
         }
-        for id in &choice.hides_questions {
-            self.hidden.insert((id.clone(), scope.to_string()));
+        match &item.show_when {
+            None => true,
+            Some(cond) => cond.holds(&|id| {
+                Visibility::scopes(place)
+                    .iter()
+                    .find_map(|s| self.answers.get(&(id.to_string(), s.to_string())).cloned())
+                    .unwrap_or_default()
+            }),
         }
+    }
+
+    /// An answer's effect: the ids it shows and hides, in this expansion when they are its
+    /// siblings, else around it.
+    pub fn toggle(&mut self, shows: &[String], hides: &[String], place: &Place<'_>) {
+        let scope_of = |id: &String| {
+            if place.siblings.iter().any(|s| s.id.as_ref() == Some(id)) {
+                place.scope.clone()
+            } else {
+                place.outer.clone()
+            }
+        };
+        for id in shows {
+            self.toggles.shown.insert((id.clone(), scope_of(id)));
+        }
+        for id in hides {
+            self.toggles.hidden.insert((id.clone(), scope_of(id)));
+        }
+    }
+
+    pub fn record(&mut self, id: &str, place: &Place<'_>, value: &Value) {
+        self.answers.insert((id.to_string(), place.scope.clone()), value.codes());
     }
 }
 
@@ -231,13 +336,13 @@ fn shown_now(item: &Item, ctx: &Context) -> bool {
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
-struct RawParadata {
+pub(super) struct RawParadata {
     #[serde(default)]
-    first: Option<i64>,
+    pub first: Option<i64>,
     #[serde(default)]
-    last: Option<i64>,
+    pub last: Option<i64>,
     #[serde(default)]
-    changes: Option<u32>,
+    pub changes: Option<u32>,
 }
 
 /// The page script's record of interactions (milliseconds since the epoch), by field key.
@@ -245,381 +350,12 @@ fn parse_paradata(raw: Option<&str>) -> HashMap<String, RawParadata> {
     raw.filter(|r| r.len() <= MAX_PARADATA_BYTES).and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default()
 }
 
-fn ms(t: Option<i64>) -> Option<DateTime<Utc>> {
-    t.and_then(DateTime::from_timestamp_millis)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn evaluate_item(
-    item: &Item,
-    key: &str,
-    student: Option<i64>,
-    form: &Form<'_>,
-    ctx: &Context,
-    paradata: &HashMap<String, RawParadata>,
-    vis: &mut Visibility,
-    scope: &str,
-    out: &mut Accepted,
-    errors: &mut Vec<FieldError>,
-) {
-    let lang = ctx.lang.as_str();
-    let Some(id) = item.id.clone() else { return };
-    let mut error = |message: String| errors.push(FieldError { key: key.to_string(), message });
-    let pd = paradata.get(key).cloned().unwrap_or_default();
-    let mut touched = pd.changes.unwrap_or(0) > 0;
-    let value = match item.kind {
-        ItemType::Raw => return,
-        ItemType::Unsubscribe => return,
-        ItemType::Radio | ItemType::Likert | ItemType::Dropdown => match form.one(key) {
-            None => Value::NotAnswered,
-            Some(v) => match item.options.iter().find(|o| o.value == v) {
-                Some(choice) => {
-                    vis.choose(choice, scope);
-                    out.stop_subscription |= choice.stop_subscription;
-                    Value::Choice(choice.value.clone())
-                }
-                None if item.show_otherwise && v == "__other" => Value::Choice("__other".into()),
-                None => {
-                    error(msg(lang, "Kies een van de antwoorden.", "Choose one of the answers."));
-                    Value::NotAnswered
-                }
-            },
-        },
-        ItemType::Checkbox => {
-            let ticked: Vec<&str> = form.all(key).into_iter().map(str::trim).filter(|v| !v.is_empty()).collect();
-            let mut codes = Vec::new();
-            for o in &item.options {
-                if ticked.contains(&o.value.as_str()) {
-                    vis.choose(o, scope);
-                    out.stop_subscription |= o.stop_subscription;
-                    codes.push(o.value.clone());
-                }
-            }
-            if item.show_otherwise && ticked.contains(&"__other") {
-                codes.push("__other".into());
-            }
-            if codes.len() != ticked.iter().collect::<HashSet<_>>().len() {
-                error(msg(lang, "Kies alleen uit de antwoorden die er staan.", "Choose only from the answers shown."));
-            }
-            if item.max_selections.is_some_and(|m| codes.len() as i64 > m) {
-                let m = item.max_selections.unwrap_or(0);
-                error(msg(lang, &format!("Kies er hoogstens {m}."), &format!("Choose at most {m}.")));
-            }
-            if codes.is_empty() {
-                Value::NotAnswered
-            } else {
-                Value::Choices(codes)
-            }
-        }
-        ItemType::Range => {
-            // Without the script, the page offers a checkbox that says the slider was set.
-            touched = touched || form.all(&format!("{key}__touched")).contains(&"1");
-            match (touched, form.one(key)) {
-                (true, Some(v)) => {
-                    let (min, max) = item.range_bounds();
-                    match v.parse::<f64>() {
-                        Ok(n) if n >= min && n <= max && n.fract() == 0.0 => Value::Number(n),
-                        _ => {
-                            error(msg(
-                                lang,
-                                &format!("Kies een waarde van {min} tot en met {max}."),
-                                &format!("Choose a value from {min} to {max}."),
-                            ));
-                            Value::NotAnswered
-                        }
-                    }
-                }
-                // An untouched slider says nothing: the thumb's starting place is not an answer.
-                _ => Value::NotAnswered,
-            }
-        }
-        ItemType::Number => match form.one(key) {
-            None => Value::NotAnswered,
-            Some(v) => match number(v, item) {
-                Ok(n) => Value::Number(n),
-                Err((nl, en)) => {
-                    error(msg(lang, &nl, &en));
-                    Value::NotAnswered
-                }
-            },
-        },
-        ItemType::Textfield | ItemType::Textarea => match form.one(key) {
-            None => Value::NotAnswered,
-            Some(v) => {
-                let default_max =
-                    if item.kind == ItemType::Textfield { DEFAULT_TEXTFIELD_MAX } else { DEFAULT_TEXTAREA_MAX };
-                let max = item.maxlength.map(|m| m as usize).unwrap_or(default_max).min(default_max);
-                if v.chars().count() > max {
-                    error(msg(
-                        lang,
-                        &format!("Gebruik hoogstens {max} tekens."),
-                        &format!("Use at most {max} characters."),
-                    ));
-                }
-                if let Some(p) = &item.pattern {
-                    if regex::Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| !re.is_match(v)) {
-                        let hint = item.hint.as_ref().map(|h| h.resolve(lang, &ctx.fallback_lang).to_string());
-                        error(hint.unwrap_or_else(|| {
-                            msg(lang, "Dit klopt nog niet helemaal.", "This does not look right yet.")
-                        }));
-                    }
-                }
-                Value::Text(v.to_string())
-            }
-        },
-        ItemType::Time => match time_of(item, key, form) {
-            Ok(None) => Value::NotAnswered,
-            Ok(Some((hour, minute))) => Value::Time { hour, minute },
-            Err(()) => {
-                error(msg(lang, "Vul een geldige tijd in.", "Enter a valid time."));
-                Value::NotAnswered
-            }
-        },
-        ItemType::Date | ItemType::DateAndTime => match form.one(key) {
-            None => Value::NotAnswered,
-            Some(v) => match parse_date(v) {
-                Some(d) if within(d, item, ctx.today) => {
-                    if item.kind == ItemType::Date {
-                        Value::Date(d)
-                    } else {
-                        match time_of(item, key, form) {
-                            Ok(Some((hour, minute))) => Value::DateTime { date: d, hour, minute },
-                            Ok(None) => Value::Date(d),
-                            Err(()) => {
-                                error(msg(lang, "Vul een geldige tijd in.", "Enter a valid time."));
-                                Value::NotAnswered
-                            }
-                        }
-                    }
-                }
-                Some(_) => {
-                    error(msg(lang, "Deze datum kan hier niet.", "This date is not possible here."));
-                    Value::NotAnswered
-                }
-                None => {
-                    error(msg(lang, "Vul een datum in zoals 31-12-2026.", "Enter a date such as 2026-12-31."));
-                    Value::NotAnswered
-                }
-            },
-        },
-        ItemType::Days => {
-            let allowed = day_choices(item, ctx.today);
-            let ticked: Vec<String> =
-                form.all(key).into_iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-            if ticked.iter().any(|t| !allowed.contains(t)) {
-                error(msg(lang, "Kies alleen uit de dagen die er staan.", "Choose only from the days shown."));
-            }
-            if ticked.is_empty() {
-                Value::NotAnswered
-            } else {
-                Value::Choices(allowed.into_iter().filter(|a| ticked.contains(a)).collect())
-            }
-        }
-        ItemType::Expandable => {
-            let max = item.max_expansions.unwrap_or(10).clamp(0, 50) as usize;
-            let mut count = 0;
-            for n in 1..=max {
-                let before = out.answers.len();
-                for inner in &item.content {
-                    let Some(inner_id) = &inner.id else { continue };
-                    let inner_key = format!("{inner_id}{scope}__{n}");
-                    evaluate_item(inner, &inner_key, student, form, ctx, paradata, vis, scope, out, errors);
-                }
-                let answered = out.answers[before..].iter().any(|a| a.value != Value::NotAnswered);
-                if answered {
-                    count = n;
-                } else {
-                    // An empty expansion is not an answer at all.
-                    out.answers.truncate(before);
-                }
-            }
-            Value::Number(count as f64)
-        }
-        ItemType::Drawing => match form.one(key) {
-            None => Value::NotAnswered,
-            Some(v) if v.len() <= 10_000 && serde_json::from_str::<serde_json::Value>(v).is_ok() => {
-                Value::Json(v.to_string())
-            }
-            Some(_) => {
-                error(msg(lang, "De tekening kon niet worden bewaard.", "The drawing could not be saved."));
-                Value::NotAnswered
-            }
-        },
-    };
-    if item.required && value == Value::NotAnswered {
-        let text = if item.kind == ItemType::Checkbox {
-            msg(lang, "Kies minstens één antwoord.", "Choose at least one answer.")
-        } else {
-            msg(lang, "Deze vraag moet je beantwoorden.", "Please answer this question.")
-        };
-        errors.push(FieldError { key: key.to_string(), message: text });
-    }
-    let chose_other = matches!(&value, Value::Choice(c) if c == "__other")
-        || matches!(&value, Value::Choices(c) if c.iter().any(|c| c == "__other"));
-    out.answers.push(Answer { key: key.to_string(), item_id: id.clone(), about_student: student, value });
-    if item.show_otherwise {
-        let other = form.one(&format!("{key}__other")).filter(|_| chose_other);
-        let other = other.map(|o| o.chars().take(DEFAULT_TEXTFIELD_MAX).collect::<String>());
-        out.answers.push(Answer {
-            key: format!("{key}__other"),
-            item_id: format!("{id}__other"),
-            about_student: student,
-            value: other.map(Value::Text).unwrap_or(Value::NotAnswered),
-        });
-    }
-    if item.kind.takes_answer() && item.kind != ItemType::Expandable {
-        out.paradata.push(ItemParadata {
-            key: key.to_string(),
-            touched,
-            changes: pd.changes.unwrap_or(0),
-            first_at: ms(pd.first),
-            last_at: ms(pd.last),
-        });
-    }
-}
-
-fn number(v: &str, item: &Item) -> Result<f64, (String, String)> {
-    let n: f64 =
-        v.replace(',', ".").parse().map_err(|_| ("Vul een getal in.".to_string(), "Enter a number.".to_string()))?;
-    if !n.is_finite() {
-        return Err(("Vul een getal in.".into(), "Enter a number.".into()));
-    }
-    if item.maxlength.is_some_and(|m| v.chars().count() as i64 > m) {
-        return Err(("Dit getal is te lang.".into(), "This number is too long.".into()));
-    }
-    if item.min.is_some_and(|m| n < m) || item.max.is_some_and(|m| n > m) {
-        let (lo, hi) = (
-            item.min.map(|m| m.to_string()).unwrap_or("…".into()),
-            item.max.map(|m| m.to_string()).unwrap_or("…".into()),
-        );
-        return Err((
-            format!("Vul een getal in van {lo} tot en met {hi}."),
-            format!("Enter a number from {lo} to {hi}."),
-        ));
-    }
-    let step = item.step.unwrap_or(1.0);
-    let base = item.min.unwrap_or(0.0);
-    let steps = (n - base) / step;
-    if (steps - steps.round()).abs() > 1e-6 {
-        return Err((format!("Gebruik stappen van {step}."), format!("Use steps of {step}.")));
-    }
-    Ok(n)
-}
-
-fn time_of(item: &Item, key: &str, form: &Form<'_>) -> Result<Option<(u32, u32)>, ()> {
-    let h_name = item.time.hours_id.clone().unwrap_or_else(|| format!("{key}__h"));
-    let m_name = item.time.minutes_id.clone().unwrap_or_else(|| format!("{key}__m"));
-    let (h, m) = (form.one(&h_name), form.one(&m_name));
-    match (h, m) {
-        (None, None) => Ok(None),
-        (Some(h), m) => {
-            let hour: u32 = h.parse().map_err(|_| ())?;
-            let minute: u32 = m.unwrap_or("0").parse().map_err(|_| ())?;
-            let from = item.time.hours_from.unwrap_or(0) as u32;
-            let to = item.time.hours_to.unwrap_or(23).min(23) as u32;
-            if hour < from || hour > to || minute > 59 {
-                return Err(());
-            }
-            Ok(Some((hour, minute)))
-        }
-        (None, Some(_)) => Err(()),
-    }
-}
-
-fn parse_date(v: &str) -> Option<NaiveDate> {
-    ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"].iter().find_map(|f| NaiveDate::parse_from_str(v, f).ok())
-}
-
-fn bound(b: &DateBound, today: NaiveDate) -> NaiveDate {
-    match b {
-        DateBound::Fixed(d) => *d,
-        DateBound::DaysFromToday(n) => today + TimeDelta::days(*n),
-    }
-}
-
-fn within(d: NaiveDate, item: &Item, today: NaiveDate) -> bool {
-    item.date_min.as_ref().is_none_or(|b| d >= bound(b, today))
-        && item.date_max.as_ref().is_none_or(|b| d <= bound(b, today))
-}
-
-/// The values a days item offers: recent dates (and day parts), newest last.
-pub fn day_choices(item: &Item, today: NaiveDate) -> Vec<String> {
-    let back = item.days.from_days_ago.unwrap_or(7).clamp(1, 31);
-    let mut out = Vec::new();
-    let first = if item.days.include_today { 0 } else { 1 };
-    for ago in (first..=back).rev() {
-        let d = today - TimeDelta::days(ago);
-        if item.days.exclude_weekends && matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            continue;
-        }
-        if item.days.morning_and_afternoon {
-            out.push(format!("{d}_morning"));
-            out.push(format!("{d}_afternoon"));
-        } else {
-            out.push(d.to_string());
-        }
-    }
-    out
-}
-
-/// The number an answer gives a score: a slider's or number's value, an option's
-/// `numeric_value`, or the sum of the ticked options' values.
-fn numeric_value(item: &Item, v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) if matches!(item.kind, ItemType::Range | ItemType::Number) => Some(*n),
-        Value::Choice(c) => item.options.iter().find(|o| &o.value == c).and_then(|o| o.numeric_value),
-        Value::Choices(cs) => {
-            let vals: Vec<f64> =
-                item.options.iter().filter(|o| cs.contains(&o.value)).filter_map(|o| o.numeric_value).collect();
-            (!vals.is_empty()).then(|| vals.iter().sum())
-        }
-        _ => None,
-    }
-}
-
-fn scores(q: &Questionnaire, answers: &[Answer]) -> Vec<(String, Option<f64>)> {
-    let mut done: BTreeMap<String, Option<f64>> = BTreeMap::new();
-    let mut out = Vec::new();
-    for s in &q.scores {
-        let mut values = Vec::new();
-        let mut missing = false;
-        for id in &s.ids {
-            let v = match (q.item(id), done.get(id)) {
-                (Some(item), _) => {
-                    let found: Vec<f64> = answers
-                        .iter()
-                        .filter(|a| &a.item_id == id)
-                        .filter_map(|a| numeric_value(item, &a.value))
-                        .collect();
-                    // Repeated items (per student) count with their average.
-                    (!found.is_empty()).then(|| found.iter().sum::<f64>() / found.len() as f64)
-                }
-                (None, Some(score)) => *score,
-                (None, None) => None,
-            };
-            match v {
-                Some(v) => values.push(v),
-                None => missing = true,
-            }
-        }
-        let value = if values.is_empty() || (s.require_all && missing) {
-            None
-        } else {
-            let total: f64 = values.iter().sum();
-            let v = match s.operation {
-                Operation::Sum => total,
-                Operation::Average => total / values.len() as f64,
-            };
-            Some(match s.round_to_decimals {
-                Some(d) => {
-                    let f = 10f64.powi(d as i32);
-                    (v * f).round() / f
-                }
-                None => v,
-            })
-        };
-        done.insert(s.id.clone(), value);
-        out.push((s.id.clone(), value));
-    }
-    out
+/// One submission being read: the form, what is known so far, and what comes out.
+pub(super) struct Run<'a, 'f> {
+    pub form: &'a Form<'f>,
+    pub ctx: &'a Context,
+    pub paradata: HashMap<String, RawParadata>,
+    pub vis: Visibility,
+    pub out: &'a mut Accepted,
+    pub errors: &'a mut Vec<FieldError>,
 }

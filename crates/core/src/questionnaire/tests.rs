@@ -52,6 +52,14 @@ questions:
   - {id: v17, type: textarea, section_start: Tot slot, section_end: true, show_after: only_on_final_questionnaire, label: closing_text, combines_with: [v8], foreach: student, uses: {previous: v8, default: niets}, title: 'Vorige keer: {{previous_v8}}'}
   - {id: v18, type: textarea, show_after: 604800}
   - {id: v19, type: textarea, show_after: '2018-06-27 00:00:00 +0000'}
+  - {type: page_break, title: {nl: Tot slot, en: Finally}}
+  - {id: v20, type: time_fancy, placeholder: '12:00'}
+  - {id: v21, type: date_range, min: '2018/06/14', max: '2018/07/20'}
+  - {id: v22, type: table, options: [nooit, soms, vaak], rows: [{id: v22_a, title: Lezen, shows_questions: [v25]}, {id: v22_b, title: Schrijven}]}
+  - {type: next_questionnaire_notice}
+  - {id: v23, type: gentle, network: '{{previous_v23}}', uses: {previous: v23, default: '{}'}}
+  - {id: v24, type: textfield, default_value: '{{deze_student}}', show_when: "${v1} = 'Ja' and selected(${v3}, 'a')"}
+  - {id: v25, type: textarea, hidden: true}
 scores:
   - {id: s1, label: Samen, ids: [v2, v5], operation: sum, require_all: true, round_to_decimals: 1}
 "#,
@@ -76,6 +84,22 @@ scores:
     assert!(matches!(q.item("v19").unwrap().show_after, Some(ShowAfter::At(_))));
     assert_eq!(q.scores[0].operation, Operation::Sum);
     assert_eq!(q.version.len(), 16);
+    assert_eq!(
+        q.item("v21").unwrap().date_min,
+        Some(DateBound::Fixed(chrono::NaiveDate::from_ymd_opt(2018, 6, 14).unwrap()))
+    );
+    let table = q.item("v22").unwrap();
+    assert_eq!(
+        table.options.iter().map(|o| o.value.as_str()).collect::<Vec<_>>(),
+        ["0", "1", "2"],
+        "a table stores the column's number"
+    );
+    assert!(q.item("v24").unwrap().show_when.is_some());
+    let steps = q.steps();
+    assert_eq!(steps.len(), 2);
+    assert_eq!((steps[0].heading, steps[0].items.clone()), (None, 0..19));
+    assert_eq!(steps[1].heading.and_then(|h| h.title.as_ref()).map(|t| t.resolve("en", "nl")), Some("Finally"));
+    assert_eq!(steps[1].items, 20..q.questions.len());
 }
 
 #[test]
@@ -115,10 +139,14 @@ fn unknown_keys_name_their_place_and_the_nearest_known_key() {
         problems("questions:\n  - {id: v1, type: radio, options: [{title: a, valeu: x}]}\n"),
         ["questions[0].options[0].valeu: unknown key 'valeu'; did you mean 'value'?"]
     );
-    // A key of another type is as unknown as a typo.
+    // A key of another type does nothing there: u-can-act ignored it, koers says so.
     assert_eq!(
         problems("questions:\n  - {id: v1, type: textarea, options: [a]}\n"),
-        ["questions[0].options: unknown key 'options'"]
+        ["questions[0].options: warning: 'options' does nothing for textarea items; koers ignores it"]
+    );
+    assert_eq!(
+        problems("questions:\n  - {id: v1, type: radio, options: [{title: a, section_end: true}]}\n"),
+        ["questions[0].options[0].section_end: warning: 'section_end' does nothing on an option; koers ignores it"]
     );
 }
 
@@ -135,7 +163,13 @@ fn every_kind_of_check_error_has_its_message() {
     let cases: &[(&str, &str)] = &[
         ("- {id: v1, type: textarea}\n- {id: v1, type: textarea}", "questions[1].id: 'v1' is also the id of questions[0]"),
         ("- {type: textarea}", "questions[0]: a textarea item needs an id"),
-        ("- {id: V 1, type: textarea}", "questions[0].id: 'V 1' must start with a-z and hold only a-z, 0-9 and _"),
+        ("- {id: V 1, type: textarea}", "questions[0].id: 'V 1' cannot be an id: use letters, digits, _ or - (no spaces or quotes)"),
+        ("- {id: v1, type: radio, options: [a]}\n- {id: v1__other, type: textarea}", "questions[1].id: 'v1__other' would be mixed up with the 'other' field of 'v1'; choose another id"),
+        ("- {id: v1, type: time, hours_from: 5, hours_to: 5}", "questions[0]: hours_from (5) to hours_to (5) offers no hours; hours_to is the first hour not offered"),
+        ("- {id: v1, type: textarea, show_when: \"${v2} = 'a'\"}\n- {id: v2, type: radio, options: [a]}", "questions[0].show_when: 'v2' comes after this item; a condition can only read earlier answers"),
+        ("- {id: v1, type: textarea, show_when: '${v1} > 2'}", "questions[0].show_when: '${v1} > 2': '>' is not part of the conditions koers understands"),
+        ("- {id: t, type: table, options: [a, b], rows: [{title: x}]}", "questions[0].rows[0]: a row needs an id: its answer is stored under it"),
+        ("- {id: v1, type: expandable, content: [{type: page_break}]}", "questions[0].content[0]: a page_break belongs between the questions, not inside an expandable"),
         ("- {id: v1, type: radio, options: [{title: a, shows_questions: [v9]}]}", "questions[0].options[0].shows_questions: 'v9' is not the id of any item"),
         (
             "- {id: v1, type: radio, options: [{title: a, shows_questions: [v2]}]}\n- {id: v2, type: textarea}",
@@ -145,7 +179,6 @@ fn every_kind_of_check_error_has_its_message() {
         ("- {id: v1, type: range, min: 10, max: 5}", "questions[0]: min (10) is above max (5)"),
         ("- {id: v1, type: number, step: 0}", "questions[0].step: must be more than 0"),
         ("- {id: v1, type: textfield, pattern: '[a-'}", "questions[0].pattern: '[a-' is not a valid regular expression (error: unclosed character class)"),
-        ("- {id: v1, type: range, labels: [alleen]}", "questions[0].labels: a slider needs at least two labels, one for each end"),
         ("- {id: v1, type: checkbox, options: [a, b], max_selections: 3}", "questions[0].max_selections: must be between 1 and the number of options (2)"),
         ("- {id: v1, type: expandable, content: []}", "questions[0].content: an expandable needs at least one item"),
         ("- {id: v1, type: number, links_to_expandable: v2}\n- {id: v2, type: textarea}", "questions[0].links_to_expandable: 'v2' is a textarea, not an expandable"),
@@ -170,10 +203,21 @@ fn score_mistakes_are_reported() {
     for (score, expected) in [
         ("  - {id: s1, ids: [v9]}", "scores[0].ids: 'v9' is not an item or an earlier score"),
         ("  - {id: v1, ids: [v1]}", "scores[0].id: 'v1' is also the id of an item"),
-        ("  - {id: s1, ids: [v2]}", "scores[0].ids: 'v2' is a textarea, which gives no number to compute with"),
+        (
+            "  - {id: s1, ids: [v2]}",
+            "scores[0].ids: warning: 'v2' is a textarea; it counts only when its answer is a number",
+        ),
         (
             "  - {id: s1, ids: [v3]}",
-            "scores[0].ids: 'v3' has no numeric_value on its options, so it gives no number to compute with",
+            "scores[0].ids: warning: 'v3' has no numeric_value on its options, so it adds nothing to the score",
+        ),
+        (
+            "  - {id: s1, ids: [v1], preprocessing: {v2: {multiply_with: -1}}}",
+            "scores[0].preprocessing.v2: 'v2' is not one of the score's ids",
+        ),
+        (
+            "  - {id: s1, ids: [v1], preprocessing: {v1: {multiply_wit: -1}}}",
+            "scores[0].preprocessing.v1.multiply_wit: unknown key 'multiply_wit'; did you mean 'multiply_with'?",
         ),
         (
             "  - {id: s1, ids: [v1], operation: median}",
@@ -215,7 +259,7 @@ fn limits_on_size_are_clear_errors() {
     assert!(problems(&big)[0].contains("longer than 20000 characters"));
     let many: String = (0..2_001).map(|i| format!("  - {{id: v{i}, type: textarea}}\n")).collect();
     assert!(problems(&format!("questions:\n{many}")).iter().any(|p| p.contains("more than 2000 items")));
-    assert!(problems(&"#".repeat(super::parse::MAX_SOURCE_BYTES + 1))[0].contains("larger than 1024 KiB"));
+    assert!(problems(&"#".repeat(super::parse::MAX_SOURCE_BYTES + 1))[0].contains("larger than 4096 KiB"));
 }
 
 #[test]

@@ -9,6 +9,7 @@ key: d
 questions:
   - id: went
     type: radio
+    required: false
     title: Naar school geweest?
     options:
       - {title: Ja, value: yes, shows_questions: [school_fun]}
@@ -52,7 +53,7 @@ fn submit(fields: &[(&str, &str)], ctx: &Context) -> Result<Accepted, Rejected> 
         started_at: Some(ctx.now - TimeDelta::seconds(95)),
         user_agent: Some("Mozilla/4.0".into()),
     };
-    evaluate(&q, &sub, ctx)
+    validate_submission(&q, &sub, ctx)
 }
 
 fn value<'a>(a: &'a Accepted, key: &str) -> Option<&'a Value> {

@@ -67,21 +67,29 @@ pub struct Silent {
 
 /// People still taking part who completed nothing in their last `windows` closed windows (a
 /// mentor's window counts as answered when they answered it for any of their students).
+/// `real_now` is real time; each person's windows count as closed by their study's clock.
 pub fn silent_people(
     conn: &mut DbConnection,
     scope: &Scope,
     windows: usize,
-    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> CoordinationResult<Vec<Silent>> {
     let windows = windows.clamp(1, 52);
-    type Raw = (i64, NaiveDateTime, Option<NaiveDateTime>);
-    let rows: Vec<Raw> = responses::table
+    let mut now_of: HashMap<i64, NaiveDateTime> = HashMap::new();
+    for study in scope.study_ids() {
+        now_of.insert(study, to_db(crate::study_clock::of_study(conn, study)?.at(real_now)));
+    }
+    type Raw = (i64, i64, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>);
+    let all: Vec<Raw> = responses::table
         .inner_join(subscriptions::table.inner_join(people::table))
         .filter(people::team_id.eq_any(scope.team_ids()))
         .filter(people::ended_at.is_null())
-        .filter(responses::close_at.le(to_db(now)))
-        .select((people::id, responses::open_at, responses::completed_at))
+        .select((people::id, people::study_id, responses::open_at, responses::close_at, responses::completed_at))
         .load(conn)?;
+    let rows = all
+        .into_iter()
+        .filter(|(_, study, _, close_at, _)| now_of.get(study).is_some_and(|now| close_at <= now))
+        .map(|(person, _, open_at, _, completed_at)| (person, open_at, completed_at));
     // Person -> window start -> answered.
     let mut by_person: HashMap<i64, BTreeMap<NaiveDateTime, bool>> = HashMap::new();
     let mut last_done: HashMap<i64, NaiveDateTime> = HashMap::new();

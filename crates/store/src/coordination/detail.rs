@@ -76,9 +76,10 @@ pub fn person_detail(
     conn: &mut DbConnection,
     scope: &Scope,
     id: i64,
-    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> CoordinationResult<PersonDetail> {
     let v = visible(conn, scope, id)?;
+    let now = crate::study_clock::of_study(conn, v.study_id)?.at(real_now);
     let raw: DetailRaw = people::table
         .inner_join(person_identities::table)
         .inner_join(teams::table.inner_join(organisations::table))

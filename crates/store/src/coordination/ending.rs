@@ -30,9 +30,10 @@ pub fn end_participation(
     scope: &Scope,
     id: i64,
     ending: &Ending,
-    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> CoordinationResult<usize> {
     let v = visible(conn, scope, id)?;
+    let now = crate::study_clock::of_study(conn, v.study_id)?.at(real_now);
     if v.role != Role::Student {
         return Err(CoordinationError::NotFound);
     }

@@ -50,7 +50,13 @@ fn csv_cell(s: &str) -> String {
 /// Enrols one person: the person, their subscription to their role's protocol and, for a mentor
 /// with a student, the pair and the mentor's subscription for that student. Every problem is
 /// returned at once, with the field it belongs to.
-pub fn enrol(conn: &mut DbConnection, scope: &Scope, e: &Enrolment, now: DateTime<Utc>) -> CoordinationResult<i64> {
+/// `real_now` is real time; the person is enrolled on their study's clock.
+pub fn enrol(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    e: &Enrolment,
+    real_now: DateTime<Utc>,
+) -> CoordinationResult<i64> {
     let mut problems: Vec<FieldProblem> = Vec::new();
     let mut push = |field: &str, message: String| problems.push(FieldProblem { field: Some(field.into()), message });
 
@@ -61,6 +67,7 @@ pub fn enrol(conn: &mut DbConnection, scope: &Scope, e: &Enrolment, now: DateTim
     let Some(study_id) = team.map(|t| t.2).or_else(|| scope.study_ids().into_iter().next()) else {
         return Err(CoordinationError::NotFound);
     };
+    let now = crate::study_clock::of_study(conn, study_id)?.at(real_now);
     let (zone_name, default_locale): (String, String) =
         studies::table.find(study_id).select((studies::time_zone, studies::default_locale)).first(conn)?;
     let zone: Tz = zone_name.parse().unwrap_or(chrono_tz::Europe::Amsterdam);

@@ -30,9 +30,10 @@ pub fn handover(
     scope: &Scope,
     student_id: i64,
     new_mentor_id: i64,
-    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> CoordinationResult<Handover> {
     let student = visible(conn, scope, student_id)?;
+    let now = crate::study_clock::of_study(conn, student.study_id)?.at(real_now);
     if student.role != Role::Student {
         return Err(CoordinationError::NotFound);
     }

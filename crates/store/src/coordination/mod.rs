@@ -92,9 +92,11 @@ fn audit_change(
     details: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // `now` is the person's study's time; the audit log keeps real time.
+    let real = crate::study_clock::of_study(conn, person.study_id)?.real_instant(now);
     audit::record(
         conn,
-        now,
+        real,
         &audit::Entry {
             actor: &scope.actor(),
             actor_staff_id: Some(scope.staff_id),

@@ -16,12 +16,13 @@ pub fn withdraw(
     scope: &Scope,
     id: i64,
     data: OnWithdrawal,
-    now: DateTime<Utc>,
+    real_now: DateTime<Utc>,
 ) -> CoordinationResult<Withdrawal> {
     let v = visible(conn, scope, id)?;
+    let at = crate::study_clock::of_study(conn, v.study_id)?.moment(real_now);
     let actor = scope.actor();
     let who = lifecycle::Actor { name: &actor, staff_id: Some(scope.staff_id) };
-    lifecycle::withdraw(conn, v.study_id, id, data, who, koers_core::clock::Moment::real(now)).map_err(|e| match e {
+    lifecycle::withdraw(conn, v.study_id, id, data, who, at).map_err(|e| match e {
         StoreError::NotFound(_) => CoordinationError::NotFound,
         e => e.into(),
     })

@@ -201,7 +201,7 @@ pub async fn caller(state: &AppState, req: &HttpRequest) -> Result<Caller, Probl
     let secret = secret_or_unavailable(state)?;
     let invalid = || Problem::unauthorized("The access token is not valid.", Some("invalid_token"));
     let claims = decode(&state.settings, &secret, token).ok_or_else(invalid)?;
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     if claims.exp <= now.timestamp() {
         return Err(Problem::unauthorized("The access token has expired; ask for a new one.", Some("invalid_token")));
     }
@@ -360,7 +360,7 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Payl
     let body = body.map_err(|_| Problem::invalid_param("body", "the body could not be read"))?;
     let creds = credentials(&body)?;
     let secret = secret_or_unavailable(&state)?;
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let granted = match creds {
         Credentials::Password { email, password, totp } => {
             let account = match crate::login::check_password(&state, &req, &email, &password, "api").await? {

@@ -167,9 +167,11 @@ impl MessageBody for ExportBody {
 }
 
 /// A file name that is safe in a header whatever the study key holds.
-fn file_name(study: &str, kind: Kind, format: Format) -> String {
+/// The download's name: the study, `TEST` for a test-mode study's rehearsal data, the kind.
+fn file_name(study: &str, test_mode: bool, kind: Kind, format: Format) -> String {
     let safe: String = study.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(60).collect();
-    format!("{}-{}.{}", if safe.is_empty() { "study" } else { &safe }, kind.as_str(), format.extension())
+    let test = if test_mode { "-TEST" } else { "" };
+    format!("{}{test}-{}.{}", if safe.is_empty() { "study" } else { &safe }, kind.as_str(), format.extension())
 }
 
 #[utoipa::path(
@@ -220,7 +222,7 @@ pub async fn export(
             ..Problem::new(StatusCode::SERVICE_UNAVAILABLE, "Other exports are running; try again in a minute.")
         });
     };
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let q_for_audit = questionnaire.clone();
     let study = write(&state, move |c| {
         let (study, teams) = study_for(c, &who, &key, Scope::Export)?;
@@ -258,6 +260,8 @@ pub async fn export(
     .await?;
     let (study, teams) = study;
     let by_questionnaire = questionnaire.is_some();
+    // Open pairs and participations count up to the study's own now (a test study's clock).
+    let now = study.clock().at(now);
     let request = koers_export::Request {
         kind,
         study_id: study.id,
@@ -303,8 +307,9 @@ pub async fn export(
         .insert_header((header::CONTENT_TYPE, format.content_type()))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", file_name(&study.key, kind, format)),
+            format!("attachment; filename=\"{}\"", file_name(&study.key, study.test_mode, kind, format)),
         ))
+        .insert_header(("X-Koers-Test-Study", if study.test_mode { "true" } else { "false" }))
         .body(body))
 }
 
@@ -314,9 +319,10 @@ mod tests {
 
     #[test]
     fn file_names_hold_only_safe_characters() {
-        assert_eq!(file_name("vsv", Kind::PairWeeks, Format::Jsonl), "vsv-pair-weeks.jsonl");
-        assert_eq!(file_name("\"; x=y", Kind::Codebook, Format::Csv), "xy-codebook.csv");
-        assert_eq!(file_name("ëë", Kind::People, Format::Csv), "study-people.csv");
+        assert_eq!(file_name("vsv", false, Kind::PairWeeks, Format::Jsonl), "vsv-pair-weeks.jsonl");
+        assert_eq!(file_name("\"; x=y", false, Kind::Codebook, Format::Csv), "xy-codebook.csv");
+        assert_eq!(file_name("ëë", false, Kind::People, Format::Csv), "study-people.csv");
+        assert_eq!(file_name("demo", true, Kind::People, Format::Csv), "demo-TEST-people.csv");
     }
 
     #[test]

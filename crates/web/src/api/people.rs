@@ -65,7 +65,7 @@ pub async fn list(
     key: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let (who, paging) = list_request(&state, &req, Scope::PeopleRead).await?;
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let key = key.into_inner();
     let (total, rows) = write(&state, move |c| {
         let (study, teams) = study_for(c, &who, &key, Scope::PeopleRead)?;

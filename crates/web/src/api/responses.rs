@@ -122,10 +122,11 @@ pub async fn list(
 ) -> Result<HttpResponse, Problem> {
     let (who, paging) = list_request(&state, &req, Scope::ResponsesRead).await?;
     let pseudonym_key = koers_export::pseudonym_key(secret_or_unavailable(&state)?.as_bytes());
-    let now = state.clock.now();
+    let real_now = state.real_clock.now();
     let key = key.into_inner();
     let (total, rows, answers) = read(&state, move |c| {
         let (study, teams) = study_for(c, &who, &key, Scope::ResponsesRead)?;
+        let now = study.clock().at(real_now);
         let (total, rows) =
             api_reads::responses_page(c, study.id, teams.filter(), now, paging.offset(), paging.per_page)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -212,10 +213,11 @@ pub async fn rates_list(
     key: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let (who, paging) = list_request(&state, &req, Scope::ResponsesRead).await?;
-    let now = state.clock.now();
+    let real_now = state.real_clock.now();
     let key = key.into_inner();
     let (zone, counts) = read(&state, move |c| {
         let (study, teams) = study_for(c, &who, &key, Scope::ResponsesRead)?;
+        let now = study.clock().at(real_now);
         let zone: Tz = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
         Ok((zone, api_reads::opened_counts(c, study.id, teams.filter(), now)?))
     })

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use koers_core::questionnaire::submit::{evaluate, Context, Submission};
+use koers_core::questionnaire::submit::{validate_submission, Context, Submission};
 use koers_store::participation::{
     self as part, CONSENT_GUARDIAN, CONSENT_GUARDIAN_DECLINED, CONSENT_GUARDIAN_NEEDED, CONSENT_PARTICIPANT,
     CONSENT_SHARE_CONTACT,
@@ -78,7 +78,7 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
         return Ok(see_other("/p"));
     }
     let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
-    let now = state.clock.now();
+    let now = me.now;
     let ctx = consent_context(me.lang, now, now.with_timezone(&me.zone).date_naive());
     let submission = Submission { fields: fields.clone(), started_at: None, user_agent: None };
     let rejected = |errors: Vec<koers_core::questionnaire::submit::FieldError>, kept: Vec<(String, String)>| -> Page {
@@ -90,7 +90,7 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
             .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
         Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
     };
-    let accepted = match evaluate(&q, &submission, &ctx) {
+    let accepted = match validate_submission(&q, &submission, &ctx) {
         Ok(a) => a,
         Err(r) => return rejected(r.errors, r.kept),
     };

@@ -9,7 +9,7 @@ use crate::session::{self, csrf_ok};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use koers_core::questionnaire::submit::{evaluate, Submission};
+use koers_core::questionnaire::submit::{validate_submission, Submission};
 use koers_store::participation::{self as part, CONSENT_GUARDIAN, CONSENT_GUARDIAN_DECLINED};
 use koers_store::sessions::{SessionKind, SessionRow, Subject};
 
@@ -52,7 +52,7 @@ async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
         fallback_lang: "nl".into(),
         action: "/g".into(),
         csrf: s.csrf_token.clone(),
-        today: Some(state.clock.now().date_naive()),
+        today: Some(s.clock.now(state.real_clock.as_ref()).date_naive()),
         first_time: true,
         ..Default::default()
     };
@@ -75,10 +75,10 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
         return Err(PageError::CsrfRefused(Audience::Participant("nl")));
     }
     let (_, q) = questionnaire(state, "guardian_consent".into()).await?;
-    let now = state.clock.now();
+    let now = s.clock.now(state.real_clock.as_ref());
     let ctx = consent_context("nl", now, now.date_naive());
     let submission = Submission { fields, started_at: None, user_agent: None };
-    let accepted = match evaluate(&q, &submission, &ctx) {
+    let accepted = match validate_submission(&q, &submission, &ctx) {
         Ok(a) => a,
         Err(r) => {
             let input = PageInput {

@@ -29,7 +29,7 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
         Consent::Needed => {
             let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
             let mut input = base_input(&me, "/p/toestemming".into());
-            input.today = Some(state.clock.now().with_timezone(&me.zone).date_naive());
+            input.today = Some(me.now.with_timezone(&me.zone).date_naive());
             let body = render_page(&state.templates, &q, &input)
                 .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
             return Ok(html(StatusCode::OK, body));
@@ -55,7 +55,7 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     if me.person.role == "mentor" {
         return mentor_overview(state, &me).await;
     }
-    let now = state.clock.now();
+    let now = me.now;
     let id = me.person.id;
     let (open, subs, earned) = db(state, false, move |c| {
         Ok((

@@ -2,7 +2,7 @@
 //! kindly what is open now and when the next one comes.
 
 use super::open::{is_open, next_window};
-use super::{db, Page, MAX_GRACE, SESSION_HOURS};
+use super::{db, Page, MAX_GRACE};
 use crate::page_error::{respond, Audience, PageError};
 use crate::pages::message;
 use crate::session;
@@ -11,7 +11,7 @@ use crate::words::{lang, when};
 use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::TimeDelta;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use koers_store::participation as part;
 use koers_store::sessions::Subject;
@@ -33,13 +33,15 @@ async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> 
         )
         .into());
     }
-    let now = state.clock.now();
-    let st = db(state, true, move |c| tokens::redeem(c, &token, now)).await?;
+    let real_now = state.real_clock.now();
+    let st = db(state, true, move |c| tokens::redeem(c, &token, real_now)).await?;
     match st {
-        TokenState::Valid { person_id, purpose, .. } => {
+        TokenState::Valid { person_id, purpose, expires_at, clock, .. } => {
             let subject =
                 if purpose == "guardian" { Subject::GuardianOf(person_id) } else { Subject::Person(person_id) };
-            let (cookie, _) = session::open(state, subject, now + TimeDelta::hours(SESSION_HOURS))
+            // The session lasts as long as the link it was opened with: the window's close and
+            // its grace period, so nobody is signed out halfway through a questionnaire.
+            let (cookie, _) = session::open(state, subject, expires_at, clock)
                 .await
                 .map_err(|_| PageError::Unavailable(Audience::Participant("nl")))?;
             let to = if purpose == "guardian" { "/g" } else { "/p" };
@@ -49,7 +51,7 @@ async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> 
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .finish())
         }
-        TokenState::Expired { person_id } => expired_link(state, person_id).await,
+        TokenState::Expired { person_id, clock } => expired_link(state, person_id, clock.at(real_now)).await,
         TokenState::Unknown => Err(message(
             state,
             StatusCode::NOT_FOUND,
@@ -62,8 +64,7 @@ async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> 
 }
 
 /// An old link: say kindly whether something is open now and when the next one comes.
-async fn expired_link(state: &AppState, person_id: i64) -> Page {
-    let now = state.clock.now();
+async fn expired_link(state: &AppState, person_id: i64, now: DateTime<Utc>) -> Page {
     let (person, open, next) = db(state, false, move |c| {
         let person = part::participant(c, person_id)?;
         let open = part::windows_of(c, person_id, now - MAX_GRACE, now)?;

@@ -37,7 +37,7 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
 /// (intake, closing) as links.
 async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<String>), PageError> {
     let mentor = me.person.id;
-    let now = state.clock.now();
+    let now = me.now;
     let (subs, mine, names, done) = db(state, false, move |c| {
         let subs = part::active_subscriptions_of(c, mentor)?;
         let students: Vec<i64> = subs.iter().filter_map(|s| s.about_student).collect();

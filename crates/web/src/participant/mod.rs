@@ -28,7 +28,7 @@ use crate::words::lang;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use consent::consent;
 use guardian::{guardian_page, guardian_submit};
@@ -48,8 +48,6 @@ use std::sync::Arc;
 use stop::{stop, stop_page};
 use thanks::thanks;
 
-/// How long a participant's browser session lasts; after that the SMS link opens a new one.
-const SESSION_HOURS: i64 = 12;
 /// Windows that closed longer ago than this cannot be in their grace period any more.
 const MAX_GRACE: TimeDelta = TimeDelta::days(2);
 /// Submitted forms larger than this are refused before they are read.
@@ -110,12 +108,14 @@ async fn db<T: Send + 'static>(
     }
 }
 
-/// The person behind the session, with their language and zone.
+/// The person behind the session, with their language and zone, and what "now" is in their
+/// study (its own clock, for a study in test mode).
 struct Me {
     session: SessionRow,
     person: Participant,
     lang: &'static str,
     zone: Tz,
+    now: DateTime<Utc>,
 }
 
 async fn me(state: &AppState, req: &HttpRequest) -> Result<Me, PageError> {
@@ -139,9 +139,9 @@ async fn me_and<T: Send + 'static>(
         )
     };
     let Some(value) = session::cookie_value(req, SessionKind::Participant) else { return Err(signed_out().into()) };
-    let now = state.clock.now();
+    let real_now = state.real_clock.now();
     let found = db(state, false, move |c| {
-        let Some(session) = sessions::find(c, SessionKind::Participant, &value, now)? else { return Ok(None) };
+        let Some(session) = sessions::find(c, SessionKind::Participant, &value, real_now)? else { return Ok(None) };
         let Subject::Person(person_id) = session.subject else { return Ok(Some((session, None))) };
         let Some(person) = part::participant(c, person_id)? else { return Ok(Some((session, None))) };
         let more = more(c, &person)?;
@@ -152,7 +152,8 @@ async fn me_and<T: Send + 'static>(
     let Some((person, more)) = person else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
     let zone: Tz = person.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
     let lang = lang(&person.locale);
-    Ok((Me { session, person, lang, zone }, more))
+    let now = session.clock.at(real_now);
+    Ok((Me { session, person, lang, zone, now }, more))
 }
 
 fn protocol_of(state: &AppState, content: &str) -> Option<Arc<Protocol>> {
@@ -202,7 +203,7 @@ fn base_input(me: &Me, action: String) -> PageInput {
         vars: PersonVars { first_name: me.person.first_name.clone(), ..Default::default() },
         action,
         csrf: me.session.csrf_token.clone(),
-        today: Some(me.session.expires_at.with_timezone(&me.zone).date_naive()),
+        today: Some(me.now.with_timezone(&me.zone).date_naive()),
         first_time: true,
         ..Default::default()
     }

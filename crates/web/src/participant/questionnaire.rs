@@ -13,7 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Offset;
 use koers_core::protocol::Opening;
-use koers_core::questionnaire::submit::{evaluate, Accepted, Context, Submission};
+use koers_core::questionnaire::submit::{validate_submission, Accepted, Context, Submission};
 use koers_core::questionnaire::Questionnaire;
 use koers_store::answers::{Completion, Saved};
 use koers_store::participation::{self as part, ResponseRef};
@@ -64,7 +64,7 @@ fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Resu
 }
 
 async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Opened, PageError> {
-    let now = state.clock.now();
+    let now = me.now;
     let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, .. } = loaded;
     let (questionnaire_id, questionnaire) =
         questionnaire_by_id(state, response.questionnaire_key.clone(), newest_questionnaire).await?;
@@ -109,7 +109,7 @@ async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Open
 
 async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
     let (me, o) = answerable(state, req, response_id).await?;
-    let now = state.clock.now();
+    let now = me.now;
     // Written once, the first time: every later view is a read only (a write per page view
     // would queue every reader behind SQLite's single writer).
     if o.response.opened_at.is_none() {
@@ -134,7 +134,7 @@ async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Re
         // A double click or a resent form: the first one counted.
         return Err(see_other(&format!("/p/klaar/{response_id}")).into());
     }
-    if !is_open(state, &loaded.response, state.clock.now()) {
+    if !is_open(state, &loaded.response, me.now) {
         return Err(closed(state, &me).await.map_or_else(|e| e, PageError::Instead));
     }
     let o = open_response(state, &me, loaded).await?;
@@ -177,11 +177,11 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     if !csrf_ok(&me.session, &fields) {
         return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
     }
-    let now = state.clock.now();
+    let now = me.now;
     let user_agent =
         req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());
     let submission = Submission { fields, started_at: o.response.opened_at, user_agent };
-    let accepted = match evaluate(&o.questionnaire, &submission, &o.ctx) {
+    let accepted = match validate_submission(&o.questionnaire, &submission, &o.ctx) {
         Ok(a) => a,
         Err(rejected) => {
             let mut input = o.input;

@@ -20,7 +20,7 @@ pub(super) async fn stop_participation(
     reason: &'static str,
 ) -> Result<Option<i64>, PageError> {
     let person_id = me.person.id;
-    let now = state.clock.now();
+    let now = me.now;
     let subs = db(state, false, move |c| part::active_subscriptions_of(c, person_id)).await?;
     let mut plans = Vec::new();
     for sub in subs.iter().filter(|s| s.about_student.is_none()) {

@@ -20,7 +20,7 @@ pub(super) async fn thanks(state: web::Data<AppState>, req: HttpRequest, id: web
 async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
     let me = me(state, req).await?;
     let person_id = me.person.id;
-    let now = state.clock.now();
+    let now = me.now;
     let (r, earned, reward, open) = db(state, false, move |c| {
         let r = part::response_of(c, person_id, response_id)?;
         let earned = part::earned(c, person_id)?;

@@ -32,7 +32,8 @@ struct Admin {
 }
 
 async fn admin(state: &AppState, req: &HttpRequest) -> Result<Admin, PageError> {
-    let (session, account, access) = super::staff_session(state, req, access::access_of).await?;
+    let signed = super::staff_session(state, req, access::access_of).await?;
+    let (session, account, access) = (signed.session, signed.account, signed.loaded);
     if !access.admin && !access.roles.iter().any(|r| r.role == staff::StaffRole::Admin) {
         return Err(message(
             state,
@@ -103,7 +104,7 @@ async fn list(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
 async fn list_page(state: &AppState, req: &HttpRequest) -> PageResult {
     let a = admin(state, req).await?;
     let me = a.access.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let db = state.db.clone();
     let found = web::block(move || {
         db.read(|c| -> Result<Vec<Managed>, StoreError> {
@@ -145,7 +146,7 @@ async fn detail_page(state: &AppState, req: &HttpRequest, raw: &str, done: Optio
     let a = admin(state, req).await?;
     let Some(id) = parse_id(raw) else { return Err(PageError::NotFound(Audience::Staff)) };
     let me = a.access.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let db = state.db.clone();
     let found = web::block(move || db.read(|c| managed(c, &me, id, now))).await;
     let m = match found {
@@ -200,7 +201,7 @@ async fn act_inner(
     let Some(id) = parse_id(raw) else { return Err(PageError::NotFound(Audience::Staff)) };
     let role_id = super::field(form, "role_id").parse::<i64>().ok();
     let password = (action == "password").then(temporary_password);
-    let (me, admin_id, now) = (a.access.clone(), a.account.id, state.clock.now());
+    let (me, admin_id, now) = (a.access.clone(), a.account.id, state.real_clock.now());
     let action_owned = action.to_string();
     let pw = password.clone();
     let db = state.db.clone();

@@ -25,7 +25,7 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
     let s = staff_member(state, req).await?;
     let weeks = query.weeks.as_deref().and_then(|w| w.trim().parse::<usize>().ok()).unwrap_or(3).clamp(1, 52);
     let scope = s.scope.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let found =
         read(state, move |c| Ok((co::failing_phones(c, &scope)?, co::silent_people(c, &scope, weeks, now)?))).await;
     let (failing, silent) = found?;

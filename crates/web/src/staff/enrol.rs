@@ -117,7 +117,7 @@ async fn enrol_one(state: &AppState, req: &HttpRequest, form: &[(String, String)
         student_id: field(form, "student_id").parse().ok(),
     };
     let scope = s.scope.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     match write(state, move |c| co::enrol(c, &scope, &e, now)).await {
         Ok(id) => Ok(see_other(&format!("/staff/people/{id}?ok=enrol"))),
         Err(CoordinationError::Problems(ps)) => {

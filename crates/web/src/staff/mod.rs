@@ -96,7 +96,7 @@ async fn write<T: Send + 'static>(
     let done = web::block(move || db.write(f)).await.map_err(|_| CoordinationError::Store(StoreError::Busy))?;
     match done {
         Err(CoordinationError::NumberRefused { problems, refusal }) => {
-            let (db, now) = (state.db.clone(), state.clock.now());
+            let (db, now) = (state.db.clone(), state.real_clock.now());
             web::block(move || db.write(|c| koers_store::coordination::record_refusal(c, &refusal, now)))
                 .await
                 .map_err(|_| CoordinationError::Store(StoreError::Busy))??;
@@ -119,6 +119,17 @@ struct Staff {
     session: SessionRow,
     account: StaffAccount,
     scope: Scope,
+    /// Test-mode studies among the account's: every page says their data is a rehearsal.
+    test_studies: Vec<String>,
+}
+
+/// A signed-in staff member: the session, the account, the names of the test-mode studies it
+/// works in, and what the page asked to read for it.
+pub(crate) struct SignedIn<T> {
+    pub session: SessionRow,
+    pub account: StaffAccount,
+    pub test_studies: Vec<String>,
+    pub loaded: T,
 }
 
 /// The staff session of a request and its account, if the account is still active, with what
@@ -129,7 +140,7 @@ pub(crate) async fn staff_session<T: Send + 'static>(
     state: &AppState,
     req: &HttpRequest,
     load: impl FnOnce(&mut DbConnection, i64) -> Result<T, StoreError> + Send + 'static,
-) -> Result<(SessionRow, StaffAccount, T), PageError> {
+) -> Result<SignedIn<T>, PageError> {
     let session = match session::current(state, req, SessionKind::Staff).await {
         Ok(Some(s)) => s,
         Ok(None) => return Err(see_other("/staff/login").into()),
@@ -137,9 +148,14 @@ pub(crate) async fn staff_session<T: Send + 'static>(
     };
     let Subject::Staff(id) = session.subject else { return Err(see_other("/staff/login").into()) };
     let db = state.db.clone();
-    let found = web::block(move || db.read(|c| Ok::<_, StoreError>((staff::account(c, id)?, load(c, id)?)))).await;
+    let found = web::block(move || {
+        db.read(|c| Ok::<_, StoreError>((staff::account(c, id)?, staff::test_studies_of(c, id)?, load(c, id)?)))
+    })
+    .await;
     match found {
-        Ok(Ok((Some(account), loaded))) if account.disabled_at.is_none() => Ok((session, account, loaded)),
+        Ok(Ok((Some(account), test_studies, loaded))) if account.disabled_at.is_none() => {
+            Ok(SignedIn { session, account, test_studies, loaded })
+        }
         Ok(Ok(_)) => {
             let _ = session::close(state, &session).await;
             Err(see_other("/staff/login").into())
@@ -151,13 +167,13 @@ pub(crate) async fn staff_session<T: Send + 'static>(
 /// The staff member behind the request, or the response to give instead: see [`staff_session`],
 /// and a friendly refusal for an account that may see nobody.
 async fn staff_member(state: &AppState, req: &HttpRequest) -> Result<Staff, PageError> {
-    let (session, account, scope) = staff_session(state, req, staff::scope_of).await?;
+    let SignedIn { session, account, test_studies, loaded: scope } = staff_session(state, req, staff::scope_of).await?;
     if scope.is_empty() {
         // Researchers see no people, only the figures: their pages start at the dashboard,
         // which says kindly when an account has no role at all.
         return Err(see_other("/staff/dashboard").into());
     }
-    Ok(Staff { session, account, scope })
+    Ok(Staff { session, account, scope, test_studies })
 }
 
 /// What every staff page shows around its content.
@@ -167,6 +183,7 @@ fn base(s: &Staff, title: &str) -> Map<String, Value> {
     m.insert("title".into(), json!(title));
     m.insert("staff_name".into(), json!(s.account.display_name));
     m.insert("csrf".into(), json!(s.session.csrf_token));
+    m.insert("test_studies".into(), json!(s.test_studies));
     m
 }
 

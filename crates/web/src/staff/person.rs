@@ -115,7 +115,7 @@ struct DetailInput<'a> {
 
 async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_>, status: StatusCode) -> PageResult {
     let scope = s.scope.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let found = write(state, move |c| {
         let d = co::person_detail(c, &scope, id, now)?;
         let mentors = if d.role == Role::Student { co::mentors_in_scope(c, &scope)? } else { Vec::new() };
@@ -271,7 +271,7 @@ pub(super) async fn person_change<T: Send + 'static>(
     }
     let Some(id) = parse_id(path) else { return Err(PageError::NotFound(Audience::Staff)) };
     let scope = s.scope.clone();
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     match write(state, move |c| change(c, &scope, id, now)).await {
         Ok(done) => Ok(see_other(&format!("/staff/people/{id}?{}", query(done)))),
         Err(CoordinationError::Problems(ps)) => {

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::TimeDelta;
+use koers_core::clock::StudyClock;
 use koers_store::sessions::{SessionKind, SessionRow, Subject};
 use koers_store::staff::{self, StaffAccount};
 use koers_store::totp_store::{self, TwoFactor};
@@ -86,8 +87,8 @@ pub async fn after_password(state: &AppState, account: &StaffAccount, next: Seco
     match next {
         SecondFactor::None => open_staff_session(state, account.id, None).await,
         SecondFactor::Code | SecondFactor::Enrol => {
-            let expires = state.clock.now() + TimeDelta::minutes(PENDING_MINUTES);
-            match session::open(state, Subject::StaffPending(account.id), expires).await {
+            let expires = state.real_clock.now() + TimeDelta::minutes(PENDING_MINUTES);
+            match session::open(state, Subject::StaffPending(account.id), expires, StudyClock::REAL).await {
                 Ok((cookie, _)) => {
                     let to = if next == SecondFactor::Code { "/staff/2fa" } else { "/staff/2fa/setup" };
                     HttpResponse::SeeOther().insert_header((header::LOCATION, to)).cookie(cookie).finish()
@@ -101,7 +102,7 @@ pub async fn after_password(state: &AppState, account: &StaffAccount, next: Seco
 /// Opens the staff session (audited as `staff.login`), ends a pending one, and goes to the
 /// staff pages (or shows `then` instead of redirecting, with the cookie set).
 async fn open_staff_session(state: &AppState, staff_id: i64, then: Option<HttpResponse>) -> HttpResponse {
-    let now = state.clock.now();
+    let now = state.real_clock.now();
     let db = state.db.clone();
     let audited = web::block(move || {
         db.write(|c| {
@@ -124,7 +125,9 @@ async fn open_staff_session(state: &AppState, staff_id: i64, then: Option<HttpRe
         return busy(state);
     }
     let expires = now + TimeDelta::hours(i64::from(state.settings.staff.session_hours));
-    let Ok((cookie, _)) = session::open(state, Subject::Staff(staff_id), expires).await else { return busy(state) };
+    let Ok((cookie, _)) = session::open(state, Subject::Staff(staff_id), expires, StudyClock::REAL).await else {
+        return busy(state);
+    };
     let mut out = then.unwrap_or_else(|| see_other("/staff"));
     let _ = out.add_cookie(&cookie);
     let _ = out.add_cookie(&session::removal(state, SessionKind::StaffPending));
@@ -295,7 +298,7 @@ async fn setup_submit(state: web::Data<AppState>, req: HttpRequest, form: Form) 
     }
     let code = field(&form, "code").trim().to_string();
     let Some(key) = login::seal_key(&state) else { return busy(&state) };
-    let (id, now) = (v.account.id, state.clock.now());
+    let (id, now) = (v.account.id, state.real_clock.now());
     let db = state.db.clone();
     let confirmed = web::block(move || {
         db.write(|c| -> Result<Option<Vec<String>>, StoreError> {

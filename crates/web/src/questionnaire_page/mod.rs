@@ -1,0 +1,178 @@
+//! A questionnaire as a page: mobile-first, a real form control with a label for every item,
+//! usable without JavaScript (the script only adds live show/hide, slider thumbs on touch and
+//! expandables). Texts from the questionnaire are sanitised against the format's allow list;
+//! what a participant typed is only ever put back escaped. A questionnaire with `page_break`s
+//! shows its steps one after the other, each under its heading ("Stap 2 van 4").
+
+mod clean;
+mod ctx;
+mod item_view;
+
+use crate::render::Templates;
+use clean::{remembered, Cleaned};
+use ctx::{Ctx, Spot};
+use koers_core::questionnaire::model::{Item, ItemType};
+use koers_core::questionnaire::submit::FieldError;
+use koers_core::questionnaire::vars::PersonVars;
+use koers_core::questionnaire::Questionnaire;
+use serde_json::{json, Value};
+
+/// Everything a page needs besides the questionnaire.
+#[derive(Debug, Clone, Default)]
+pub struct PageInput {
+    pub lang: String,
+    pub fallback_lang: String,
+    pub vars: PersonVars,
+    /// Where the form posts to, and its CSRF token.
+    pub action: String,
+    pub csrf: String,
+    /// Values to show again (after a rejected submission), as the form sent them.
+    pub kept: Vec<(String, String)>,
+    pub errors: Vec<FieldError>,
+    /// Students for `foreach: student` items: (person id, first name).
+    pub students: Vec<(i64, String)>,
+    pub today: Option<chrono::NaiveDate>,
+    /// Whether this is the person's first questionnaire of this key (for `raw` first/normal).
+    pub first_time: bool,
+}
+
+/// One item placed on the page: its position among the questions, the form key it posts
+/// under and, for `foreach: student`, the student it asks about.
+struct Placed<'q> {
+    n: usize,
+    item: &'q Item,
+    key: String,
+    student: Option<(&'q str, String)>,
+}
+
+fn placed<'q>(q: &'q Questionnaire, input: &'q PageInput) -> Vec<Placed<'q>> {
+    let mut out = Vec::new();
+    for (n, item) in q.questions.iter().enumerate() {
+        let id = item.id.as_deref().unwrap_or("");
+        if item.foreach_student && !input.students.is_empty() {
+            for (student, name) in &input.students {
+                let suffix = format!("_s{student}");
+                out.push(Placed { n, item, key: format!("{id}{suffix}"), student: Some((name.as_str(), suffix)) });
+            }
+        } else {
+            out.push(Placed { n, item, key: id.to_string(), student: None });
+        }
+    }
+    out
+}
+
+/// The view of one top-level item; a page break gets its step's number.
+fn view(c: &Ctx<'_>, p: &Placed<'_>) -> Value {
+    let spot = Spot { student_suffix: p.student.as_ref().map_or("", |(_, s)| s.as_str()), expansion: None };
+    let mut v = item_view::item_view(c, p.item, &p.key, p.student.as_ref().map(|(name, _)| *name), spot);
+    if p.item.kind == ItemType::PageBreak {
+        v["step"] = json!(c.steps.get(&p.n).copied().unwrap_or(1));
+    }
+    v
+}
+
+/// The page around the items: title, errors, the form's action and CSRF token.
+fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) -> Value {
+    let input = c.input;
+    let heading = c.html(q.title.as_ref(), None);
+    let title = if heading.is_empty() {
+        "koers".to_string()
+    } else {
+        remembered(Cleaned::Title, heading.clone(), |h| ammonia::Builder::empty().clean(h).to_string())
+    };
+    json!({
+        "lang": input.lang,
+        "title": title,
+        "heading": heading,
+        "action": input.action,
+        "csrf": input.csrf,
+        "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message})).collect::<Vec<_>>(),
+        "items": items,
+        "items_html": items_html,
+        "t": c.t,
+    })
+}
+
+/// The view of a whole questionnaire page.
+pub fn page_view(q: &Questionnaire, input: &PageInput) -> Value {
+    let c = Ctx::new(q, input);
+    let items = placed(q, input).iter().map(|p| view(&c, p)).collect();
+    frame(&c, q, items, String::new())
+}
+
+pub fn render_page(
+    templates: &Templates,
+    q: &Questionnaire,
+    input: &PageInput,
+) -> Result<String, handlebars::RenderError> {
+    if !input.kept.is_empty() || !input.errors.is_empty() {
+        return templates.render("questionnaire", &page_view(q, input));
+    }
+    // A fresh page: every student sees the same items, so their HTML is rendered once and
+    // remembered (rendering them was most of a page view's time).
+    let c = Ctx::new(q, input);
+    let mut items_html = String::new();
+    for p in placed(q, input) {
+        items_html.push_str(&fragments::item(templates, &c, q, &p)?);
+    }
+    templates.render("questionnaire", &frame(&c, q, vec![], items_html))
+}
+
+mod fragments {
+    //! Rendered items of fresh pages, keyed by everything their HTML depends on, up to 4 MiB
+    //! of them.
+    use super::clean::Bounded;
+    use super::{view, Ctx, Placed, Questionnaire, Templates};
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    struct Memory {
+        html: Bounded<String, Arc<str>>,
+        /// Whether an item's texts use variables (names, pronouns), by version and position:
+        /// only those differ from one person to the next.
+        personal: HashMap<(String, usize), bool>,
+    }
+
+    fn memory() -> &'static Mutex<Memory> {
+        static MEMORY: OnceLock<Mutex<Memory>> = OnceLock::new();
+        MEMORY.get_or_init(|| Mutex::new(Memory { html: Bounded::new(4 << 20), personal: HashMap::new() }))
+    }
+
+    pub(super) fn item(
+        templates: &Templates,
+        c: &Ctx<'_>,
+        q: &Questionnaire,
+        p: &Placed<'_>,
+    ) -> Result<Arc<str>, handlebars::RenderError> {
+        let personal = {
+            let mut m = memory().lock().unwrap_or_else(|e| e.into_inner());
+            *m.personal
+                .entry((q.version.clone(), p.n))
+                .or_insert_with(|| serde_json::to_string(p.item).map_or(true, |s| s.contains("{{")))
+        };
+        let input = c.input;
+        let vars = if personal { format!("{:?}", input.vars) } else { String::new() };
+        // Who the students are changes the names of repeated questions an option shows.
+        let students = format!("{:?}", input.students);
+        let id = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{vars}\u{1f}{students}",
+            q.version,
+            p.n,
+            p.key,
+            input.lang,
+            input.fallback_lang,
+            p.student.as_ref().map(|(name, _)| name),
+            input.first_time,
+            input.today
+        );
+        if let Some(found) = memory().lock().unwrap_or_else(|e| e.into_inner()).html.get(&id) {
+            return Ok(found);
+        }
+        let html: Arc<str> = templates.render("item", &view(c, p))?.into();
+        memory().lock().unwrap_or_else(|e| e.into_inner()).html.put(id, html.clone(), html.len());
+        Ok(html)
+    }
+}
+
+#[cfg(test)]
+mod tests;

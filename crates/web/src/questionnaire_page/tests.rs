@@ -1,0 +1,72 @@
+//! Remembered items give exactly the page rendered afresh.
+
+use super::clean::Bounded;
+use super::*;
+use koers_core::questionnaire::parse_questionnaire;
+
+const SHIPPED: &[&str] = &[
+    include_str!("../../../../questionnaires/student_diary.yaml"),
+    include_str!("../../../../questionnaires/student_intake.yaml"),
+    include_str!("../../../../questionnaires/mentor_diary.yaml"),
+    include_str!("../../../../questionnaires/mentor_closing.yaml"),
+];
+
+fn person(name: &str, mentor: &str, students: &[(i64, &str)], lang: &str) -> PageInput {
+    PageInput {
+        lang: lang.into(),
+        fallback_lang: "nl".into(),
+        vars: PersonVars {
+            first_name: Some(name.into()),
+            student_name: Some(name.into()),
+            mentor_name: Some(mentor.into()),
+            ..Default::default()
+        },
+        action: "/p/r/7".into(),
+        csrf: format!("csrf-of-{name}"),
+        students: students.iter().map(|(id, n)| (*id, n.to_string())).collect(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
+        first_time: true,
+        ..Default::default()
+    }
+}
+
+/// Remembered items must give exactly the page rendering everything afresh gives, and
+/// never one person's name on another person's page.
+#[test]
+fn remembered_items_give_the_same_page_and_each_person_their_own_names() {
+    let templates = Templates::new();
+    for source in SHIPPED {
+        let (q, _) = parse_questionnaire(source, None).unwrap();
+        let people = [
+            person("Sanne", "Fatima", &[(1, "Daan"), (2, "Noor")], "nl"),
+            person("Mo", "Peter", &[(3, "Lotte")], "nl"),
+            person("Sanne", "Fatima", &[(1, "Daan"), (2, "Noor")], "en"),
+        ];
+        for input in people.iter().chain(people.iter()) {
+            let remembered = render_page(&templates, &q, input).unwrap();
+            let afresh = templates.render("questionnaire", &page_view(&q, input)).unwrap();
+            assert_eq!(remembered, afresh, "{}: the same page for {:?}", q.key, input.vars.first_name);
+            assert!(remembered.contains(&input.csrf), "each page carries its own CSRF token");
+        }
+    }
+    let (diary, _) = parse_questionnaire(SHIPPED[2], None).unwrap();
+    let mo = render_page(&templates, &diary, &people_of_mo()).unwrap();
+    assert!(mo.contains("Lotte"), "the mentor diary names its student");
+    assert!(!mo.contains("Sanne") && !mo.contains("Fatima"), "nothing of the first person's page");
+}
+
+#[test]
+fn a_remembering_memory_empties_itself_at_its_limit() {
+    let mut m = Bounded::new(10);
+    m.put("a", 1, 6);
+    m.put("b", 2, 4);
+    assert_eq!((m.get(&"a"), m.get(&"b")), (Some(1), Some(2)), "10 of 10 fits");
+    m.put("c", 3, 1);
+    assert_eq!((m.get(&"a"), m.get(&"b"), m.get(&"c")), (None, None, Some(3)), "one more empties it first");
+}
+
+fn people_of_mo() -> PageInput {
+    let mut mo = person("Mo", "Peter", &[(3, "Lotte")], "nl");
+    mo.vars.student_name = Some("Lotte".into());
+    mo
+}
