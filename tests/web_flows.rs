@@ -331,6 +331,20 @@ async fn a_coordinator_hands_a_student_over_and_ends_another_participation() {
     c.find(Locator::Css("#email")).await.unwrap().send_keys("coordinator@roc.example").await.unwrap();
     c.find(Locator::Css("#password")).await.unwrap().send_keys("een lang genoeg wachtwoord").await.unwrap();
     follow(c, "form button[type=submit]").await;
+    // A coordinator sees names and numbers: the first login sets up the second factor. The key
+    // is typed off the screen into "an app" (the test computes the code an app would show).
+    let setup = text(c).await;
+    assert!(setup.contains("Scan in de app deze QR-code"), "{setup}");
+    page_ok(&b, "01b-second-factor").await;
+    let key = c.find(Locator::Css(".s-secret")).await.unwrap().text().await.unwrap();
+    let secret = koers_core::totp::from_base32(&key).expect("the key is base32");
+    let code = koers_core::totp::code_at(&secret, koers_core::clock::Clock::now(&koers_core::clock::SystemClock));
+    c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
+    follow(c, "form button[type=submit]").await;
+    let codes = text(c).await;
+    assert!(codes.contains("herstelcodes"), "{codes}");
+    page_ok(&b, "01c-recovery-codes").await;
+    follow(c, "main a[href='/staff']").await;
     let list = text(c).await;
     assert!(list.contains("Sanne") && list.contains("Daan") && list.contains("Joris"), "{list}");
     page_ok(&b, "02-people").await;

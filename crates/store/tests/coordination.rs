@@ -368,13 +368,15 @@ fn a_new_phone_number_is_normalised_unique_and_works_again() {
             panic!()
         };
         assert_eq!(p[0].field.as_deref(), Some("mobile_phone"));
-        assert!(
-            matches!(
-                co::change_phone(&mut c, &scope, sanne, "06-12300108", now()),
-                Err(CoordinationError::Problems(_))
-            ),
-            "{backend}: someone else's number in the study, even outside the scope"
-        );
+        // Someone else's number in the study, even outside the scope, is refused, in words that
+        // name nobody, and with what the caller audits after the rollback.
+        let Err(CoordinationError::NumberRefused { problems, refusal }) =
+            co::change_phone(&mut c, &scope, sanne, "06-12300108", now())
+        else {
+            panic!("{backend}: someone else's number in the study, even outside the scope")
+        };
+        assert_eq!(problems[0].message, co::NOT_USABLE, "{backend}");
+        assert_eq!(refusal.person_id, _ravi, "{backend}");
         assert_eq!(co::failing_phones(&mut c, &scope).unwrap().len(), 1);
         co::change_phone(&mut c, &scope, sanne, "06 1230 0199", now()).unwrap();
         let (status, phone): (String, Option<String>) = people::table
