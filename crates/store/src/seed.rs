@@ -124,7 +124,8 @@ pub fn submit_parsed(
         final_questionnaire: false,
         students: vec![],
     };
-    let accepted = validate_submission(q, &sub, &ctx).map_err(|r| crate::error::StoreError::Invalid(format!("{:?}", r.errors)))?;
+    let accepted =
+        validate_submission(q, &sub, &ctx).map_err(|r| crate::error::StoreError::Invalid(format!("{:?}", r.errors)))?;
     let c = crate::answers::Completion {
         response_id,
         questionnaire_id: Some(qid),
