@@ -10,8 +10,8 @@ fn the_demo_starts_on_an_empty_directory_and_prints_links_that_open() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut cmd = koers(dir.path());
-    cmd.args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-        .env("KOERS_BASE_URL", format!("http://127.0.0.1:{port}"));
+    // No base_url set: the links point at the address served.
+    cmd.args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")]).env_remove("KOERS_BASE_URL");
     let mut server = Server::start(cmd, port);
     assert!(dir.path().join("koers-demo.db").exists(), "the demo keeps its data in a SQLite file");
 
@@ -22,6 +22,15 @@ fn the_demo_starts_on_an_empty_directory_and_prints_links_that_open() {
         .filter_map(|l| l.split_whitespace().find(|w| w.contains("/l/")))
         .collect();
     assert_eq!(links.len(), 13, "10 students and 3 mentors: {out:?}");
+    assert!(links.iter().all(|l| l.starts_with(&server.base)), "links follow the served address: {links:?}");
+
+    // It starts with weeks of rehearsed history (a test-mode study), so dashboards show data.
+    let db =
+        koers_store::Database::open(&format!("sqlite://{}", dir.path().join("koers-demo.db").display()), 1).unwrap();
+    let study = db.read(|c| koers_store::studies::find_study(c, "demo")).unwrap().unwrap();
+    assert!(study.test_mode, "the demo is a test-mode study");
+    let answered = db.read(|c| koers_store::life_course::windows_per_person(c, study.id, "student", "diary")).unwrap();
+    assert!(answered.len() > 10, "rehearsed students with diaries: {}", answered.len());
 
     let client = reqwest::blocking::Client::new();
     let health: serde_json::Value = client.get(format!("{}/healthz", server.base)).send().unwrap().json().unwrap();
@@ -86,7 +95,8 @@ fn a_second_demo_start_keeps_the_data_and_adds_no_people() {
         koers_store::Database::open(&format!("sqlite://{}", dir.path().join("koers-demo.db").display()), 1).unwrap();
     let mut conn = db.conn().unwrap();
     let study = koers_store::studies::find_study(&mut conn, "demo").unwrap().unwrap();
-    assert_eq!(koers_store::people::count_by_role(&mut conn, study.id).unwrap(), (10, 3));
+    // The demo's 10 students and 3 mentors, and the rehearsed cohort of its history: once.
+    assert_eq!(koers_store::people::count_by_role(&mut conn, study.id).unwrap(), (10 + 18, 3 + 5));
 }
 
 const SETUP: &[&[&str]] = &[

@@ -63,7 +63,7 @@ impl Server {
             }
         });
         let mut s = Server { child, lines, base: format!("http://127.0.0.1:{port}"), seen: Vec::new() };
-        s.wait_until_healthy(Duration::from_secs(60));
+        s.wait_until_healthy(Duration::from_secs(180));
         s
     }
 

@@ -10,30 +10,51 @@ use std::path::Path;
 /// Variables with the KOERS_ prefix that are not settings of the server itself.
 const NOT_SETTINGS: &[&str] = &["test_database_url", "config", "bench_database_url", "password"];
 
-pub fn load(config: Option<&Path>) -> Result<Settings> {
-    let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+#[cfg(test)]
+fn load(config: Option<&Path>) -> Result<Settings> {
+    Ok(load_layers(config)?.0)
+}
+
+/// The settings, and whether `base_url` was set (in the file or a variable) rather than left
+/// at its default: without it, `serve` makes links to the address it serves.
+pub fn load_layers(config: Option<&Path>) -> Result<(Settings, bool)> {
+    let mut layers = Figment::new();
     match config {
         Some(path) => {
             if !path.exists() {
                 bail!("the configuration file {} does not exist", path.display());
             }
-            figment = figment.merge(Toml::file(path));
+            layers = layers.merge(Toml::file(path));
         }
-        None if Path::new("koers.toml").exists() => figment = figment.merge(Toml::file("koers.toml")),
+        None if Path::new("koers.toml").exists() => layers = layers.merge(Toml::file("koers.toml")),
         None => {}
     }
-    figment = figment.merge(
+    layers = layers.merge(
         Env::prefixed("KOERS_")
             .split("__")
             .filter(|k| !NOT_SETTINGS.iter().any(|n| k.as_str().eq_ignore_ascii_case(n))),
     );
+    let base_url_set = layers.find_value("base_url").is_ok();
+    let figment = Figment::from(Serialized::defaults(Settings::default())).merge(layers);
     let settings: Settings =
         figment.extract().context("the settings are not valid (koers.toml or KOERS_* variables)")?;
     let problems = settings.problems();
     if !problems.is_empty() {
         bail!("the settings are not valid:\n  - {}", problems.join("\n  - "));
     }
-    Ok(settings)
+    Ok((settings, base_url_set))
+}
+
+/// The address links point at when `base_url` is not set: the one served (a wildcard bind is
+/// reached on this machine as 127.0.0.1).
+pub fn base_url_for(bind: &str) -> String {
+    let bind = bind.trim();
+    let host_port = bind
+        .strip_prefix("0.0.0.0:")
+        .map(|p| format!("127.0.0.1:{p}"))
+        .or_else(|| bind.strip_prefix("[::]:").map(|p| format!("[::1]:{p}")))
+        .unwrap_or_else(|| bind.to_string());
+    format!("http://{host_port}")
 }
 
 #[cfg(test)]
@@ -107,6 +128,19 @@ mod tests {
             jail.set_env("KOERS_TRUSTED_PROXIES", r#"["10.0.0.0/33"]"#);
             let err = format!("{:#}", load(None).unwrap_err());
             assert!(err.contains("10.0.0.0/33"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the closure's error type.
+    fn links_follow_the_served_address_unless_base_url_is_set() {
+        assert_eq!(base_url_for("127.0.0.1:9000"), "http://127.0.0.1:9000");
+        assert_eq!(base_url_for("0.0.0.0:8080"), "http://127.0.0.1:8080");
+        figment::Jail::expect_with(|jail| {
+            assert!(!load_layers(None).map_err(|e| e.to_string())?.1);
+            jail.set_env("KOERS_BASE_URL", "https://koers.example.org");
+            assert!(load_layers(None).map_err(|e| e.to_string())?.1);
             Ok(())
         });
     }

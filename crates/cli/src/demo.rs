@@ -4,13 +4,19 @@
 use crate::definitions;
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, TimeDelta, Utc};
+use koers_core::clock::{Clock, SystemClock};
 use koers_core::people::Locale;
+use koers_core::settings::Settings;
 use koers_store::import::{import_people, ImportError, ImportOptions};
 use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
 use koers_store::{people, tokens, Database};
 use koers_web::state::DemoLink;
+use std::sync::Arc;
 
 pub const STUDY_KEY: &str = "demo";
+
+/// The number block of the demo's own people (below), as stored.
+const DEMO_NUMBERS: &str = "+3161230";
 
 /// Made-up people; the numbers are in a block no real subscriber is likely to hold, and the
 /// demo only ever prints messages.
@@ -38,8 +44,49 @@ Mentor,Techniek,Jongerenwerker,Sam,de Wit,other,0612300203,sam@demo.invalid,demo
 Mentor,Techniek,Jongerenwerker,Sam,de Wit,other,0612300203,sam@demo.invalid,demo_mentor,,0612300110,,,nl
 ";
 
+/// The weeks of rehearsed history a new demo starts with.
+const HISTORY_WEEKS: u32 = 4;
+
+/// Four weeks of a rehearsed cohort in the demo's own schools, ending now, so the dashboards
+/// and exports show something the first time a new user opens them.
+fn rehearse_history(db: &Database, settings: &Settings, now: DateTime<Utc>) -> Result<()> {
+    use koers_rehearse::cohort::Organisation;
+    let zone = chrono_tz::Europe::Amsterdam;
+    let monday = koers_core::weeks::monday_of(koers_core::time::local_date(zone, now));
+    let opts = koers_rehearse::Options {
+        study: Some(STUDY_KEY.into()),
+        start: Some(monday - TimeDelta::weeks(i64::from(HISTORY_WEEKS))),
+        until: Some(now),
+        open_ended: true,
+        organisations: Some([
+            Organisation { key: "roc-zuid", name: "ROC Zuid (demo)", group: "control", teams: &["Techniek"] },
+            Organisation {
+                key: "roc-noord",
+                name: "ROC Noord (demo)",
+                group: "intervention",
+                teams: &["Entree", "Zorg en welzijn"],
+            },
+        ]),
+        ..koers_rehearse::Options::new(18, 5, HISTORY_WEEKS, 2026)
+    };
+    let setup = koers_rehearse::Setup {
+        db: db.clone(),
+        settings: settings.clone(),
+        secret: crate::secret::load(settings)?,
+        real_clock: Arc::new(SystemClock),
+    };
+    eprintln!("Preparing {HISTORY_WEEKS} weeks of rehearsed history for the demo (once) ...");
+    let report = actix_web::rt::System::new()
+        .block_on(koers_rehearse::rehearse(setup, opts, &mut |_| {}))
+        .map_err(|e| anyhow!("the demo's history could not be rehearsed: {e}"))?;
+    eprintln!("  {} messages and {} questionnaires of history.", report.messages, report.truth.len());
+    Ok(())
+}
+
 /// Creates (or finds) the demo study and returns a personal link for each of its people.
-pub fn seed(db: &Database, base_url: &str, now: DateTime<Utc>) -> Result<Vec<DemoLink>> {
+pub fn seed(db: &Database, settings: &Settings, now: DateTime<Utc>) -> Result<Vec<DemoLink>> {
+    let base_url = settings.base_url.as_str();
+    let fresh = db.read(|c| koers_store::studies::find_study(c, STUDY_KEY))?.is_none();
     let study_id = db.write(|conn| -> Result<i64> {
         let study = ensure_study(
             conn,
@@ -69,6 +116,12 @@ pub fn seed(db: &Database, base_url: &str, now: DateTime<Utc>) -> Result<Vec<Dem
         )?;
         Ok(study.id)
     })?;
+    if fresh {
+        rehearse_history(db, settings, now)?;
+        // The rehearsal's clock stops a moment before now; the demo runs on from real time.
+        let study = db.read(|c| koers_store::studies::find_study(c, STUDY_KEY))?.ok_or_else(|| anyhow!("no demo"))?;
+        db.write(|c| koers_store::study_clock::set(c, &study, SystemClock.now(), SystemClock.now()))?;
+    }
 
     let opts = ImportOptions {
         study_id,
@@ -89,7 +142,11 @@ pub fn seed(db: &Database, base_url: &str, now: DateTime<Utc>) -> Result<Vec<Dem
 
     db.write(|conn| -> Result<Vec<DemoLink>> {
         let mut links = Vec::new();
-        for p in people::people_of_study(conn, study_id)? {
+        // Links for the demo's own people; the rehearsed cohort behind the history has none.
+        let demo_people = people::people_of_study(conn, study_id)?
+            .into_iter()
+            .filter(|p| p.mobile_phone.as_deref().is_some_and(|m| m.starts_with(DEMO_NUMBERS)));
+        for p in demo_people {
             let (_, token) = tokens::issue(conn, p.id, "invitation", now + TimeDelta::days(7), now)?;
             let role = if p.role == "mentor" { "begeleider" } else { "student" };
             links.push(DemoLink {

@@ -141,13 +141,16 @@ fn open(settings: &Settings) -> Result<Database> {
 fn main() -> Result<()> {
     memory::configure();
     let cli = Cli::parse();
-    let mut settings = config::load(cli.config.as_deref())?;
+    let (mut settings, base_url_set) = config::load_layers(cli.config.as_deref())?;
     init_logging(settings.log_format);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
         Command::Serve { demo, bind } => {
             if let Some(bind) = bind {
                 settings.bind = bind;
+            }
+            if !base_url_set {
+                settings.base_url = config::base_url_for(&settings.bind);
             }
             if demo && settings.database_url == Settings::default().database_url {
                 settings.database_url = "sqlite://koers-demo.db".into();
@@ -195,7 +198,7 @@ fn serve(mut settings: Settings, clock: Arc<dyn Clock>, demo: bool) -> Result<()
     }
     let mut state = koers_web::AppState::new(db.clone(), clock.clone(), settings.clone());
     if demo {
-        let links = demo::seed(&db, &settings.base_url, clock.now())?;
+        let links = demo::seed(&db, &settings, clock.now())?;
         println!(
             "\nkoers demo: {} (database {})",
             settings.base_url,

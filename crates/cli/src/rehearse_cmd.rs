@@ -42,13 +42,10 @@ pub fn run(args: RehearseArgs, settings: &Settings, db: Database) -> Result<()> 
     let study = args.study.clone().unwrap_or_else(|| "rehearsal".into());
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("rehearsal-{study}")));
     let opts = Options {
-        students: args.students,
-        mentors: args.mentors,
-        weeks: args.weeks,
-        seed: args.seed,
         study: Some(study),
         start: args.start,
         out: Some(out.clone()),
+        ..Options::new(args.students, args.mentors, args.weeks, args.seed)
     };
     let setup = Setup { db, settings: settings.clone(), secret, real_clock: Arc::new(SystemClock) };
     let terminal = std::io::stderr().is_terminal();

@@ -13,17 +13,23 @@ pub const ORGANISATIONS: [Organisation; 2] = [
         key: "school-a",
         name: "School A (oefenstudie)",
         group: "control",
-        teams: ["A Entree", "A Techniek"],
+        teams: &["A Entree", "A Techniek"],
     },
-    Organisation { key: "school-b", name: "School B (oefenstudie)", group: "at_risk", teams: ["B Zorg", "B Economie"] },
+    Organisation {
+        key: "school-b",
+        name: "School B (oefenstudie)",
+        group: "at_risk",
+        teams: &["B Zorg", "B Economie"],
+    },
 ];
 
+/// An organisation of the rehearsal: one group of the design, with one or more teams.
 #[derive(Debug, Clone, Copy)]
 pub struct Organisation {
     pub key: &'static str,
     pub name: &'static str,
     pub group: &'static str,
-    pub teams: [&'static str; 2],
+    pub teams: &'static [&'static str],
 }
 
 /// Made-up first and last names (deliberately common, so nothing points at a real person).
@@ -141,6 +147,18 @@ impl Cohort {
     /// Draws a cohort: every pattern at least once when there are enough students, the rest by
     /// weight; mentors split over both organisations, students over the mentors of theirs.
     pub fn draw(students: usize, mentors: usize, weeks: u32, batch: u32, rng: &mut ChaCha8Rng) -> Cohort {
+        Self::draw_in(&ORGANISATIONS, students, mentors, weeks, batch, rng)
+    }
+
+    /// [`Cohort::draw`] in the given two organisations (the first and second group).
+    pub fn draw_in(
+        orgs: &[Organisation; 2],
+        students: usize,
+        mentors: usize,
+        weeks: u32,
+        batch: u32,
+        rng: &mut ChaCha8Rng,
+    ) -> Cohort {
         let mentors = mentors.max(2).min(students.max(2));
         let mut patterns: Vec<Pattern> = Vec::with_capacity(students);
         let mut all = Pattern::ALL.to_vec();
@@ -180,7 +198,7 @@ impl Cohort {
                     gender,
                     phone: phone(125, batch, i),
                     organisation,
-                    team: ORGANISATIONS[organisation].teams[(i / 2) % 2],
+                    team: orgs[organisation].teams[(i / 2) % orgs[organisation].teams.len().max(1)],
                     pattern,
                 }
             })
@@ -233,7 +251,17 @@ impl Cohort {
     /// The people file a school would hand in, in u-can-act's columns: one line per student and
     /// one per mentor-student pair. Everyone's participation ends after the last week.
     pub fn import_csv(&self, first_monday: NaiveDate) -> String {
-        let end = first_monday + chrono::TimeDelta::weeks(i64::from(self.weeks)) - chrono::TimeDelta::days(1);
+        self.import_csv_ending(first_monday, true)
+    }
+
+    /// The people file; with `ends` false, participation runs on after the rehearsed weeks (the
+    /// protocol's own length), as in the demo.
+    pub fn import_csv_ending(&self, first_monday: NaiveDate, ends: bool) -> String {
+        let end = if ends {
+            (first_monday + chrono::TimeDelta::weeks(i64::from(self.weeks)) - chrono::TimeDelta::days(1)).to_string()
+        } else {
+            String::new()
+        };
         let mut out = String::from(
             "type,team_name,role_title,first_name,last_name,gender,mobile_phone,email,protocol_name,start_date,filling_out_for,filling_out_for_protocol,end_date,locale\n",
         );

@@ -2,7 +2,7 @@
 //! the people import, a coordinator account, the moments to come) and writing what it did.
 
 use crate::checks::{self, Check};
-use crate::cohort::{Cohort, ORGANISATIONS};
+use crate::cohort::{Cohort, Organisation, ORGANISATIONS};
 use crate::engine::{Actor, Engine, Event, Who};
 use crate::patterns::Pattern;
 use crate::{e164, Progress, RehearseError, TruthRow};
@@ -38,6 +38,31 @@ pub struct Options {
     pub start: Option<NaiveDate>,
     /// Where truth.csv and people.csv go; nothing is written without it.
     pub out: Option<PathBuf>,
+    /// Stop here instead of a week after the last one (the demo stops at today).
+    pub until: Option<DateTime<Utc>>,
+    /// Participation goes on after the rehearsed weeks (no end date): the demo's history.
+    pub open_ended: bool,
+    /// The two organisations (control group first); default [`ORGANISATIONS`].
+    pub organisations: Option<[Organisation; 2]>,
+}
+
+impl Options {
+    /// A rehearsal of `students` and `mentors` over `weeks` with this seed, in the default
+    /// study, to its end.
+    pub fn new(students: usize, mentors: usize, weeks: u32, seed: u64) -> Self {
+        Options {
+            students,
+            mentors,
+            weeks,
+            seed,
+            study: None,
+            start: None,
+            out: None,
+            until: None,
+            open_ended: false,
+            organisations: None,
+        }
+    }
 }
 
 /// What a rehearsal runs on: the installation's database, settings and secret.
@@ -77,7 +102,9 @@ fn study_for(db: &Database, opts: &Options, now: DateTime<Utc>) -> Result<(Study
                 "study '{key}' is a real study; a rehearsal runs only in a test-mode study (choose another --study)"
             )));
         }
-        return Ok((s, false));
+        // A study that nobody takes part in yet starts where it is asked to.
+        let empty = db.read(|c| people::ids_by_phone(c, s.id))?.is_empty();
+        return Ok((s, empty));
     }
     let s = db.write(|c| {
         ensure_study(
@@ -123,7 +150,7 @@ pub async fn rehearse(
 
     let mut orgs = Vec::new();
     db.write(|c| -> Result<(), RehearseError> {
-        for o in ORGANISATIONS {
+        for o in opts.organisations.unwrap_or(ORGANISATIONS) {
             let org = ensure_organisation(c, study.id, o.key, o.name, Some(o.group), study_now)?;
             for t in o.teams {
                 ensure_team(c, org.id, t, study_now)?;
@@ -140,8 +167,9 @@ pub async fn rehearse(
         .find(|b| !existing.contains_key(&e164(&format!("06124{b}0001"))))
         .ok_or_else(|| RehearseError::Failed(format!("study '{}' already holds ten rehearsed cohorts", study.key)))?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let cohort = Cohort::draw(opts.students.max(1), opts.mentors.max(1), opts.weeks.max(1), batch, &mut rng);
-    let csv = cohort.import_csv(first_monday);
+    let orgs = opts.organisations.unwrap_or(ORGANISATIONS);
+    let cohort = Cohort::draw_in(&orgs, opts.students.max(1), opts.mentors.max(1), opts.weeks.max(1), batch, &mut rng);
+    let csv = cohort.import_csv_ending(first_monday, !opts.open_ended);
     let import = ImportOptions {
         study_id: study.id,
         zone,
@@ -236,7 +264,7 @@ pub async fn rehearse(
     state.limits = Arc::new(koers_web::limits::Limits::new(u32::MAX / 2, 10_000));
     let app = actix_web::test::init_service(koers_web::app(actix_web::web::Data::new(state))).await;
 
-    let until = start_at + TimeDelta::weeks(i64::from(cohort.weeks)) + TimeDelta::days(8);
+    let until = opts.until.unwrap_or(start_at + TimeDelta::weeks(i64::from(cohort.weeks)) + TimeDelta::days(8));
     let mut engine = Engine {
         app: &app,
         db: db.clone(),
@@ -293,7 +321,7 @@ where
     >,
     B: actix_web::body::MessageBody,
 {
-    let days = i64::from(e.cohort.weeks) * 7 + 8;
+    let days = (e.until - e.first_monday).num_days() + 1;
     for d in 0..days {
         let date = first_monday + TimeDelta::days(d);
         for (h, m) in [(0, 1), (9, 0), (12, 0), (18, 0), (20, 0)] {

@@ -20,7 +20,7 @@ fn run(db: &Database, seed: u64, out: Option<std::path::PathBuf>) -> Report {
         secret: SECRET.to_vec(),
         real_clock: Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 12, 5, 9, 0, 0).unwrap())) as Arc<dyn Clock>,
     };
-    let opts = Options { students: 16, mentors: 4, weeks: 6, seed, study: None, start: None, out };
+    let opts = Options { out, ..Options::new(16, 4, 6, seed) };
     actix_web::rt::System::new().block_on(rehearse(setup, opts, &mut |_| {})).expect("the rehearsal runs")
 }
 

@@ -3,7 +3,7 @@
 //! the numbers match a known pattern, coordinators see only their organisation, and only admins
 //! read the audit log, which records that they did.
 
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, HttpServer};
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
@@ -212,14 +212,12 @@ fn start(db: &koers_store::Database) -> Server {
     let data = web::Data::new(state);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let server = HttpServer::new(move || {
-        App::new().app_data(data.clone()).wrap(koers_web::security_headers()).configure(koers_web::configure)
-    })
-    .workers(1)
-    .disable_signals()
-    .listen(listener)
-    .unwrap()
-    .run();
+    let server = HttpServer::new(move || koers_web::app(data.clone()))
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .unwrap()
+        .run();
     let handle = server.handle();
     actix_web::rt::spawn(server);
     Server { addr, handle }

@@ -1,6 +1,6 @@
 //! Delivery reports reach the invitation they are about, and forged ones are refused.
 
-use actix_web::{test, web, App};
+use actix_web::{test, web};
 use base64::Engine;
 use chrono::{TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
@@ -54,8 +54,7 @@ fn state(db: &koers_store::Database) -> AppState {
 async fn a_messagebird_report_on_the_secret_path_marks_the_message_delivered() {
     let t = TestDb::sqlite();
     let id = sent_invitation(&t.db, "messagebird", "mb-1");
-    let app =
-        test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+    let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
 
     let wrong = test::TestRequest::get().uri("/hooks/sms/messagebird/guess?id=mb-1&status=delivered").to_request();
     assert_eq!(test::call_service(&app, wrong).await.status(), 404);
@@ -87,8 +86,7 @@ fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
 async fn a_twilio_callback_needs_a_valid_signature() {
     let t = TestDb::postgres();
     let id = sent_invitation(&t.db, "twilio", "SM42");
-    let app =
-        test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+    let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
     let params = [("MessageSid", "SM42"), ("MessageStatus", "undelivered"), ("ErrorCode", "30003")];
     let forged = test::TestRequest::post()
         .uri("/hooks/sms/twilio")

@@ -4,7 +4,7 @@
 use actix_web::cookie::Cookie;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{test, web, App};
+use actix_web::{test, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
@@ -78,9 +78,10 @@ struct Answer {
     body: String,
 }
 
-async fn call<S>(app: &S, req: actix_http::Request) -> Answer
+async fn call<S, B>(app: &S, req: actix_http::Request) -> Answer
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let resp = test::call_service(app, req).await;
     let status = resp.status();
@@ -99,9 +100,10 @@ fn cookie<'a>(a: &'a Answer, name: &str) -> Option<&'a Cookie<'static>> {
     a.cookies.iter().find(|c| c.name() == name)
 }
 
-async fn try_login<S>(app: &S, email: &str, password: &str) -> Answer
+async fn try_login<S, B>(app: &S, email: &str, password: &str) -> Answer
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let page = call(app, test::TestRequest::get().uri("/staff/login").to_request()).await;
     assert_eq!(page.status, 200);
@@ -111,9 +113,10 @@ where
 }
 
 /// Logs the coordinator in; the session cookie and the CSRF token of their pages.
-async fn login<S>(app: &S) -> (Cookie<'static>, String)
+async fn login<S, B>(app: &S) -> (Cookie<'static>, String)
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let done = try_login(app, EMAIL, PASSWORD).await;
     assert_eq!(done.status, 303, "{}", done.body);
@@ -161,8 +164,7 @@ fn phone_of(db: &koers_store::Database, id: i64) -> Option<String> {
 async fn logging_in_works_with_the_right_password_only_and_is_rate_limited() {
     for (backend, t) in TestDb::both() {
         world(&t.db);
-        let app =
-            test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
         let anonymous = call(&app, test::TestRequest::get().uri("/staff").to_request()).await;
         assert_eq!(
             (anonymous.status.as_u16(), anonymous.location.as_deref()),
@@ -213,8 +215,7 @@ async fn logging_in_works_with_the_right_password_only_and_is_rate_limited() {
 async fn a_form_without_its_csrf_token_changes_nothing() {
     for (backend, t) in TestDb::both() {
         let w = world(&t.db);
-        let app =
-            test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
         let (session, csrf) = login(&app).await;
         let uri = format!("/staff/people/{}", w.sanne);
         for token in [None, Some("forged-token-that-is-long-enough")] {
@@ -254,8 +255,7 @@ async fn a_form_without_its_csrf_token_changes_nothing() {
 async fn people_of_another_organisation_do_not_exist_for_a_coordinator() {
     for (backend, t) in TestDb::both() {
         let w = world(&t.db);
-        let app =
-            test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
         let (session, csrf) = login(&app).await;
         let list = call(&app, get("/staff", &session)).await;
         assert!(list.body.contains("Sanne") && list.body.contains("Joris"), "{backend}");
@@ -306,8 +306,7 @@ async fn people_of_another_organisation_do_not_exist_for_a_coordinator() {
 async fn a_handover_moves_the_student_and_keeps_the_history() {
     for (backend, t) in TestDb::both() {
         let w = world(&t.db);
-        let app =
-            test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
         let (session, csrf) = login(&app).await;
         let page = call(&app, get(&format!("/staff/people/{}", w.sanne), &session)).await;
         assert!(page.body.contains(&format!("<option value=\"{}\"", w.fatima)), "{backend}: Fatima can be chosen");
@@ -349,8 +348,7 @@ async fn a_handover_moves_the_student_and_keeps_the_history() {
 async fn ending_as_a_switcher_records_the_dropout_and_stops_the_subscription() {
     for (backend, t) in TestDb::both() {
         let w = world(&t.db);
-        let app =
-            test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
         let (session, csrf) = login(&app).await;
         let uri = format!("/staff/people/{}/end", w.sanne);
         let missing = call(&app, post(&uri, &session, &[("csrf", &csrf), ("date", "2026-10-09")])).await;
@@ -396,8 +394,7 @@ async fn ending_as_a_switcher_records_the_dropout_and_stops_the_subscription() {
 async fn html_typed_into_a_name_is_shown_as_text_everywhere() {
     for (backend, t) in TestDb::both() {
         let w = world(&t.db);
-        let app =
-            test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
         let (session, csrf) = login(&app).await;
         let team = w.team_noord.to_string();
         let r = call(
@@ -434,8 +431,7 @@ async fn html_typed_into_a_name_is_shown_as_text_everywhere() {
 async fn an_enrolment_with_a_bad_phone_shows_the_import_message_next_to_the_field() {
     for (backend, t) in TestDb::both() {
         let w = world(&t.db);
-        let app =
-            test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
         let (session, csrf) = login(&app).await;
         let team = w.team_noord.to_string();
         let r = call(

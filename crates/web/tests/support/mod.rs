@@ -2,7 +2,7 @@
 //! HTTP on a free port in a thread of its own, and stopped when dropped.
 
 use actix_web::dev::ServerHandle;
-use actix_web::{middleware, web, App, HttpServer};
+use actix_web::{web, HttpServer};
 use koers_web::AppState;
 use std::net::TcpListener;
 
@@ -18,20 +18,14 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> Serving 
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             let data = web::Data::new(state);
-            let server = HttpServer::new(move || {
-                App::new()
-                    .app_data(data.clone())
-                    .wrap(koers_web::security_headers())
-                    .wrap(middleware::Compress::default())
-                    .wrap(middleware::from_fn(koers_web::ops::track))
-                    .configure(koers_web::configure)
-            })
-            .workers(workers)
-            .disable_signals()
-            .shutdown_timeout(1)
-            .listen(listener)
-            .unwrap()
-            .run();
+            // The application exactly as `koers serve` builds it.
+            let server = HttpServer::new(move || koers_web::app(data.clone()))
+                .workers(workers)
+                .disable_signals()
+                .shutdown_timeout(1)
+                .listen(listener)
+                .unwrap()
+                .run();
             tx.send(server.handle()).unwrap();
             let _ = server.await;
         })
