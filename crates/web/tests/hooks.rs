@@ -114,8 +114,7 @@ fn reports(db: &koers_store::Database) -> i64 {
 /// report twice (a gateway's retry, or a replay) counts once.
 async fn reports_are_bound_and_counted_once(t: TestDb) {
     let twilio = sent_invitation(&t.db, "twilio", "SM42");
-    let app =
-        test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+    let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
     let forged = test::TestRequest::post()
         .uri("/hooks/sms/webhook/report-secret-123")
         .set_json(serde_json::json!({"reference": format!("koers-{twilio}"), "status": "delivery_failed"}))

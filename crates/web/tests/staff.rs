@@ -130,9 +130,10 @@ where
 }
 
 /// After a right password: the second factor, set up or asked for, as its owner would do it.
-async fn past_second_factor<S>(app: &S, done: &Answer) -> Cookie<'static>
+async fn past_second_factor<S, B>(app: &S, done: &Answer) -> Cookie<'static>
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let pending = cookie(done, "koers_s2").expect("a pending session").clone();
     let to = done.location.clone().expect("on to the second factor");
@@ -473,8 +474,7 @@ async fn an_enrolment_with_a_bad_phone_shows_the_import_message_next_to_the_fiel
 /// number of someone they may see says who it is.
 async fn numbers_tell_nothing_about_others(t: TestDb) {
     let w = world(&t.db);
-    let app =
-        test::init_service(App::new().app_data(web::Data::new(state(&t.db))).configure(koers_web::configure)).await;
+    let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
     let (session, csrf) = login(&app).await;
     let team = w.team_noord.to_string();
     let enrol = |phone: &'static str| {

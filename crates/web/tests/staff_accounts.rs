@@ -6,7 +6,7 @@
 use actix_web::cookie::Cookie;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{test, web, App};
+use actix_web::{test, web};
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use koers_core::clock::FixedClock;
@@ -31,9 +31,10 @@ struct Answer {
     body: String,
 }
 
-async fn call<S>(app: &S, req: actix_http::Request) -> Answer
+async fn call<S, B>(app: &S, req: actix_http::Request) -> Answer
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let resp = test::call_service(app, req).await;
     let status = resp.status();
@@ -53,9 +54,10 @@ fn csrf_of(body: &str) -> String {
 }
 
 /// Logs in (through the second factor where the account needs one); the session cookie.
-async fn login<S>(app: &S, email: &str, password: &str) -> Cookie<'static>
+async fn login<S, B>(app: &S, email: &str, password: &str) -> Cookie<'static>
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let page = call(app, test::TestRequest::get().uri("/staff/login").to_request()).await;
     let pre = cookie(&page, "koers_login").unwrap();
@@ -92,7 +94,7 @@ async fn accounts_page(t: TestDb) {
     let root = staff::create_account(&mut c, "root@koers.example", "Root", PASSWORD, true, now()).unwrap();
     drop(c);
     let state = AppState::new(t.db.clone(), Arc::new(FixedClock::new(now())), second_factor::settings());
-    let app = test::init_service(App::new().app_data(web::Data::new(state)).configure(koers_web::configure)).await;
+    let app = test::init_service(koers_web::app(web::Data::new(state))).await;
 
     let admin = login(&app, "admin@noord.example", PASSWORD).await;
     let carla_session = login(&app, "carla@noord.example", PASSWORD).await;

@@ -8,7 +8,7 @@
 use actix_web::cookie::Cookie;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{test, web, App};
+use actix_web::{test, web};
 use base64::Engine;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
@@ -43,9 +43,10 @@ impl Answer {
     }
 }
 
-async fn call<S>(app: &S, req: actix_http::Request) -> Answer
+async fn call<S, B>(app: &S, req: actix_http::Request) -> Answer
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let resp = test::call_service(app, req).await;
     let status = resp.status();
@@ -62,9 +63,10 @@ fn csrf_of(body: &str) -> String {
 }
 
 /// POSTs the login form from `address` (through a trusted proxy).
-async fn password<S>(app: &S, email: &str, pw: &str, address: &str) -> Answer
+async fn password<S, B>(app: &S, email: &str, pw: &str, address: &str) -> Answer
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let page = call(app, test::TestRequest::get().uri("/staff/login").to_request()).await;
     let pre = page.cookie("koers_login").unwrap();
@@ -78,9 +80,10 @@ where
     call(app, req.to_request()).await
 }
 
-async fn post_code<S>(app: &S, to: &str, pending: &Cookie<'static>, code: &str) -> Answer
+async fn post_code<S, B>(app: &S, to: &str, pending: &Cookie<'static>, code: &str) -> Answer
 where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
 {
     let page = call(app, test::TestRequest::get().uri(to).cookie(pending.clone()).to_request()).await;
     let form = [("csrf", csrf_of(&page.body)), ("code", code.to_string())];
@@ -105,7 +108,7 @@ async fn an_admin_needs_the_second_factor(t: TestDb) {
     let mut state = AppState::new(t.db.clone(), Arc::new(clock.clone()), second_factor::settings());
     state.limits =
         Arc::new(Limits::new(1000, 1000).trusting(&["127.0.0.1".into()]).with_clock(Arc::new(clock.clone())));
-    let app = test::init_service(App::new().app_data(web::Data::new(state)).configure(koers_web::configure)).await;
+    let app = test::init_service(koers_web::app(web::Data::new(state))).await;
 
     // The password alone: a pending session that opens only the second factor's pages.
     let first = password(&app, ADMIN, PASSWORD, "198.51.100.1").await;
@@ -210,7 +213,7 @@ async fn guessing_on_the_login_page(t: TestDb) {
     let mut state = AppState::new(t.db.clone(), Arc::new(clock.clone()), second_factor::settings());
     // Ten a minute per address, as shipped.
     state.limits = Arc::new(Limits::new(30, 10).trusting(&["127.0.0.1".into()]).with_clock(Arc::new(clock.clone())));
-    let app = test::init_service(App::new().app_data(web::Data::new(state)).configure(koers_web::configure)).await;
+    let app = test::init_service(koers_web::app(web::Data::new(state))).await;
     let mut statuses = Vec::new();
     for n in 0..10 {
         for a in 1..=5 {
