@@ -4,7 +4,9 @@
 use crate::ExportResult;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use koers_store::schema::{invitations, paradata, people, response_scores, responses, subscriptions};
+use koers_store::schema::{
+    invitation_responses, invitations, paradata, people, response_scores, responses, subscriptions,
+};
 use koers_store::studies::from_db;
 use koers_store::DbConnection;
 use std::collections::HashMap;
@@ -196,14 +198,16 @@ pub struct Sent {
 }
 
 pub fn sent_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<HashMap<i64, Sent>> {
-    let rows: Vec<(Option<i64>, String, Option<chrono::NaiveDateTime>)> = invitations::table
-        .filter(invitations::response_id.eq_any(ids))
+    // Through the link table: one SMS to a mentor covers the diaries about all their students.
+    let rows: Vec<(i64, String, Option<chrono::NaiveDateTime>)> = invitation_responses::table
+        .inner_join(invitations::table)
+        .filter(invitation_responses::response_id.eq_any(ids))
         .filter(invitations::sent_at.is_not_null())
-        .select((invitations::response_id, invitations::kind, invitations::sent_at))
+        .select((invitation_responses::response_id, invitations::kind, invitations::sent_at))
         .load(conn)?;
     let mut out: HashMap<i64, Sent> = HashMap::new();
     for (r, kind, at) in rows {
-        let (Some(r), Some(at)) = (r, at) else { continue };
+        let Some(at) = at else { continue };
         let e = out.entry(r).or_default();
         let slot = if kind == "reminder" { &mut e.reminder } else { &mut e.invitation };
         let at = from_db(at);

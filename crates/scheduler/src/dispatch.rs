@@ -9,7 +9,7 @@ use koers_core::protocol::parse_protocol;
 use koers_core::sms::{choose_text, render_message, MessageKind, MessageVars};
 use koers_messaging::email::OutgoingEmail;
 use koers_messaging::{Lookup, OutgoingSms, SendError, SmsGateway};
-use koers_store::schedule::{self, utc, StudyClockRow};
+use koers_store::schedule::{self, utc, StudyClockRow, KIND_CAN_START};
 use koers_store::sending::{self, Outcome, SendContext};
 use koers_store::{tokens, DbConnection, StoreError};
 use std::sync::Arc;
@@ -19,13 +19,39 @@ const MAX_BATCH: i64 = 500;
 const MAX_IN_FLIGHT: usize = 64;
 const DEFAULT_INVITATION: &str = "Hoi {{voornaam}}, er staat een korte vragenlijst voor je klaar: {{link}}";
 
-/// The request to a parent or carer: no names and nothing about the study's subject, since
-/// anyone may read an SMS over a shoulder.
-fn guardian_text(locale: &str) -> &'static str {
+/// The request to a parent or carer names the child's first name, the school and who does
+/// the research, with a way to reach them, so it does not read like a scam text; never the
+/// study's subject, since anyone may read an SMS over a shoulder.
+fn guardian_text(ctx: &SendContext) -> String {
+    let en = ctx.locale == "en";
+    let child = ctx.first_name.as_deref().filter(|n| !n.is_empty());
+    let group = ctx.research_group.as_deref();
+    let mut text = match (en, child, ctx.school.as_deref()) {
+        (true, Some(c), Some(s)) => format!("Hello, {c} from {s} would like to take part in a study"),
+        (true, _, _) => "Hello, your child would like to take part in a study at school".to_string(),
+        (false, Some(c), Some(s)) => format!("Hallo, {c} van {s} wil meedoen aan een onderzoek"),
+        (false, _, _) => "Hallo, uw kind wil meedoen aan een onderzoek op school".to_string(),
+    };
+    if let Some(g) = group {
+        text.push_str(if en { " by " } else { " van " });
+        text.push_str(g);
+    }
+    text.push_str(if en { " and needs your permission." } else { " en heeft uw toestemming nodig." });
+    if let Some(c) = ctx.contact.as_deref() {
+        text.push_str(if en { " Questions? " } else { " Vragen? " });
+        text.push_str(c);
+        text.push('.');
+    }
+    text.push_str(if en { " Read more and answer here: {{link}}" } else { " Lees meer en geef antwoord: {{link}}" });
+    text
+}
+
+/// After a parent's yes, the child hears that they can start.
+fn can_start_text(locale: &str) -> &'static str {
     if locale == "en" {
-        "Hello, your child would like to take part in a study at school and needs your permission. Read more and answer here: {{link}}"
+        "Hi {{first_name}}, your parent or carer said yes. You can start now: {{link}}"
     } else {
-        "Hallo, uw kind wil meedoen aan een onderzoek op school en heeft uw toestemming nodig. Lees meer en geef antwoord: {{link}}"
+        "Hoi {{voornaam}}, je ouder of verzorger heeft ja gezegd. Je kunt nu beginnen: {{link}}"
     }
 }
 
@@ -356,7 +382,11 @@ fn prepare(
             .and_then(|p| choose_text(&p.texts, kind, ctx.streak.max(0) as u32))
             .map(|t| t.get(&ctx.locale, "nl").to_string())
             .unwrap_or_else(|| DEFAULT_INVITATION.to_string());
-        let template = if guardian { guardian_text(&ctx.locale).to_string() } else { template };
+        let template = match ctx.invitation.kind.as_str() {
+            "guardian" => guardian_text(&ctx),
+            KIND_CAN_START => can_start_text(&ctx.locale).to_string(),
+            _ => template,
+        };
         let window = ctx.invitation.dedupe_key.rsplit_once(':').map(|(w, _)| w).unwrap_or(&ctx.invitation.dedupe_key);
         let token = window_token(secret, ctx.invitation.person_id, window);
         let grace = protocol.as_ref().map(|p| p.grace_period.0).unwrap_or_default();
@@ -406,6 +436,8 @@ fn skip_reason(ctx: &SendContext, now: DateTime<Utc>, expires_at: Option<DateTim
         Some("participation ended")
     } else if ctx.invitation.response_id.is_some() && !ctx.subscription_active {
         Some("subscription ended")
+    } else if ctx.waiting_for_guardian && ctx.invitation.kind != "guardian" {
+        Some("waiting for a parent's consent")
     } else if ctx.consent_withdrawn {
         Some("consent withdrawn")
     } else if ctx.phone_failing {

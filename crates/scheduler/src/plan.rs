@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
-use koers_core::people::SubscriptionState;
-use koers_core::protocol::windows::{participation_end, windows, Window};
+use koers_core::people::{Role, SubscriptionState};
+use koers_core::protocol::windows::{asks, participation_end, windows, Window};
 use koers_core::protocol::{parse_protocol, Protocol};
 use koers_store::schedule::{self, NewInvitation};
 use koers_store::{sending, Database, StoreError};
@@ -64,7 +64,11 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
         }
         let start = schedule::utc(s.starts_at);
         let end = participation_end(protocol, *zone, start, s.ends_at.map(schedule::utc));
-        let all = windows(protocol, *zone, start, end);
+        let mentor = protocol.role == Some(Role::Mentor);
+        let all: Vec<Window> = windows(protocol, *zone, start, end)
+            .into_iter()
+            .filter(|w| asks(w, mentor, s.filling_out_for.is_some()))
+            .collect();
         if all.last().is_none_or(|w| w.close_at <= now) && now >= end {
             db.write(|c| sending::end_subscription(c, s.id, SubscriptionState::Completed, "protocol_end", now))?;
             report.subscriptions_ended += 1;

@@ -397,6 +397,74 @@ pub fn withdraw(
 }
 
 // ---------------------------------------------------------------------------------------------
+// A parent's no
+
+/// Why a child's participation ended when their parent said no.
+pub const GUARDIAN_DECLINED: &str = "guardian_declined";
+
+/// A parent's answer to the consent request, once: a second answer (a second tab, a forwarded
+/// link) changes nothing and returns `false`. A no stops everything for the child at once, like
+/// a withdrawal and unlike a stop (no closing questionnaire opens): their subscription, every
+/// mentor's diary about them, their pairs, and the messages still waiting.
+pub fn guardian_answer(
+    conn: &mut DbConnection,
+    student_id: i64,
+    agreed: bool,
+    text_version: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    use crate::participation::{has_consent, record_consent, CONSENT_GUARDIAN, CONSENT_GUARDIAN_DECLINED};
+    write_transaction(conn, |conn| {
+        if has_consent(conn, student_id, CONSENT_GUARDIAN)? || has_consent(conn, student_id, CONSENT_GUARDIAN_DECLINED)?
+        {
+            return Ok(false);
+        }
+        if agreed {
+            record_consent(conn, student_id, CONSENT_GUARDIAN, text_version, now)?;
+            crate::schedule::ensure_invitation(
+                conn,
+                &crate::schedule::NewInvitation {
+                    person_id: student_id,
+                    response_id: None,
+                    dedupe_key: "start:after_guardian",
+                    kind: crate::schedule::KIND_CAN_START,
+                    channel: "sms",
+                    due_at: now,
+                    expires_at: Some(now + TimeDelta::days(7)),
+                },
+                now,
+            )?;
+            return Ok(true);
+        }
+        record_consent(conn, student_id, CONSENT_GUARDIAN_DECLINED, text_version, now)?;
+        let now_db = to_db(now);
+        let subs: Vec<i64> = subscriptions::table
+            .filter(subscriptions::person_id.eq(student_id).or(subscriptions::filling_out_for_id.eq(student_id)))
+            .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
+            .select(subscriptions::id)
+            .load(conn)?;
+        for s in subs {
+            sending::end_subscription(conn, s, SubscriptionState::Stopped, GUARDIAN_DECLINED, now)?;
+        }
+        cancel_waiting(conn, &[student_id], GUARDIAN_DECLINED, now_db)?;
+        let open: Vec<(i64, chrono::NaiveDate)> = pairs::table
+            .filter(pairs::student_id.eq(student_id).and(pairs::ends_on.is_null()))
+            .select((pairs::id, pairs::starts_on))
+            .load(conn)?;
+        for (pair, starts_on) in open {
+            diesel::update(pairs::table.find(pair))
+                .set((pairs::ends_on.eq(now_db.date().max(starts_on)), pairs::end_reason.eq(GUARDIAN_DECLINED)))
+                .execute(conn)?;
+        }
+        diesel::update(people::table.find(student_id).filter(people::ended_at.is_null()))
+            .set((people::ended_at.eq(now_db), people::end_reason.eq(GUARDIAN_DECLINED), people::updated_at.eq(now_db)))
+            .execute(conn)?;
+        revoke_sessions(conn, &[student_id], now_db)?;
+        Ok(true)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
 // Retention
 
 /// The key in a study's settings JSON: identifiers of a person are erased this many days after

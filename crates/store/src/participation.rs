@@ -56,6 +56,8 @@ pub struct Participant {
     pub first_name: Option<String>,
     pub time_zone: String,
     pub ended: bool,
+    /// When their participation ended: the closing questionnaire opening then is still theirs.
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Option<Participant>> {
@@ -85,6 +87,7 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
         first_name: first_name.flatten(),
         time_zone,
         ended: ended_at.is_some(),
+        ended_at: ended_at.map(from_db),
     }))
 }
 

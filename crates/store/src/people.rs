@@ -210,6 +210,7 @@ pub fn active_subscription(
     Ok(q.first(conn).optional()?)
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct NewSubscription {
     pub person_id: i64,
     pub protocol_id: i64,
@@ -218,7 +219,25 @@ pub struct NewSubscription {
     pub ends_at: Option<DateTime<Utc>>,
 }
 
+/// Inserts a subscription. A mentor's subscription about a student comes with one of their own
+/// on the same protocol (if they have none active yet), where their intake and closing are
+/// asked once (see `koers_core::protocol::windows::asks`).
 pub fn insert_subscription(conn: &mut DbConnection, s: &NewSubscription, now: DateTime<Utc>) -> StoreResult<i64> {
+    if s.filling_out_for.is_some() {
+        let own: i64 = subscriptions::table
+            .filter(subscriptions::person_id.eq(s.person_id).and(subscriptions::filling_out_for_id.is_null()))
+            .filter(subscriptions::protocol_id.eq(s.protocol_id))
+            .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
+            .count()
+            .get_result(conn)?;
+        if own == 0 {
+            insert_one(conn, &NewSubscription { filling_out_for: None, ends_at: None, ..*s }, now)?;
+        }
+    }
+    insert_one(conn, s, now)
+}
+
+fn insert_one(conn: &mut DbConnection, s: &NewSubscription, now: DateTime<Utc>) -> StoreResult<i64> {
     let now = to_db(now);
     Ok(diesel::insert_into(subscriptions::table)
         .values((

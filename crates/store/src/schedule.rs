@@ -7,7 +7,7 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schema::{invitations, people, protocols, responses, studies, subscriptions};
+use crate::schema::{invitation_responses, invitations, people, protocols, responses, studies, subscriptions};
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -157,8 +157,24 @@ pub fn ensure_invitation(conn: &mut DbConnection, inv: &NewInvitation<'_>, now: 
             invitations::updated_at.eq(now),
         )
     )?;
+    // The person's one message for this window covers this response too (a mentor's diaries
+    // about each of their students).
+    if let Some(response_id) = inv.response_id {
+        let id: i64 = invitations::table
+            .filter(invitations::person_id.eq(inv.person_id).and(invitations::dedupe_key.eq(inv.dedupe_key)))
+            .select(invitations::id)
+            .first(conn)?;
+        insert_ignoring_conflict!(
+            conn,
+            invitation_responses::table,
+            (invitation_responses::invitation_id.eq(id), invitation_responses::response_id.eq(response_id))
+        )?;
+    }
     Ok(n == 1)
 }
+
+/// The message to a child whose parent said yes: they can start.
+pub const KIND_CAN_START: &str = "can_start";
 
 pub const STATUS_PENDING: &str = "pending";
 pub const STATUS_CLAIMED: &str = "claimed";

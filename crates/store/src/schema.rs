@@ -367,6 +367,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invitation_responses (invitation_id, response_id) {
+        invitation_id -> BigInt,
+        response_id -> BigInt,
+    }
+}
+
+diesel::joinable!(invitation_responses -> invitations (invitation_id));
+diesel::joinable!(invitation_responses -> responses (response_id));
 diesel::joinable!(organisations -> studies (study_id));
 diesel::joinable!(teams -> organisations (organisation_id));
 diesel::joinable!(people -> studies (study_id));
@@ -421,6 +430,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     responses,
     link_tokens,
     invitations,
+    invitation_responses,
     delivery_attempts,
     delivery_reports,
     answers,

@@ -6,10 +6,10 @@ use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schedule::*;
 use crate::schema::{
-    consents, delivery_attempts, invitations, link_tokens, pairs, people, person_identities, protocols, responses,
-    reward_ledger, studies, subscriptions,
+    consents, delivery_attempts, invitations, link_tokens, organisations, pairs, people, person_identities, protocols,
+    responses, reward_ledger, studies, subscriptions, teams,
 };
-use crate::studies::to_db;
+use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use koers_core::people::SubscriptionState;
@@ -45,6 +45,14 @@ pub struct SendContext {
     pub test_mode: bool,
     /// The clock of the person's study.
     pub clock: koers_core::clock::StudyClock,
+    /// An under-16 whose parent has been asked and has not said yes yet.
+    pub waiting_for_guardian: bool,
+    /// The person's school (organisation), so a parent's SMS says where it comes from.
+    pub school: Option<String>,
+    /// Who does the research and how to reach them (study settings `research_group`,
+    /// `contact`), for the parent's SMS; never the study's topic.
+    pub research_group: Option<String>,
+    pub contact: Option<String>,
 }
 
 /// First name, phone, e-mail, guardian's phone.
@@ -98,7 +106,29 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         .first(conn)
         .optional()?;
 
+    let kinds: Vec<String> = consents::table
+        .filter(consents::person_id.eq(inv.person_id).and(consents::withdrawn_at.is_null()))
+        .select(consents::kind)
+        .load(conn)?;
+    let has = |k: &str| kinds.iter().any(|x| x == k);
+    let waiting_for_guardian = has(crate::participation::CONSENT_GUARDIAN_NEEDED)
+        && !has(crate::participation::CONSENT_GUARDIAN)
+        && !has(crate::participation::CONSENT_GUARDIAN_DECLINED);
+    let school: Option<String> = people::table
+        .inner_join(teams::table.inner_join(organisations::table))
+        .filter(people::id.eq(inv.person_id))
+        .select(organisations::name)
+        .first(conn)
+        .optional()?;
+    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
+    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
+    let setting = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_string).filter(|v| !v.is_empty());
+
     let mut ctx = SendContext {
+        waiting_for_guardian,
+        school,
+        research_group: setting("research_group"),
+        contact: setting("contact"),
         role,
         locale,
         person_ended: ended_at.is_some(),
@@ -158,6 +188,9 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
             siblings.iter().filter(|(_, s)| s == SubscriptionState::Active.as_str()).collect();
         ctx.all_completed = !active.is_empty() && active.iter().all(|(c, _)| c.is_some());
         ctx.subscription_active = state == SubscriptionState::Active.as_str() || !active.is_empty();
+        // Someone whose participation ended is still sent the closing questionnaire.
+        ctx.person_ended = ended_at
+            .is_some_and(|e| !koers_core::protocol::windows::asked_after_end(Some(from_db(e)), from_db(open_at)));
         ctx.protocol_content = Some(content);
         ctx.window_open_at = Some(open_at);
         ctx.window_close_at = Some(close_at);

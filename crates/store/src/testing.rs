@@ -155,5 +155,6 @@ pub fn diary_window(n: u32, open_at: chrono::DateTime<chrono::Utc>) -> koers_cor
         close_at: open_at + chrono::TimeDelta::hours(30),
         invite: true,
         stop_measurement: false,
+        recurring: true,
     }
 }

@@ -22,6 +22,27 @@ pub struct Window {
     pub close_at: DateTime<Utc>,
     pub invite: bool,
     pub stop_measurement: bool,
+    /// Opens again and again (a diary), rather than once (an intake or a closing).
+    pub recurring: bool,
+}
+
+/// Whether a window is still asked of someone whose participation ended at `ended_at`: only
+/// one opening at (or, within a minute, just before) the end, which is the closing
+/// questionnaire. A withdrawal or a parent's no stops the subscription, so no closing opens.
+pub fn asked_after_end(ended_at: Option<DateTime<Utc>>, open_at: DateTime<Utc>) -> bool {
+    ended_at.is_none_or(|end| open_at >= end - chrono::TimeDelta::minutes(1))
+}
+
+/// Which windows a subscription is asked. A mentor fills out a diary about each of their
+/// students, one subscription per student, but is asked their own one-off questionnaires
+/// (intake, closing) once, on a subscription of their own: otherwise a mentor of five students
+/// would fill in their intake five times, each behind a student's name.
+pub fn asks(w: &Window, mentor: bool, about_student: bool) -> bool {
+    match (mentor, about_student) {
+        (false, _) => true,
+        (true, true) => w.recurring,
+        (true, false) => !w.recurring,
+    }
 }
 
 /// Where a person's participation ends: `duration_weeks` on the local calendar from the start,
@@ -49,6 +70,7 @@ pub fn windows(p: &Protocol, zone: Tz, start: DateTime<Utc>, end: DateTime<Utc>)
     let mut out = Vec::new();
     for m in &p.measurements {
         let Ok(opening) = m.opening() else { continue };
+        let recurring = matches!(opening, Opening::Recurring { .. });
         let opens: Vec<DateTime<Utc>> = match opening {
             Opening::FromStart(after) => vec![start + after.0],
             Opening::BeforeEnd(before) => vec![end - before.0],
@@ -85,6 +107,7 @@ pub fn windows(p: &Protocol, zone: Tz, start: DateTime<Utc>, end: DateTime<Utc>)
                 close_at: open_at + m.open_duration.0,
                 invite: m.invite,
                 stop_measurement: m.stop_measurement,
+                recurring,
             });
         }
     }
@@ -118,6 +141,25 @@ mod tests {
     use super::*;
     use chrono::{TimeZone, Timelike, Weekday};
     use proptest::prelude::*;
+
+    #[test]
+    fn a_mentor_is_asked_their_intake_once_and_a_diary_per_student() {
+        let p = parse_protocol(include_str!("../../../../protocols/vsv_mentor.yaml")).unwrap().0;
+        let start = Utc.with_ymd_and_hms(2026, 9, 7, 0, 0, 0).unwrap();
+        let zone: Tz = "Europe/Amsterdam".parse().unwrap();
+        let all = windows(&p, zone, start, participation_end(&p, zone, start, None));
+        let keys = |mentor, about| -> Vec<&str> {
+            let mut k: Vec<&str> =
+                all.iter().filter(|w| asks(w, mentor, about)).map(|w| w.measurement.as_str()).collect();
+            k.dedup();
+            k.sort();
+            k.dedup();
+            k
+        };
+        assert_eq!(keys(true, false), ["closing", "intake"], "the mentor's own subscription");
+        assert_eq!(keys(true, true), ["diary"], "a subscription about one student");
+        assert_eq!(keys(false, false), ["closing", "diary", "intake"], "a student is asked everything");
+    }
 
     fn protocol(zone: &str) -> Protocol {
         let src = format!(

@@ -101,11 +101,11 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
         a.key == "guardian_agree" && a.value == koers_core::questionnaire::submit::Value::Choice("agree".into())
     });
     let version = q.version.clone();
-    db(state, true, move |c| {
-        let kind = if agreed { CONSENT_GUARDIAN } else { CONSENT_GUARDIAN_DECLINED };
-        part::record_consent(c, student, kind, &version, now)
-    })
-    .await?;
+    let first =
+        db(state, true, move |c| koers_store::lifecycle::guardian_answer(c, student, agreed, &version, now)).await?;
+    if !first {
+        return Err(message(state, StatusCode::OK, "nl", "Dank u wel", &["Uw antwoord is opgeslagen."]).into());
+    }
     let line = if agreed {
         "Uw kind kan nu meedoen. Dank u wel voor uw toestemming."
     } else {

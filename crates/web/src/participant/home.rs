@@ -11,6 +11,7 @@ use crate::state::AppState;
 use crate::words::{euros, when};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use koers_core::protocol::windows::asked_after_end;
 use koers_store::participation as part;
 use serde_json::{json, Value};
 
@@ -23,6 +24,13 @@ pub(super) async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpRe
 async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     let (me, consent) = me_and(state, req, |c, p| consent_of(c, p.id)).await?;
     if me.person.ended {
+        // Their closing questionnaire, if it is open, is still theirs to fill in.
+        let (id, now, ended_at) = (me.person.id, me.now, me.person.ended_at);
+        let open = db(state, false, move |c| part::windows_of(c, id, now - MAX_GRACE, now)).await?;
+        let closing: Vec<_> = open.into_iter().filter(|r| asked_after_end(ended_at, r.open_at)).collect();
+        if let Some(r) = first_open(state, &closing, now) {
+            return Ok(see_other(&format!("/p/r/{}", r.response_id)));
+        }
         return info(state, &me, ended_texts(me.lang), vec![]);
     }
     match consent {
@@ -96,7 +104,9 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
             lines.push(format!("Je hebt tot nu toe {} verdiend.", euros(earned.total_cents, me.lang)));
         }
     }
-    info(state, &me, (&heading, lines), student_links(&me, !subs.is_empty()))
+    // Someone who stopped is no longer offered the stop button, while their closing is due.
+    let taking_part = subs.iter().any(|s| s.ends_at.is_none_or(|e| e > now));
+    info(state, &me, (&heading, lines), student_links(&me, taking_part))
 }
 
 pub(super) fn ended_texts(l: &str) -> (&'static str, Vec<String>) {
