@@ -63,6 +63,41 @@ stored_enum!(
     DropoutType { SchoolLeaver => "school_leaver", Switcher => "switcher", Other => "other" }
 );
 
+stored_enum!(
+    /// Why a person's participation ended, as the people export gives it: a code, never the
+    /// note a coordinator may have written with it.
+    EndReason {
+        SchoolLeaver => "school_leaver",
+        Switcher => "switcher",
+        Other => "other",
+        Stopped => "stopped",
+        Withdrawn => "withdrawn",
+        GuardianDeclined => "guardian_declined",
+        ProtocolEnd => "protocol_end",
+    }
+);
+
+impl EndReason {
+    /// From what was recorded: the person's own end reason (a dropout type, perhaps followed by
+    /// `: note`, or `withdrawn`, `guardian_declined`) first; otherwise how their own
+    /// subscriptions ended (`unsubscribed` and `unsubscribe_item` are someone stopping by
+    /// themselves). `None` while they take part.
+    pub fn from_records<'a>(person: Option<&str>, subscriptions: impl IntoIterator<Item = &'a str>) -> Option<Self> {
+        let code = |r: &str| {
+            let r = r.split(':').next().unwrap_or("").trim();
+            match r {
+                "unsubscribed" | "unsubscribe_item" | "stopped" => Some(EndReason::Stopped),
+                _ => EndReason::parse(r),
+            }
+        };
+        if let Some(r) = person.and_then(code) {
+            return Some(r);
+        }
+        let subs: Vec<EndReason> = subscriptions.into_iter().filter_map(code).collect();
+        subs.iter().find(|r| **r != EndReason::ProtocolEnd).or(subs.first()).copied()
+    }
+}
+
 /// A word in an import cell that means none of the allowed values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not one of the allowed words")]
@@ -100,6 +135,24 @@ impl Locale {
             "en" | "en-gb" | "en-us" | "english" | "engels" => Ok(Some(Locale::En)),
             _ => Err(UnknownWord),
         }
+    }
+}
+
+#[cfg(test)]
+mod end_reason_tests {
+    use super::EndReason;
+
+    #[test]
+    fn the_code_never_carries_the_note() {
+        assert_eq!(EndReason::from_records(Some("school_leaver: moved to Spain"), []), Some(EndReason::SchoolLeaver));
+        assert_eq!(EndReason::from_records(None, ["unsubscribed"]), Some(EndReason::Stopped));
+        assert_eq!(EndReason::from_records(None, ["protocol_end"]), Some(EndReason::ProtocolEnd));
+        assert_eq!(
+            EndReason::from_records(Some("guardian_declined"), ["guardian_declined"]),
+            Some(EndReason::GuardianDeclined)
+        );
+        assert_eq!(EndReason::from_records(None, ["something else"]), None);
+        assert_eq!(EndReason::from_records(None, []), None);
     }
 }
 

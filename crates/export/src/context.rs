@@ -24,6 +24,8 @@ pub struct PersonInfo {
     pub end: Option<NaiveDate>,
     pub dropout_type: Option<String>,
     pub dropout_date: Option<NaiveDate>,
+    /// Why their participation ended, as a code (never a coordinator's note).
+    pub end_reason: Option<koers_core::people::EndReason>,
     pub excluded: bool,
     pub exclusion_reason: Option<String>,
 }
@@ -63,6 +65,7 @@ type PersonTuple = (
     Option<NaiveDate>,
     bool,
     Option<String>,
+    Option<String>,
 );
 
 impl StudyContext {
@@ -94,35 +97,56 @@ impl StudyContext {
                 people::dropout_date,
                 people::excluded,
                 people::exclusion_reason,
+                people::end_reason,
             ))
             .load(conn)?;
-        let starts: Vec<(i64, chrono::NaiveDateTime)> = subscriptions::table
+        let starts: Vec<(i64, chrono::NaiveDateTime, Option<String>)> = subscriptions::table
             .inner_join(people::table)
             .filter(people::study_id.eq(study_id).and(subscriptions::filling_out_for_id.is_null()))
-            .select((subscriptions::person_id, subscriptions::starts_at))
+            .select((subscriptions::person_id, subscriptions::starts_at, subscriptions::end_reason))
             .load(conn)?;
         let mut first: HashMap<i64, DateTime<Utc>> = HashMap::new();
-        for (p, at) in starts {
+        let mut sub_ends: HashMap<i64, Vec<String>> = HashMap::new();
+        for (p, at, end) in starts {
+            sub_ends.entry(p).or_default().extend(end);
             let at = from_db(at);
             first.entry(p).and_modify(|f| *f = (*f).min(at)).or_insert(at);
         }
         let people: HashMap<i64, PersonInfo> = rows
             .into_iter()
-            .map(|(id, role, organisation, group, team, ended, dropout_type, dropout_date, excluded, why)| {
-                let info = PersonInfo {
+            .map(
+                |(
+                    id,
                     role,
                     organisation,
                     group,
                     team,
-                    start: first.get(&id).map(|t| local_date(zone, *t)),
-                    end: ended.map(|t| local_date(zone, from_db(t))),
+                    ended,
                     dropout_type,
                     dropout_date,
                     excluded,
-                    exclusion_reason: why,
-                };
-                (id, info)
-            })
+                    why,
+                    end_reason,
+                )| {
+                    let info = PersonInfo {
+                        role,
+                        organisation,
+                        group,
+                        team,
+                        start: first.get(&id).map(|t| local_date(zone, *t)),
+                        end: ended.map(|t| local_date(zone, from_db(t))),
+                        dropout_type,
+                        dropout_date,
+                        end_reason: koers_core::people::EndReason::from_records(
+                            end_reason.as_deref(),
+                            sub_ends.get(&id).into_iter().flatten().map(String::as_str),
+                        ),
+                        excluded,
+                        exclusion_reason: why,
+                    };
+                    (id, info)
+                },
+            )
             .collect();
         let pair_rows: Vec<(i64, i64, i64, NaiveDate, Option<NaiveDate>)> = pairs::table
             .inner_join(people::table.on(people::id.eq(pairs::student_id)))

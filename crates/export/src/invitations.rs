@@ -10,7 +10,9 @@ use chrono::SecondsFormat;
 use diesel::prelude::*;
 use koers_core::time::local_date;
 use koers_core::weeks;
-use koers_store::schema::{delivery_attempts, delivery_reports, invitations, people, responses, subscriptions};
+use koers_store::schema::{
+    delivery_attempts, delivery_reports, invitation_responses, invitations, people, responses, subscriptions,
+};
 use koers_store::studies::from_db;
 use koers_store::DbConnection;
 use std::collections::HashMap;
@@ -55,6 +57,8 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             "sent_at",
             "delivered_at",
             "skip_reason",
+            "message",
+            "responses_covered",
             "history",
         ]
         .map(String::from)
@@ -109,6 +113,15 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             .into_iter()
             .map(|(id, q, m, p)| (id, (q, m, p)))
             .collect();
+        // One SMS to a mentor covers that window's diary about each of their students.
+        let mut covered: HashMap<i64, i64> = HashMap::new();
+        for inv in invitation_responses::table
+            .filter(invitation_responses::invitation_id.eq_any(&ids))
+            .select(invitation_responses::invitation_id)
+            .load::<i64>(conn)?
+        {
+            *covered.entry(inv).or_default() += 1;
+        }
         let mut history: HashMap<i64, Vec<(chrono::NaiveDateTime, String)>> = HashMap::new();
         type Attempt = (i64, i32, chrono::NaiveDateTime, Option<String>, Option<i32>);
         let attempts: Vec<Attempt> = delivery_attempts::table
@@ -166,6 +179,9 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
                 time(r.9.map(from_db)),
                 time(r.10.map(from_db)),
                 Cell::opt_text(r.11.clone()),
+                // The SMS that carried it: its reference at the gateway is `koers-<message>`.
+                Cell::opt_int(r.9.map(|_| r.0)),
+                Cell::Int(covered.get(&r.0).copied().unwrap_or(0)),
                 Cell::opt_text(events),
             ])?;
             rows += 1;

@@ -8,7 +8,8 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::TimeDelta;
 use chrono_tz::Tz;
-use koers_core::protocol::windows::{participation_end, windows};
+use koers_core::people::SubscriptionState;
+use koers_core::protocol::windows::{asks, participation_end, windows};
 use koers_store::participation as part;
 use serde_json::json;
 
@@ -23,6 +24,7 @@ pub(super) async fn stop_participation(
     let now = me.now;
     let subs = db(state, false, move |c| part::active_subscriptions_of(c, person_id)).await?;
     let mut plans = Vec::new();
+    let mentor = me.person.role == "mentor";
     for sub in subs.iter().filter(|s| s.about_student.is_none()) {
         let (id, start) = (sub.id, sub.starts_at);
         let Some(p) = protocol_of(state, &sub.protocol_content) else { continue };
@@ -30,11 +32,17 @@ pub(super) async fn stop_participation(
         let end = participation_end(&p, zone, start, Some(now));
         let closing: Vec<_> = windows(&p, zone, start, end)
             .into_iter()
+            .filter(|w| asks(w, mentor, false))
             .filter(|w| w.open_at >= now - TimeDelta::minutes(1) && w.open_at <= now + TimeDelta::minutes(1))
             .collect();
         plans.push((id, closing));
     }
+    // A mentor who stops ends their diaries about each of their students too.
+    let diaries: Vec<i64> = subs.iter().filter(|s| s.about_student.is_some()).map(|s| s.id).collect();
     db(state, true, move |c| {
+        for id in &diaries {
+            koers_store::sending::end_subscription(c, *id, SubscriptionState::Stopped, reason, now)?;
+        }
         let mut first = None;
         for (id, closing) in &plans {
             koers_store::sending::stop_subscription(c, *id, reason, now)?;
