@@ -205,6 +205,13 @@ pub fn sent_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<HashMap<i64
         .filter(invitations::sent_at.is_not_null())
         .select((invitation_responses::response_id, invitations::kind, invitations::sent_at))
         .load(conn)?;
+    // And directly: an invitation always names its first response.
+    let direct: Vec<(Option<i64>, String, Option<chrono::NaiveDateTime>)> = invitations::table
+        .filter(invitations::response_id.eq_any(ids))
+        .filter(invitations::sent_at.is_not_null())
+        .select((invitations::response_id, invitations::kind, invitations::sent_at))
+        .load(conn)?;
+    let rows = rows.into_iter().chain(direct.into_iter().filter_map(|(r, k, at)| Some((r?, k, at))));
     let mut out: HashMap<i64, Sent> = HashMap::new();
     for (r, kind, at) in rows {
         let Some(at) = at else { continue };

@@ -388,7 +388,7 @@ fn prepare(
             _ => template,
         };
         let window = ctx.invitation.dedupe_key.rsplit_once(':').map(|(w, _)| w).unwrap_or(&ctx.invitation.dedupe_key);
-        let token = window_token(secret, ctx.invitation.person_id, window);
+        let token = window_token(secret, ctx.invitation.person_id, ctx.link_generation, window);
         let grace = protocol.as_ref().map(|p| p.grace_period.0).unwrap_or_default();
         let token_expiry = expires_at.unwrap_or(now + TimeDelta::days(7)) + grace;
         let purpose = if guardian { "guardian" } else { "invitation" };
@@ -436,6 +436,8 @@ fn skip_reason(ctx: &SendContext, now: DateTime<Utc>, expires_at: Option<DateTim
         Some("participation ended")
     } else if ctx.invitation.response_id.is_some() && !ctx.subscription_active {
         Some("subscription ended")
+    } else if ctx.paused_until.is_some_and(|p| now < p) && ctx.invitation.kind != "guardian" {
+        Some("paused")
     } else if ctx.waiting_for_guardian && ctx.invitation.kind != "guardian" {
         Some("waiting for a parent's consent")
     } else if ctx.consent_withdrawn {

@@ -6,10 +6,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 
-/// 128 bits of the HMAC of (person, window), URL-safe: 22 characters.
-pub fn window_token(secret: &[u8], person_id: i64, window_key: &str) -> String {
+/// 128 bits of the HMAC of (person, link generation, window), URL-safe: 22 characters. The
+/// generation goes up when the person's phone number changes, so links sent to the old number
+/// cannot be made again; generation 0 keeps the links sent before generations existed.
+pub fn window_token(secret: &[u8], person_id: i64, generation: i32, window_key: &str) -> String {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("any key length");
-    mac.update(format!("link:{person_id}:{window_key}").as_bytes());
+    let input = match generation {
+        0 => format!("link:{person_id}:{window_key}"),
+        g => format!("link:{person_id}:g{g}:{window_key}"),
+    };
+    mac.update(input.as_bytes());
     URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
 }
 
@@ -19,11 +25,12 @@ mod tests {
 
     #[test]
     fn one_link_per_person_and_window_that_only_the_secret_can_make() {
-        let a = window_token(b"secret", 1, "diary:1789000000");
-        assert_eq!(a, window_token(b"secret", 1, "diary:1789000000"));
-        assert_ne!(a, window_token(b"secret", 2, "diary:1789000000"));
-        assert_ne!(a, window_token(b"secret", 1, "diary:1789604800"));
-        assert_ne!(a, window_token(b"other", 1, "diary:1789000000"));
+        let a = window_token(b"secret", 1, 0, "diary:1789000000");
+        assert_eq!(a, window_token(b"secret", 1, 0, "diary:1789000000"));
+        assert_ne!(a, window_token(b"secret", 2, 0, "diary:1789000000"));
+        assert_ne!(a, window_token(b"secret", 1, 0, "diary:1789604800"));
+        assert_ne!(a, window_token(b"other", 1, 0, "diary:1789000000"));
+        assert_ne!(a, window_token(b"secret", 1, 1, "diary:1789000000"), "a new number, a new link");
         assert_eq!(a.len(), 22);
     }
 }

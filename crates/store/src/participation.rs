@@ -318,6 +318,39 @@ pub fn active_consents(conn: &mut DbConnection, person_id: i64) -> StoreResult<V
         .load(conn)?)
 }
 
+/// Pauses a person's messages until `until` (or ends the pause with `None`).
+pub fn set_pause(conn: &mut DbConnection, person_id: i64, until: Option<DateTime<Utc>>) -> StoreResult<()> {
+    diesel::update(people::table.find(person_id)).set(people::paused_until.eq(until.map(to_db))).execute(conn)?;
+    Ok(())
+}
+
+/// Until when the person's messages are paused, if they are.
+pub fn paused_until(conn: &mut DbConnection, person_id: i64, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+    let until: Option<NaiveDateTime> = people::table.find(person_id).select(people::paused_until).first(conn)?;
+    Ok(until.map(from_db).filter(|u| *u > now))
+}
+
+/// Of these students, those waiting for a parent's answer: not on their mentor's list yet.
+pub fn waiting_for_guardian(conn: &mut DbConnection, students: &[i64]) -> StoreResult<std::collections::HashSet<i64>> {
+    let rows: Vec<(i64, String)> = consents::table
+        .filter(consents::person_id.eq_any(students).and(consents::withdrawn_at.is_null()))
+        .filter(consents::kind.eq_any([CONSENT_GUARDIAN_NEEDED, CONSENT_GUARDIAN, CONSENT_GUARDIAN_DECLINED]))
+        .select((consents::person_id, consents::kind))
+        .load(conn)?;
+    let mut waiting = std::collections::HashSet::new();
+    for (p, kind) in &rows {
+        if kind == CONSENT_GUARDIAN_NEEDED {
+            waiting.insert(*p);
+        }
+    }
+    for (p, kind) in &rows {
+        if kind != CONSENT_GUARDIAN_NEEDED {
+            waiting.remove(p);
+        }
+    }
+    Ok(waiting)
+}
+
 /// Records a consent with the version (content hash) of the text it was given on; giving the
 /// same consent twice (a double submit) records it once.
 pub fn record_consent(

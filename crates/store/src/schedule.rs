@@ -164,13 +164,19 @@ pub fn ensure_invitation(conn: &mut DbConnection, inv: &NewInvitation<'_>, now: 
             .filter(invitations::person_id.eq(inv.person_id).and(invitations::dedupe_key.eq(inv.dedupe_key)))
             .select(invitations::id)
             .first(conn)?;
-        insert_ignoring_conflict!(
-            conn,
-            invitation_responses::table,
-            (invitation_responses::invitation_id.eq(id), invitation_responses::response_id.eq(response_id))
-        )?;
+        link_response(conn, id, response_id)?;
     }
     Ok(n == 1)
+}
+
+/// Records that this message covers this response (idempotent).
+pub fn link_response(conn: &mut DbConnection, invitation_id: i64, response_id: i64) -> StoreResult<()> {
+    insert_ignoring_conflict!(
+        conn,
+        invitation_responses::table,
+        (invitation_responses::invitation_id.eq(invitation_id), invitation_responses::response_id.eq(response_id))
+    )?;
+    Ok(())
 }
 
 /// The message to a child whose parent said yes: they can start.

@@ -55,6 +55,8 @@ diesel::table! {
         exclusion_reason -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        link_generation -> Integer,
+        paused_until -> Nullable<Timestamp>,
     }
 }
 

@@ -53,6 +53,10 @@ pub struct SendContext {
     /// `contact`), for the parent's SMS; never the study's topic.
     pub research_group: Option<String>,
     pub contact: Option<String>,
+    /// Goes up with every new phone number; part of every link (see `window_token`).
+    pub link_generation: i32,
+    /// No SMS before this moment (someone on holiday).
+    pub paused_until: Option<DateTime<Utc>>,
 }
 
 /// First name, phone, e-mail, guardian's phone.
@@ -124,7 +128,11 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
     let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
     let setting = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_string).filter(|v| !v.is_empty());
 
+    let (link_generation, paused_until): (i32, Option<NaiveDateTime>) =
+        people::table.find(inv.person_id).select((people::link_generation, people::paused_until)).first(conn)?;
     let mut ctx = SendContext {
+        link_generation,
+        paused_until: paused_until.map(from_db),
         waiting_for_guardian,
         school,
         research_group: setting("research_group"),

@@ -288,7 +288,7 @@ fn a_handover_keeps_history_and_moves_the_subscriptions() {
         );
         assert!(people_q::active_subscription(&mut c, joris, "vsv_mentor", Some(sanne)).unwrap().is_none());
         let (state, reason): (String, Option<String>) = subscriptions::table
-            .filter(subscriptions::person_id.eq(joris))
+            .filter(subscriptions::person_id.eq(joris).and(subscriptions::filling_out_for_id.eq(sanne)))
             .select((subscriptions::state, subscriptions::end_reason))
             .first(&mut *c)
             .unwrap();
@@ -432,5 +432,65 @@ fn people_who_answered_nothing_in_their_last_windows_are_listed() {
         assert_eq!(silent.iter().map(|s| s.id).collect::<Vec<_>>(), vec![quiet], "{backend}");
         assert!(silent[0].last_completed_at.is_some());
         assert!(co::silent_people(&mut c, &scope, 4, now()).unwrap().is_empty(), "the first week was answered");
+    }
+}
+
+#[test]
+fn a_new_phone_number_revokes_the_old_links_and_resends_what_is_still_open() {
+    use koers_store::schema::{invitation_responses, invitations, link_tokens};
+    for (backend, t) in TestDb::both() {
+        let mut c = t.db.conn().unwrap();
+        let w = world(&mut c);
+        let sanne = person(&mut c, &w, w.team_noord, Role::Student, "Sanne", "+31612300101");
+        let sub: i64 = subscriptions::table
+            .filter(subscriptions::person_id.eq(sanne))
+            .select(subscriptions::id)
+            .first(&mut *c)
+            .unwrap();
+        // This week's diary is open and its SMS went to the old number; last week's has closed.
+        let open = koers_store::testing::diary_window(2, now() - TimeDelta::hours(2));
+        let response = koers_store::schedule::ensure_response(&mut c, sub, &open, now()).unwrap();
+        let invite = koers_store::schedule::NewInvitation {
+            person_id: sanne,
+            response_id: Some(response),
+            dedupe_key: "diary:1:invite",
+            kind: "invite",
+            channel: "sms",
+            due_at: open.open_at,
+            expires_at: Some(open.close_at),
+        };
+        koers_store::schedule::ensure_invitation(&mut c, &invite, now()).unwrap();
+        diesel::update(invitations::table.filter(invitations::person_id.eq(sanne)))
+            .set((invitations::status.eq("sent"), invitations::sent_at.eq(Some(open.open_at.naive_utc()))))
+            .execute(&mut *c)
+            .unwrap();
+        for (purpose, hash) in [("invitation", "old-link"), ("guardian", "parent-link")] {
+            koers_store::sending::ensure_link_token(&mut c, sanne, purpose, hash, now() + TimeDelta::days(1), now())
+                .unwrap();
+        }
+        let scope = coordinator(&mut c, &w, w.noord);
+        co::change_phone(&mut c, &scope, sanne, "06 1230 0199", now()).unwrap();
+
+        let generation: i32 = people::table.find(sanne).select(people::link_generation).first(&mut *c).unwrap();
+        assert_eq!(generation, 1, "{backend}: links are made anew");
+        let revoked: Vec<(String, bool)> = link_tokens::table
+            .filter(link_tokens::person_id.eq(sanne))
+            .order(link_tokens::token_hash)
+            .select((link_tokens::token_hash, link_tokens::revoked_at.is_not_null()))
+            .load(&mut *c)
+            .unwrap();
+        assert_eq!(revoked, [("old-link".into(), true), ("parent-link".into(), false)], "{backend}");
+        let resent: Vec<(String, String, i64)> = invitations::table
+            .inner_join(invitation_responses::table)
+            .filter(invitations::person_id.eq(sanne).and(invitations::status.eq("pending")))
+            .select((invitations::dedupe_key, invitations::kind, invitation_responses::response_id))
+            .load(&mut *c)
+            .unwrap();
+        assert_eq!(resent, [("diary:1:resend1".into(), "invite".into(), response)], "{backend}");
+
+        // The same number again changes nothing.
+        co::change_phone(&mut c, &scope, sanne, "0612300199", now()).unwrap();
+        let generation: i32 = people::table.find(sanne).select(people::link_generation).first(&mut *c).unwrap();
+        assert_eq!(generation, 1, "{backend}");
     }
 }

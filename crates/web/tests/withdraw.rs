@@ -261,7 +261,8 @@ fn a_mentor_who_withdraws_keeping_the_data_keeps_his_answers() {
         let (status, location, _) = server.post(&session, &format!("{page}/withdraw"), &form);
         assert_eq!(status, 303, "{backend}");
         let (_, shown) = server.get(&session, &location.unwrap());
-        assert!(shown.contains("1 vragenlijst is gestopt.") && shown.contains("blijven bewaard"), "{backend}");
+        // His own questionnaires (intake, closing) and his diary about Sanne.
+        assert!(shown.contains("2 vragenlijsten zijn gestopt.") && shown.contains("blijven bewaard"), "{backend}");
         let mut c = t.db.conn().unwrap();
         assert_eq!(answers_of_person(&mut c, w.joris), 1, "{backend}");
         assert_eq!(answers_of_person(&mut c, w.sanne), 2, "{backend}: his student goes on");

@@ -4,7 +4,7 @@
 use super::consent::{consent_key, consent_of, Consent};
 use super::mentor::mentor_overview;
 use super::open::{first_open, next_window};
-use super::{base_input, db, html, info, me_and, questionnaire, see_other, Me, Page, MAX_GRACE};
+use super::{base_input, db, html, info, me_and, questionnaire, render, see_other, Me, Page, MAX_GRACE};
 use crate::page_error::{respond, Audience, PageError};
 use crate::questionnaire_page::render_page;
 use crate::state::AppState;
@@ -65,16 +65,20 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     }
     let now = me.now;
     let id = me.person.id;
-    let (open, subs, earned) = db(state, false, move |c| {
+    let (open, subs, earned, paused) = db(state, false, move |c| {
         Ok((
             part::windows_of(c, id, now - MAX_GRACE, now)?,
             part::active_subscriptions_of(c, id)?,
             part::earned(c, id)?,
+            part::paused_until(c, id, now)?,
         ))
     })
     .await?;
     if let Some(r) = first_open(state, &open, now) {
         return Ok(see_other(&format!("/p/r/{}", r.response_id)));
+    }
+    if let Some(until) = paused {
+        return paused_page(state, &me, until);
     }
     let name = me.person.first_name.clone().unwrap_or_default();
     let next = next_window(state, &subs, me.zone, now);
@@ -126,7 +130,27 @@ pub(super) fn student_links(me: &Me, taking_part: bool) -> Vec<Value> {
         links.push(json!({"href": "/p/begeleider", "label": if me.lang == "en" { "Who is my mentor?" } else { "Wie is mijn begeleider?" }}));
     }
     if taking_part {
+        links.push(json!({"href": "/p/pauze", "label": if me.lang == "en" { "Take a break" } else { "Even pauzeren" }}));
         links.push(json!({"href": "/p/stoppen", "label": if me.lang == "en" { "Stop taking part" } else { "Stoppen met meedoen" }}));
     }
     links
+}
+
+/// While paused: when messages come again, and a way back before that.
+fn paused_page(state: &AppState, me: &Me, until: chrono::DateTime<chrono::Utc>) -> Page {
+    let en = me.lang == "en";
+    let day = until.with_timezone(&me.zone).date_naive().format("%-d-%-m-%Y").to_string();
+    let line = if en {
+        format!("You are taking a break. From {day} you will get text messages from us again.")
+    } else {
+        format!("Je hebt even pauze. Vanaf {day} krijg je weer sms'jes van ons.")
+    };
+    render(
+        state,
+        "p_info",
+        &json!({"lang": me.lang, "title": "koers", "heading": if en { "Taking a break" } else { "Even pauze" }, "paragraphs": [line],
+                "links": [], "form": {"action": "/p/pauze", "csrf": me.session.csrf_token, "resume": true,
+                                       "button": if en { "Start again now" } else { "Nu weer meedoen" }},
+                "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
+    )
 }

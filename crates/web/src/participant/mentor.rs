@@ -39,7 +39,11 @@ async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<Strin
     let mentor = me.person.id;
     let now = me.now;
     let (subs, mine, names, done) = db(state, false, move |c| {
-        let subs = part::active_subscriptions_of(c, mentor)?;
+        let mut subs = part::active_subscriptions_of(c, mentor)?;
+        let all: Vec<i64> = subs.iter().filter_map(|s| s.about_student).collect();
+        // A child whose parent has not said yes yet is not on the list.
+        let waiting = part::waiting_for_guardian(c, &all)?;
+        subs.retain(|s| s.about_student.is_none_or(|st| !waiting.contains(&st)));
         let students: Vec<i64> = subs.iter().filter_map(|s| s.about_student).collect();
         let mine = part::windows_of(c, mentor, now - MAX_GRACE, now)?;
         let names = part::names(c, &students)?;

@@ -15,6 +15,7 @@ mod logout;
 mod mentor;
 mod my_mentor;
 mod open;
+mod pause;
 mod questionnaire;
 mod stop;
 mod thanks;
@@ -62,6 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/r/{id}", web::post().to(submit))
         .route("/p/klaar/{id}", web::get().to(thanks))
         .route("/p/begeleider", web::get().to(my_mentor))
+        .route("/p/pauze", web::get().to(pause::pause_page))
+        .route("/p/pauze", web::post().to(pause::pause))
         .route("/p/stoppen", web::get().to(stop_page))
         .route("/p/stoppen", web::post().to(stop))
         .route("/p/uitloggen", web::post().to(logout::logout))

@@ -1,0 +1,3 @@
+ALTER TABLE people DROP COLUMN paused_until;
+ALTER TABLE people DROP COLUMN link_generation;
+DROP TABLE invitation_responses;
