@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use koers_core::clock::{Clock, FixedClock};
 use koers_core::settings::Settings;
 use koers_store::schema::{
-    answers, consents, invitations, link_tokens, paradata, responses, reward_ledger, subscriptions,
+    answers, consents, invitations, link_tokens, paradata, people, responses, reward_ledger, subscriptions,
 };
 use koers_store::testing::TestDb;
 use koers_store::{tokens, Database};
@@ -467,10 +467,110 @@ async fn an_under_16_waits_for_the_parent_who_gets_their_own_link() {
     let (status, page, _) = parent.post("/g", &[("csrf", &ptoken), ("guardian_agree", "agree")]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Dank u wel"));
+    let (_, page, _) = parent.post("/g", &[("csrf", &ptoken), ("guardian_agree", "decline")]).await;
+    assert!(page.contains("Uw antwoord is opgeslagen"), "a second answer changes nothing: {page}");
+    let start: Vec<String> = count(&s.t.db, |c| {
+        invitations::table
+            .filter(invitations::person_id.eq(sanne).and(invitations::kind.eq("can_start")))
+            .select(invitations::status)
+            .load(c)
+    });
+    assert_eq!(start, ["pending"], "the student hears that they can start");
 
     let (status, _, to) = v.get("/p").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "now the student can start");
     assert!(to.unwrap().starts_with("/p/r/"));
+}
+
+/// A parent's no stops everything for the child at once: their subscription, the mentor's
+/// diary about them, the pair and every message still waiting; no closing questionnaire opens.
+async fn a_parents_no(t: TestDb) {
+    let s = study(t);
+    let now = s.clock.now();
+    let sanne = person(&s.t.db, "+31612345601");
+    let mut v = visitor(&s).await;
+    let (_, page, _) = v.open(&link(&s.t.db, sanne, now)).await;
+    let token = csrf(&page);
+    let form = [
+        ("csrf", token.as_str()),
+        ("consent_age_under_16", "yes"),
+        ("consent_guardian_phone", "06 1111 2222"),
+        ("consent_agree", "agree"),
+    ];
+    v.post("/p/toestemming", &form).await;
+    let mut parent = visitor(&s).await;
+    let (_, token) =
+        tokens::issue(&mut s.t.db.conn().unwrap(), sanne, "guardian", now + chrono::TimeDelta::days(14), now).unwrap();
+    parent.get(&format!("/l/{token}")).await;
+    let (_, page, _) = parent.get("/g").await;
+    let ptoken = csrf(&page);
+    let (_, page, _) = parent.post("/g", &[("csrf", &ptoken), ("guardian_agree", "decline")]).await;
+    assert!(page.contains("doet niet mee"), "{page}");
+    let states: Vec<(Option<i64>, String, Option<String>)> = count(&s.t.db, |c| {
+        subscriptions::table
+            .filter(subscriptions::person_id.eq(sanne).or(subscriptions::filling_out_for_id.eq(sanne)))
+            .order(subscriptions::id)
+            .select((subscriptions::filling_out_for_id, subscriptions::state, subscriptions::end_reason))
+            .load(c)
+    });
+    assert!(!states.is_empty());
+    for (_, state, reason) in &states {
+        assert_eq!((state.as_str(), reason.as_deref()), ("stopped", Some("guardian_declined")), "{states:?}");
+    }
+    let waiting: i64 = count(&s.t.db, |c| {
+        invitations::table
+            .filter(invitations::person_id.eq(sanne).and(invitations::status.eq_any(["pending", "retry"])))
+            .count()
+            .get_result(c)
+    });
+    assert_eq!(waiting, 0, "nothing waits to be sent to her");
+    let (status, _, _) = v.get("/p").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "her open session ended");
+    let mut again = visitor(&s).await;
+    let (status, page, _) = again.open(&link(&s.t.db, sanne, now)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("geen vragen meer"), "her link says so kindly: {page}");
+}
+
+#[actix_web::test]
+async fn a_parents_no_stops_everything_for_the_child_sqlite() {
+    a_parents_no(TestDb::sqlite()).await;
+}
+
+#[actix_web::test]
+async fn a_parents_no_stops_everything_for_the_child_postgres() {
+    a_parents_no(TestDb::postgres()).await;
+}
+
+#[actix_web::test]
+async fn a_pause_holds_messages_until_the_chosen_day_and_can_end_early() {
+    let s = study(TestDb::sqlite());
+    let daan = person(&s.t.db, "+31612345602");
+    let mut v = visitor(&s).await;
+    let (_, page, _) = v.open(&link(&s.t.db, daan, s.clock.now())).await;
+    let (_, page, _) = consent_as_adult(&mut v, &page).await;
+    let _ = page;
+    let (_, page, _) = v.get("/p/pauze").await;
+    assert!(page.contains("Even pauzeren") && page.contains("type=\"date\""), "{page}");
+    let token = csrf(&page);
+    let (status, page, _) = v.post("/p/pauze", &[("csrf", &token), ("until", "2027-06-01")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Kies een dag tussen morgen en over 8 weken"), "too far ahead is asked again: {page}");
+    let until = (s.clock.now() + chrono::TimeDelta::days(14)).date_naive().to_string();
+    let (_, page, _) = v.post("/p/pauze", &[("csrf", &token), ("until", &until)]).await;
+    assert!(page.contains("Fijne pauze"), "{page}");
+    let paused: Option<chrono::NaiveDateTime> =
+        count(&s.t.db, |c| people::table.find(daan).select(people::paused_until).first(c));
+    assert!(paused.is_some());
+    // This week's diary is open: it can still be filled in during a pause.
+    let (status, _, to) = v.get("/p").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(to.unwrap().starts_with("/p/r/"));
+    let (status, _, to) = v.post("/p/pauze", &[("csrf", &token), ("resume", "1")]).await;
+    assert_eq!((status, to.as_deref()), (StatusCode::SEE_OTHER, Some("/p")));
+    let paused: Option<chrono::NaiveDateTime> =
+        count(&s.t.db, |c| people::table.find(daan).select(people::paused_until).first(c));
+    assert!(paused.is_none(), "the pause ended early");
 }
 
 #[actix_web::test]

@@ -5,7 +5,9 @@ use super::{audit_change, problem, CoordinationResult};
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schedule::{ensure_invitation, NewInvitation, STATUS_DELIVERED, STATUS_SENT};
-use crate::schema::{invitation_responses, invitations, link_tokens, people, person_identities, responses, web_sessions};
+use crate::schema::{
+    invitation_responses, invitations, link_tokens, people, person_identities, responses, web_sessions,
+};
 use crate::staff::Scope;
 use crate::studies::to_db;
 use chrono::{DateTime, NaiveDateTime, Utc};

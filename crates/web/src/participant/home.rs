@@ -23,7 +23,7 @@ pub(super) async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpRe
 
 async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     let (me, consent) = me_and(state, req, |c, p| consent_of(c, p.id)).await?;
-    if me.person.ended {
+    if me.person.ended && !matches!(consent, Consent::GuardianDeclined) {
         // Their closing questionnaire, if it is open, is still theirs to fill in.
         let (id, now, ended_at) = (me.person.id, me.now, me.person.ended_at);
         let open = db(state, false, move |c| part::windows_of(c, id, now - MAX_GRACE, now)).await?;
@@ -130,7 +130,8 @@ pub(super) fn student_links(me: &Me, taking_part: bool) -> Vec<Value> {
         links.push(json!({"href": "/p/begeleider", "label": if me.lang == "en" { "Who is my mentor?" } else { "Wie is mijn begeleider?" }}));
     }
     if taking_part {
-        links.push(json!({"href": "/p/pauze", "label": if me.lang == "en" { "Take a break" } else { "Even pauzeren" }}));
+        links
+            .push(json!({"href": "/p/pauze", "label": if me.lang == "en" { "Take a break" } else { "Even pauzeren" }}));
         links.push(json!({"href": "/p/stoppen", "label": if me.lang == "en" { "Stop taking part" } else { "Stoppen met meedoen" }}));
     }
     links

@@ -84,5 +84,10 @@ async fn pause_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, S
     } else {
         format!("Fijne pauze! Vanaf {day} krijg je weer berichten van ons.")
     };
-    info(state, &me, (if en { "Paused" } else { "Gepauzeerd" }, vec![line]), vec![json!({"href": "/p", "label": if en { "Back" } else { "Terug" }})])
+    info(
+        state,
+        &me,
+        (if en { "Paused" } else { "Gepauzeerd" }, vec![line]),
+        vec![json!({"href": "/p", "label": if en { "Back" } else { "Terug" }})],
+    )
 }
