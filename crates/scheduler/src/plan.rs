@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use koers_core::people::{Role, SubscriptionState};
-use koers_core::protocol::windows::{asks, participation_end, windows, Window};
+use koers_core::protocol::windows::{asks, in_daytime, participation_end, windows, Window};
 use koers_core::protocol::{parse_protocol, Protocol};
 use koers_store::schedule::{self, NewInvitation};
 use koers_store::{sending, Database, StoreError};
@@ -90,14 +90,18 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
                     dedupe_key: &invite_key,
                     kind: "invite",
                     channel: protocol.channel.as_str(),
-                    due_at: w.open_at,
+                    due_at: in_daytime(w.open_at, w.close_at, *zone),
                     expires_at: Some(w.close_at),
                 };
                 created += usize::from(schedule::ensure_invitation(c, &invite, now)?);
                 // Someone enrolled late gets the invitation now and the reminder the full delay
-                // after it, never both at once.
-                let invited_at = schedule::invitation_created_at(c, s.person_id, &invite_key)?.unwrap_or(now);
-                let remind_at = w.remind_at.map(|r| r.max(invited_at + (r - w.open_at)));
+                // after it, never both at once; the delay counts from when the invitation goes
+                // (in the morning, for a window opening at night).
+                let invited_at = schedule::invitation_created_at(c, s.person_id, &invite_key)?
+                    .unwrap_or(now)
+                    .max(invite.due_at);
+                let remind_at =
+                    w.remind_at.map(|r| in_daytime(r.max(invited_at + (r - w.open_at)), w.close_at, *zone));
                 if let Some(remind_at) = remind_at.filter(|r| *r <= now && *r < w.close_at) {
                     let reminder =
                         NewInvitation { dedupe_key: &reminder_key, kind: "reminder", due_at: remind_at, ..invite };

@@ -8,7 +8,7 @@
 
 use super::{Opening, Period, Protocol};
 use crate::time::{local_to_utc, start_of_local_day};
-use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,25 @@ pub struct Window {
     pub stop_measurement: bool,
     /// Opens again and again (a diary), rather than once (an intake or a closing).
     pub recurring: bool,
+}
+
+/// Nobody gets an SMS at night: a message due between 21:00 and 09:00 local time (an intake
+/// opening at midnight, say) goes at 09:00, unless the window closes before then.
+pub fn in_daytime(due: DateTime<Utc>, close_at: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    let local = due.with_timezone(&zone);
+    let date = local.date_naive();
+    let nine = chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("a valid time");
+    let morning = match local.hour() {
+        9..=20 => return due,
+        21..=23 => date + Days::new(1),
+        _ => date,
+    };
+    let at = local_to_utc(zone, morning.and_time(nine));
+    if at < close_at {
+        at
+    } else {
+        due
+    }
 }
 
 /// Whether a window is still asked of someone whose participation ended at `ended_at`: only
@@ -139,8 +158,20 @@ pub fn accepts_answers_until(p: &Protocol, close_at: DateTime<Utc>, opened_befor
 mod tests {
     use super::super::parse_protocol;
     use super::*;
-    use chrono::{TimeZone, Timelike, Weekday};
+    use chrono::{TimeZone, Weekday};
     use proptest::prelude::*;
+
+    #[test]
+    fn messages_due_at_night_go_at_nine_unless_the_window_closes_first() {
+        let zone: Tz = "Europe/Amsterdam".parse().unwrap();
+        let at = |d, h, m| zone.with_ymd_and_hms(2026, 9, d, h, m, 0).unwrap().with_timezone(&Utc);
+        let week = at(14, 0, 0);
+        assert_eq!(in_daytime(at(7, 0, 0), week, zone), at(7, 9, 0), "midnight: nine the same day");
+        assert_eq!(in_daytime(at(7, 22, 30), week, zone), at(8, 9, 0), "late evening: nine the next day");
+        assert_eq!(in_daytime(at(7, 12, 0), week, zone), at(7, 12, 0), "daytime stays");
+        assert_eq!(in_daytime(at(7, 20, 59), week, zone), at(7, 20, 59));
+        assert_eq!(in_daytime(at(7, 0, 0), at(7, 8, 0), zone), at(7, 0, 0), "a window that closes before nine");
+    }
 
     #[test]
     fn a_mentor_is_asked_their_intake_once_and_a_diary_per_student() {
