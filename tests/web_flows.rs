@@ -145,6 +145,9 @@ async fn page_ok(b: &Browser, shot: &str) {
 
 const SUBMIT: &str = "form.k-form button[type=submit]:not([name])";
 
+/// "Yes, send it empty" on the page that asks about an empty questionnaire.
+const CONFIRM_EMPTY: &str = "form:not(.p-logout) button[type=submit]";
+
 async fn submit(c: &Client) {
     follow(c, SUBMIT).await;
 }
@@ -177,7 +180,7 @@ async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
     click(&b.client, "input[name=consent_agree][value=agree]").await;
     submit(&b.client).await;
     let mut diary_done = false;
-    for step in 0..4 {
+    for step in 0..8 {
         let page = text(&b.client).await;
         eprintln!("student step {step}: {}", page.lines().next().unwrap_or(""));
         if page.contains("Jouw week") {
@@ -188,6 +191,10 @@ async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
             page_ok(&b, "03-diary").await;
             submit(&b.client).await;
             diary_done = true;
+        } else if page.contains("Nog niets ingevuld") {
+            // An intake sent empty is asked about once; the student sends it anyway.
+            page_ok(&b, &format!("02-empty-{step}")).await;
+            follow(&b.client, CONFIRM_EMPTY).await;
         } else if b.client.find(Locator::Css("form.k-form")).await.is_ok() {
             page_ok(&b, &format!("02-questionnaire-{step}")).await;
             submit(&b.client).await;
@@ -201,7 +208,7 @@ async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
     assert!(diary_done, "the diary was reached");
     let thanks = text(&b.client).await;
     assert!(thanks.contains("Dank je wel, Sanne!"), "{thanks}");
-    assert!(thanks.contains("€ 4,00"), "the intake and the diary earned €2 each: {thanks}");
+    assert!(thanks.contains("€ 2,00"), "the diary earned €2; the intake, sent empty, earns nothing: {thanks}");
     page_ok(&b, "04-thanks").await;
     b.close().await;
 
@@ -226,7 +233,10 @@ async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
     let mut diaries = 0;
     for step in 0..8 {
         let page = text(&m.client).await;
-        if m.client.find(Locator::Css("form.k-form")).await.is_ok() {
+        if page.contains("Nog niets ingevuld") {
+            // The mentor's own intake, sent empty: asked about once, sent anyway.
+            follow(&m.client, CONFIRM_EMPTY).await;
+        } else if m.client.find(Locator::Css("form.k-form")).await.is_ok() {
             if m.client.find(Locator::Css("input[name=contact][value=yes]")).await.is_ok() {
                 click(&m.client, "input[name=contact][value=yes]").await;
                 diaries += 1;
@@ -276,7 +286,9 @@ async fn the_pages_fit_a_320_pixel_phone_and_work_without_javascript() {
             break;
         }
         page_ok(&b, &format!("02-page-{step}")).await;
-        if b.client.find(Locator::Css("form.k-form")).await.is_ok() {
+        if text(&b.client).await.contains("Nog niets ingevuld") {
+            press_and_follow(&b.client, CONFIRM_EMPTY).await;
+        } else if b.client.find(Locator::Css("form.k-form")).await.is_ok() {
             press_and_follow(&b.client, SUBMIT).await;
         } else {
             press_and_follow(&b.client, "a.p-button").await;

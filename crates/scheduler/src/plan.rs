@@ -97,11 +97,9 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
                 // Someone enrolled late gets the invitation now and the reminder the full delay
                 // after it, never both at once; the delay counts from when the invitation goes
                 // (in the morning, for a window opening at night).
-                let invited_at = schedule::invitation_created_at(c, s.person_id, &invite_key)?
-                    .unwrap_or(now)
-                    .max(invite.due_at);
-                let remind_at =
-                    w.remind_at.map(|r| in_daytime(r.max(invited_at + (r - w.open_at)), w.close_at, *zone));
+                let invited_at =
+                    schedule::invitation_created_at(c, s.person_id, &invite_key)?.unwrap_or(now).max(invite.due_at);
+                let remind_at = w.remind_at.map(|r| in_daytime(r.max(invited_at + (r - w.open_at)), w.close_at, *zone));
                 if let Some(remind_at) = remind_at.filter(|r| *r <= now && *r < w.close_at) {
                     let reminder =
                         NewInvitation { dedupe_key: &reminder_key, kind: "reminder", due_at: remind_at, ..invite };

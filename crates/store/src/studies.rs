@@ -178,3 +178,13 @@ pub fn teams_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<Vec<TeamR
         .map(|(id, name, organisation_id, organisation_key)| TeamRef { id, name, organisation_id, organisation_key })
         .collect())
 }
+
+/// A yes/no study setting (in the study's settings JSON); `false` when unset.
+pub fn setting_flag(conn: &mut DbConnection, study_id: i64, key: &str) -> StoreResult<bool> {
+    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
+    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
+    Ok(settings.get(key).and_then(|v| v.as_bool()).unwrap_or(false))
+}
+
+/// Study setting: whether a questionnaire sent with nothing answered still earns its reward.
+pub const REWARD_EMPTY: &str = "reward_empty_questionnaires";

@@ -654,3 +654,34 @@ async fn a_participant_logs_out_and_the_old_cookie_opens_nothing_sqlite() {
 async fn a_participant_logs_out_and_the_old_cookie_opens_nothing_postgres() {
     logging_out(TestDb::postgres()).await;
 }
+
+/// A diary sent with nothing filled in is asked about once; sent anyway, it is stored without
+/// a reward (the study's default).
+#[actix_web::test]
+async fn an_empty_diary_asks_are_you_sure_and_earns_nothing() {
+    let s = study(TestDb::sqlite());
+    let daan = person(&s.t.db, "+31612345602");
+    let mut v = visitor(&s).await;
+    let (_, page, _) = v.open(&link(&s.t.db, daan, s.clock.now())).await;
+    consent_as_adult(&mut v, &page).await;
+    let (_, _, to) = v.get("/p").await;
+    let diary = to.unwrap();
+    assert!(diary.starts_with("/p/r/"), "this week's diary is open: {diary}");
+    let (_, page, _) = v.get(&diary).await;
+    let token = csrf(&page);
+    let (status, page, _) = v.post(&diary, &[("csrf", &token)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Nog niets ingevuld") && page.contains("Nee, terug naar de vragen"), "{page}");
+    let completed: i64 =
+        count(&s.t.db, |c| responses::table.filter(responses::completed_at.is_not_null()).count().get_result(c));
+    assert_eq!(completed, 0, "nothing stored before the person says so");
+    let (status, _, to) = v.post(&diary, &[("csrf", &token), ("koers_empty_ok", "1")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(to.unwrap().starts_with("/p/klaar/"));
+    let completed: i64 =
+        count(&s.t.db, |c| responses::table.filter(responses::completed_at.is_not_null()).count().get_result(c));
+    assert_eq!(completed, 1);
+    let rewards: i64 =
+        count(&s.t.db, |c| reward_ledger::table.filter(reward_ledger::person_id.eq(daan)).count().get_result(c));
+    assert_eq!(rewards, 0, "an empty diary earns no reward by default");
+}

@@ -115,6 +115,19 @@ pub struct Accepted {
     pub version: String,
 }
 
+impl Accepted {
+    /// Nothing was answered: every item left empty. Sent by accident more often than on
+    /// purpose, so the page asks once more, and it earns no reward unless the study says so.
+    pub fn answered_nothing(&self) -> bool {
+        self.answers.iter().all(|a| match &a.value {
+            Value::NotAnswered => true,
+            Value::Text(t) => t.trim().is_empty(),
+            Value::Choices(c) => c.is_empty(),
+            _ => false,
+        })
+    }
+}
+
 /// A problem with one item's answer, in the participant's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {

@@ -18,6 +18,7 @@ use koers_core::questionnaire::submit::{validate_submission, Accepted, Context, 
 use koers_core::questionnaire::Questionnaire;
 use koers_store::answers::{Completion, Saved};
 use koers_store::participation::{self as part, ResponseRef};
+use koers_store::studies::REWARD_EMPTY;
 use koers_store::{DbConnection, StoreError};
 use serde_json::json;
 use std::sync::Arc;
@@ -181,6 +182,7 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     let now = me.now;
     let user_agent =
         req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());
+    let empty_ok = fields.iter().any(|(k, _)| k == EMPTY_OK);
     let submission = Submission { fields, started_at: o.response.opened_at, user_agent };
     let accepted = match validate_submission(&o.questionnaire, &submission, &o.ctx) {
         Ok(a) => a,
@@ -193,7 +195,13 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
-    let rewards = if o.response.about_student.is_none() {
+    let empty = accepted.answered_nothing() && !accepted.stop_subscription;
+    if empty && !empty_ok {
+        return confirm_empty(state, &me, response_id);
+    }
+    let study_id = me.person.study_id;
+    let reward_empty = db(state, false, move |c| koers_store::studies::setting_flag(c, study_id, REWARD_EMPTY)).await?;
+    let rewards = if o.response.about_student.is_none() && (!empty || reward_empty) {
         protocol_of(state, &o.response.protocol_content).and_then(|p| p.rewards.clone())
     } else {
         None
@@ -222,4 +230,35 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
         }
     }
     Ok(see_other(&format!("/p/klaar/{response_id}")))
+}
+
+/// The field that says "yes, send it empty" on the confirmation page.
+const EMPTY_OK: &str = "koers_empty_ok";
+
+/// A questionnaire sent with nothing filled in: asked once more, kindly.
+fn confirm_empty(state: &AppState, me: &Me, response_id: i64) -> Page {
+    let en = me.lang == "en";
+    let (heading, line, yes, back) = if en {
+        (
+            "Nothing filled in yet",
+            "You have not answered any question. Do you want to send it like this?",
+            "Yes, send it empty",
+            "No, back to the questions",
+        )
+    } else {
+        (
+            "Nog niets ingevuld",
+            "Je hebt nog geen enkele vraag beantwoord. Wil je het zo versturen?",
+            "Ja, leeg versturen",
+            "Nee, terug naar de vragen",
+        )
+    };
+    super::render(
+        state,
+        "p_info",
+        &json!({"lang": me.lang, "title": "koers", "heading": heading, "paragraphs": [line],
+                "links": [{"href": format!("/p/r/{response_id}"), "label": back, "primary": true}],
+                "form": {"action": format!("/p/r/{response_id}"), "csrf": me.session.csrf_token, "button": yes,
+                         "hidden": [{"name": EMPTY_OK, "value": "1"}]}}),
+    )
 }
