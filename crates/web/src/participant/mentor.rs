@@ -96,7 +96,16 @@ pub(super) async fn mentor_thanks(state: &AppState, me: &Me, r: &ResponseRef) ->
         format!("Opgeslagen. Dank je wel voor je dagboek over {about}.")
     }];
     if about.is_empty() {
-        lines = vec![if en { "Saved. Thank you!".into() } else { "Opgeslagen. Dank je wel!".into() }];
+        // Their own questionnaire (intake, closing): named, so it is not taken for a diary.
+        let title = super::questionnaire(state, r.questionnaire_key.clone())
+            .await
+            .map(|(_, q)| q.title.as_ref().map(|t| t.resolve(me.lang, "nl").to_string()).unwrap_or_default())
+            .unwrap_or_default();
+        lines = vec![if en {
+            format!("Saved: \u{201c}{title}\u{201d}. Thank you!")
+        } else {
+            format!("Opgeslagen: \u{201c}{title}\u{201d}. Dank je wel!")
+        }];
     }
     let mut links = Vec::new();
     if let Some(n) = next {

@@ -41,10 +41,15 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
     let Earned { total_cents: total, streak } = earned;
     let mut lines = Vec::new();
     let en = me.lang == "en";
-    lines.push(if en {
-        "Your answers have been saved.".to_string()
-    } else {
-        "Je antwoorden zijn opgeslagen.".to_string()
+    let title = super::questionnaire(state, r.questionnaire_key.clone())
+        .await
+        .map(|(_, q)| q.title.as_ref().map(|t| t.resolve(me.lang, "nl").to_string()).unwrap_or_default())
+        .unwrap_or_default();
+    lines.push(match (en, title.is_empty()) {
+        (true, false) => format!("Your answers to \u{201c}{title}\u{201d} have been saved."),
+        (true, true) => "Your answers have been saved.".to_string(),
+        (false, false) => format!("Je antwoorden op \u{201c}{title}\u{201d} zijn opgeslagen."),
+        (false, true) => "Je antwoorden zijn opgeslagen.".to_string(),
     });
     if let Some(amount) = reward {
         lines.push(if en {
