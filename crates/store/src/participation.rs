@@ -107,6 +107,23 @@ pub struct ResponseRef {
     pub subscription_starts_at: DateTime<Utc>,
     pub subscription_active: bool,
     pub protocol_content: String,
+    /// When the subscription was stopped early (someone stopped, or was ended by a
+    /// coordinator): only its closing is asked then. Not a planned end date.
+    pub subscription_ends_at: Option<DateTime<Utc>>,
+}
+
+impl ResponseRef {
+    /// Whether this window is still asked of the person, whose participation may have ended
+    /// (`ended_at`) or whose subscription was stopped: only the closing questionnaire then.
+    pub fn still_asked(&self, ended_at: Option<DateTime<Utc>>) -> bool {
+        let end = match (ended_at, self.subscription_ends_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        // A protocol's own end is not a stop: every window before it is asked.
+        let stopped_early = self.subscription_ends_at.is_some() || ended_at.is_some();
+        !stopped_early || koers_core::protocol::windows::asked_after_end(end, self.open_at)
+    }
 }
 
 type ResponseTuple = (
@@ -122,6 +139,8 @@ type ResponseTuple = (
     NaiveDateTime,
     String,
     String,
+    Option<NaiveDateTime>,
+    Option<String>,
 );
 
 fn to_ref(t: ResponseTuple) -> ResponseRef {
@@ -138,6 +157,8 @@ fn to_ref(t: ResponseTuple) -> ResponseRef {
         starts,
         state,
         content,
+        ends_at,
+        end_reason,
     ) = t;
     ResponseRef {
         response_id,
@@ -152,6 +173,7 @@ fn to_ref(t: ResponseTuple) -> ResponseRef {
         subscription_starts_at: from_db(starts),
         subscription_active: state == SubscriptionState::Active.as_str(),
         protocol_content: content,
+        subscription_ends_at: ends_at.filter(|_| end_reason.is_some()).map(from_db),
     }
 }
 
@@ -170,6 +192,8 @@ macro_rules! response_select {
             subscriptions::starts_at,
             subscriptions::state,
             protocols::content,
+            subscriptions::ends_at,
+            subscriptions::end_reason,
         )
     };
 }

@@ -607,12 +607,23 @@ async fn stopping_offers_the_closing_questionnaire_at_once() {
     let token = csrf(&page);
     let (status, _, to) = v.post("/p/stoppen", &[("csrf", &token)]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let to_closing = to.clone();
     let (_, page, _) = v.get(&to.unwrap()).await;
     assert!(page.contains("Terugkijken"), "the closing questionnaire: {page}");
     let ends: Option<chrono::NaiveDateTime> = count(&s.t.db, |c| {
         subscriptions::table.filter(subscriptions::person_id.eq(daan)).select(subscriptions::ends_at).first(c)
     });
     assert!(ends.is_some(), "participation now ends");
+    // With the closing questionnaire done, the overview says they no longer take part, and
+    // offers no stop button.
+    let closing = to_closing.unwrap();
+    let (_, page, _) = v.get(&closing).await;
+    let token = csrf(&page);
+    v.post(&closing, &[("csrf", &token), ("koers_empty_ok", "1")]).await;
+    let (status, page, to) = v.get("/p").await;
+    assert_eq!(status, StatusCode::OK, "{to:?}");
+    assert!(page.contains("Je doet niet meer mee"), "{page}");
+    assert!(!page.contains("/p/stoppen"), "{page}");
 }
 
 /// Logging out on a shared phone: the session ends in the database, the cookie is removed, and

@@ -11,7 +11,6 @@ use crate::state::AppState;
 use crate::words::{euros, when};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use koers_core::protocol::windows::asked_after_end;
 use koers_store::participation as part;
 use serde_json::{json, Value};
 
@@ -27,7 +26,7 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
         // Their closing questionnaire, if it is open, is still theirs to fill in.
         let (id, now, ended_at) = (me.person.id, me.now, me.person.ended_at);
         let open = db(state, false, move |c| part::windows_of(c, id, now - MAX_GRACE, now)).await?;
-        let closing: Vec<_> = open.into_iter().filter(|r| asked_after_end(ended_at, r.open_at)).collect();
+        let closing: Vec<_> = open.into_iter().filter(|r| r.still_asked(ended_at)).collect();
         if let Some(r) = first_open(state, &closing, now) {
             return Ok(see_other(&format!("/p/r/{}", r.response_id)));
         }
@@ -74,8 +73,15 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
         ))
     })
     .await?;
+    let open: Vec<_> = open.into_iter().filter(|r| r.still_asked(me.person.ended_at)).collect();
     if let Some(r) = first_open(state, &open, now) {
         return Ok(see_other(&format!("/p/r/{}", r.response_id)));
+    }
+    // Someone who stopped by themselves reads that they no longer take part (once their
+    // closing questionnaire is done or closed), not when the next questionnaire comes.
+    let own: Vec<_> = subs.iter().filter(|s| s.about_student.is_none()).collect();
+    if !own.is_empty() && own.iter().all(|s| s.ends_at.is_some_and(|e| e <= now)) {
+        return info(state, &me, ended_texts(me.lang), vec![]);
     }
     if let Some(until) = paused {
         return paused_page(state, &me, until);

@@ -12,7 +12,6 @@ use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Offset;
-use koers_core::protocol::windows::asked_after_end;
 use koers_core::protocol::Opening;
 use koers_core::questionnaire::submit::{validate_submission, Accepted, Context, Submission};
 use koers_core::questionnaire::Questionnaire;
@@ -129,7 +128,7 @@ async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Pa
 async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Result<(Me, Opened), PageError> {
     let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p.id, response_id)).await?;
     let Some(loaded) = loaded else { return Err(PageError::NotFound(Audience::Participant(me.lang))) };
-    if !matches!(loaded.consent, Consent::Given) || !asked_after_end(me.person.ended_at, loaded.response.open_at) {
+    if !matches!(loaded.consent, Consent::Given) || !loaded.response.still_asked(me.person.ended_at) {
         return Err(see_other("/p").into());
     }
     if loaded.response.completed_at.is_some() {
