@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod content;
+pub mod keyed;
 pub mod people;
 pub mod people_import;
 pub mod phone;

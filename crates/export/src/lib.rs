@@ -17,9 +17,8 @@ mod rewards;
 mod sink;
 
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
+use koers_core::keyed::{derive_key, hmac_sha256};
 use koers_store::DbConnection;
-use sha2::Sha256;
 use std::io::Write;
 
 pub use sink::Format;
@@ -140,17 +139,13 @@ pub fn export(
 /// The key of the pseudonyms, derived from the installation secret so that the secret itself is
 /// never the hash key and the pseudonyms stay the same for every export of an installation.
 pub fn pseudonym_key(secret: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");
-    mac.update(b"koers pseudonym");
-    mac.finalize().into_bytes().to_vec()
+    derive_key(secret, "koers pseudonym").to_vec()
 }
 
 /// A person's pseudonymous id: a keyed hash of their id (80 bits, hex), stable across exports
 /// and meaningless without the installation's secret.
 pub fn pseudonym(key: &[u8], person_id: i64) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    mac.update(format!("person:{person_id}").as_bytes());
-    let bytes = mac.finalize().into_bytes();
+    let bytes = hmac_sha256(key, format!("person:{person_id}").as_bytes());
     format!("p{}", hex::encode(&bytes[..10]))
 }
 
@@ -158,11 +153,7 @@ pub fn pseudonym(key: &[u8], person_id: i64) -> String {
 /// (derived from the pseudonym key with another label), so the payout file, which names people,
 /// cannot be joined to any pseudonymised dataset, nor one id computed from the other.
 pub fn payout_id(pseudonym_key: &[u8], person_id: i64) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(pseudonym_key).expect("any key length");
-    mac.update(b"koers payout");
-    let payout_key = mac.finalize().into_bytes();
-    let mut mac = Hmac::<Sha256>::new_from_slice(&payout_key).expect("any key length");
-    mac.update(format!("person:{person_id}").as_bytes());
-    let bytes = mac.finalize().into_bytes();
+    let payout_key = derive_key(pseudonym_key, "koers payout");
+    let bytes = hmac_sha256(&payout_key, format!("person:{person_id}").as_bytes());
     format!("pay-{}", hex::encode(&bytes[..10]))
 }

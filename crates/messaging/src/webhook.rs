@@ -3,7 +3,6 @@
 
 use crate::gateway::{OutgoingSms, SendError, SendFuture, SendReceipt, SmsGateway};
 use crate::http::{answer, client};
-use hmac::{Hmac, Mac};
 use std::time::Duration;
 
 pub struct Webhook {
@@ -20,9 +19,7 @@ impl Webhook {
 
 /// `sha256=HEX` of the body, keyed with the shared secret.
 pub fn signature(secret: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    format!("sha256={}", hex::encode(koers_core::keyed::hmac_sha256(secret.as_bytes(), body)))
 }
 
 impl SmsGateway for Webhook {

@@ -4,19 +4,16 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
 
 /// 128 bits of the HMAC of (person, link generation, window), URL-safe: 22 characters. The
 /// generation goes up when the person's phone number changes, so links sent to the old number
 /// cannot be made again; generation 0 keeps the links sent before generations existed.
 pub fn window_token(secret: &[u8], person_id: i64, generation: i32, window_key: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("any key length");
     let input = match generation {
         0 => format!("link:{person_id}:{window_key}"),
         g => format!("link:{person_id}:g{g}:{window_key}"),
     };
-    mac.update(input.as_bytes());
-    URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
+    URL_SAFE_NO_PAD.encode(&koers_core::keyed::hmac_sha256(secret, input.as_bytes())[..16])
 }
 
 #[cfg(test)]

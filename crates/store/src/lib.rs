@@ -28,6 +28,7 @@ pub mod schema;
 pub mod schema_info;
 pub mod scratch;
 pub mod seed;
+mod send_context;
 pub mod sending;
 pub mod sessions;
 pub mod shipped;

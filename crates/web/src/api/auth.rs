@@ -25,12 +25,10 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, TimeDelta, Utc};
-use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use koers_core::settings::Settings;
 use koers_store::{access, api_keys, audit, staff, DbConnection};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use utoipa::ToSchema;
@@ -65,9 +63,7 @@ pub fn installation_secret(settings: &Settings) -> Option<String> {
 }
 
 fn hmac_label(secret: &str, label: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(label);
-    mac.finalize().into_bytes().to_vec()
+    koers_core::keyed::hmac_sha256(secret.as_bytes(), label).to_vec()
 }
 
 /// The key that signs and checks access tokens.
