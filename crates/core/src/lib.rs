@@ -18,4 +18,5 @@ pub mod sms;
 pub mod suggest;
 pub mod time;
 pub mod totp;
+pub mod varnames;
 pub mod weeks;

@@ -258,6 +258,9 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
             "{backend}"
         );
         assert_eq!(contact[0]["pair"], wellbeing[0]["pair"], "{backend}: the mentor's diary belongs to the same pair");
+        // A single choice carries its option's number (numeric_value: yes is 1); other items none.
+        assert!(contact.iter().all(|r| r["value_code"] == "1"), "{backend}");
+        assert_eq!(wellbeing[0]["value_code"], "", "{backend}: a slider has no option code");
 
         // responses-wide of the student diary: one 0/1 column per option of the multi-select.
         let wide = rows(&run(&t.db, &study, Kind::ResponsesWide, Format::Csv, Some("student_diary")));
@@ -282,7 +285,17 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
         );
         let all = run(&t.db, &study, Kind::ResponsesWide, Format::Csv, None);
         assert!(
-            all.lines().next().unwrap().contains("student_diary.wellbeing") && all.contains("mentor_diary.contact"),
+            all.lines().next().unwrap().contains("student_diary_wellbeing")
+                && all.contains("mentor_diary_contact_code"),
+            "{backend}"
+        );
+        let header: Vec<&str> = all.lines().next().unwrap().split(',').collect();
+        assert!(header.iter().all(|h| h.len() <= 32), "{backend}: every name fits Stata: {header:?}");
+        let wide_all = rows(&all);
+        let mentor_rows: Vec<_> = wide_all.iter().filter(|r| r["questionnaire"] == "mentor_diary").cloned().collect();
+        assert_eq!(
+            pick(&mentor_rows, &["mentor_diary_contact", "mentor_diary_contact_code"]),
+            vec![vec!["yes", "1"]; 3],
             "{backend}"
         );
 
@@ -344,6 +357,16 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
             work["options_nl"].contains("work=Werk of bijbaan") && work["options_en"].contains("work=Work or side job")
         );
         assert!(codebook.iter().any(|r| r["variable"] == "action_types__2__motivating"), "{backend}: repeated blocks");
+        let code = codebook
+            .iter()
+            .find(|r| r["questionnaire"] == "mentor_diary" && r["variable"] == "contact_code")
+            .expect("a code column");
+        assert_eq!(
+            (code["type"].as_str(), code["short_name"].as_str(), code["value_labels_en"].as_str()),
+            ("code", "mentor_diary_contact_code", "1=Yes | 0=No"),
+            "{backend}"
+        );
+        assert!(codebook.iter().all(|r| r["short_name"].len() <= 32 && !r["missing"].is_empty()), "{backend}");
 
         // JSON Lines carries the same rows, numbers as numbers.
         let jsonl = run(&t.db, &study, Kind::PairWeeks, Format::Jsonl, None);
