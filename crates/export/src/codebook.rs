@@ -59,17 +59,6 @@ pub struct Variable {
     pub missing: String,
 }
 
-impl Variable {
-    /// Whether the column holds numbers (so a statistics package reads it as numeric).
-    pub fn numeric(&self) -> bool {
-        matches!(self.kind.as_str(), "score" | "range" | "number") || self.kind == "code" || self.ticked()
-    }
-
-    fn ticked(&self) -> bool {
-        self.coding.starts_with("1 if option")
-    }
-}
-
 /// The questionnaire versions a codebook describes: each version answered in the study, and the
 /// newest version of every questionnaire its protocols name.
 pub fn versions(conn: &mut DbConnection, req: &Request) -> ExportResult<Vec<Questionnaire>> {

@@ -10,11 +10,13 @@ mod codebook;
 mod columns;
 mod context;
 mod invitations;
+pub mod package;
 mod pair_weeks;
 mod people;
 mod responses_wide;
 mod rewards;
 mod sink;
+pub mod syntax;
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
