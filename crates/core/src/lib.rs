@@ -15,6 +15,7 @@ pub mod questionnaire;
 pub mod rewards;
 pub mod settings;
 pub mod sms;
+pub mod stats;
 pub mod suggest;
 pub mod time;
 pub mod totp;

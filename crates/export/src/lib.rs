@@ -13,6 +13,8 @@ mod invitations;
 pub mod package;
 mod pair_weeks;
 mod people;
+pub mod report;
+pub mod report_html;
 mod responses_wide;
 mod rewards;
 mod sink;

@@ -486,3 +486,54 @@ fn the_payout_file_names_people_by_an_id_no_dataset_holds_on_both_databases() {
         }
     }
 }
+
+/// The report's numbers for the known pattern, computed by hand: Sanne answers diary weeks 1, 2
+/// and 4 (wellbeing 60, 70, 90) and leaves school in week 4, so aligned to her dropout week her
+/// wellbeing is 60 at -3, 70 at -2 and 90 at 0; she ticks hobby_sport three times and work once
+/// (shares 0.75 and 0.25); Joris answers weeks 1, 3 and 4; the pair has 2 joint weeks.
+#[test]
+fn the_report_holds_the_hand_computed_numbers_on_both_databases() {
+    use koers_core::stats::Rate;
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        let req = Request {
+            kind: Kind::Codebook,
+            study_id: study.study_id,
+            format: Format::Csv,
+            pseudonym_key: pseudonym_key(SECRET),
+            questionnaire: None,
+            now: at(2027, 1, 20, 12),
+            teams: None,
+        };
+        let d = t.db.read(|c| koers_export::report::gather(c, &req)).unwrap();
+        let g = d.curves.keys().next().unwrap().1.clone();
+        let rate = |series: &str, w: i64| d.curves[&(series.to_string(), g.clone(), w)];
+        assert_eq!(
+            (1..=4).map(|w| rate("student diary", w)).collect::<Vec<_>>(),
+            [(1, 1), (1, 1), (1, 0), (1, 1)].map(|(opened, completed)| Rate { opened, completed }),
+            "{backend}"
+        );
+        assert_eq!(rate("mentor diary", 2), Rate { opened: 1, completed: 0 }, "{backend}");
+        let wb = |w: i64| d.constructs[&("student_diary.wellbeing".to_string(), g.clone(), w)];
+        assert_eq!((wb(1).mean, wb(2).mean, wb(4).mean, wb(4).n, wb(4).ci), (60.0, 70.0, 90.0, 1, None), "{backend}");
+        assert!(!d.constructs.contains_key(&("student_diary.wellbeing".to_string(), g.clone(), 3)), "{backend}");
+        let al: Vec<(i64, f64)> = d
+            .aligned
+            .iter()
+            .filter(|((c, side, _), _)| c == "student_diary.wellbeing" && side == "dropouts")
+            .map(|((_, _, w), s)| (*w, s.mean))
+            .collect();
+        assert_eq!(al, vec![(-3, 60.0), (-2, 70.0), (0, 90.0)], "{backend}");
+        assert_eq!(
+            d.shares[&("student_diary.outside_domain".to_string(), g.clone(), "dropout".to_string())],
+            vec![("hobby_sport".to_string(), 0.75), ("work".to_string(), 0.25)],
+            "{backend}"
+        );
+        assert_eq!(d.joint_weeks, vec![(1, 1), (2, 1)], "{backend}");
+        let page = koers_export::report_html::html("vsv", &d);
+        assert!(
+            page.contains("<svg") && page.contains("<td>0.75</td>") && page.contains("<td>90.00</td>"),
+            "{backend}"
+        );
+    }
+}
