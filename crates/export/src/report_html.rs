@@ -21,14 +21,15 @@ fn num(v: f64) -> String {
 /// One line (with optional error bars) per series over integer x values.
 type Series = (String, Vec<(i64, f64, Option<(f64, f64)>)>);
 
-fn chart(title: &str, series: &[Series], y_label: &str) -> String {
+/// A line chart; `fixed` pins the y axis (rates from 0 to 1), else it spans the values.
+fn chart(title: &str, series: &[Series], y_label: &str, fixed: Option<(f64, f64)>) -> String {
     let points: Vec<&(i64, f64, Option<(f64, f64)>)> = series.iter().flat_map(|s| s.1.iter()).collect();
     if points.is_empty() {
         return String::new();
     }
     let (x0, x1) = (points.iter().map(|p| p.0).min().unwrap_or(0), points.iter().map(|p| p.0).max().unwrap_or(1));
     let ys = points.iter().flat_map(|p| [p.1, p.2.map_or(p.1, |c| c.0), p.2.map_or(p.1, |c| c.1)]);
-    let (mut y0, mut y1) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    let (mut y0, mut y1) = fixed.unwrap_or_else(|| ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y))));
     if (y1 - y0).abs() < 1e-9 {
         y0 -= 1.0;
         y1 += 1.0;
@@ -121,7 +122,7 @@ Means come with a 95% confidence interval (t distribution) and the middle 50% (q
             .iter()
             .map(|(g, pts)| (g.to_string(), pts.iter().filter_map(|(w, r)| r.rate().map(|v| (*w, v, None))).collect()))
             .collect();
-        s.push_str(&chart(&format!("Response rate: {series}"), &lines, "share completed"));
+        s.push_str(&chart(&format!("Response rate: {series}"), &lines, "share completed", Some((0.0, 1.0))));
         let rows = groups
             .iter()
             .flat_map(|(g, pts)| {
@@ -148,7 +149,7 @@ Means come with a 95% confidence interval (t distribution) and the middle 50% (q
                 .iter()
                 .map(|(g, pts)| (g.to_string(), pts.iter().map(|(w, x)| (*w, x.mean, x.ci)).collect()))
                 .collect();
-            s.push_str(&chart(construct, &lines, "mean, 95% CI"));
+            s.push_str(&chart(construct, &lines, "mean, 95% CI", None));
             let rows = groups
                 .iter()
                 .flat_map(|(g, pts)| {
