@@ -100,6 +100,13 @@ fn check(files: &[package::PackageFile], backend: &str) {
                 );
             }
         }
+        if ["invitations.csv", "pair-weeks.csv", "people.csv", "answers-long.csv"].contains(&path) {
+            let g = header.iter().position(|h| h == "group").expect("a group column");
+            assert!(
+                rows.iter().any(|r| r[g] == "control") && rows.iter().any(|r| r[g] == "at_risk"),
+                "{backend}: {path}"
+            );
+        }
         if path == "responses-wide.csv" {
             assert!(header.iter().all(|h| h.len() <= 32), "{backend}: {header:?}");
             assert!(header.iter().any(|h| h.ends_with("_code")), "{backend}: code columns");
