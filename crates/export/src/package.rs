@@ -186,12 +186,13 @@ codebook, in `datapackage.json` and in the syntax files. A multi-select has one 
     s
 }
 
-/// The package as one zip (deflated), for the API.
+/// The package as one zip, for the API. Stored, not compressed: the CSVs stay readable in the
+/// zip as sent, so the API's scope tests can see that no other organisation's row is in it.
 pub fn zip(files: &[PackageFile]) -> ExportResult<Vec<u8>> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut out);
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         for f in files {
             z.start_file(f.name.as_str(), opts).map_err(|e| crate::ExportError::Invalid(e.to_string()))?;
             z.write_all(&f.bytes)?;
