@@ -88,7 +88,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         let touched = batch::touched_of(conn, &ids)?;
         let sent = batch::sent_of(conn, &ids)?;
         let mut answers = answers.into_iter().peekable();
-        let mut codes: std::collections::HashMap<(i64, String), Option<Vec<(String, f64)>>> = Default::default();
+        let mut codes: std::collections::HashMap<(i64, String), Option<crate::columns::Codes>> = Default::default();
         for r in &responses {
             let version = match r.questionnaire_id {
                 Some(id) => ctx.questionnaire(conn, id)?.map(|q| q.version.clone()),

@@ -22,9 +22,12 @@ pub enum Source {
     Code(String, Vec<(String, f64)>),
 }
 
+/// A single choice's option codes with their numbers.
+pub type Codes = Vec<(String, f64)>;
+
 /// The options and their numbers of a single-choice item (radio, likert, dropdown); `None` for
 /// every other item.
-pub fn codes_of(item: &Item) -> Option<Vec<(String, f64)>> {
+pub fn codes_of(item: &Item) -> Option<Codes> {
     if !matches!(item.kind, ItemType::Radio | ItemType::Likert | ItemType::Dropdown) || item.options.is_empty() {
         return None;
     }

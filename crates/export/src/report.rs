@@ -102,9 +102,8 @@ pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData
             let week = weeks::week_since_start(start, date);
             let last = last_week.get(&r.person_id).copied().unwrap_or(week);
             let Some(qid) = r.questionnaire_id else { continue };
-            if !versions.contains_key(&qid) {
-                let found = ctx.questionnaire(conn, qid)?.cloned();
-                versions.insert(qid, found);
+            if let std::collections::hash_map::Entry::Vacant(slot) = versions.entry(qid) {
+                slot.insert(ctx.questionnaire(conn, qid)?.cloned());
             }
             let Some(qn) = versions[&qid].as_ref() else { continue };
             let items = qn.all_items();

@@ -18,12 +18,16 @@ fn num(v: f64) -> String {
     format!("{v:.2}")
 }
 
+/// A point: x, y and an optional error bar.
+type Point = (i64, f64, Option<(f64, f64)>);
 /// One line (with optional error bars) per series over integer x values.
-type Series = (String, Vec<(i64, f64, Option<(f64, f64)>)>);
+type Series = (String, Vec<Point>);
+/// Values by their key's first part, then its second, as (week, value) lists.
+type Nested<'a, V> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<(i64, V)>>>;
 
 /// A line chart; `fixed` pins the y axis (rates from 0 to 1), else it spans the values.
 fn chart(title: &str, series: &[Series], y_label: &str, fixed: Option<(f64, f64)>) -> String {
-    let points: Vec<&(i64, f64, Option<(f64, f64)>)> = series.iter().flat_map(|s| s.1.iter()).collect();
+    let points: Vec<&Point> = series.iter().flat_map(|s| s.1.iter()).collect();
     if points.is_empty() {
         return String::new();
     }
@@ -98,8 +102,8 @@ fn table(head: &[&str], rows: Vec<Vec<String>>) -> String {
     s
 }
 
-fn by_first<V: Clone>(m: &BTreeMap<(String, String, i64), V>) -> BTreeMap<&str, BTreeMap<&str, Vec<(i64, V)>>> {
-    let mut out: BTreeMap<&str, BTreeMap<&str, Vec<(i64, V)>>> = BTreeMap::new();
+fn by_first<V: Clone>(m: &BTreeMap<(String, String, i64), V>) -> Nested<'_, V> {
+    let mut out: Nested<'_, V> = BTreeMap::new();
     for ((a, b, w), v) in m {
         out.entry(a.as_str()).or_default().entry(b.as_str()).or_default().push((*w, v.clone()));
     }
