@@ -13,6 +13,7 @@ mod clock_cmd;
 mod config;
 mod definitions;
 mod demo;
+mod exclude_cmd;
 mod export_cmd;
 mod lifecycle_cmd;
 mod memory;
@@ -98,6 +99,8 @@ enum Command {
     /// The study's figures as one HTML page (response curves, means with 95% CI, dropout
     /// trajectories, choice shares, joint weeks).
     Report(report_cmd::ReportArgs),
+    /// Set a person aside from the analysis with a reason (or --undo); audited.
+    Exclude(exclude_cmd::ExcludeArgs),
     /// Measure koers against a baseline in the same run and print the ratios.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -185,6 +188,7 @@ fn main() -> Result<()> {
         Command::User(cmd) => user_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::ApiKey(cmd) => api_key_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::Export(args) => export_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
+        Command::Exclude(args) => exclude_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
         Command::Report(args) => report_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Backup(args) => backup_cmd::run(args, &settings, clock.as_ref()),

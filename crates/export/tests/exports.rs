@@ -537,3 +537,32 @@ fn the_report_holds_the_hand_computed_numbers_on_both_databases() {
         );
     }
 }
+
+/// Excluding a person keeps their rows and says so in `people`; it is audited; a person of
+/// another study cannot be excluded from this one; including them again clears the reason.
+#[test]
+fn an_exclusion_shows_in_the_people_export_and_the_audit_on_both_databases() {
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        let now = at(2027, 1, 20, 12);
+        let set = |person: i64, study_id: i64, reason: Option<&str>| {
+            t.db.write(|c| koers_store::exclusion::set_excluded(c, study_id, person, reason, "cli", None, now))
+        };
+        set(study.sanne, study.study_id, Some("answered for a classmate")).unwrap();
+        assert!(set(study.sanne, study.study_id + 1000, Some("x")).is_err(), "{backend}: another study");
+        assert!(set(study.joris, study.study_id, Some("two\nlines")).is_err(), "{backend}: one line");
+        let ppl = rows(&run(&t.db, &study, Kind::People, Format::Csv, None));
+        assert_eq!(
+            pick(&ppl, &["excluded", "exclusion_reason"]),
+            vec![vec!["1", "answered for a classmate"], vec!["0", ""]],
+            "{backend}"
+        );
+        let long = rows(&run(&t.db, &study, Kind::AnswersLong, Format::Csv, None));
+        assert!(long.iter().any(|r| r["role"] == "student"), "{backend}: the rows stay");
+        let audit = t.db.read(|c| koers_store::audit::recent(c, 20)).unwrap();
+        assert!(audit.iter().any(|a| a.action == "exclude" && a.details.contains("classmate")), "{backend}");
+        set(study.sanne, study.study_id, None).unwrap();
+        let ppl = rows(&run(&t.db, &study, Kind::People, Format::Csv, None));
+        assert_eq!(pick(&ppl, &["excluded", "exclusion_reason"])[0], vec!["0", ""], "{backend}");
+    }
+}
