@@ -13,7 +13,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// answers-long, responses-wide, pair-weeks, invitations, people, rewards or codebook.
+    /// answers-long, responses-wide, pair-weeks, invitations, people, rewards or codebook; or
+    /// `package`: every pseudonymised export with codebook, datapackage.json, R, SPSS and Stata
+    /// syntax and a README, written into the folder given by --out.
     #[arg(value_name = "KIND")]
     kind: String,
     /// The study's key.
@@ -34,6 +36,9 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clock) -> Result<()> {
+    if args.kind == "package" {
+        return package(args, settings, db, clock);
+    }
     let names = Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ");
     let kind =
         Kind::parse(&args.kind).ok_or_else(|| anyhow!("'{}' is not an export; choose one of {names}", args.kind))?;
@@ -115,5 +120,49 @@ pub fn run(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clo
     if let Some(path) = &args.out {
         eprintln!("{} rows of {} written to {}", summary.rows, kind.as_str(), path.display());
     }
+    Ok(())
+}
+
+/// `koers export package --study S --out DIR`: the research package into a folder.
+fn package(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clock) -> Result<()> {
+    let dir = args.out.clone().ok_or_else(|| anyhow!("a package needs --out FOLDER"))?;
+    let secret = crate::secret::load(settings)?;
+    let mut conn = db.conn()?;
+    let study = koers_store::studies::find_study(&mut conn, &args.study)?
+        .ok_or_else(|| anyhow!("there is no study '{}'; `koers study list` shows them", args.study))?;
+    let real_now = clock.now();
+    if study.test_mode {
+        eprintln!("Note: {} is a test-mode study: this package holds rehearsal data, not real answers.", study.key);
+    }
+    let req = Request {
+        kind: Kind::Codebook,
+        study_id: study.id,
+        format: Format::Csv,
+        pseudonym_key: koers_export::pseudonym_key(&secret),
+        questionnaire: None,
+        now: study.clock().at(real_now),
+        teams: None,
+    };
+    let files = koers_export::package::build(&mut conn, &req)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
+    for f in &files {
+        let path = dir.join(&f.name);
+        let mut tmp =
+            tempfile::NamedTempFile::new_in(&dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+        tmp.write_all(&f.bytes)?;
+        tmp.persist(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    audit::record(
+        &mut conn,
+        real_now,
+        &audit::Entry {
+            actor: "cli",
+            action: "export",
+            study_id: Some(study.id),
+            details: serde_json::json!({"kind": "package", "files": files.len()}),
+            ..Default::default()
+        },
+    )?;
+    eprintln!("{} files written to {}", files.len(), dir.display());
     Ok(())
 }

@@ -13,6 +13,7 @@ mod clock_cmd;
 mod config;
 mod definitions;
 mod demo;
+mod exclude_cmd;
 mod export_cmd;
 mod lifecycle_cmd;
 mod memory;
@@ -20,6 +21,7 @@ mod people_cmd;
 mod protocol_cmd;
 mod questionnaire_cmd;
 mod rehearse_cmd;
+mod report_cmd;
 mod secret;
 mod study_cmd;
 mod user_access_cmd;
@@ -94,6 +96,11 @@ enum Command {
     ApiKey(api_key_cmd::ApiKeyCommand),
     /// Export a pseudonymised dataset (or, with --identifying, the rewards to pay out).
     Export(export_cmd::ExportArgs),
+    /// The study's figures as one HTML page (response curves, means with 95% CI, dropout
+    /// trajectories, choice shares, joint weeks).
+    Report(report_cmd::ReportArgs),
+    /// Set a person aside from the analysis with a reason (or --undo); audited.
+    Exclude(exclude_cmd::ExcludeArgs),
     /// Measure koers against a baseline in the same run and print the ratios.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -181,6 +188,8 @@ fn main() -> Result<()> {
         Command::User(cmd) => user_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::ApiKey(cmd) => api_key_cmd::run(cmd, &open(&settings)?, clock.as_ref()),
         Command::Export(args) => export_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
+        Command::Exclude(args) => exclude_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
+        Command::Report(args) => report_cmd::run(args, &settings, &open(&settings)?, clock.as_ref()),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Backup(args) => backup_cmd::run(args, &settings, clock.as_ref()),
         Command::EraseIdentifiers(args) => lifecycle_cmd::erase(args, &open(&settings)?, clock.as_ref()),

@@ -1,6 +1,7 @@
 //! `answers-long`: one row per response and item, with everything needed to place the answer in
 //! time (calendar week, week since the person's start, week relative to their dropout) and in
-//! the student-mentor pair.
+//! the student-mentor pair. `value_code` is the number of a single choice's option (see
+//! [`crate::columns::codes_of`]); empty for every other item.
 
 use crate::batch::{self, AnswerValue, ResponseMeta};
 use crate::context::StudyContext;
@@ -37,6 +38,7 @@ pub const COLUMN_NAMES: &[&str] = &[
     "value",
     "answered",
     "touched",
+    "value_code",
 ];
 
 pub fn time(t: Option<DateTime<Utc>>) -> Cell {
@@ -86,6 +88,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         let touched = batch::touched_of(conn, &ids)?;
         let sent = batch::sent_of(conn, &ids)?;
         let mut answers = answers.into_iter().peekable();
+        let mut codes: std::collections::HashMap<(i64, String), Option<crate::columns::Codes>> = Default::default();
         for r in &responses {
             let version = match r.questionnaire_id {
                 Some(id) => ctx.questionnaire(conn, id)?.map(|q| q.version.clone()),
@@ -107,6 +110,23 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
                     Cell::flag(a.answered()),
                     Cell::opt_int(touched.get(&(r.id, a.item_id.clone())).map(|t| i64::from(*t))),
                 ]);
+                let item_codes = match r.questionnaire_id {
+                    Some(qid) => {
+                        let k = (qid, crate::columns::base_id(&a.item_id).to_string());
+                        if !codes.contains_key(&k) {
+                            let found = ctx.questionnaire(conn, qid)?.and_then(|q| {
+                                q.all_items()
+                                    .into_iter()
+                                    .find(|i| i.id.as_deref() == Some(k.1.as_str()))
+                                    .and_then(crate::columns::codes_of)
+                            });
+                            codes.insert(k.clone(), found);
+                        }
+                        codes[&k].as_deref()
+                    }
+                    None => None,
+                };
+                cells.push(item_codes.map_or(Cell::Empty, |c| crate::columns::code_cell(c, &a)));
                 sink.row(&cells)?;
                 rows += 1;
             }

@@ -1,5 +1,8 @@
 //! The columns a questionnaire's items become in a wide table: one per item, one 0/1 column per
-//! option of a multi-select plus its "other" text, and one per score.
+//! option of a multi-select plus its "other" text, and one per score. A single choice (radio,
+//! likert, dropdown) also gets a `_code` column beside it: the option's number
+//! ([`koers_core::questionnaire::Choice::numeric_code`]: its `numeric_value`, else its 1-based
+//! place), so a statistics package has numbers with value labels and the code text stays too.
 
 use crate::batch::{AnswerRow, AnswerValue};
 use crate::sink::Cell;
@@ -15,6 +18,32 @@ pub enum Source {
     /// The "other, namely" text of an item.
     Other(String),
     Score(String),
+    /// The number of the chosen option of a single choice: (item, [(option code, number)]).
+    Code(String, Vec<(String, f64)>),
+}
+
+/// A single choice's option codes with their numbers.
+pub type Codes = Vec<(String, f64)>;
+
+/// The options and their numbers of a single-choice item (radio, likert, dropdown); `None` for
+/// every other item.
+pub fn codes_of(item: &Item) -> Option<Codes> {
+    if !matches!(item.kind, ItemType::Radio | ItemType::Likert | ItemType::Dropdown) || item.options.is_empty() {
+        return None;
+    }
+    Some(item.options.iter().enumerate().map(|(i, o)| (o.value.clone(), o.numeric_code(i))).collect())
+}
+
+/// The item id of a repeated item's variable: `action_types__2` is `action_types`.
+pub fn base_id(id: &str) -> &str {
+    let mut id = id;
+    while let Some((head, n)) = id.rsplit_once("__") {
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        id = head;
+    }
+    id
 }
 
 #[derive(Debug, Clone)]
@@ -45,7 +74,7 @@ pub fn of(versions: &[&Questionnaire], prefix: &str) -> Vec<Column> {
 }
 
 fn push(out: &mut Vec<Column>, name: String, source: Source) {
-    if !out.iter().any(|c| c.source == source) {
+    if !out.iter().any(|c| c.source == source || c.name == name) {
         out.push(Column { name, source });
     }
 }
@@ -70,6 +99,9 @@ fn walk(items: &[Item], suffix: &str, prefix: &str, out: &mut Vec<Column>) {
             }
         } else {
             push(out, format!("{prefix}{id}"), Source::Value(id.clone()));
+            if let Some(codes) = codes_of(item) {
+                push(out, format!("{prefix}{id}_code"), Source::Code(id.clone(), codes));
+            }
         }
         if item.show_otherwise && matches!(item.kind, ItemType::Radio | ItemType::Checkbox) {
             push(out, format!("{prefix}{id}__other"), Source::Other(id.clone()));
@@ -95,7 +127,20 @@ pub fn cells(columns: &[Column], answers: &[&AnswerRow], scores: &[(String, Opti
                 _ => Cell::Empty,
             },
             Source::Other(id) => by_item.get(format!("{id}__other").as_str()).map_or(Cell::Empty, |a| a.value()),
+            Source::Code(id, codes) => match by_item.get(id.as_str()) {
+                Some(a) => code_cell(codes, a),
+                None => Cell::Empty,
+            },
             Source::Score(id) => scores.iter().find(|(s, _)| s == id).map_or(Cell::Empty, |(_, v)| Cell::opt_num(*v)),
         })
         .collect()
+}
+
+/// The number of a single-choice answer; empty when not answered or not one of the options.
+pub fn code_cell(codes: &[(String, f64)], a: &AnswerRow) -> Cell {
+    let chosen = a.choices();
+    match chosen.as_slice() {
+        [one] => codes.iter().find(|(c, _)| c == one).map_or(Cell::Empty, |(_, n)| Cell::Num(*n)),
+        _ => Cell::Empty,
+    }
 }

@@ -10,11 +10,15 @@ mod codebook;
 mod columns;
 mod context;
 mod invitations;
+pub mod package;
 mod pair_weeks;
 mod people;
+pub mod report;
+pub mod report_html;
 mod responses_wide;
 mod rewards;
 mod sink;
+pub mod syntax;
 
 use chrono::{DateTime, Utc};
 use koers_core::keyed::{derive_key, hmac_sha256};

@@ -1,6 +1,8 @@
 //! `responses-wide`: one row per response, one column per item (see [`crate::columns`]). For one
 //! questionnaire the columns are the item ids; for all of a study's questionnaires at once they
-//! are prefixed with the questionnaire key (`student_diary.wellbeing`).
+//! are prefixed with the questionnaire key (`student_diary.wellbeing`). Every name in the header
+//! is the short name of [`koers_core::varnames`] (at most 32 characters, e.g.
+//! `student_diary_wellbeing`); the codebook holds the long one.
 
 use crate::answers_long::{place, time, PLACE_COLUMNS};
 use crate::batch;
@@ -58,7 +60,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         header.extend(c.iter().map(|c| c.name.clone()));
     }
     let width = header.len();
-    sink.header(header)?;
+    sink.header(koers_core::varnames::short_names(&header))?;
 
     let total = batch::count_completed(conn, req.study_id, req.teams.as_deref(), req.questionnaire.as_deref())?;
     let (mut after, mut rows) = (0, 0u64);

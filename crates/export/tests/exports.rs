@@ -258,6 +258,9 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
             "{backend}"
         );
         assert_eq!(contact[0]["pair"], wellbeing[0]["pair"], "{backend}: the mentor's diary belongs to the same pair");
+        // A single choice carries its option's number (numeric_value: yes is 1); other items none.
+        assert!(contact.iter().all(|r| r["value_code"] == "1"), "{backend}");
+        assert_eq!(wellbeing[0]["value_code"], "", "{backend}: a slider has no option code");
 
         // responses-wide of the student diary: one 0/1 column per option of the multi-select.
         let wide = rows(&run(&t.db, &study, Kind::ResponsesWide, Format::Csv, Some("student_diary")));
@@ -282,7 +285,17 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
         );
         let all = run(&t.db, &study, Kind::ResponsesWide, Format::Csv, None);
         assert!(
-            all.lines().next().unwrap().contains("student_diary.wellbeing") && all.contains("mentor_diary.contact"),
+            all.lines().next().unwrap().contains("student_diary_wellbeing")
+                && all.contains("mentor_diary_contact_code"),
+            "{backend}"
+        );
+        let header: Vec<&str> = all.lines().next().unwrap().split(',').collect();
+        assert!(header.iter().all(|h| h.len() <= 32), "{backend}: every name fits Stata: {header:?}");
+        let wide_all = rows(&all);
+        let mentor_rows: Vec<_> = wide_all.iter().filter(|r| r["questionnaire"] == "mentor_diary").cloned().collect();
+        assert_eq!(
+            pick(&mentor_rows, &["mentor_diary_contact", "mentor_diary_contact_code"]),
+            vec![vec!["yes", "1"]; 3],
             "{backend}"
         );
 
@@ -344,6 +357,16 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
             work["options_nl"].contains("work=Werk of bijbaan") && work["options_en"].contains("work=Work or side job")
         );
         assert!(codebook.iter().any(|r| r["variable"] == "action_types__2__motivating"), "{backend}: repeated blocks");
+        let code = codebook
+            .iter()
+            .find(|r| r["questionnaire"] == "mentor_diary" && r["variable"] == "contact_code")
+            .expect("a code column");
+        assert_eq!(
+            (code["type"].as_str(), code["short_name"].as_str(), code["value_labels_en"].as_str()),
+            ("code", "mentor_diary_contact_code", "1=Yes | 0=No"),
+            "{backend}"
+        );
+        assert!(codebook.iter().all(|r| r["short_name"].len() <= 32 && !r["missing"].is_empty()), "{backend}");
 
         // JSON Lines carries the same rows, numbers as numbers.
         let jsonl = run(&t.db, &study, Kind::PairWeeks, Format::Jsonl, None);
@@ -461,5 +484,85 @@ fn the_payout_file_names_people_by_an_id_no_dataset_holds_on_both_databases() {
             let text = run(&t.db, &study, Kind::Rewards, Format::Jsonl, None);
             assert!(!text.contains(&pseudonym(&key, who)), "{backend}: the payout file holds a pseudonym");
         }
+    }
+}
+
+/// The report's numbers for the known pattern, computed by hand: Sanne answers diary weeks 1, 2
+/// and 4 (wellbeing 60, 70, 90) and leaves school in week 4, so aligned to her dropout week her
+/// wellbeing is 60 at -3, 70 at -2 and 90 at 0; she ticks hobby_sport three times and work once
+/// (shares 0.75 and 0.25); Joris answers weeks 1, 3 and 4; the pair has 2 joint weeks.
+#[test]
+fn the_report_holds_the_hand_computed_numbers_on_both_databases() {
+    use koers_core::stats::Rate;
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        let req = Request {
+            kind: Kind::Codebook,
+            study_id: study.study_id,
+            format: Format::Csv,
+            pseudonym_key: pseudonym_key(SECRET),
+            questionnaire: None,
+            now: at(2027, 1, 20, 12),
+            teams: None,
+        };
+        let d = t.db.read(|c| koers_export::report::gather(c, &req)).unwrap();
+        let g = d.curves.keys().next().unwrap().1.clone();
+        let rate = |series: &str, w: i64| d.curves[&(series.to_string(), g.clone(), w)];
+        assert_eq!(
+            (1..=4).map(|w| rate("student diary", w)).collect::<Vec<_>>(),
+            [(1, 1), (1, 1), (1, 0), (1, 1)].map(|(opened, completed)| Rate { opened, completed }),
+            "{backend}"
+        );
+        assert_eq!(rate("mentor diary", 2), Rate { opened: 1, completed: 0 }, "{backend}");
+        let wb = |w: i64| d.constructs[&("student_diary.wellbeing".to_string(), g.clone(), w)];
+        assert_eq!((wb(1).mean, wb(2).mean, wb(4).mean, wb(4).n, wb(4).ci), (60.0, 70.0, 90.0, 1, None), "{backend}");
+        assert!(!d.constructs.contains_key(&("student_diary.wellbeing".to_string(), g.clone(), 3)), "{backend}");
+        let al: Vec<(i64, f64)> = d
+            .aligned
+            .iter()
+            .filter(|((c, side, _), _)| c == "student_diary.wellbeing" && side == "dropouts")
+            .map(|((_, _, w), s)| (*w, s.mean))
+            .collect();
+        assert_eq!(al, vec![(-3, 60.0), (-2, 70.0), (0, 90.0)], "{backend}");
+        assert_eq!(
+            d.shares[&("student_diary.outside_domain".to_string(), g.clone(), "dropout".to_string())],
+            vec![("hobby_sport".to_string(), 0.75), ("work".to_string(), 0.25)],
+            "{backend}"
+        );
+        assert_eq!(d.joint_weeks, vec![(1, 1), (2, 1)], "{backend}");
+        let page = koers_export::report_html::html("vsv", &d);
+        assert!(
+            page.contains("<svg") && page.contains("<td>0.75</td>") && page.contains("<td>90.00</td>"),
+            "{backend}"
+        );
+    }
+}
+
+/// Excluding a person keeps their rows and says so in `people`; it is audited; a person of
+/// another study cannot be excluded from this one; including them again clears the reason.
+#[test]
+fn an_exclusion_shows_in_the_people_export_and_the_audit_on_both_databases() {
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        let now = at(2027, 1, 20, 12);
+        let set = |person: i64, study_id: i64, reason: Option<&str>| {
+            t.db.write(|c| koers_store::exclusion::set_excluded(c, study_id, person, reason, "cli", None, now))
+        };
+        set(study.sanne, study.study_id, Some("answered for a classmate")).unwrap();
+        assert!(set(study.sanne, study.study_id + 1000, Some("x")).is_err(), "{backend}: another study");
+        assert!(set(study.joris, study.study_id, Some("two\nlines")).is_err(), "{backend}: one line");
+        let ppl = rows(&run(&t.db, &study, Kind::People, Format::Csv, None));
+        assert_eq!(
+            pick(&ppl, &["excluded", "exclusion_reason"]),
+            vec![vec!["1", "answered for a classmate"], vec!["0", ""]],
+            "{backend}"
+        );
+        let long = rows(&run(&t.db, &study, Kind::AnswersLong, Format::Csv, None));
+        assert!(long.iter().any(|r| r["role"] == "student"), "{backend}: the rows stay");
+        let audit = t.db.read(|c| koers_store::audit::recent(c, 20)).unwrap();
+        assert!(audit.iter().any(|a| a.action == "exclude" && a.details.contains("classmate")), "{backend}");
+        set(study.sanne, study.study_id, None).unwrap();
+        let ppl = rows(&run(&t.db, &study, Kind::People, Format::Csv, None));
+        assert_eq!(pick(&ppl, &["excluded", "exclusion_reason"])[0], vec!["0", ""], "{backend}");
     }
 }

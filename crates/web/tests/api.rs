@@ -242,6 +242,13 @@ fn every_export_route_needs_the_export_scope() {
         get(&s, "/api/v1/studies/other/exports/codebook", Some(&exporter)).problem(404);
         let p = get(&s, "/api/v1/studies/vsv/exports/codebook?format=xlsx", Some(&exporter)).problem(422);
         assert_eq!(p["invalid_params"][0]["name"], "format");
+        // The research package: one zip, with the export scope only, of the caller's studies.
+        let r = get(&s, "/api/v1/studies/vsv/exports/package", Some(&exporter));
+        assert_eq!((r.status, r.content_type.as_str()), (200, "application/zip"), "{backend}: {}", r.body);
+        assert!(r.body.starts_with("PK"), "{backend}: a zip");
+        get(&s, "/api/v1/studies/vsv/exports/package", Some(&researcher)).problem(403);
+        get(&s, "/api/v1/studies/other/exports/package", Some(&exporter)).problem(404);
+        assert!(audit_actions(&s).iter().any(|a| a.1 == "export" && a.2.contains("\"package\"")), "{backend}: audited");
         let _ = w;
     }
 }

@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod exports;
 pub mod openapi;
+pub mod package;
 pub mod paging;
 pub mod people;
 pub mod problem;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/studies/{key}/people", web::get().to(people::list))
             .route("/studies/{key}/responses", web::get().to(responses::list))
             .route("/studies/{key}/response-rates", web::get().to(responses::rates_list))
+            .route("/studies/{key}/exports/package", web::get().to(package::package))
             .route("/studies/{key}/exports/{kind}", web::get().to(exports::export))
             .default_service(web::to(unknown)),
     );

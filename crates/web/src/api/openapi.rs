@@ -6,7 +6,7 @@ use super::people::{PersonItem, PersonPage};
 use super::problem::{InvalidParam, Problem};
 use super::responses::{AnswerItem, RateItem, RatePage, ResponseItem, ResponsePage};
 use super::studies::{StudyItem, StudyPage};
-use super::{auth, exports, people, responses, studies};
+use super::{auth, exports, package, people, responses, studies};
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use std::sync::OnceLock;
@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         responses::list,
         responses::rates_list,
         exports::export,
+        package::package,
         spec,
     ),
     components(schemas(
