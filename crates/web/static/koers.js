@@ -1,5 +1,5 @@
 /* koers: small conveniences on top of pages that work without JavaScript. ES5 only, for old
-   phones. Live show/hide, slider thumbs on first touch, expandables, paradata, one submit. */
+   phones. Live show/hide, slider thumbs on first touch, expandables, paradata, drafts, one submit. */
 (function () {
   "use strict";
   var d = document;
@@ -99,9 +99,81 @@
     show();
   });
 
-  form.addEventListener("change", function (e) { note(e.target.name); refresh(); }, false);
-  form.addEventListener("input", function (e) { if (e.target.type !== "range") { note(e.target.name); } }, false);
-  form.addEventListener("submit", function () {
+  // Drafts: the answers so far go to the server as the person answers (a second after the
+  // last change), and into this phone's storage until the server has them, so neither a
+  // reload, a lost connection nor an ended session loses them.
+  var draftUrl = form.getAttribute("data-draft");
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  var storeKey = "koers-draft:" + draftUrl;
+  var timer = null;
+
+  function fields() {
+    var out = [];
+    each(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "submit" || el.type === "button") { return; }
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      out.push([el.name, el.value]);
+    });
+    return out;
+  }
+
+  function encoded(pairs) {
+    var parts = [];
+    each(pairs, function (p) { parts.push(encodeURIComponent(p[0]) + "=" + encodeURIComponent(p[1])); });
+    return parts.join("&");
+  }
+
+  function keep(pairs) {
+    if (!store || !window.JSON) { return; }
+    try { store.setItem(storeKey, JSON.stringify(pairs)); } catch (e) { /* full: the server has it */ }
+  }
+
+  function sendDraft() {
+    timer = null;
+    if (!draftUrl || !window.XMLHttpRequest) { return; }
+    var pairs = fields();
+    keep(pairs);
+    var x = new XMLHttpRequest();
+    x.open("POST", draftUrl, true);
+    x.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    x.onload = function () { if (x.status === 204 && store) { store.removeItem(storeKey); } };
+    x.send(encoded(pairs));
+  }
+
+  function soon() {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(sendDraft, 800);
+  }
+
+  // Answers this phone kept while the server could not be reached are put back and sent.
+  function restore() {
+    var saved = null;
+    if (!store || !window.JSON) { return; }
+    try { saved = JSON.parse(store.getItem(storeKey) || "null"); } catch (e) { saved = null; }
+    if (!saved || !saved.length) { return; }
+    var names = {};
+    each(saved, function (p) { (names[p[0]] = names[p[0]] || []).push(p[1]); });
+    each(form.elements, function (el) {
+      if (!el.name || el.name === "csrf" || el.type === "hidden" && el.name.indexOf("__") === 0 || !names.hasOwnProperty(el.name)) { return; }
+      var values = names[el.name];
+      if (el.type === "radio" || el.type === "checkbox") { el.checked = values.indexOf(el.value) >= 0; } else { el.value = values[0]; }
+    });
+    soon();
+  }
+  restore();
+
+  var notice = d.getElementById("k-offline");
+  form.addEventListener("change", function (e) { note(e.target.name); refresh(); soon(); }, false);
+  form.addEventListener("input", function (e) { if (e.target.type !== "range") { note(e.target.name); } soon(); }, false);
+  form.addEventListener("submit", function (e) {
+    keep(fields());
+    if (navigator.onLine === false) {
+      e.preventDefault();
+      if (notice) { notice.hidden = false; notice.focus(); }
+      return;
+    }
+    if (notice) { notice.hidden = true; }
     var field = d.getElementById("k-paradata");
     if (field && window.JSON) { field.value = JSON.stringify(pd); }
     each(form.querySelectorAll("button[type=submit]"), function (b) {
