@@ -128,6 +128,17 @@ async fn to_the_diary(c: &Client, link: &str) {
     panic!("the diary was not reached: {}", text(c).await);
 }
 
+/// With scripts, a questionnaire with steps shows one at a time: "next" until the last one.
+async fn to_the_last_step(c: &Client) {
+    for _ in 0..10 {
+        let Ok(next) = c.find(Locator::Css(".k-stepnav .k-next")).await else { return };
+        if !next.is_displayed().await.unwrap() {
+            return;
+        }
+        next.click().await.unwrap();
+    }
+}
+
 fn db(dir: &std::path::Path) -> koers_store::Database {
     koers_store::Database::open(&format!("sqlite://{}", dir.join("k.db").display()), 1).unwrap()
 }
@@ -157,14 +168,17 @@ async fn half_a_diary_survives_a_reload_and_comes_back_on_another_device() {
     let diary = b.client.current_url().await.unwrap();
     // Half the diary: whether they were at school, and the wellbeing slider.
     press(&b.client, "input[name=attended][value=yes]").await;
+    let step = b.client.find(Locator::Css(".k-step-n")).await.unwrap().text().await.unwrap();
+    assert_eq!(step, "Stap 1 van 4", "the diary comes in four steps");
+    to_the_last_step(&b.client).await;
     b.client.find(Locator::Css("#f-wellbeing")).await.unwrap().click().await.unwrap();
+    b.screenshot("01-half").await;
     let start = Instant::now();
-    while !drafts(dir.path()).iter().any(|d| d.contains("attended") && d.contains("wellbeing__touched")) {
+    while !drafts(dir.path()).iter().any(|d| d.contains("attended") && d.contains(r#""wellbeing__touched","1""#)) {
         assert!(start.elapsed() < Duration::from_secs(15), "the draft reaches the server: {:?}", drafts(dir.path()));
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(stored(dir.path(), "attended"), 0, "a draft is never stored as an answer");
-    b.screenshot("01-half").await;
 
     b.client.refresh().await.unwrap();
     assert!(selected(&b.client, "input[name=attended][value=yes]").await, "kept after a reload");
@@ -180,6 +194,7 @@ async fn half_a_diary_survives_a_reload_and_comes_back_on_another_device() {
     assert_eq!(touched.attr("value").await.unwrap().as_deref(), Some("1"), "the touched slider stays touched");
     assert!(other.axe_violations().await.is_empty(), "the restored page passes axe-core");
     other.screenshot("03-other-device").await;
+    to_the_last_step(&other.client).await;
     press_and_follow(&other.client, SUBMIT).await;
     assert!(text(&other.client).await.contains("Dank je wel"), "{}", text(&other.client).await);
     other.close().await;

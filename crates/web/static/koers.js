@@ -67,7 +67,7 @@
       var box = el.parentNode;
       box.className = box.className.replace(/ ?k-untouched/g, "");
       var flag = box.querySelector(".k-touch");
-      if (flag) { flag.value = "1"; }
+      if (flag && flag.value !== "1") { flag.value = "1"; soon(); }
     };
     each(["input", "change", "mousedown", "touchstart", "keydown"], function (ev) { el.addEventListener(ev, touch, false); });
   });
@@ -143,8 +143,17 @@
 
   function soon() {
     if (timer) { clearTimeout(timer); }
+    keep(fields());
     timer = setTimeout(sendDraft, 800);
   }
+
+  // Leaving (or reloading) before the timer ran: the last change still goes to the server.
+  window.addEventListener("pagehide", function () {
+    if (!timer || !navigator.sendBeacon || !window.Blob) { return; }
+    clearTimeout(timer);
+    timer = null;
+    navigator.sendBeacon(draftUrl, new Blob([encoded(fields())], { type: "application/x-www-form-urlencoded" }));
+  }, false);
 
   // Answers this phone kept while the server could not be reached are put back and sent.
   function restore() {
@@ -180,6 +189,40 @@
       setTimeout(function () { b.disabled = true; }, 0);
     });
   }, false);
+  // Steps: with page breaks, one step at a time with back and next; each step is kept as a
+  // draft. Without scripts every step shows on one page under its "Stap 2 van 4" heading.
+  var nav = form.querySelector(".k-stepnav");
+  var sendBox = form.querySelector(".k-submit");
+  var steps = [], current = 0;
+  each(form.children, function (el) {
+    if (el.className.indexOf("k-step") === 0 && el.tagName === "H2") { steps.push([el]); } else if (steps.length && el !== nav && el !== sendBox && el.id !== "k-offline" && el.type !== "hidden") { steps[steps.length - 1].push(el); }
+  });
+  function stepOf(el) {
+    for (var i = 0; i < steps.length; i++) { for (var j = 0; j < steps[i].length; j++) { if (steps[i][j] === el || steps[i][j].contains(el)) { return i; } } }
+    return -1;
+  }
+  function showStep(n, focus) {
+    current = n;
+    each(steps, function (parts, i) { each(parts, function (el) { el.hidden = i !== n; }); });
+    nav.querySelector(".k-back").hidden = n === 0;
+    nav.querySelector(".k-next").hidden = n === steps.length - 1;
+    sendBox.hidden = n !== steps.length - 1;
+    if (focus) { steps[n][0].setAttribute("tabindex", "-1"); steps[n][0].focus(); window.scrollTo(0, 0); }
+  }
+  if (steps.length > 1 && nav && sendBox) {
+    nav.hidden = false;
+    nav.querySelector(".k-next").addEventListener("click", function () { sendDraft(); showStep(current + 1, true); }, false);
+    nav.querySelector(".k-back").addEventListener("click", function () { sendDraft(); showStep(current - 1, true); }, false);
+    var firstError = form.querySelector(".k-has-error");
+    showStep(firstError ? Math.max(stepOf(firstError), 0) : 0, false);
+    each(d.querySelectorAll(".k-errors a"), function (a) {
+      a.addEventListener("click", function () {
+        var target = d.getElementById(a.getAttribute("href").slice(1));
+        if (target && stepOf(target) >= 0) { showStep(stepOf(target), false); }
+      }, false);
+    });
+  }
+
   refresh();
   var errors = d.getElementById("k-errors");
   if (errors && errors.focus) { errors.focus(); }
