@@ -115,8 +115,13 @@ async fn the_diary_fits_a_phone_screen_with_javascript_on() {
         async move { c.find(Locator::Css("#q-wellbeing .k-untouched")).await.is_ok() }
     };
     assert!(untouched(&b).await, "no thumb before the slider is touched");
+    let hint = "#q-wellbeing .k-tap";
+    assert_eq!(visible_count(&b, hint).await, 1, "an untouched slider says 'tik op de lijn'");
+    let height = slider.rectangle().await.unwrap().3;
+    assert!(height >= 44.0, "the slider is a 44 px touch target ({height})");
     slider.click().await.unwrap();
     assert!(!untouched(&b).await, "touching the slider shows its thumb");
+    assert_eq!(visible_count(&b, hint).await, 0, "the hint goes once it is touched");
     let touched: String = b
         .client
         .find(Locator::Css("input[name=wellbeing__touched]"))

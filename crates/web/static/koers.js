@@ -174,7 +174,16 @@
 
   var notice = d.getElementById("k-offline");
   form.addEventListener("change", function (e) { note(e.target.name); refresh(); soon(); }, false);
-  form.addEventListener("input", function (e) { if (e.target.type !== "range") { note(e.target.name); } soon(); }, false);
+  form.addEventListener("input", function (e) {
+    var t = e.target;
+    if (t.type !== "range") { note(t.name); }
+    // Typing in "other, namely" chooses "other".
+    if (t.name && /__other$/.test(t.name) && t.value !== "") {
+      var option = form.querySelector("input[name='" + t.name.replace(/__other$/, "") + "'][value='__other']");
+      if (option && !option.checked) { option.checked = true; refresh(); }
+    }
+    soon();
+  }, false);
   form.addEventListener("submit", function (e) {
     keep(fields());
     if (navigator.onLine === false) {
