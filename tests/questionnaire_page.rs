@@ -99,14 +99,29 @@ async fn the_diary_fits_a_phone_screen_with_javascript_on() {
     b.screenshot("01-start").await;
     b.client.find(Locator::Css("input[name=attended][value=yes]")).await.unwrap().click().await.unwrap();
     assert_eq!(visible_count(&b, school_items).await, 1, "shown at once after 'yes'");
+    // One step at a time ("Stap 1 van 4"), back and next; the slider is in the last step.
+    assert_eq!(visible_count(&b, ".k-step").await, 1, "one step shows");
+    assert_eq!(visible_count(&b, "form.k-form button[type=submit]").await, 0, "send waits for the last step");
+    for _ in 0..3 {
+        b.client.find(Locator::Css(".k-stepnav .k-next")).await.unwrap().click().await.unwrap();
+    }
+    let step = b.client.find(Locator::Css(".k-step:not([hidden]) .k-step-n")).await.unwrap().text().await.unwrap();
+    assert_eq!(step, "Stap 4 van 4");
+    assert_eq!(visible_count(&b, "form.k-form button[type=submit]").await, 1, "send on the last step");
+    assert!(b.axe_violations().await.is_empty(), "a step passes axe-core");
     let slider = b.client.find(Locator::Css("#f-wellbeing")).await.unwrap();
     let untouched = |b: &Browser| {
         let c = b.client.clone();
         async move { c.find(Locator::Css("#q-wellbeing .k-untouched")).await.is_ok() }
     };
     assert!(untouched(&b).await, "no thumb before the slider is touched");
+    let hint = "#q-wellbeing .k-tap";
+    assert_eq!(visible_count(&b, hint).await, 1, "an untouched slider says 'tik op de lijn'");
+    let height = slider.rectangle().await.unwrap().3;
+    assert!(height >= 44.0, "the slider is a 44 px touch target ({height})");
     slider.click().await.unwrap();
     assert!(!untouched(&b).await, "touching the slider shows its thumb");
+    assert_eq!(visible_count(&b, hint).await, 0, "the hint goes once it is touched");
     let touched: String = b
         .client
         .find(Locator::Css("input[name=wellbeing__touched]"))

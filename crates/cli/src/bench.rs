@@ -48,6 +48,11 @@ pub enum BenchCommand {
         #[arg(long, env = "KOERS_BENCH_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
         database_url: String,
     },
+    /// Draft saves per second against diary page views, in-process on a demo study (SQLite).
+    Drafts {
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+    },
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
@@ -59,6 +64,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Submit { submissions, clients, database_url } => {
             return crate::bench_submit::run(submissions, clients, &database_url)
         }
+        BenchCommand::Drafts { requests } => return crate::bench_drafts::run(requests),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let tmp = tempfile::tempdir()?;

@@ -7,6 +7,7 @@
 mod api_key_cmd;
 mod backup_cmd;
 mod bench;
+mod bench_drafts;
 mod bench_export;
 mod bench_submit;
 mod clock_cmd;

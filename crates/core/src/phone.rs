@@ -28,6 +28,12 @@ pub fn normalise_mobile(input: &str) -> Result<String, PhoneError> {
     };
     let number: PhoneNumber =
         phonenumber::parse(Some(country::NL), &candidate).map_err(|_| PhoneError::Unparsable(trimmed.to_string()))?;
+    // Every Dutch 06 number is a mobile one (the numbering plan), also ranges the library's
+    // metadata does not list yet, such as 06 99...
+    let national = number.national().value().to_string();
+    if number.code().value() == 31 && national.len() == 9 && national.starts_with('6') {
+        return Ok(format!("+31{national}"));
+    }
     if !phonenumber::is_valid(&number) {
         return Err(PhoneError::Invalid(trimmed.to_string()));
     }
@@ -53,6 +59,7 @@ mod tests {
 
     #[test]
     fn dutch_mobile_numbers_become_e164() {
+        assert_eq!(normalise_mobile("06 9988 7766").as_deref(), Ok("+31699887766"), "every 06 number is mobile");
         for input in [
             "0612345678",
             "06-12345678",

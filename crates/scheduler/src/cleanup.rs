@@ -1,5 +1,6 @@
 //! The daily clean-up ([`koers_store::cleanup`]): once a day (a UTC day, on real time) one
-//! instance deletes ended sessions and old expired links. Claimed in `job_runs` as `cleanup`,
+//! instance deletes ended sessions, old expired links and
+//! the drafts of closed windows. Claimed in `job_runs` as `cleanup`,
 //! so of several instances one does it, and a failure shows on the dashboard's banner and is
 //! tried again an hour later.
 
@@ -25,7 +26,8 @@ pub fn apply_due(db: &Database, instance: &str, now: DateTime<Utc>) -> Result<Op
         Ok(done) => tracing::info!(
             sessions = done.sessions,
             links = done.links,
-            "clean-up: ended sessions and old links deleted"
+            drafts = done.drafts,
+            "clean-up: ended sessions, old links and closed windows' drafts deleted"
         ),
         Err(e) => tracing::error!(error = %e, "clean-up failed; trying again in an hour"),
     }

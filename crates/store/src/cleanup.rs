@@ -1,6 +1,8 @@
 //! The daily clean-up of what opens nothing any more: browser sessions that expired or were
 //! revoked (participants', guardians' and staff's), and personal links long past their expiry.
 //!
+//! Drafts of answers (see [`crate::drafts`]) go once their window and its grace have closed.
+//!
 //! An expired link is kept [`LINK_KEEP_DAYS`] days, so that a participant who taps an old SMS
 //! still gets the kind page with what is open now; after that it is deleted (the invitation that
 //! carried it keeps its row, without the link). Links of studies in test mode are left alone:
@@ -16,6 +18,8 @@ use diesel::prelude::*;
 
 /// Days an expired personal link is kept for the "this link has expired" page.
 pub const LINK_KEEP_DAYS: i64 = 30;
+/// A draft outlives its window's close by the longest grace period a protocol may give.
+const DRAFT_GRACE: TimeDelta = TimeDelta::days(2);
 /// Rows deleted per statement (SQLite's bound-parameter limit, and short locks).
 const CHUNK: i64 = 500;
 
@@ -24,6 +28,8 @@ const CHUNK: i64 = 500;
 pub struct Cleaned {
     pub sessions: usize,
     pub links: usize,
+    /// Drafts of responses whose window (with its grace period) has closed.
+    pub drafts: usize,
 }
 
 /// Deletes ended sessions and old expired links, in short transactions.
@@ -38,7 +44,8 @@ pub fn clean(db: &crate::Database, now: DateTime<Utc>) -> StoreResult<Cleaned> {
             break;
         }
     }
-    Ok(Cleaned { sessions, links })
+    let drafts = db.write(|c| crate::drafts::delete_closed(c, to_db(now - DRAFT_GRACE)))?;
+    Ok(Cleaned { sessions, links, drafts })
 }
 
 fn delete_old_links(c: &mut DbConnection, before: chrono::NaiveDateTime) -> StoreResult<usize> {

@@ -14,6 +14,7 @@ pub mod coordination;
 pub mod dashboard;
 pub mod db;
 pub mod definitions;
+pub mod drafts;
 pub mod error;
 pub mod exclusion;
 pub mod import;

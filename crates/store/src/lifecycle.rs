@@ -357,6 +357,7 @@ pub fn withdraw(
                     diesel::delete(answers::table.filter(answers::response_id.eq_any(chunk))).execute(conn)?;
                 w.paradata_deleted +=
                     diesel::delete(paradata::table.filter(paradata::response_id.eq_any(chunk))).execute(conn)?;
+                crate::drafts::delete_of(conn, chunk)?;
                 w.scores_deleted +=
                     diesel::delete(response_scores::table.filter(response_scores::response_id.eq_any(chunk)))
                         .execute(conn)?;

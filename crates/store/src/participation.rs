@@ -435,6 +435,7 @@ pub fn complete(
         if saved == Saved::AlreadyCompleted {
             return Ok(saved);
         }
+        crate::drafts::delete_of(conn, &[c.response_id])?;
         if let Some(scheme) = rewards {
             // The person's own windows in order: completed, or missed once closed.
             let history: Vec<(Option<NaiveDateTime>, NaiveDateTime)> = responses::table

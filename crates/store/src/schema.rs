@@ -376,6 +376,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    response_drafts (response_id) {
+        response_id -> BigInt,
+        fields -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(response_drafts -> responses (response_id));
 diesel::joinable!(invitation_responses -> invitations (invitation_id));
 diesel::joinable!(invitation_responses -> responses (response_id));
 diesel::joinable!(organisations -> studies (study_id));
@@ -433,6 +442,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     link_tokens,
     invitations,
     invitation_responses,
+    response_drafts,
     delivery_attempts,
     delivery_reports,
     answers,

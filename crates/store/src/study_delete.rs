@@ -54,6 +54,11 @@ pub fn delete_test_study(conn: &mut DbConnection, study: &Study) -> StoreResult<
         diesel::delete(answers::table.filter(answers::response_id.eq_any(responses_of()))).execute(conn)?;
         diesel::delete(answers::table.filter(answers::about_person_id.eq_any(people_of_nullable()))).execute(conn)?;
         diesel::delete(paradata::table.filter(paradata::response_id.eq_any(responses_of()))).execute(conn)?;
+        diesel::delete(
+            crate::schema::response_drafts::table
+                .filter(crate::schema::response_drafts::response_id.eq_any(responses_of())),
+        )
+        .execute(conn)?;
         diesel::delete(response_scores::table.filter(response_scores::response_id.eq_any(responses_of())))
             .execute(conn)?;
         diesel::delete(reward_ledger::table.filter(reward_ledger::person_id.eq_any(people_of()))).execute(conn)?;

@@ -1,5 +1,5 @@
 /* koers: small conveniences on top of pages that work without JavaScript. ES5 only, for old
-   phones. Live show/hide, slider thumbs on first touch, expandables, paradata, one submit. */
+   phones. Live show/hide, slider thumbs on first touch, expandables, paradata, drafts, one submit. */
 (function () {
   "use strict";
   var d = document;
@@ -67,7 +67,7 @@
       var box = el.parentNode;
       box.className = box.className.replace(/ ?k-untouched/g, "");
       var flag = box.querySelector(".k-touch");
-      if (flag) { flag.value = "1"; }
+      if (flag && flag.value !== "1") { flag.value = "1"; soon(); }
     };
     each(["input", "change", "mousedown", "touchstart", "keydown"], function (ev) { el.addEventListener(ev, touch, false); });
   });
@@ -99,15 +99,139 @@
     show();
   });
 
-  form.addEventListener("change", function (e) { note(e.target.name); refresh(); }, false);
-  form.addEventListener("input", function (e) { if (e.target.type !== "range") { note(e.target.name); } }, false);
-  form.addEventListener("submit", function () {
+  // Drafts: the answers so far go to the server as the person answers (a second after the
+  // last change), and into this phone's storage until the server has them, so neither a
+  // reload, a lost connection nor an ended session loses them.
+  var draftUrl = form.getAttribute("data-draft");
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  var storeKey = "koers-draft:" + draftUrl;
+  var timer = null;
+
+  function fields() {
+    var out = [];
+    each(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "submit" || el.type === "button") { return; }
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      out.push([el.name, el.value]);
+    });
+    return out;
+  }
+
+  function encoded(pairs) {
+    var parts = [];
+    each(pairs, function (p) { parts.push(encodeURIComponent(p[0]) + "=" + encodeURIComponent(p[1])); });
+    return parts.join("&");
+  }
+
+  function keep(pairs) {
+    if (!store || !window.JSON) { return; }
+    try { store.setItem(storeKey, JSON.stringify(pairs)); } catch (e) { /* full: the server has it */ }
+  }
+
+  function sendDraft() {
+    timer = null;
+    if (!draftUrl || !window.XMLHttpRequest) { return; }
+    var pairs = fields();
+    keep(pairs);
+    var x = new XMLHttpRequest();
+    x.open("POST", draftUrl, true);
+    x.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    x.onload = function () { if (x.status === 204 && store) { store.removeItem(storeKey); } };
+    x.send(encoded(pairs));
+  }
+
+  function soon() {
+    if (timer) { clearTimeout(timer); }
+    keep(fields());
+    timer = setTimeout(sendDraft, 800);
+  }
+
+  // Leaving (or reloading) before the timer ran: the last change still goes to the server.
+  window.addEventListener("pagehide", function () {
+    if (!timer || !navigator.sendBeacon || !window.Blob) { return; }
+    clearTimeout(timer);
+    timer = null;
+    navigator.sendBeacon(draftUrl, new Blob([encoded(fields())], { type: "application/x-www-form-urlencoded" }));
+  }, false);
+
+  // Answers this phone kept while the server could not be reached are put back and sent.
+  function restore() {
+    var saved = null;
+    if (!store || !window.JSON) { return; }
+    try { saved = JSON.parse(store.getItem(storeKey) || "null"); } catch (e) { saved = null; }
+    if (!saved || !saved.length) { return; }
+    var names = {};
+    each(saved, function (p) { (names[p[0]] = names[p[0]] || []).push(p[1]); });
+    each(form.elements, function (el) {
+      if (!el.name || el.name === "csrf" || el.type === "hidden" && el.name.indexOf("__") === 0 || !names.hasOwnProperty(el.name)) { return; }
+      var values = names[el.name];
+      if (el.type === "radio" || el.type === "checkbox") { el.checked = values.indexOf(el.value) >= 0; } else { el.value = values[0]; }
+    });
+    soon();
+  }
+  restore();
+
+  var notice = d.getElementById("k-offline");
+  form.addEventListener("change", function (e) { note(e.target.name); refresh(); soon(); }, false);
+  form.addEventListener("input", function (e) {
+    var t = e.target;
+    if (t.type !== "range") { note(t.name); }
+    // Typing in "other, namely" chooses "other".
+    if (t.name && /__other$/.test(t.name) && t.value !== "") {
+      var option = form.querySelector("input[name='" + t.name.replace(/__other$/, "") + "'][value='__other']");
+      if (option && !option.checked) { option.checked = true; refresh(); }
+    }
+    soon();
+  }, false);
+  form.addEventListener("submit", function (e) {
+    keep(fields());
+    if (navigator.onLine === false) {
+      e.preventDefault();
+      if (notice) { notice.hidden = false; notice.focus(); }
+      return;
+    }
+    if (notice) { notice.hidden = true; }
     var field = d.getElementById("k-paradata");
     if (field && window.JSON) { field.value = JSON.stringify(pd); }
     each(form.querySelectorAll("button[type=submit]"), function (b) {
       setTimeout(function () { b.disabled = true; }, 0);
     });
   }, false);
+  // Steps: with page breaks, one step at a time with back and next; each step is kept as a
+  // draft. Without scripts every step shows on one page under its "Stap 2 van 4" heading.
+  var nav = form.querySelector(".k-stepnav");
+  var sendBox = form.querySelector(".k-submit");
+  var steps = [], current = 0;
+  each(form.children, function (el) {
+    if (el.className.indexOf("k-step") === 0 && el.tagName === "H2") { steps.push([el]); } else if (steps.length && el !== nav && el !== sendBox && el.id !== "k-offline" && el.type !== "hidden") { steps[steps.length - 1].push(el); }
+  });
+  function stepOf(el) {
+    for (var i = 0; i < steps.length; i++) { for (var j = 0; j < steps[i].length; j++) { if (steps[i][j] === el || steps[i][j].contains(el)) { return i; } } }
+    return -1;
+  }
+  function showStep(n, focus) {
+    current = n;
+    each(steps, function (parts, i) { each(parts, function (el) { el.hidden = i !== n; }); });
+    nav.querySelector(".k-back").hidden = n === 0;
+    nav.querySelector(".k-next").hidden = n === steps.length - 1;
+    sendBox.hidden = n !== steps.length - 1;
+    if (focus) { steps[n][0].setAttribute("tabindex", "-1"); steps[n][0].focus(); window.scrollTo(0, 0); }
+  }
+  if (steps.length > 1 && nav && sendBox) {
+    nav.hidden = false;
+    nav.querySelector(".k-next").addEventListener("click", function () { sendDraft(); showStep(current + 1, true); }, false);
+    nav.querySelector(".k-back").addEventListener("click", function () { sendDraft(); showStep(current - 1, true); }, false);
+    var firstError = form.querySelector(".k-has-error");
+    showStep(firstError ? Math.max(stepOf(firstError), 0) : 0, false);
+    each(d.querySelectorAll(".k-errors a"), function (a) {
+      a.addEventListener("click", function () {
+        var target = d.getElementById(a.getAttribute("href").slice(1));
+        if (target && stepOf(target) >= 0) { showStep(stepOf(target), false); }
+      }, false);
+    });
+  }
+
   refresh();
   var errors = d.getElementById("k-errors");
   if (errors && errors.focus) { errors.focus(); }

@@ -371,6 +371,8 @@ async fn a_mentor_sees_status_never_answers_and_cannot_reach_another_mentors_stu
         assert!(page.contains("heeft deze week ingevuld"), "{name}: Sanne's status");
         assert!(page.contains("heeft nog niet ingevuld"), "{name}: Daan's status");
         assert!(!page.contains("GEHEIM-ANTWOORD"));
+        let (_, page, _) = student.get("/p/begeleider").await;
+        assert!(page.contains("href=\"tel:+31"), "{name}: the shared number is a tap-to-call link: {page}");
 
         // Fatima's diary about Noor, and Sanne's own diary: both out of Joris's reach.
         let theirs: Vec<i64> = count(&s.t.db, |c| {

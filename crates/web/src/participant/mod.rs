@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)] // The error side is the page to show instead; one per request.
 
 mod consent;
+mod draft;
 mod guardian;
 mod home;
 mod link;
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/toestemming", web::post().to(consent))
         .route("/p/r/{id}", web::get().to(show))
         .route("/p/r/{id}", web::post().to(submit))
+        .route("/p/r/{id}/concept", web::post().to(draft::save))
         .route("/p/klaar/{id}", web::get().to(thanks))
         .route("/p/begeleider", web::get().to(my_mentor))
         .route("/p/pauze", web::get().to(pause::pause_page))

@@ -40,10 +40,13 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
             "Je hebt nu geen begeleider in het onderzoek. Vraag op school wie je kan helpen.".into()
         }],
     };
-    info(
-        state,
-        &me,
-        (if en { "Your mentor" } else { "Je begeleider" }, lines),
-        vec![json!({"href": "/p", "label": if en { "Back" } else { "Terug" }})],
-    )
+    let mut links = Vec::new();
+    // A tap calls the mentor: the number is a tel: link, not text to copy.
+    if let Some(MentorContact { first_name: name, phone: Some(phone), .. }) = &mentor {
+        let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        let label = if en { format!("Call {name}") } else { format!("Bel {name}") };
+        links.push(json!({"href": format!("tel:{digits}"), "label": label, "primary": true}));
+    }
+    links.push(json!({"href": "/p", "label": if en { "Back" } else { "Terug" }}));
+    info(state, &me, (if en { "Your mentor" } else { "Je begeleider" }, lines), links)
 }

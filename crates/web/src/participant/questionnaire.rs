@@ -1,6 +1,7 @@
 //! Showing one of the person's questionnaires and storing the answers.
 
 use super::consent::{consent_of, Consent};
+use super::draft;
 use super::open::is_open;
 use super::stop::stop_participation;
 use super::{base_input, db, gender, html, info, me_and, protocol_of, questionnaire_by_id, see_other, Me, Page};
@@ -45,6 +46,8 @@ struct Loaded {
     mentor: Option<part::MentorContact>,
     completed_before: bool,
     newest_questionnaire: Option<i64>,
+    /// What the person answered so far, if they have not submitted yet.
+    draft: Option<Vec<(String, String)>>,
 }
 
 fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Result<Option<Loaded>, StoreError> {
@@ -61,17 +64,22 @@ fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Resu
     let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
     let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
     let newest_questionnaire = koers_store::definitions::latest_questionnaire_id(c, &r.questionnaire_key)?;
-    Ok(Some(Loaded { consent, response: r, names, students, mentor, completed_before, newest_questionnaire }))
+    let draft = if r.completed_at.is_none() { koers_store::drafts::load(c, response_id)? } else { None };
+    Ok(Some(Loaded { consent, response: r, names, students, mentor, completed_before, newest_questionnaire, draft }))
 }
 
 async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Opened, PageError> {
     let now = me.now;
-    let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, .. } = loaded;
+    let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, draft, .. } = loaded;
     let (questionnaire_id, questionnaire) =
         questionnaire_by_id(state, response.questionnaire_key.clone(), newest_questionnaire).await?;
     let mut input = base_input(me, format!("/p/r/{}", response.response_id));
+    input.draft_url = Some(format!("/p/r/{}/concept", response.response_id));
     input.today = Some(now.with_timezone(&me.zone).date_naive());
     input.first_time = !completed_before;
+    // Answers kept before (on this device or another, or from a submit that met an ended
+    // session) are put back.
+    input.kept = draft.unwrap_or_default();
     if let Some(s) = response.about_student {
         if let Some(part::PersonName { first_name: name, gender: g }) = names.get(&s) {
             input.vars.student_name = Some(name.clone());
@@ -174,7 +182,14 @@ pub(super) async fn submit(
 }
 
 async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fields: Vec<(String, String)>) -> Page {
-    let (me, o) = answerable(state, req, response_id).await?;
+    let (me, o) = match answerable(state, req, response_id).await {
+        Ok(found) => found,
+        // Signed out on the way (an ended session, a lost cookie): keep what was posted.
+        Err(PageError::Instead(page)) if page.status() == StatusCode::UNAUTHORIZED => {
+            return draft::kept_for_later(state, response_id, fields).await;
+        }
+        Err(e) => return Err(e),
+    };
     if !csrf_ok(&me.session, &fields) {
         return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
     }
@@ -186,6 +201,8 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     let accepted = match validate_submission(&o.questionnaire, &submission, &o.ctx) {
         Ok(a) => a,
         Err(rejected) => {
+            let kept = draft::answers_only(&rejected.kept);
+            db(state, true, move |c| koers_store::drafts::save(c, response_id, &kept, now)).await?;
             let mut input = o.input;
             input.kept = rejected.kept;
             input.errors = rejected.errors;

@@ -157,11 +157,13 @@ fn translations(lang: &str) -> Value {
         json!({"send": "Send", "fix": "Some answers need another look:", "only_if": "Only fill this in if it applies to you.",
                "slider_set": "I have set this slider", "date": "Date", "hours": "Hour", "minutes": "Minutes", "drawing": "Drawing needs a newer browser.",
                "network": "Drawing your network needs a newer browser.", "choose": "Choose", "answer": "Answer",
-               "notice": "Press Send below to hand in your answers.", "step": "Step", "of": "of", "other": "Other, namely", "other_fill": "Fill something in"})
+               "notice": "Press Send below to hand in your answers.", "step": "Step", "of": "of", "other": "Other, namely", "other_fill": "Fill something in", "back": "Back", "next": "Next", "tap": "Tap the line",
+               "offline": "You have no internet connection right now. Your answers are kept on this phone: press Send again when you are back online."})
     } else {
         json!({"send": "Versturen", "fix": "Kijk nog even naar deze antwoorden:", "only_if": "Vul dit alleen in als het voor jou geldt.",
                "slider_set": "Ik heb dit schuifje ingesteld", "date": "Datum", "hours": "Uur", "minutes": "Minuten", "drawing": "Tekenen werkt alleen in een nieuwere browser.",
                "network": "Je netwerk tekenen werkt alleen in een nieuwere browser.", "choose": "Kies", "answer": "Antwoord",
-               "notice": "Druk hieronder op Versturen om je antwoorden in te leveren.", "step": "Stap", "of": "van", "other": "Anders, namelijk", "other_fill": "Vul iets in"})
+               "notice": "Druk hieronder op Versturen om je antwoorden in te leveren.", "step": "Stap", "of": "van", "other": "Anders, namelijk", "other_fill": "Vul iets in", "back": "Vorige", "next": "Volgende", "tap": "Tik op de lijn",
+               "offline": "Je hebt nu geen internet. Je antwoorden blijven bewaard op deze telefoon: druk op Versturen als je weer internet hebt."})
     }
 }

@@ -26,6 +26,8 @@ pub struct PageInput {
     /// Where the form posts to, and its CSRF token.
     pub action: String,
     pub csrf: String,
+    /// Where the page's script keeps the answers so far (participants' questionnaires only).
+    pub draft_url: Option<String>,
     /// Values to show again (after a rejected submission), as the form sent them.
     pub kept: Vec<(String, String)>,
     pub errors: Vec<FieldError>,
@@ -86,6 +88,7 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
         "heading": heading,
         "action": input.action,
         "csrf": input.csrf,
+        "draft": input.draft_url,
         "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message})).collect::<Vec<_>>(),
         "items": items,
         "items_html": items_html,

@@ -1,0 +1,2 @@
+DROP INDEX web_sessions_by_csrf;
+DROP TABLE response_drafts;
