@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod content;
+pub mod feedback;
 pub mod people;
 pub mod people_import;
 pub mod phone;
@@ -18,4 +19,5 @@ pub mod sms;
 pub mod suggest;
 pub mod time;
 pub mod totp;
+pub mod warnings;
 pub mod weeks;

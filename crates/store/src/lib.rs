@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod db;
 pub mod definitions;
 pub mod error;
+pub mod feedback;
 pub mod import;
 pub mod jobs;
 pub mod life_course;
