@@ -5,7 +5,7 @@ use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::{answers, responses, studies, subscriptions};
 use crate::studies::{from_db, to_db};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use koers_core::feedback::Feedback;
@@ -82,6 +82,122 @@ pub fn diary_weeks(conn: &mut DbConnection, student: i64, zone: Tz, before: Date
                 BTreeMap::new()
             };
             Week { date: from_db(open_at).with_timezone(&zone).date_naive(), answered: completed.is_some(), values }
+        })
+        .collect())
+}
+
+/// What a mentor may be shown about one student now: the study's setting, the student's own
+/// consent of that kind, and a current pair, all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shown {
+    pub trends: bool,
+    pub support_match: bool,
+    pub warnings: bool,
+}
+
+impl Shown {
+    pub fn any(&self) -> bool {
+        self.trends || self.support_match || self.warnings
+    }
+}
+
+/// The gate every feedback page and warning goes through. A student who did not agree is
+/// never shown, whatever the setting; a mentor sees only their own current students.
+pub fn shown_to_mentor(conn: &mut DbConnection, mentor: i64, student: i64, today: NaiveDate) -> StoreResult<Shown> {
+    use crate::participation::{
+        active_consents, CONSENT_FEEDBACK_SUPPORT, CONSENT_FEEDBACK_TRENDS, CONSENT_FEEDBACK_WARNINGS,
+        CONSENT_PARTICIPANT,
+    };
+    use crate::schema::{pairs, people};
+    let study: Option<(i64, Option<chrono::NaiveDateTime>)> =
+        people::table.find(student).select((people::study_id, people::ended_at)).first(conn).optional()?;
+    let Some((study_id, ended)) = study else { return Ok(Shown::default()) };
+    let mentor_study: Option<i64> = people::table.find(mentor).select(people::study_id).first(conn).optional()?;
+    let paired = pairs::table
+        .filter(pairs::student_id.eq(student).and(pairs::mentor_id.eq(mentor)))
+        .filter(pairs::starts_on.le(today))
+        .filter(pairs::ends_on.is_null().or(pairs::ends_on.ge(today)))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if !paired || ended.is_some() || mentor_study != Some(study_id) {
+        return Ok(Shown::default());
+    }
+    let f = settings_of(conn, study_id)?;
+    let given = active_consents(conn, student)?;
+    let has = |k: &str| given.iter().any(|g| g == k) && given.iter().any(|g| g == CONSENT_PARTICIPANT);
+    Ok(Shown {
+        trends: f.trends && has(CONSENT_FEEDBACK_TRENDS),
+        support_match: f.support_match && has(CONSENT_FEEDBACK_SUPPORT),
+        warnings: f.warnings && has(CONSENT_FEEDBACK_WARNINGS),
+    })
+}
+
+/// One showing of feedback, as recorded and exported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownRow {
+    /// `view` or `warning`.
+    pub kind: &'static str,
+    pub about: i64,
+    /// The mentor (a person) or a staff account it was shown to.
+    pub to_person: Option<i64>,
+    pub to_staff: Option<i64>,
+    pub rule: Option<String>,
+    pub construct: Option<String>,
+    pub calendar_week: String,
+    pub shown_at: DateTime<Utc>,
+}
+
+/// Records that feedback was shown: a research fact (showing it is an intervention).
+pub fn record_shown(conn: &mut DbConnection, study_id: i64, rows: &[ShownRow]) -> StoreResult<()> {
+    use crate::schema::feedback_shown as f;
+    for r in rows {
+        diesel::insert_into(f::table)
+            .values((
+                f::study_id.eq(study_id),
+                f::kind.eq(r.kind),
+                f::about_person_id.eq(r.about),
+                f::shown_to_person_id.eq(r.to_person),
+                f::shown_to_staff_id.eq(r.to_staff),
+                f::rule.eq(r.rule.as_deref()),
+                f::construct.eq(r.construct.as_deref()),
+                f::calendar_week.eq(&r.calendar_week),
+                f::shown_at.eq(to_db(r.shown_at)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Every recorded showing of a study, oldest first.
+pub fn shown_of_study(conn: &mut DbConnection, study_id: i64) -> StoreResult<Vec<ShownRow>> {
+    use crate::schema::feedback_shown as f;
+    type Row = (String, i64, Option<i64>, Option<i64>, Option<String>, Option<String>, String, chrono::NaiveDateTime);
+    let rows: Vec<Row> = f::table
+        .filter(f::study_id.eq(study_id))
+        .order((f::shown_at, f::id))
+        .select((
+            f::kind,
+            f::about_person_id,
+            f::shown_to_person_id,
+            f::shown_to_staff_id,
+            f::rule,
+            f::construct,
+            f::calendar_week,
+            f::shown_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, about, to_person, to_staff, rule, construct, calendar_week, at)| ShownRow {
+            kind: if kind == "warning" { "warning" } else { "view" },
+            about,
+            to_person,
+            to_staff,
+            rule,
+            construct,
+            calendar_week,
+            shown_at: from_db(at),
         })
         .collect())
 }
