@@ -111,24 +111,13 @@ impl Rule {
 
 /// The rules' numbers, as a study sets them in the `feedback.rules` part of its settings.
 /// A rule with `weeks: 0` is off.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
     pub sustained_fall: SustainedFall,
     pub fall_after_high_start: HighStart,
     pub low_after_mid_year: LowAfterMidYear,
     pub missing_in_row: MissingInRow,
-}
-
-impl Default for Rules {
-    fn default() -> Self {
-        Rules {
-            sustained_fall: SustainedFall::default(),
-            fall_after_high_start: HighStart::default(),
-            low_after_mid_year: LowAfterMidYear::default(),
-            missing_in_row: MissingInRow::default(),
-        }
-    }
 }
 
 /// `weeks` answered diaries in a row below the person's own mean of the diaries before them by

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)] // The error side is the page to show instead; one per request.
 
 mod consent;
+mod feedback;
 mod guardian;
 mod home;
 mod link;
