@@ -35,6 +35,10 @@ pub struct RehearseArgs {
     /// Folder for truth.csv and people.csv (default: ./rehearsal-STUDY).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Switch the study's early warnings on and print which falling-then-dropout and steady
+    /// students they flagged (and when); writes feedback.csv too.
+    #[arg(long)]
+    feedback: bool,
 }
 
 pub fn run(args: RehearseArgs, settings: &Settings, db: Database) -> Result<()> {
@@ -45,6 +49,7 @@ pub fn run(args: RehearseArgs, settings: &Settings, db: Database) -> Result<()> 
         study: Some(study),
         start: args.start,
         out: Some(out.clone()),
+        feedback: args.feedback,
         ..Options::new(args.students, args.mentors, args.weeks, args.seed)
     };
     let setup = Setup { db, settings: settings.clone(), secret, real_clock: Arc::new(SystemClock) };
@@ -80,6 +85,26 @@ pub fn run(args: RehearseArgs, settings: &Settings, db: Database) -> Result<()> 
     println!("Checks:");
     for c in &report.checks {
         println!("  [{}] {}: {}", if c.ok { "ok" } else { "FAILED" }, c.name, c.detail);
+    }
+    if let Some(f) = &report.feedback {
+        println!("Early warnings (feedback.csv):");
+        for flag in &f.flags {
+            let what = match &flag.first {
+                Some((rule, construct, week)) => format!("flagged in {week} by {rule} {construct}"),
+                None => "not flagged".into(),
+            };
+            let dropout = flag.dropout_week.as_deref().map(|w| format!(", dropout {w}")).unwrap_or_default();
+            println!("  {} {}{dropout}: {what}", flag.pattern, flag.person);
+        }
+        println!(
+            "  falling then dropout: {} of {} flagged before their dropout week ({:.0}%); steady: {} of {} flagged ({:.0}%)",
+            f.falling_caught,
+            f.falling,
+            100.0 * f.caught_share(),
+            f.steady_flagged,
+            f.steady,
+            100.0 * f.false_alarm_share()
+        );
     }
     println!(
         "Look at it: koers serve, then /staff/login as {} (password {}); move its clock with koers clock advance 1w --study {}.",

@@ -32,6 +32,15 @@ pub enum StudyCommand {
     },
     /// List studies.
     List,
+    /// Load a study's settings from a YAML file with a `feedback:` section (feedback to mentors,
+    /// early warnings; everything off unless switched on there). See the README.
+    Settings {
+        #[arg(long)]
+        study: Option<String>,
+        /// The YAML file.
+        #[arg(long)]
+        file: PathBuf,
+    },
     /// Which staff must log in with a second factor (TOTP): `sensitive` (the default: admins,
     /// coordinators, and researchers who may export), `all`, or `optional` (test-mode studies only).
     TwoFactor {
@@ -147,6 +156,38 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
                 Ok(())
             })?;
             println!("Study {key}: the second factor is now '{}' for its staff.", parsed.as_str());
+            Ok(())
+        }
+        StudyCommand::Settings { study, file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let feedback = koers_core::feedback::Feedback::from_yaml(&text)
+                .map_err(|p| anyhow::anyhow!("{}: {}", file.display(), p.join("; ")))?;
+            let study = db.read(|c| resolve_study(c, study.as_deref()))?;
+            let now = clock.now();
+            db.write(|c| -> Result<()> {
+                koers_store::feedback::set_settings(c, study.id, &feedback)?;
+                audit::record(
+                    c,
+                    now,
+                    &audit::Entry {
+                        actor: "cli",
+                        action: "study.settings",
+                        study_id: Some(study.id),
+                        details: serde_json::json!({ "feedback": feedback }),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(())
+            })?;
+            let on = |b: bool| if b { "on" } else { "off" };
+            println!(
+                "Study {}: trends {}, support match {}, warnings {}, own trend {} (shown only about students who agreed).",
+                study.key,
+                on(feedback.trends),
+                on(feedback.support_match),
+                on(feedback.warnings),
+                on(feedback.own_trend)
+            );
             Ok(())
         }
         StudyCommand::List => {

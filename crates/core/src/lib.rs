@@ -7,6 +7,7 @@
 pub mod clock;
 pub mod content;
 pub mod keyed;
+pub mod feedback;
 pub mod people;
 pub mod people_import;
 pub mod phone;
@@ -21,4 +22,5 @@ pub mod suggest;
 pub mod time;
 pub mod totp;
 pub mod varnames;
+pub mod warnings;
 pub mod weeks;

@@ -239,6 +239,14 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         sink.row(&cells)?;
         rows += 1;
     }
+    // The `feedback` export: what was shown about whom (an intervention the analysis must know).
+    for (name, meaning) in crate::feedback::COLUMNS {
+        let mut cells = vec![Cell::text("feedback"), Cell::Empty, Cell::text(name)];
+        cells.extend((0..10).map(|_| Cell::Empty));
+        cells.push(Cell::text(meaning));
+        sink.row(&cells)?;
+        rows += 1;
+    }
     progress(rows, Some(rows));
     Ok(rows)
 }

@@ -9,6 +9,7 @@ mod batch;
 mod codebook;
 mod columns;
 mod context;
+mod feedback;
 mod invitations;
 pub mod package;
 mod pair_weeks;
@@ -37,6 +38,7 @@ pub enum Kind {
     People,
     Rewards,
     Codebook,
+    Feedback,
 }
 
 impl Kind {
@@ -48,6 +50,7 @@ impl Kind {
         Kind::People,
         Kind::Rewards,
         Kind::Codebook,
+        Kind::Feedback,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Kind {
             Kind::People => "people",
             Kind::Rewards => "rewards",
             Kind::Codebook => "codebook",
+            Kind::Feedback => "feedback",
         }
     }
 
@@ -135,6 +139,7 @@ pub fn export(
         Kind::People => people::write(conn, req, &mut sink, progress)?,
         Kind::Rewards => rewards::write(conn, req, &mut sink, progress)?,
         Kind::Codebook => codebook::write(conn, req, &mut sink, progress)?,
+        Kind::Feedback => feedback::write(conn, req, &mut sink, progress)?,
     };
     sink.finish()?;
     Ok(Summary { rows })

@@ -11,6 +11,7 @@ mod browser;
 pub mod checks;
 pub mod cohort;
 mod engine;
+pub mod feedback;
 pub mod form;
 pub mod patterns;
 mod setup;

@@ -44,6 +44,9 @@ pub struct Options {
     pub open_ended: bool,
     /// The two organisations (control group first); default [`ORGANISATIONS`].
     pub organisations: Option<[Organisation; 2]>,
+    /// Switch the study's early warnings (and trends) on and judge the rules on the rehearsed
+    /// diaries afterwards (`Report::feedback`, and feedback.csv with `out`).
+    pub feedback: bool,
 }
 
 impl Options {
@@ -61,6 +64,7 @@ impl Options {
             until: None,
             open_ended: false,
             organisations: None,
+            feedback: false,
         }
     }
 }
@@ -88,6 +92,8 @@ pub struct Report {
     /// The coordinator the rehearsal used, to look at the study afterwards.
     pub coordinator: (String, String),
     pub elapsed: std::time::Duration,
+    /// How the early-warning rules did (with `Options::feedback`).
+    pub feedback: Option<crate::feedback::FeedbackReport>,
 }
 
 fn local(zone: Tz, date: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
@@ -146,6 +152,11 @@ pub async fn rehearse(
     let start_at = local(zone, first_monday, 0, 0);
     // Before anything happens the clock stands a day before the first Monday.
     db.write(|c| study_clock::set(c, &study, start_at - TimeDelta::hours(16), real_now))?;
+    if opts.feedback {
+        let mut f = db.read(|c| koers_store::feedback::settings_of(c, study.id))?;
+        (f.trends, f.support_match, f.warnings) = (true, true, true);
+        db.write(|c| koers_store::feedback::set_settings(c, study.id, &f))?;
+    }
     let study_now = study_clock::of_study(&mut *db.conn()?, study.id)?.at(real_clock.now());
 
     let mut orgs = Vec::new();
@@ -297,6 +308,15 @@ pub async fn rehearse(
         crate::checks::write_truth(dir, &engine.truth, &people)?;
     }
     let checks = checks::run(&engine)?;
+    let feedback = if opts.feedback {
+        let r = crate::feedback::evaluate(&engine)?;
+        if let Some(dir) = &opts.out {
+            crate::feedback::write(dir, &r)?;
+        }
+        Some(r)
+    } else {
+        None
+    };
     Ok(Report {
         study: study.key.clone(),
         study_id: study.id,
@@ -307,6 +327,7 @@ pub async fn rehearse(
         checks,
         coordinator: (email, password),
         elapsed: started.elapsed(),
+        feedback,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod definitions;
 pub mod drafts;
 pub mod error;
 pub mod exclusion;
+pub mod feedback;
 pub mod import;
 pub mod jobs;
 pub mod life_course;

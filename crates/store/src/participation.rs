@@ -324,6 +324,15 @@ pub const CONSENT_GUARDIAN_DECLINED: &str = "guardian_declined";
 pub const CONSENT_SHARE_CONTACT: &str = "share_contact";
 /// A student under 16 whose guardian has been asked.
 pub const CONSENT_GUARDIAN_NEEDED: &str = "guardian_needed";
+/// A student agreed that their mentor sees the trend of the study's chosen constructs.
+pub const CONSENT_FEEDBACK_TRENDS: &str = "feedback_trends";
+/// A student agreed that their mentor sees the support they experienced beside the mentor's own.
+pub const CONSENT_FEEDBACK_SUPPORT: &str = "feedback_support_match";
+/// A student agreed that their mentor (and the coordinator, if the study says so) gets a
+/// question when the diaries suggest things are going less well.
+pub const CONSENT_FEEDBACK_WARNINGS: &str = "feedback_warnings";
+/// A student wants to see their own trend after a diary.
+pub const CONSENT_FEEDBACK_OWN_TREND: &str = "feedback_own_trend";
 
 /// Whether a consent of this kind was given and not withdrawn.
 pub fn has_consent(conn: &mut DbConnection, person_id: i64, kind: &str) -> StoreResult<bool> {

@@ -406,6 +406,21 @@ diesel::joinable!(subscriptions -> protocols (protocol_id));
 diesel::joinable!(responses -> subscriptions (subscription_id));
 diesel::joinable!(responses -> questionnaires (questionnaire_id));
 diesel::joinable!(link_tokens -> people (person_id));
+diesel::table! {
+    feedback_shown (id) {
+        id -> BigInt,
+        study_id -> BigInt,
+        kind -> Text,
+        about_person_id -> BigInt,
+        shown_to_person_id -> Nullable<BigInt>,
+        shown_to_staff_id -> Nullable<BigInt>,
+        rule -> Nullable<Text>,
+        construct -> Nullable<Text>,
+        calendar_week -> Text,
+        shown_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(invitations -> people (person_id));
 diesel::joinable!(invitations -> responses (response_id));
 diesel::joinable!(invitations -> link_tokens (link_token_id));
@@ -453,4 +468,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     web_sessions,
     job_runs,
+    feedback_shown,
 );

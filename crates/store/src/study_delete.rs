@@ -66,6 +66,10 @@ pub fn delete_test_study(conn: &mut DbConnection, study: &Study) -> StoreResult<
             .execute(conn)?;
         diesel::delete(link_tokens::table.filter(link_tokens::person_id.eq_any(people_of()))).execute(conn)?;
         diesel::delete(consents::table.filter(consents::person_id.eq_any(people_of()))).execute(conn)?;
+        diesel::delete(
+            crate::schema::feedback_shown::table.filter(crate::schema::feedback_shown::study_id.eq(study.id)),
+        )
+        .execute(conn)?;
         diesel::delete(web_sessions::table.filter(web_sessions::person_id.eq_any(people_of_nullable())))
             .execute(conn)?;
         diesel::delete(subscriptions::table.filter(subscriptions::person_id.eq_any(people_of()))).execute(conn)?;

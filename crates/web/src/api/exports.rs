@@ -79,6 +79,7 @@ enum ExportKind {
     People,
     Rewards,
     Codebook,
+    Feedback,
 }
 
 /// The formats of an export (documentation only: [`Format`] is the real one).

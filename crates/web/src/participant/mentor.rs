@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 /// student answered, never what.
 pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
     let (rows, own) = mentor_rows(state, me).await?;
+    let warnings = super::feedback::shown_warnings(state, me).await?;
     let name = me.person.first_name.clone().unwrap_or_default();
     let en = me.lang == "en";
     let todo: Vec<&Value> = rows.iter().filter(|r| r["todo"] == json!(true)).collect();
@@ -29,7 +30,7 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
         state,
         "p_mentor",
         &json!({"lang": me.lang, "title": "koers", "t": t, "todo": todo, "rest": rest, "own": own, "anything": anything,
-                "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
+                "warnings": warnings, "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
     )
 }
 

@@ -9,6 +9,7 @@
 
 mod consent;
 mod draft;
+mod feedback;
 mod guardian;
 mod home;
 mod link;

@@ -1,0 +1,118 @@
+//! A study's feedback settings: what mentors, coordinators and students may be shown of the
+//! diaries, and the early-warning rules. Everything is off until the study switches it on, and
+//! even then only shown about students who agreed to that kind of feedback (see the consent).
+//!
+//! Written by a researcher as YAML (a `feedback:` section), kept in the study's settings JSON.
+
+use crate::warnings::{Construct, Rules};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Feedback {
+    /// Mentors see the trend of the chosen constructs of their (consenting) students.
+    pub trends: bool,
+    /// Mentors see their own support per week beside the support their student experienced.
+    pub support_match: bool,
+    /// Early-warning signals to the mentor (and the coordinator when `warn_coordinator`).
+    pub warnings: bool,
+    /// Students see their own trend after a diary.
+    pub own_trend: bool,
+    /// Warnings also appear on the coordinator's attention page.
+    pub warn_coordinator: bool,
+    /// The constructs trends and warnings are about.
+    pub constructs: Vec<Construct>,
+    pub rules: Rules,
+}
+
+impl Default for Feedback {
+    fn default() -> Self {
+        Feedback {
+            trends: false,
+            support_match: false,
+            warnings: false,
+            own_trend: false,
+            warn_coordinator: false,
+            constructs: vec![Construct::Commitment, Construct::PassConfidence, Construct::Wellbeing],
+            rules: Rules::default(),
+        }
+    }
+}
+
+/// The YAML file a researcher loads: a `feedback:` section (other sections may follow later).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    feedback: Feedback,
+}
+
+impl Feedback {
+    /// Reads a settings file with a `feedback:` section; problems are returned as sentences.
+    pub fn from_yaml(text: &str) -> Result<Feedback, Vec<String>> {
+        let f: File = serde_yaml_ng::from_str(text).map_err(|e| vec![format!("the settings file: {e}")])?;
+        let problems = f.feedback.problems();
+        if problems.is_empty() {
+            Ok(f.feedback)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The feedback part of a study's settings JSON; missing or unreadable means all off.
+    pub fn from_settings_json(settings: &str) -> Feedback {
+        serde_json::from_str::<serde_json::Value>(settings)
+            .ok()
+            .and_then(|v| v.get("feedback").cloned())
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = self.rules.problems();
+        if self.constructs.is_empty() && (self.trends || self.warnings || self.own_trend) {
+            out.push("feedback.constructs must name at least one construct when trends or warnings are on".into());
+        }
+        out
+    }
+
+    /// Whether anything at all is on.
+    pub fn any(&self) -> bool {
+        self.trends || self.support_match || self.warnings || self.own_trend
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everything_is_off_unless_the_study_switches_it_on() {
+        assert!(!Feedback::default().any());
+        assert!(!Feedback::from_settings_json("{}").any());
+        assert!(!Feedback::from_settings_json("not json").any());
+    }
+
+    #[test]
+    fn a_yaml_file_sets_the_switches_and_rule_numbers() {
+        let f = Feedback::from_yaml(
+            "feedback:\n  trends: true\n  warnings: true\n  constructs: [commitment, wellbeing]\n  rules:\n    sustained_fall: {weeks: 4, threshold: 12}\n",
+        )
+        .unwrap();
+        assert!(f.trends && f.warnings && !f.support_match && !f.own_trend);
+        assert_eq!(f.constructs, vec![Construct::Commitment, Construct::Wellbeing]);
+        assert_eq!(f.rules.sustained_fall.weeks, 4);
+        assert_eq!(f.rules.sustained_fall.min_baseline, 2, "unset numbers keep their default");
+        let json = serde_json::json!({ "feedback": f }).to_string();
+        assert_eq!(Feedback::from_settings_json(&json), f);
+    }
+
+    #[test]
+    fn mistakes_in_the_file_are_named() {
+        let e = Feedback::from_yaml("feedback:\n  trend: true\n").unwrap_err();
+        assert!(e[0].contains("trend"), "{e:?}");
+        let e = Feedback::from_yaml("feedback:\n  constructs: [motivation]\n").unwrap_err();
+        assert!(e[0].contains("motivation"), "{e:?}");
+        let e = Feedback::from_yaml("feedback:\n  rules:\n    low_after_mid_year: {mid_year: '13-40'}\n").unwrap_err();
+        assert!(e[0].contains("MM-DD"), "{e:?}");
+    }
+}
