@@ -67,8 +67,16 @@ fn build(db: &koers_store::Database) -> Study {
     let now = at(2026, 12, 14, 8);
     let seeded = seed_study(c, "vsv", now).unwrap();
     for key in ["student_diary", "mentor_diary"] {
-        definitions::store_questionnaire(c, key, None, &file(&format!("questionnaires/{key}.yaml")), None, now)
-            .unwrap();
+        definitions::store_questionnaire(
+            c,
+            seeded.study_id,
+            key,
+            None,
+            &file(&format!("questionnaires/{key}.yaml")),
+            None,
+            now,
+        )
+        .unwrap();
     }
     let sp = definitions::store_protocol(
         c,

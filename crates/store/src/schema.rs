@@ -148,6 +148,7 @@ diesel::table! {
         source_path -> Nullable<Text>,
         content -> Text,
         created_at -> Timestamp,
+        study_id -> BigInt,
     }
 }
 

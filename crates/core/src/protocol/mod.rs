@@ -54,6 +54,10 @@ pub struct Protocol {
     /// Who the protocol is for; mentors' protocols are filled out about each of their students.
     #[serde(default)]
     pub role: Option<Role>,
+    /// The key of the consent questionnaire people on this protocol answer first; without it
+    /// the role's own (`student_consent`, `mentor_consent`).
+    #[serde(default)]
+    pub consent: Option<String>,
     #[serde(default = "default_zone")]
     pub time_zone: String,
     /// Participation lasts this many weeks from the person's start ...

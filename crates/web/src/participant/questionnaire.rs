@@ -47,7 +47,12 @@ struct Loaded {
     newest_questionnaire: Option<i64>,
 }
 
-fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Result<Option<Loaded>, StoreError> {
+fn load_response(
+    c: &mut DbConnection,
+    person: &part::Participant,
+    response_id: i64,
+) -> Result<Option<Loaded>, StoreError> {
+    let (person_id, study_id) = (person.id, person.study_id);
     let consent = consent_of(c, person_id)?;
     let Some(r) = part::response_of(c, person_id, response_id)? else { return Ok(None) };
     let mut about = Vec::new();
@@ -60,7 +65,7 @@ fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Resu
     let names = part::names(c, &[about, students.clone()].concat())?;
     let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
     let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
-    let newest_questionnaire = koers_store::definitions::latest_questionnaire_id(c, &r.questionnaire_key)?;
+    let newest_questionnaire = koers_store::definitions::latest_questionnaire_id(c, study_id, &r.questionnaire_key)?;
     Ok(Some(Loaded { consent, response: r, names, students, mentor, completed_before, newest_questionnaire }))
 }
 
@@ -68,7 +73,8 @@ async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Open
     let now = me.now;
     let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, .. } = loaded;
     let (questionnaire_id, questionnaire) =
-        questionnaire_by_id(state, response.questionnaire_key.clone(), newest_questionnaire).await?;
+        questionnaire_by_id(state, me.person.study_id, response.questionnaire_key.clone(), newest_questionnaire)
+            .await?;
     let mut input = base_input(me, format!("/p/r/{}", response.response_id));
     input.today = Some(now.with_timezone(&me.zone).date_naive());
     input.first_time = !completed_before;
@@ -126,7 +132,7 @@ async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Pa
 /// The person and the response if they may answer it now; otherwise (as the error) the page
 /// to show instead: consent first, the thank-you page after a double submit, or "closed".
 async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Result<(Me, Opened), PageError> {
-    let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p.id, response_id)).await?;
+    let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p, response_id)).await?;
     let Some(loaded) = loaded else { return Err(PageError::NotFound(Audience::Participant(me.lang))) };
     if !matches!(loaded.consent, Consent::Given) || !asked_after_end(me.person.ended_at, loaded.response.open_at) {
         return Err(see_other("/p").into());
