@@ -57,6 +57,7 @@ diesel::table! {
         updated_at -> Timestamp,
         link_generation -> Integer,
         paused_until -> Nullable<Timestamp>,
+        dropout_next -> Nullable<Text>,
     }
 }
 

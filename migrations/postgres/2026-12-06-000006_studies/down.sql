@@ -6,3 +6,4 @@ DELETE FROM questionnaires q WHERE EXISTS (
     SELECT 1 FROM questionnaires e WHERE e.key = q.key AND e.content_hash = q.content_hash AND e.id < q.id);
 ALTER TABLE questionnaires DROP COLUMN study_id;
 ALTER TABLE questionnaires ADD CONSTRAINT questionnaires_key_content_hash_key UNIQUE (key, content_hash);
+ALTER TABLE people DROP COLUMN dropout_next;

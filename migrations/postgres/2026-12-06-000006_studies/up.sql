@@ -16,3 +16,6 @@ WHERE o.id = r.questionnaire_id AND o.study_id IS NULL
 DELETE FROM questionnaires WHERE study_id IS NULL;
 ALTER TABLE questionnaires ALTER COLUMN study_id SET NOT NULL;
 ALTER TABLE questionnaires ADD CONSTRAINT questionnaires_study_key_hash UNIQUE (study_id, key, content_hash);
+-- A recorded outcome (school leaver, switcher) says what the student does next; recording it
+-- no longer ends participation by itself.
+ALTER TABLE people ADD COLUMN dropout_next TEXT;

@@ -19,5 +19,6 @@ UPDATE responses SET questionnaire_id = (
 ) WHERE questionnaire_id IS NOT NULL;
 DROP TABLE questionnaires;
 ALTER TABLE questionnaires_shared RENAME TO questionnaires;
+ALTER TABLE people DROP COLUMN dropout_next;
 COMMIT;
 PRAGMA foreign_keys = ON;

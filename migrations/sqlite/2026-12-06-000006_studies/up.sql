@@ -29,5 +29,8 @@ UPDATE responses SET questionnaire_id = (
 DROP TABLE questionnaires;
 ALTER TABLE questionnaires_by_study RENAME TO questionnaires;
 CREATE INDEX questionnaires_by_study_key ON questionnaires (study_id, key);
+-- A recorded outcome (school leaver, switcher) says what the student does next; recording it
+-- no longer ends participation by itself.
+ALTER TABLE people ADD COLUMN dropout_next TEXT;
 COMMIT;
 PRAGMA foreign_keys = ON;

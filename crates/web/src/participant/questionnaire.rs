@@ -208,6 +208,7 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     let person_id = me.person.id;
     let questionnaire_id = o.questionnaire_id;
     let stop_after = accepted.stop_subscription;
+    let reported = MentorReport::of(&accepted, o.response.about_student, me.now.with_timezone(&me.zone).date_naive());
     let saved = db(state, true, move |c| {
         let accepted: Accepted = accepted;
         let completion = Completion {
@@ -220,6 +221,11 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
         part::complete(c, person_id, &completion, rewards.as_ref(), now)
     })
     .await?;
+    if saved == Saved::Stored {
+        if let Some(report) = reported {
+            db(state, true, move |c| report.act(c, person_id, now)).await?;
+        }
+    }
     if saved == Saved::Stored && stop_after {
         if let Some(closing) = stop_participation(state, &me, "unsubscribe_item").await? {
             if closing != response_id {
@@ -228,4 +234,45 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
         }
     }
     Ok(see_other(&format!("/p/klaar/{response_id}")))
+}
+
+/// What a mentor's diary about a student reports that must be acted on once it is stored.
+struct MentorReport {
+    student: i64,
+    today: chrono::NaiveDate,
+    stopped_guiding: bool,
+    /// The student quit: when (the mentor's date, else today) and what next.
+    quit: Option<(chrono::NaiveDate, Option<String>)>,
+}
+
+impl MentorReport {
+    fn of(accepted: &Accepted, about: Option<i64>, today: chrono::NaiveDate) -> Option<MentorReport> {
+        use koers_core::questionnaire::submit::Value;
+        let student = about?;
+        let text = |id: &str| -> Option<String> {
+            accepted.answers.iter().find(|a| a.key == id).and_then(|a| match &a.value {
+                Value::Choice(c) | Value::Text(c) => Some(c.clone()),
+                Value::Choices(cs) => cs.first().cloned(),
+                Value::Date(d) => Some(d.to_string()),
+                _ => None,
+            })
+        };
+        let stopped_guiding = text("stopped_guiding").as_deref() == Some("yes");
+        let quit = (text("student_stopped").as_deref() == Some("yes")).then(|| {
+            let date = text("stop_date").and_then(|d| d.parse().ok()).filter(|d| *d <= today).unwrap_or(today);
+            (date, text("stop_next"))
+        });
+        (stopped_guiding || quit.is_some()).then_some(MentorReport { student, today, stopped_guiding, quit })
+    }
+
+    fn act(self, c: &mut DbConnection, mentor: i64, now: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
+        use koers_store::coordination as co;
+        if let Some((date, next)) = &self.quit {
+            co::record_outcome(c, self.student, co::outcome_of_next(next.as_deref()), *date, next.as_deref(), now)?;
+        }
+        if self.stopped_guiding {
+            co::mentor_stops_guiding(c, mentor, self.student, self.today, now)?;
+        }
+        Ok(())
+    }
 }
