@@ -200,7 +200,10 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
         }
     };
     let rewards = if o.response.about_student.is_none() {
-        protocol_of(state, &o.response.protocol_content).and_then(|p| p.rewards.clone())
+        // A measurement with `reward: false` earns nothing.
+        protocol_of(state, &o.response.protocol_content)
+            .filter(|p| p.measurements.iter().find(|m| m.key == o.response.measurement_key).is_none_or(|m| m.reward))
+            .and_then(|p| p.rewards.clone())
     } else {
         None
     };
