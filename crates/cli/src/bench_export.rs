@@ -56,7 +56,7 @@ pub fn bench_study(
     let seeded = koers_store::seed::seed_study(c, key, now)?;
     let diary = include_str!("../../../questionnaires/student_diary.yaml");
     let protocol = include_str!("../../../protocols/vsv_student.yaml");
-    let q = koers_store::definitions::store_questionnaire(c, "student_diary", None, diary, None, now)?;
+    let q = koers_store::definitions::store_questionnaire(c, seeded.study_id, "student_diary", None, diary, None, now)?;
     let p = koers_store::definitions::store_protocol(
         c,
         seeded.study_id,

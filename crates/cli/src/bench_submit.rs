@@ -74,7 +74,7 @@ pub fn run(submissions: i64, clients: usize, url: &str) -> Result<()> {
     println!("koers bench submit: {submissions} diary submissions, {clients} clients, PostgreSQL");
 
     // Parsed once, as the web application keeps it in its cache.
-    let stored = koers_store::definitions::latest_questionnaire(&mut *db.conn()?, "student_diary")?
+    let stored = koers_store::definitions::latest_questionnaire(&mut *db.conn()?, study, "student_diary")?
         .context("the diary is stored")?;
     let qid = stored.id;
     let (questionnaire, _) = koers_core::questionnaire::parse_questionnaire(&stored.content, Some("student_diary"))

@@ -29,6 +29,8 @@ pub struct DefinitionHeader {
     pub key: Option<String>,
     pub name: Option<String>,
     pub role: Option<String>,
+    /// A protocol's consent questionnaire (its key in the same study), when it names one.
+    pub consent: Option<String>,
 }
 
 pub fn definition_header(source: &str) -> Result<DefinitionHeader, String> {
@@ -37,7 +39,7 @@ pub fn definition_header(source: &str) -> Result<DefinitionHeader, String> {
     if !value.is_mapping() {
         return Err("the file must be a mapping of keys to values".into());
     }
-    Ok(DefinitionHeader { key: field("key"), name: field("name"), role: field("role") })
+    Ok(DefinitionHeader { key: field("key"), name: field("name"), role: field("role"), consent: field("consent") })
 }
 
 #[cfg(test)]

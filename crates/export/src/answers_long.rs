@@ -32,12 +32,14 @@ pub const COLUMN_NAMES: &[&str] = &[
     "invitation_sent_at",
     "reminder_sent_at",
     "opened_at",
+    "started_at",
     "completed_at",
     "completed_utc_offset_minutes",
     "item",
     "value",
     "answered",
     "touched",
+    "mentor",
     "value_code",
 ];
 
@@ -97,18 +99,28 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             let s = sent.get(&r.id).copied().unwrap_or_default();
             while let Some(a) = answers.next_if(|a| a.response_id == r.id) {
                 let about = a.about_person_id.or(r.about);
+                // A student's own response: the mentor of their pair that week.
+                let mentor = match about {
+                    None => ctx
+                        .pair_for(r.person_id, None, local_date(ctx.zone, r.open_at))
+                        .filter(|p| p.mentor_id != r.person_id)
+                        .map(|p| pseudonym(&req.pseudonym_key, p.mentor_id)),
+                    Some(_) => None,
+                };
                 let mut cells = place(&ctx, &req.pseudonym_key, r, about);
                 cells[9] = Cell::opt_text(version.clone());
                 cells.extend([
                     time(s.invitation),
                     time(s.reminder),
                     time(r.opened_at),
+                    time(r.started_at),
                     time(r.completed_at),
                     Cell::opt_int(r.utc_offset_minutes.map(i64::from)),
                     Cell::text(a.item_id.clone()),
                     a.value(),
                     Cell::flag(a.answered()),
                     Cell::opt_int(touched.get(&(r.id, a.item_id.clone())).map(|t| i64::from(*t))),
+                    Cell::opt_text(mentor),
                 ]);
                 let item_codes = match r.questionnaire_id {
                     Some(qid) => {

@@ -68,7 +68,7 @@ pub fn versions(conn: &mut DbConnection, req: &Request) -> ExportResult<Vec<Ques
     let named: BTreeSet<String> =
         ctx.protocols.values().flat_map(|p| p.measurements.iter().map(|m| m.questionnaire.clone())).collect();
     for key in named {
-        if let Some(stored) = koers_store::definitions::latest_questionnaire(conn, &key)? {
+        if let Some(stored) = koers_store::definitions::latest_questionnaire(conn, req.study_id, &key)? {
             if !versions.iter().any(|q| q.version == stored.content_hash) {
                 if let Ok((q, _)) = koers_core::questionnaire::parse_questionnaire(&stored.content, Some(&key)) {
                     versions.push(q);

@@ -227,7 +227,7 @@ pub fn questionnaire_versions(conn: &mut DbConnection, study_id: i64) -> ExportR
     let mut ids: Vec<i64> = ids.into_iter().flatten().collect();
     ids.sort_unstable();
     let rows: Vec<(i64, String, String)> = questionnaires::table
-        .filter(questionnaires::id.eq_any(&ids))
+        .filter(questionnaires::id.eq_any(&ids).and(questionnaires::study_id.eq(study_id)))
         .order(questionnaires::id)
         .select((questionnaires::id, questionnaires::key, questionnaires::content))
         .load(conn)?;

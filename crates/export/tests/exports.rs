@@ -67,8 +67,16 @@ fn build(db: &koers_store::Database) -> Study {
     let now = at(2026, 12, 14, 8);
     let seeded = seed_study(c, "vsv", now).unwrap();
     for key in ["student_diary", "mentor_diary"] {
-        definitions::store_questionnaire(c, key, None, &file(&format!("questionnaires/{key}.yaml")), None, now)
-            .unwrap();
+        definitions::store_questionnaire(
+            c,
+            seeded.study_id,
+            key,
+            None,
+            &file(&format!("questionnaires/{key}.yaml")),
+            None,
+            now,
+        )
+        .unwrap();
     }
     let sp = definitions::store_protocol(
         c,
@@ -238,6 +246,14 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
         assert_eq!(wellbeing[0]["invitation_sent_at"], "2026-12-17T11:00:04Z", "{backend}");
         assert_eq!(wellbeing[0]["completed_at"], "2026-12-17T13:00:00Z", "{backend}");
         assert!(wellbeing.iter().all(|r| !r["pair"].is_empty() && r["organisation"] == "org"), "{backend}");
+        assert!(wellbeing.iter().all(|r| r["mentor"] == joris), "{backend}: the pair's mentor on a student's row");
+        assert!(long.iter().all(|r| r.contains_key("started_at")), "{backend}: the first interaction has a column");
+        assert!(
+            long.iter()
+                .filter(|r| r["role"] == "mentor")
+                .all(|r| r["mentor"].is_empty() && !r["week_since_start"].is_empty()),
+            "{backend}: mentor rows carry week indices, no mentor of their own"
+        );
         let untouched = long.iter().find(|r| r["item"] == "outside_experience").unwrap();
         assert_eq!(
             (untouched["value"].as_str(), untouched["answered"].as_str()),

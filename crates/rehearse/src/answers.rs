@@ -118,6 +118,11 @@ impl Person for StudentAnswers<'_> {
                 let v = if self.rng.gen_bool(0.9) { "yes" } else { "no" };
                 index_of(options, v).map(Answer::Choose).unwrap_or(Answer::Skip)
             }
+            // Most weeks, but not all, a student talked with their mentor.
+            (Control::Radio { options }, "mentor_spoke") => {
+                let v = if self.rng.gen_bool(0.75) { "yes" } else { "no" };
+                index_of(options, v).map(Answer::Choose).unwrap_or(Answer::Skip)
+            }
             (Control::Range { min, max, .. }, name) => self.slider(name, *min, *max),
             _ => ordinary(self.rng, f),
         }
@@ -147,8 +152,9 @@ impl Person for MentorAnswers<'_> {
             (Control::Checkbox { options } | Control::Radio { options }, n) if n.starts_with("consent_") => {
                 Answer::Choose(options.iter().position(|o| o.value == "agree" || o.value == "yes").unwrap_or(0))
             }
-            // A mentor whose student did not quit says so.
-            (Control::Radio { options }, n) if n.contains("quit") || n.contains("stopped") => {
+            // A mentor whose student did not quit (and who goes on guiding, without a handover)
+            // says so.
+            (Control::Radio { options }, n) if n.contains("quit") || n.contains("stopped") || n == "handover" => {
                 index_of(options, "no").map(Answer::Choose).unwrap_or_else(|| ordinary(self.rng, f))
             }
             _ => ordinary(self.rng, f),

@@ -202,6 +202,8 @@ where
         format!("{} responses, row for row", truth.len()),
     ));
 
+    out.push(mentor_items_after_yes(&long));
+
     let mentor_rows: Vec<&&HashMap<String, String>> =
         seen.values().filter(|r| r.get("role").map(String::as_str) == Some("mentor")).collect();
     let without_time: Vec<String> = mentor_rows
@@ -246,4 +248,45 @@ where
         "every completed mentor diary appears in the pair-week table".into(),
     ));
     Ok(out)
+}
+
+/// The student diary's questions about the mentor are asked only after "did you talk with your
+/// mentor this week?" was answered yes: a week without a talk has none of them answered.
+fn mentor_items_after_yes(long: &[HashMap<String, String>]) -> Check {
+    const ITEMS: [&str; 6] = [
+        "mentor_bond",
+        "mentor_openness",
+        "mentor_help",
+        "mentor_support_autonomy",
+        "mentor_support_competence",
+        "mentor_support_relatedness",
+    ];
+    let get = |r: &HashMap<String, String>, k: &str| r.get(k).cloned().unwrap_or_default();
+    let diaries = long.iter().filter(|r| get(r, "questionnaire") == "student_diary");
+    let mut spoke: HashMap<String, String> = HashMap::new();
+    let mut asked: BTreeMap<String, usize> = BTreeMap::new();
+    for r in diaries {
+        let item = get(r, "item");
+        if item == "mentor_spoke" {
+            spoke.insert(get(r, "response"), get(r, "value"));
+        } else if ITEMS.contains(&item.as_str()) && get(r, "answered") == "1" {
+            *asked.entry(get(r, "response")).or_default() += 1;
+        }
+    }
+    let problems: Vec<String> = asked
+        .keys()
+        .filter(|resp| !matches!(spoke.get(*resp).map(String::as_str), Some("yes" | "1")))
+        .map(|resp| format!("response {resp} has mentor items without a yes"))
+        .collect();
+    let yes = spoke.values().filter(|v| *v == "yes" || *v == "1").count();
+    let no = spoke.values().filter(|v| *v == "no" || *v == "0").count();
+    let mut c = check(
+        "mentor items only after a yes",
+        problems,
+        format!("{} diaries with mentor items, all after a yes ({yes} yes, {no} no)", asked.len()),
+    );
+    if c.ok && (asked.is_empty() || no == 0) {
+        c = check("mentor items only after a yes", vec![format!("nothing to show: {yes} yes, {no} no")], String::new());
+    }
+    c
 }

@@ -479,7 +479,8 @@ where
             .unwrap_or_default();
         let kind = s.fate.dropout_kind.unwrap_or("other");
         let values: Vec<(&str, &str)> = match what {
-            "end" => vec![("reason", kind), ("date", &date)],
+            // The rehearsal's dropouts end participation too (the closing questionnaire follows).
+            "end" => vec![("reason", kind), ("date", &date), ("ending", "end")],
             "handover" => vec![("mentor_id", &mentor_person)],
             _ => vec![("data", "keep"), ("confirm", "yes")],
         };

@@ -25,8 +25,11 @@ impl Loaded {
     }
 }
 
+/// Files a version of a study's questionnaire; the same text already filed in that study is
+/// not added again (another study's copy is its own).
 pub fn store_questionnaire(
     conn: &mut DbConnection,
+    study_id: i64,
     key: &str,
     name: Option<&str>,
     content: &str,
@@ -36,6 +39,7 @@ pub fn store_questionnaire(
     let hash = content_hash(content);
     let find = |conn: &mut DbConnection| {
         questionnaires::table
+            .filter(questionnaires::study_id.eq(study_id))
             .filter(questionnaires::key.eq(key).and(questionnaires::content_hash.eq(&hash)))
             .select(questionnaires::id)
             .first::<i64>(conn)
@@ -46,6 +50,7 @@ pub fn store_questionnaire(
     }
     let id = diesel::insert_into(questionnaires::table)
         .values((
+            questionnaires::study_id.eq(study_id),
             questionnaires::key.eq(key),
             questionnaires::content_hash.eq(&hash),
             questionnaires::name.eq(name),
@@ -65,9 +70,13 @@ pub struct QuestionnaireVersion {
     pub content_hash: String,
 }
 
-/// The newest version of every questionnaire, by key.
-pub fn latest_questionnaires(conn: &mut DbConnection) -> StoreResult<BTreeMap<String, QuestionnaireVersion>> {
+/// The newest version of every questionnaire of a study, by key.
+pub fn latest_questionnaires(
+    conn: &mut DbConnection,
+    study_id: i64,
+) -> StoreResult<BTreeMap<String, QuestionnaireVersion>> {
     let rows: Vec<(i64, String, String)> = questionnaires::table
+        .filter(questionnaires::study_id.eq(study_id))
         .order(questionnaires::id)
         .select((questionnaires::id, questionnaires::key, questionnaires::content_hash))
         .load(conn)?;
@@ -143,10 +152,14 @@ pub struct StoredQuestionnaire {
     pub content: String,
 }
 
-/// The newest version of a questionnaire.
-pub fn latest_questionnaire(conn: &mut DbConnection, key: &str) -> StoreResult<Option<StoredQuestionnaire>> {
+/// The newest version of a study's questionnaire.
+pub fn latest_questionnaire(
+    conn: &mut DbConnection,
+    study_id: i64,
+    key: &str,
+) -> StoreResult<Option<StoredQuestionnaire>> {
     Ok(questionnaires::table
-        .filter(questionnaires::key.eq(key))
+        .filter(questionnaires::study_id.eq(study_id).and(questionnaires::key.eq(key)))
         .order(questionnaires::id.desc())
         .select(StoredQuestionnaire::as_select())
         .first(conn)
@@ -154,11 +167,31 @@ pub fn latest_questionnaire(conn: &mut DbConnection, key: &str) -> StoreResult<O
 }
 
 /// The id of the newest version of a questionnaire: enough when its parsed form is cached.
-pub fn latest_questionnaire_id(conn: &mut DbConnection, key: &str) -> StoreResult<Option<i64>> {
+pub fn latest_questionnaire_id(conn: &mut DbConnection, study_id: i64, key: &str) -> StoreResult<Option<i64>> {
     Ok(questionnaires::table
-        .filter(questionnaires::key.eq(key))
+        .filter(questionnaires::study_id.eq(study_id).and(questionnaires::key.eq(key)))
         .order(questionnaires::id.desc())
         .select(questionnaires::id)
         .first(conn)
         .optional()?)
+}
+
+/// The key of the consent questionnaire a person answers first: the one their protocol names
+/// (`consent:`), else the role's own.
+pub fn consent_questionnaire(conn: &mut DbConnection, person_id: i64, role: &str) -> StoreResult<String> {
+    use crate::schema::subscriptions;
+    let sources: Vec<String> = subscriptions::table
+        .inner_join(protocols::table)
+        .filter(subscriptions::person_id.eq(person_id))
+        .order(subscriptions::id)
+        .select(protocols::content)
+        .load(conn)?;
+    let named = sources.iter().find_map(|s| koers_core::content::definition_header(s).ok()?.consent);
+    Ok(named.unwrap_or_else(|| if role == "mentor" { "mentor_consent" } else { "student_consent" }.to_string()))
+}
+
+/// The first study that has questionnaires: what the preview (a development aid without a
+/// study of its own) shows.
+pub fn first_study_with_questionnaires(conn: &mut DbConnection) -> StoreResult<Option<i64>> {
+    Ok(questionnaires::table.select(diesel::dsl::min(questionnaires::study_id)).first::<Option<i64>>(conn)?)
 }

@@ -43,7 +43,7 @@ pub fn per_person_in(conn: &mut DbConnection, pop: &Population) -> StoreResult<V
     let t = thresholds(conn, pop.study_id)?;
     let team_ids: Vec<i64> = dashboard::teams_of(conn, pop)?.into_keys().collect();
     let diaries = diary_measurements(conn, pop.study_id)?;
-    let mut sliders = Sliders::default();
+    let mut sliders = Sliders { study_id: pop.study_id, ..Default::default() };
     let mut out = Vec::new();
     if diaries.is_empty() || team_ids.is_empty() {
         return Ok(out);
@@ -176,6 +176,7 @@ type Ranges = HashMap<String, (f64, f64)>;
 /// The sliders of each questionnaire version, parsed once per call.
 #[derive(Default)]
 struct Sliders {
+    study_id: i64,
     by_version: HashMap<i64, std::sync::Arc<Ranges>>,
     latest: HashMap<String, Option<i64>>,
 }
@@ -189,7 +190,7 @@ impl Sliders {
             None => match self.latest.get(key) {
                 Some(v) => *v,
                 None => {
-                    let v = crate::definitions::latest_questionnaire(conn, key)?.map(|q| q.id);
+                    let v = crate::definitions::latest_questionnaire(conn, self.study_id, key)?.map(|q| q.id);
                     self.latest.insert(key.to_string(), v);
                     v
                 }

@@ -57,6 +57,7 @@ diesel::table! {
         updated_at -> Timestamp,
         link_generation -> Integer,
         paused_until -> Nullable<Timestamp>,
+        dropout_next -> Nullable<Text>,
     }
 }
 
@@ -148,6 +149,7 @@ diesel::table! {
         source_path -> Nullable<Text>,
         content -> Text,
         created_at -> Timestamp,
+        study_id -> BigInt,
     }
 }
 

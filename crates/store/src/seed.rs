@@ -92,7 +92,10 @@ pub fn submit_form(
     fields: &[(&str, &str)],
     when: chrono::DateTime<chrono::Utc>,
 ) -> crate::error::StoreResult<crate::answers::Saved> {
-    let stored = crate::definitions::latest_questionnaire(conn, questionnaire_key)?
+    use diesel::prelude::*;
+    let study_id: i64 =
+        crate::schema::people::table.find(person_id).select(crate::schema::people::study_id).first(conn)?;
+    let stored = crate::definitions::latest_questionnaire(conn, study_id, questionnaire_key)?
         .ok_or_else(|| crate::error::StoreError::NotFound(format!("questionnaire {questionnaire_key}")))?;
     let (q, _) = koers_core::questionnaire::parse_questionnaire(&stored.content, Some(questionnaire_key))
         .map_err(|p| crate::error::StoreError::Invalid(format!("{p:?}")))?;

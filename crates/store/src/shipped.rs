@@ -52,8 +52,8 @@ fn stem(path: &str) -> String {
     Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or(path).to_string()
 }
 
-/// Files every questionnaire (by key) and a study's protocols (by name) at their current
-/// content; a version that is already there is not added again.
+/// Files a study's questionnaires (by key) and protocols (by name) at their current content,
+/// into that study only; a version that is already there is not added again.
 pub fn load_all(
     conn: &mut DbConnection,
     study_id: i64,
@@ -72,7 +72,7 @@ pub fn load_all(
                 StoreError::Invalid(format!("{}\nnothing was loaded; run koers questionnaire check", lines.join("\n")))
             })?;
         let key = parsed.key;
-        match store_questionnaire(conn, &key, parsed.name.as_deref(), &q.text, Some(&q.path), now)? {
+        match store_questionnaire(conn, study_id, &key, parsed.name.as_deref(), &q.text, Some(&q.path), now)? {
             Loaded::New(_) => report.new.push(format!("questionnaire {key}")),
             Loaded::Unchanged(_) => report.unchanged += 1,
         }

@@ -81,6 +81,9 @@ pub fn delete_test_study(conn: &mut DbConnection, study: &Study) -> StoreResult<
         let people = diesel::delete(people::table.filter(people::study_id.eq(id))).execute(conn)?;
         diesel::delete(staff_roles::table.filter(staff_roles::study_id.eq(id))).execute(conn)?;
         diesel::delete(protocols::table.filter(protocols::study_id.eq(id))).execute(conn)?;
+        // A study's questionnaires are its own: no other study's response points at them.
+        diesel::delete(crate::schema::questionnaires::table.filter(crate::schema::questionnaires::study_id.eq(id)))
+            .execute(conn)?;
         let organisations_of = || organisations::table.filter(organisations::study_id.eq(id)).select(organisations::id);
         diesel::delete(teams::table.filter(teams::organisation_id.eq_any(organisations_of()))).execute(conn)?;
         let organisations_of_nullable =

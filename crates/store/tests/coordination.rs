@@ -128,7 +128,8 @@ fn a_coordinator_sees_only_their_organisation_and_nobody_elsewhere_exists_for_th
                 Err(CoordinationError::NotFound)
             ));
             assert!(matches!(co::handover(&mut c, &scope, id, joris, now()), Err(CoordinationError::NotFound)));
-            let end = Ending { reason: DropoutType::Other, date: now().date_naive(), note: None };
+            let end =
+                Ending { reason: DropoutType::Other, date: now().date_naive(), note: None, next: None, end: true };
             assert!(matches!(co::end_participation(&mut c, &scope, id, &end, now()), Err(CoordinationError::NotFound)));
         }
         // Nor can a student in scope be handed to a mentor outside it.
@@ -312,7 +313,13 @@ fn ending_a_student_records_the_dropout_and_stops_their_subscription() {
         pair(&mut c, &w, sanne, joris);
         let scope = coordinator(&mut c, &w, w.noord);
         let date = NaiveDate::from_ymd_opt(2026, 10, 9).unwrap();
-        let ending = Ending { reason: DropoutType::Switcher, date, note: Some("naar ROC West <b>".into()) };
+        let ending = Ending {
+            reason: DropoutType::Switcher,
+            date,
+            note: Some("naar ROC West <b>".into()),
+            next: None,
+            end: true,
+        };
         assert_eq!(co::end_participation(&mut c, &scope, sanne, &ending, now()).unwrap(), 1);
         let (dt, dd, ended, reason): (
             Option<String>,

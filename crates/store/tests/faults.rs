@@ -28,8 +28,16 @@ fn study(db: &Database, n: usize) -> Vec<(i64, i64)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
     let seeded = seed_study(c, "faults", now()).unwrap();
-    definitions::store_questionnaire(c, "student_diary", None, &read("questionnaires/student_diary.yaml"), None, now())
-        .unwrap();
+    definitions::store_questionnaire(
+        c,
+        seeded.study_id,
+        "student_diary",
+        None,
+        &read("questionnaires/student_diary.yaml"),
+        None,
+        now(),
+    )
+    .unwrap();
     let protocol = definitions::store_protocol(
         c,
         seeded.study_id,

@@ -31,7 +31,8 @@ struct Setup {
 
 fn setup(c: &mut DbConnection) -> Setup {
     let at = seed_study(c, "q", start()).unwrap();
-    let questionnaire = definitions::store_questionnaire(c, "qdiary", None, DIARY, None, start()).unwrap().id();
+    let questionnaire =
+        definitions::store_questionnaire(c, at.study_id, "qdiary", None, DIARY, None, start()).unwrap().id();
     let protocol =
         definitions::store_protocol(c, at.study_id, "qstudent", Some("student"), PROTOCOL, None, start()).unwrap().id();
     Setup { at, protocol, questionnaire }

@@ -39,8 +39,15 @@ fn not_here(state: &AppState) -> HttpResponse {
 /// The newest version of a questionnaire, parsed.
 async fn load(state: &AppState, key: String) -> Option<koers_core::questionnaire::Questionnaire> {
     let db = state.db.clone();
-    let source =
-        web::block(move || db.read(|c| koers_store::definitions::latest_questionnaire(c, &key))).await.ok()?.ok()??;
+    let source = web::block(move || {
+        db.read(|c| {
+            let Some(study) = koers_store::definitions::first_study_with_questionnaires(c)? else { return Ok(None) };
+            koers_store::definitions::latest_questionnaire(c, study, &key)
+        })
+    })
+    .await
+    .ok()?
+    .ok()??;
     parse_questionnaire(&source.content, Some(&source.key)).ok().map(|(q, _)| q)
 }
 
@@ -68,7 +75,14 @@ async fn list(state: web::Data<AppState>) -> HttpResponse {
         return not_here(&state);
     }
     let db = state.db.clone();
-    let Ok(Ok(all)) = web::block(move || db.read(koers_store::definitions::latest_questionnaires)).await else {
+    let Ok(Ok(all)) = web::block(move || {
+        db.read(|c| match koers_store::definitions::first_study_with_questionnaires(c)? {
+            Some(study) => koers_store::definitions::latest_questionnaires(c, study),
+            None => Ok(Default::default()),
+        })
+    })
+    .await
+    else {
         return message(&state, StatusCode::SERVICE_UNAVAILABLE, "nl", "Even geduld", &["Probeer het zo opnieuw."]);
     };
     let items: Vec<serde_json::Value> = all.keys().map(|k| json!({"key": k, "name": k.replace('_', " ")})).collect();

@@ -165,7 +165,7 @@ fn world(db: &koers_store::Database) {
     let zuid = ensure_organisation(c, study.id, "roc-zuid", "ROC Zuid", Some("controle"), now).unwrap();
     let team_noord = ensure_team(c, noord.id, "Entree", now).unwrap();
     let team_zuid = ensure_team(c, zuid.id, "Techniek", now).unwrap();
-    let questionnaire = definitions::store_questionnaire(c, "qdiary", None, DIARY, None, now).unwrap().id();
+    let questionnaire = definitions::store_questionnaire(c, study.id, "qdiary", None, DIARY, None, now).unwrap().id();
     let protocol = definitions::store_protocol(c, study.id, "qstudent", Some("student"), STUDENT_PROTOCOL, None, now)
         .unwrap()
         .id();

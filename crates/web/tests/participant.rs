@@ -54,7 +54,7 @@ fn load_definitions(c: &mut koers_store::DbConnection, study_id: i64, now: DateT
                     .unwrap();
             } else {
                 let key = header.key.unwrap_or(stem);
-                koers_store::definitions::store_questionnaire(c, &key, None, &text, None, now).unwrap();
+                koers_store::definitions::store_questionnaire(c, study_id, &key, None, &text, None, now).unwrap();
             }
         }
     }

@@ -365,6 +365,7 @@ async fn ending_as_a_switcher_records_the_dropout_and_stops_the_subscription() {
                     ("reason", "switcher"),
                     ("date", "2026-10-09"),
                     ("note", "naar de bakkersopleiding"),
+                    ("ending", "end"),
                 ],
             ),
         )
@@ -388,6 +389,59 @@ async fn ending_as_a_switcher_records_the_dropout_and_stops_the_subscription() {
         assert_eq!(reason.as_deref(), Some("switcher"));
         let shown = call(&app, get(&format!("/staff/people/{}", w.sanne), &session)).await;
         assert!(shown.body.contains("overstapper op 09-10-2026"), "{backend}");
+    }
+}
+
+#[actix_web::test]
+async fn a_recorded_dropout_without_ending_keeps_the_diary_running_on_both_databases() {
+    for (backend, t) in TestDb::both() {
+        let w = world(&t.db);
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
+        let (session, csrf) = login(&app).await;
+        let uri = format!("/staff/people/{}/end", w.sanne);
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("reason", "school_leaver"),
+            ("date", "2026-10-09"),
+            ("next", "werken bij de bakker"),
+            ("ending", "outcome"),
+        ];
+        let r = call(&app, post(&uri, &session, &form)).await;
+        assert_eq!(r.status, 303, "{backend}: {}", r.body);
+        let mut c = t.db.conn().unwrap();
+        let (kind, date, next, ended): (Option<String>, Option<NaiveDate>, Option<String>, Option<NaiveDateTime>) =
+            people::table
+                .find(w.sanne)
+                .select((people::dropout_type, people::dropout_date, people::dropout_next, people::ended_at))
+                .first(&mut *c)
+                .unwrap();
+        assert_eq!(kind.as_deref(), Some("school_leaver"), "{backend}: the outcome is recorded");
+        assert_eq!(date, NaiveDate::from_ymd_opt(2026, 10, 9));
+        assert_eq!(next.as_deref(), Some("werken bij de bakker"));
+        assert!(ended.is_none(), "{backend}: participation goes on");
+        let (ends_at, state): (Option<NaiveDateTime>, String) = subscriptions::table
+            .filter(subscriptions::person_id.eq(w.sanne))
+            .select((subscriptions::ends_at, subscriptions::state))
+            .first(&mut *c)
+            .unwrap();
+        assert_eq!((ends_at, state.as_str()), (None, "active"), "{backend}: the diary keeps coming");
+        let study_id: i64 = people::table.find(w.sanne).select(people::study_id).first(&mut *c).unwrap();
+        let req = koers_export::Request {
+            kind: koers_export::Kind::People,
+            study_id,
+            format: koers_export::Format::Csv,
+            pseudonym_key: koers_export::pseudonym_key(b"staff"),
+            questionnaire: None,
+            now: now(),
+            teams: None,
+        };
+        let mut out = Vec::new();
+        koers_export::export(&mut c, &req, &mut out, &mut |_, _| {}).unwrap();
+        let csv = String::from_utf8(out).unwrap();
+        assert!(
+            csv.lines().any(|l| l.contains("school_leaver") && l.contains("2026-10-09")),
+            "{backend}: the people export shows the outcome and its date:\n{csv}"
+        );
     }
 }
 

@@ -54,6 +54,10 @@ pub struct Protocol {
     /// Who the protocol is for; mentors' protocols are filled out about each of their students.
     #[serde(default)]
     pub role: Option<Role>,
+    /// The key of the consent questionnaire people on this protocol answer first; without it
+    /// the role's own (`student_consent`, `mentor_consent`).
+    #[serde(default)]
+    pub consent: Option<String>,
     #[serde(default = "default_zone")]
     pub time_zone: String,
     /// Participation lasts this many weeks from the person's start ...
@@ -117,6 +121,9 @@ fn yes() -> bool {
 pub struct Measurement {
     pub key: String,
     pub questionnaire: String,
+    /// `reward: false` leaves this measurement out of the rewards (an intake, say).
+    #[serde(default = "counts_for_reward")]
+    pub reward: bool,
     /// Opens once, this long after the person's start.
     #[serde(default)]
     pub open_from_start: Option<Span>,
@@ -184,6 +191,10 @@ pub enum Opening {
     FromStart(Span),
     Recurring { period: Period, weekday: Option<Weekday>, time: NaiveTime },
     BeforeEnd(Span),
+}
+
+fn counts_for_reward() -> bool {
+    true
 }
 
 impl Measurement {
@@ -437,5 +448,21 @@ mod tests {
                 "texts.invitation.nl: the text has no {{link}}, so the person cannot open the questionnaire",
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod study_fields {
+    use super::parse_protocol;
+
+    #[test]
+    fn a_protocol_names_its_consent_and_a_measurement_can_earn_no_reward() {
+        let src = "name: p\nconsent: pilot_consent\nduration_weeks: 4\nmeasurements:\n\
+             - {key: intake, questionnaire: intake, open_from_start: 0h, open_duration: 7d, reward: false}\n\
+             - {key: diary, questionnaire: diary, weekday: thursday, time: '12:00', open_duration: 30h}\n";
+        let (p, _) = parse_protocol(src).unwrap();
+        assert_eq!(p.consent.as_deref(), Some("pilot_consent"));
+        let rewarded: Vec<(&str, bool)> = p.measurements.iter().map(|m| (m.key.as_str(), m.reward)).collect();
+        assert_eq!(rewarded, [("intake", false), ("diary", true)]);
     }
 }

@@ -1,4 +1,5 @@
-//! Ending a student's participation.
+//! Recording that a student left school or switched (an outcome), and, only when the coordinator
+//! chooses so as well, ending their participation.
 
 use super::scope::{study_zone, visible};
 use super::{audit_change, problem, CoordinationError, CoordinationResult};
@@ -18,11 +19,16 @@ pub struct Ending {
     pub reason: DropoutType,
     pub date: NaiveDate,
     pub note: Option<String>,
+    /// What the student does next (work, another programme), as the coordinator heard it.
+    pub next: Option<String>,
+    /// Whether participation ends too; without it diary, mentor and pair go on.
+    pub end: bool,
 }
 
 const MAX_NOTE: usize = 500;
 
-/// Ends a student's participation: the reason and date are kept with the person, their own
+/// Records a student's outcome (reason, date, what next). With `ending.end` it also ends their
+/// participation: their own
 /// subscriptions stop now (so the closing questionnaire opens; the scheduler then ends their
 /// mentors' subscriptions for them), and their open pairs end today with reason `ended`.
 pub fn end_participation(
@@ -37,7 +43,7 @@ pub fn end_participation(
     if v.role != Role::Student {
         return Err(CoordinationError::NotFound);
     }
-    if v.ended {
+    if v.ended && ending.end {
         return Err(problem("reason", "De deelname van deze student is al beëindigd."));
     }
     let note = ending.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
@@ -50,18 +56,35 @@ pub fn end_participation(
         return Err(problem("date", "Kies een datum die niet meer dan een jaar vooruit ligt."));
     }
     let now_db = to_db(now);
+    let next = ending.next.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if next.is_some_and(|n| n.chars().count() > 100) {
+        return Err(problem("next", "Schrijf hooguit 100 tekens."));
+    }
+    diesel::update(people::table.find(id))
+        .set((
+            people::dropout_type.eq(ending.reason.as_str()),
+            people::dropout_date.eq(ending.date),
+            people::dropout_next.eq(next),
+            people::updated_at.eq(now_db),
+        ))
+        .execute(conn)?;
+    if !ending.end {
+        audit_change(
+            conn,
+            scope,
+            "person.outcome",
+            &v,
+            serde_json::json!({"reason": ending.reason.as_str(), "date": ending.date.to_string()}),
+            now,
+        )?;
+        return Ok(0);
+    }
     let end_reason = match note {
         Some(n) => format!("{}: {n}", ending.reason.as_str()),
         None => ending.reason.as_str().to_string(),
     };
     diesel::update(people::table.find(id))
-        .set((
-            people::dropout_type.eq(ending.reason.as_str()),
-            people::dropout_date.eq(ending.date),
-            people::ended_at.eq(now_db),
-            people::end_reason.eq(&end_reason),
-            people::updated_at.eq(now_db),
-        ))
+        .set((people::ended_at.eq(now_db), people::end_reason.eq(&end_reason), people::updated_at.eq(now_db)))
         .execute(conn)?;
     let subs: Vec<i64> = subscriptions::table
         .filter(subscriptions::person_id.eq(id))

@@ -13,6 +13,7 @@ mod ending;
 mod enrol;
 mod handover;
 mod list;
+mod mentor_report;
 mod number_in_use;
 mod phone;
 mod scope;
@@ -26,6 +27,7 @@ pub use handover::{handover, Handover};
 pub use list::{
     list_people, mentors_in_scope, students_in_scope, teams_in_scope, PeopleFilter, PeoplePage, PersonRow, TeamChoice,
 };
+pub use mentor_report::{mentor_stops_guiding, outcome_of_next, record_outcome, MENTOR_STOPPED};
 pub use number_in_use::{record_refusal, Refusal, MAX_REFUSALS_PER_HOUR, NOT_USABLE};
 pub use phone::change_phone;
 pub use withdrawal::withdraw;

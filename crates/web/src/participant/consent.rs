@@ -52,12 +52,14 @@ pub(super) fn consent_context(lang: &str, now: DateTime<Utc>, today: chrono::Nai
     }
 }
 
-pub(super) fn consent_key(role: &str) -> &'static str {
-    if role == "mentor" {
-        "mentor_consent"
-    } else {
-        "student_consent"
-    }
+/// The consent questionnaire of the person's study, as their protocol names it.
+pub(super) async fn consent_questionnaire(
+    state: &AppState,
+    me: &super::Me,
+) -> Result<(i64, std::sync::Arc<koers_core::questionnaire::Questionnaire>), PageError> {
+    let (person_id, role) = (me.person.id, me.person.role.clone());
+    let key = db(state, false, move |c| koers_store::definitions::consent_questionnaire(c, person_id, &role)).await?;
+    questionnaire(state, me.person.study_id, key).await
 }
 
 /// Consent: the first thing a person answers. Under-16s give their parent's or carer's number.
@@ -77,7 +79,7 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
     if !matches!(consent, Consent::Needed) {
         return Ok(see_other("/p"));
     }
-    let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
+    let (_, q) = consent_questionnaire(state, &me).await?;
     let now = me.now;
     let ctx = consent_context(me.lang, now, now.with_timezone(&me.zone).date_naive());
     let submission = Submission { fields: fields.clone(), started_at: None, user_agent: None };

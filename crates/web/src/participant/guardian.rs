@@ -46,7 +46,7 @@ async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     if answered {
         return Err(message(state, StatusCode::OK, "nl", "Dank u wel", &["Uw antwoord is opgeslagen."]).into());
     }
-    let (_, q) = questionnaire(state, "guardian_consent".into()).await?;
+    let (_, q) = questionnaire(state, study_of(state, student).await?, "guardian_consent".into()).await?;
     let input = PageInput {
         lang: "nl".into(),
         fallback_lang: "nl".into(),
@@ -74,7 +74,7 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
     if !csrf_ok(&s, &fields) {
         return Err(PageError::CsrfRefused(Audience::Participant("nl")));
     }
-    let (_, q) = questionnaire(state, "guardian_consent".into()).await?;
+    let (_, q) = questionnaire(state, study_of(state, student).await?, "guardian_consent".into()).await?;
     let now = s.clock.now(state.real_clock.as_ref());
     let ctx = consent_context("nl", now, now.date_naive());
     let submission = Submission { fields, started_at: None, user_agent: None };
@@ -112,4 +112,10 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
         "Uw kind doet niet mee en krijgt geen vragen van ons. Dank u wel voor uw antwoord."
     };
     Err(message(state, StatusCode::OK, "nl", "Dank u wel", &[line]).into())
+}
+
+/// The study of the child a parent or carer answers for: its own guardian_consent wording.
+async fn study_of(state: &AppState, student: i64) -> Result<i64, PageError> {
+    let found = db(state, false, move |c| part::participant(c, student)).await?;
+    found.map(|p| p.study_id).ok_or(PageError::NotFound(Audience::Participant("nl")))
 }

@@ -1,10 +1,10 @@
 //! The overview a link leads to: consent first, then the open questionnaire, the mentor's
 //! overview, or a friendly word about when the next one comes.
 
-use super::consent::{consent_key, consent_of, Consent};
+use super::consent::{consent_of, consent_questionnaire, Consent};
 use super::mentor::mentor_overview;
 use super::open::{first_open, next_window};
-use super::{base_input, db, html, info, me_and, questionnaire, render, see_other, Me, Page, MAX_GRACE};
+use super::{base_input, db, html, info, me_and, render, see_other, Me, Page, MAX_GRACE};
 use crate::page_error::{respond, Audience, PageError};
 use crate::questionnaire_page::render_page;
 use crate::state::AppState;
@@ -34,7 +34,7 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     }
     match consent {
         Consent::Needed => {
-            let (_, q) = questionnaire(state, consent_key(&me.person.role).into()).await?;
+            let (_, q) = consent_questionnaire(state, &me).await?;
             let mut input = base_input(&me, "/p/toestemming".into());
             input.today = Some(me.now.with_timezone(&me.zone).date_naive());
             let body = render_page(&state.templates, &q, &input)

@@ -98,7 +98,7 @@ pub(super) async fn mentor_thanks(state: &AppState, me: &Me, r: &ResponseRef) ->
     }];
     if about.is_empty() {
         // Their own questionnaire (intake, closing): named, so it is not taken for a diary.
-        let title = super::questionnaire(state, r.questionnaire_key.clone())
+        let title = super::questionnaire(state, me.person.study_id, r.questionnaire_key.clone())
             .await
             .map(|(_, q)| q.title.as_ref().map(|t| t.resolve(me.lang, "nl").to_string()).unwrap_or_default())
             .unwrap_or_default();

@@ -170,17 +170,18 @@ fn gender(g: &Option<String>) -> Option<Gender> {
     g.as_deref().and_then(|g| Gender::from_import(g).ok().flatten())
 }
 
-/// The newest version of a questionnaire: its id and the parsed definition.
-async fn questionnaire(state: &AppState, key: String) -> Result<(i64, Arc<Questionnaire>), PageError> {
+/// The newest version of a study's questionnaire: its id and the parsed definition.
+async fn questionnaire(state: &AppState, study_id: i64, key: String) -> Result<(i64, Arc<Questionnaire>), PageError> {
     let k = key.clone();
-    let newest = db(state, false, move |c| koers_store::definitions::latest_questionnaire_id(c, &k)).await?;
-    questionnaire_by_id(state, key, newest).await
+    let newest = db(state, false, move |c| koers_store::definitions::latest_questionnaire_id(c, study_id, &k)).await?;
+    questionnaire_by_id(state, study_id, key, newest).await
 }
 
 /// The parsed questionnaire of the newest version's id: nearly always cached already, and the
 /// source (kilobytes of YAML) is read only when it is not.
 async fn questionnaire_by_id(
     state: &AppState,
+    study_id: i64,
     key: String,
     newest: Option<i64>,
 ) -> Result<(i64, Arc<Questionnaire>), PageError> {
@@ -188,7 +189,7 @@ async fn questionnaire_by_id(
         return Ok((id, q));
     }
     let k = key.clone();
-    let found = db(state, false, move |c| koers_store::definitions::latest_questionnaire(c, &k)).await?;
+    let found = db(state, false, move |c| koers_store::definitions::latest_questionnaire(c, study_id, &k)).await?;
     let Some(stored) = found else {
         tracing::error!(questionnaire = %key, "a questionnaire a protocol names is not loaded");
         return Err(PageError::Unavailable(Audience::Participant("nl")));

@@ -50,7 +50,12 @@ struct Loaded {
     draft: Option<Vec<(String, String)>>,
 }
 
-fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Result<Option<Loaded>, StoreError> {
+fn load_response(
+    c: &mut DbConnection,
+    person: &part::Participant,
+    response_id: i64,
+) -> Result<Option<Loaded>, StoreError> {
+    let (person_id, study_id) = (person.id, person.study_id);
     let consent = consent_of(c, person_id)?;
     let Some(r) = part::response_of(c, person_id, response_id)? else { return Ok(None) };
     let mut about = Vec::new();
@@ -63,7 +68,7 @@ fn load_response(c: &mut DbConnection, person_id: i64, response_id: i64) -> Resu
     let names = part::names(c, &[about, students.clone()].concat())?;
     let mentor = if r.about_student.is_none() { part::mentor_of(c, person_id)? } else { None };
     let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
-    let newest_questionnaire = koers_store::definitions::latest_questionnaire_id(c, &r.questionnaire_key)?;
+    let newest_questionnaire = koers_store::definitions::latest_questionnaire_id(c, study_id, &r.questionnaire_key)?;
     let draft = if r.completed_at.is_none() { koers_store::drafts::load(c, response_id)? } else { None };
     Ok(Some(Loaded { consent, response: r, names, students, mentor, completed_before, newest_questionnaire, draft }))
 }
@@ -72,7 +77,8 @@ async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Open
     let now = me.now;
     let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, draft, .. } = loaded;
     let (questionnaire_id, questionnaire) =
-        questionnaire_by_id(state, response.questionnaire_key.clone(), newest_questionnaire).await?;
+        questionnaire_by_id(state, me.person.study_id, response.questionnaire_key.clone(), newest_questionnaire)
+            .await?;
     let mut input = base_input(me, format!("/p/r/{}", response.response_id));
     input.draft_url = Some(format!("/p/r/{}/concept", response.response_id));
     input.today = Some(now.with_timezone(&me.zone).date_naive());
@@ -134,7 +140,7 @@ async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Pa
 /// The person and the response if they may answer it now; otherwise (as the error) the page
 /// to show instead: consent first, the thank-you page after a double submit, or "closed".
 async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Result<(Me, Opened), PageError> {
-    let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p.id, response_id)).await?;
+    let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p, response_id)).await?;
     let Some(loaded) = loaded else { return Err(PageError::NotFound(Audience::Participant(me.lang))) };
     if !matches!(loaded.consent, Consent::Given) || !loaded.response.still_asked(me.person.ended_at) {
         return Err(see_other("/p").into());
@@ -218,7 +224,10 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     let study_id = me.person.study_id;
     let reward_empty = db(state, false, move |c| koers_store::studies::setting_flag(c, study_id, REWARD_EMPTY)).await?;
     let rewards = if o.response.about_student.is_none() && (!empty || reward_empty) {
-        protocol_of(state, &o.response.protocol_content).and_then(|p| p.rewards.clone())
+        // A measurement with `reward: false` earns nothing.
+        protocol_of(state, &o.response.protocol_content)
+            .filter(|p| p.measurements.iter().find(|m| m.key == o.response.measurement_key).is_none_or(|m| m.reward))
+            .and_then(|p| p.rewards.clone())
     } else {
         None
     };
@@ -226,6 +235,7 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     let person_id = me.person.id;
     let questionnaire_id = o.questionnaire_id;
     let stop_after = accepted.stop_subscription;
+    let reported = MentorReport::of(&accepted, o.response.about_student, me.now.with_timezone(&me.zone).date_naive());
     let saved = db(state, true, move |c| {
         let accepted: Accepted = accepted;
         let completion = Completion {
@@ -238,6 +248,11 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
         part::complete(c, person_id, &completion, rewards.as_ref(), now)
     })
     .await?;
+    if saved == Saved::Stored {
+        if let Some(report) = reported {
+            db(state, true, move |c| report.act(c, person_id, now)).await?;
+        }
+    }
     if saved == Saved::Stored && stop_after {
         if let Some(closing) = stop_participation(state, &me, "unsubscribe_item").await? {
             if closing != response_id {
@@ -277,4 +292,45 @@ fn confirm_empty(state: &AppState, me: &Me, response_id: i64) -> Page {
                 "form": {"action": format!("/p/r/{response_id}"), "csrf": me.session.csrf_token, "button": yes,
                          "hidden": [{"name": EMPTY_OK, "value": "1"}]}}),
     )
+}
+
+/// What a mentor's diary about a student reports that must be acted on once it is stored.
+struct MentorReport {
+    student: i64,
+    today: chrono::NaiveDate,
+    stopped_guiding: bool,
+    /// The student quit: when (the mentor's date, else today) and what next.
+    quit: Option<(chrono::NaiveDate, Option<String>)>,
+}
+
+impl MentorReport {
+    fn of(accepted: &Accepted, about: Option<i64>, today: chrono::NaiveDate) -> Option<MentorReport> {
+        use koers_core::questionnaire::submit::Value;
+        let student = about?;
+        let text = |id: &str| -> Option<String> {
+            accepted.answers.iter().find(|a| a.key == id).and_then(|a| match &a.value {
+                Value::Choice(c) | Value::Text(c) => Some(c.clone()),
+                Value::Choices(cs) => cs.first().cloned(),
+                Value::Date(d) => Some(d.to_string()),
+                _ => None,
+            })
+        };
+        let stopped_guiding = text("stopped_guiding").as_deref() == Some("yes");
+        let quit = (text("student_stopped").as_deref() == Some("yes")).then(|| {
+            let date = text("stop_date").and_then(|d| d.parse().ok()).filter(|d| *d <= today).unwrap_or(today);
+            (date, text("stop_next"))
+        });
+        (stopped_guiding || quit.is_some()).then_some(MentorReport { student, today, stopped_guiding, quit })
+    }
+
+    fn act(self, c: &mut DbConnection, mentor: i64, now: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
+        use koers_store::coordination as co;
+        if let Some((date, next)) = &self.quit {
+            co::record_outcome(c, self.student, co::outcome_of_next(next.as_deref()), *date, next.as_deref(), now)?;
+        }
+        if self.stopped_guiding {
+            co::mentor_stops_guiding(c, mentor, self.student, self.today, now)?;
+        }
+        Ok(())
+    }
 }

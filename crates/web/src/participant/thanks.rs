@@ -41,7 +41,7 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
     let Earned { total_cents: total, streak } = earned;
     let mut lines = Vec::new();
     let en = me.lang == "en";
-    let title = super::questionnaire(state, r.questionnaire_key.clone())
+    let title = super::questionnaire(state, me.person.study_id, r.questionnaire_key.clone())
         .await
         .map(|(_, q)| q.title.as_ref().map(|t| t.resolve(me.lang, "nl").to_string()).unwrap_or_default())
         .unwrap_or_default();

@@ -1,4 +1,5 @@
-//! Ending a student's participation, with a reason and a date.
+//! Recording a student's outcome (reason, date, what next), and ending participation only when
+//! the coordinator chooses that too.
 
 use super::person::person_post;
 use super::{field, Form};
@@ -17,6 +18,8 @@ pub(super) async fn end(
     let reason = DropoutType::parse(field(&form, "reason"));
     let date_raw = field(&form, "date").trim().to_string();
     let note = field(&form, "note").to_string();
+    let next = field(&form, "next").to_string();
+    let end_too = field(&form, "ending") == "end";
     let page = person_post(&state, &req, &path, &form, "end", move |c, scope, id, now| {
         let date = koers_core::people_import::parse_date(&date_raw).ok();
         let (Some(reason), Some(date)) = (reason, date) else {
@@ -34,7 +37,14 @@ pub(super) async fn end(
             }
             return Err(CoordinationError::Problems(ps));
         };
-        co::end_participation(c, scope, id, &Ending { reason, date, note: Some(note) }, now).map(|_| ())
+        co::end_participation(
+            c,
+            scope,
+            id,
+            &Ending { reason, date, note: Some(note), next: Some(next), end: end_too },
+            now,
+        )
+        .map(|_| ())
     })
     .await;
     respond(&state, page)

@@ -105,7 +105,7 @@ fn withdrawn_words(q: &DetailQuery) -> String {
 }
 
 /// Form fields of the detail page that can carry an error, each present (strict templates).
-const DETAIL_FIELDS: &[&str] = &["mobile_phone", "mentor_id", "reason", "date", "note", "data", "confirm"];
+const DETAIL_FIELDS: &[&str] = &["mobile_phone", "mentor_id", "reason", "date", "note", "next", "data", "confirm"];
 
 struct DetailInput<'a> {
     ok: Option<String>,
@@ -212,6 +212,7 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
             "mobile_phone": typed("mobile_phone", d.mobile_phone.clone().unwrap_or_default()),
             "date": typed("date", today.to_string()),
             "note": typed("note", String::new()),
+            "next": typed("next", String::new()),
         }),
     );
     data.insert("errors".into(), Value::Object(errors));

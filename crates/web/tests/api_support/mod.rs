@@ -139,8 +139,8 @@ pub fn world(db: &Database) -> World {
     .unwrap();
     let (study, team_noord, team_zuid) = (w.study_id, w.team_noord, w.team_zuid);
     let (sp, mp) = (w.student_protocol, w.mentor_protocol);
-    let sq = definitions::store_questionnaire(c, "student_diary", None, STUDENT_DIARY, None, t).unwrap().id();
-    let mq = definitions::store_questionnaire(c, "mentor_diary", None, MENTOR_DIARY, None, t).unwrap().id();
+    let sq = definitions::store_questionnaire(c, study, "student_diary", None, STUDENT_DIARY, None, t).unwrap().id();
+    let mq = definitions::store_questionnaire(c, study, "mentor_diary", None, MENTOR_DIARY, None, t).unwrap().id();
     let sanne = person(c, study, team_noord, Role::Student, "Sanne", "+31612300101");
     let joris = person(c, study, team_noord, Role::Mentor, "Joris", "+31612300201");
     let fatima = person(c, study, team_noord, Role::Mentor, "Fatima", "+31612300202");
