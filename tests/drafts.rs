@@ -119,7 +119,10 @@ async fn to_the_diary(c: &Client, link: &str) {
         if text(c).await.contains("Jouw week") {
             return;
         }
-        if c.find(Locator::Css("form.k-form")).await.is_ok() {
+        if text(c).await.contains("Nog niets ingevuld") {
+            // The intake, sent empty, is asked about once; sent anyway.
+            press_and_follow(c, "form:not(.p-logout) button[type=submit]").await;
+        } else if c.find(Locator::Css("form.k-form")).await.is_ok() {
             press_and_follow(c, SUBMIT).await;
         } else {
             press_and_follow(c, "a.p-button").await;

@@ -6,8 +6,8 @@
 
 pub mod clock;
 pub mod content;
-pub mod keyed;
 pub mod feedback;
+pub mod keyed;
 pub mod people;
 pub mod people_import;
 pub mod phone;

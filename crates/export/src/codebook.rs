@@ -244,6 +244,8 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         let mut cells = vec![Cell::text("feedback"), Cell::Empty, Cell::text(name)];
         cells.extend((0..10).map(|_| Cell::Empty));
         cells.push(Cell::text(meaning));
+        // short_name, value labels (none) and what an empty cell means.
+        cells.extend([Cell::text(name), Cell::Empty, Cell::Empty, Cell::text("empty: does not apply")]);
         sink.row(&cells)?;
         rows += 1;
     }

@@ -440,9 +440,21 @@ where
         let Some(&actor) = self.by_phone.get(&crate::e164(&self.cohort.students[student].phone)) else {
             return Ok(());
         };
-        let page = self.actors[actor].browser.get(self.app, "/p/stoppen").await;
+        let mut page = self.actors[actor].browser.get(self.app, "/p/stoppen").await;
+        if page.status == 401 {
+            // Their session ended with the link it came from: they tap their latest SMS first.
+            let latest = self.messages.iter().rev().find(|m| m.actor == Some(actor)).and_then(|m| path_of(&m.body));
+            let Some(link) = latest else { return Ok(()) };
+            let opened = self.actors[actor].browser.get(self.app, &link).await;
+            if opened.status == 410 {
+                // That link has expired too: stopping waits for the next SMS, as it would.
+                self.actors[actor].stop_after = Some(when);
+                return Ok(());
+            }
+            page = self.actors[actor].browser.get(self.app, "/p/stoppen").await;
+        }
         let Some(f) = form::forms(&page.body).into_iter().find(|f| f.action == "/p/stoppen") else {
-            self.form_errors.push(format!("student {student}: no stop form at {when}"));
+            self.form_errors.push(format!("student {student}: no stop form at {when} ({})", page.status));
             return Ok(());
         };
         let fields = form::fill(&f, &mut ByName(&[("confirm", "yes")]));

@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use koers_core::people::{Role, SubscriptionState};
-use koers_core::protocol::windows::{asks, in_daytime, participation_end, windows, Window};
+use koers_core::protocol::windows::{asks, in_daytime, invitation_time, participation_end, windows, Window};
 use koers_core::protocol::{parse_protocol, Protocol};
 use koers_store::schedule::{self, NewInvitation};
 use koers_store::{sending, Database, StoreError};
@@ -90,7 +90,12 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
                     dedupe_key: &invite_key,
                     kind: "invite",
                     channel: protocol.channel.as_str(),
-                    due_at: in_daytime(w.open_at, w.close_at, *zone),
+                    // Enrolled after the window opened: they were just told to expect it.
+                    due_at: if schedule::utc(s.created_at) > w.open_at {
+                        w.open_at
+                    } else {
+                        invitation_time(w.open_at, w.close_at, *zone)
+                    },
                     expires_at: Some(w.close_at),
                 };
                 created += usize::from(schedule::ensure_invitation(c, &invite, now)?);

@@ -40,6 +40,8 @@ pub struct ActiveSubscription {
     pub time_zone: String,
     pub test_mode: bool,
     pub clock_offset_micros: i64,
+    /// When the person was enrolled in it (on the study's clock).
+    pub created_at: chrono::NaiveDateTime,
 }
 
 impl ActiveSubscription {
@@ -69,6 +71,7 @@ pub fn active_subscriptions(conn: &mut DbConnection) -> StoreResult<Vec<ActiveSu
             studies::time_zone,
             studies::test_mode,
             studies::clock_offset_micros,
+            subscriptions::created_at,
         ))
         .load(conn)?)
 }

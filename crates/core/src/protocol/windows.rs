@@ -45,6 +45,16 @@ pub fn in_daytime(due: DateTime<Utc>, close_at: DateTime<Utc>, zone: Tz) -> Date
     }
 }
 
+/// When a window's invitation goes: at its opening, except that a window opening at local
+/// midnight (an intake or a closing counted in days) is announced at 09:00.
+pub fn invitation_time(open_at: DateTime<Utc>, close_at: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    if open_at.with_timezone(&zone).time() == chrono::NaiveTime::MIN {
+        in_daytime(open_at, close_at, zone)
+    } else {
+        open_at
+    }
+}
+
 /// Whether a window is still asked of someone whose participation ended at `ended_at`: only
 /// one opening at (or, within a minute, just before) the end, which is the closing
 /// questionnaire. A withdrawal or a parent's no stops the subscription, so no closing opens.
@@ -171,6 +181,8 @@ mod tests {
         assert_eq!(in_daytime(at(7, 12, 0), week, zone), at(7, 12, 0), "daytime stays");
         assert_eq!(in_daytime(at(7, 20, 59), week, zone), at(7, 20, 59));
         assert_eq!(in_daytime(at(7, 0, 0), at(7, 8, 0), zone), at(7, 0, 0), "a window that closes before nine");
+        assert_eq!(invitation_time(at(7, 0, 0), week, zone), at(7, 9, 0), "an intake opening at midnight");
+        assert_eq!(invitation_time(at(7, 23, 30), week, zone), at(7, 23, 30), "enrolled late: at once");
     }
 
     #[test]
