@@ -7,79 +7,20 @@ mod support;
 
 use diesel::prelude::*;
 use fantoccini::{Client, Locator};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::browser::Browser;
-use support::{free_port, koers, Server};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-#[derive(Clone, Default)]
-struct Bird {
-    got: Arc<Mutex<Vec<(String, String)>>>,
-}
-
-impl Respond for Bird {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
-        let to = body["recipients"][0].as_str().or(body["recipients"].as_str()).unwrap_or("").to_string();
-        let text = body["body"].as_str().unwrap_or("").to_string();
-        let mut got = self.got.lock().unwrap();
-        got.push((to, text));
-        ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": format!("mb-{}", got.len())}))
-    }
-}
-
-impl Bird {
-    async fn link_for(&self, phone: &str) -> String {
-        let start = Instant::now();
-        loop {
-            if let Some((_, text)) = self.got.lock().unwrap().iter().find(|(to, _)| to.trim_start_matches('+') == phone)
-            {
-                let at = text.find("http").expect("the SMS holds a link");
-                return text[at..].split_whitespace().next().unwrap().to_string();
-            }
-            assert!(start.elapsed() < Duration::from_secs(60), "no SMS to {phone}");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-}
+use support::gateway::{serve_study, Bird};
+use support::Server;
+use wiremock::{Mock, MockServer};
 
 const PEOPLE: &str = "type,team_name,first_name,last_name,gender,mobile_phone,protocol_name,filling_out_for,locale
 Student,Entree,Sanne,de Vries,female,0612300101,demo_student,,nl
 Student,Entree,Daan,Jansen,male,0612300102,demo_student,,nl
 ";
 
-fn run(dir: &std::path::Path, args: &[&str]) {
-    let out = koers(dir).args(args).env("KOERS_DATABASE_URL", "sqlite://k.db").output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
+/// The study of these tests, enrolled and served by the real binary.
 async fn start(dir: &std::path::Path, mock: &str) -> Server {
-    let (dir, mock) = (dir.to_path_buf(), mock.to_string());
-    tokio::task::spawn_blocking(move || {
-        for args in [
-            &["study", "create", "vsv", "--name", "VSV"][..],
-            &["organisation", "add", "roc", "--name", "ROC"],
-            &["team", "add", "Entree", "--organisation", "roc"],
-            &["load"],
-        ] {
-            run(&dir, args);
-        }
-        std::fs::write(dir.join("people.csv"), PEOPLE).unwrap();
-        run(&dir, &["import", "people", "people.csv"]);
-        let port = free_port();
-        let mut cmd = koers(&dir);
-        cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .env("KOERS_DATABASE_URL", "sqlite://k.db")
-            .env("KOERS_BASE_URL", format!("http://127.0.0.1:{port}"))
-            .env("KOERS_SMS__GATEWAY", "messagebird")
-            .env("KOERS_SMS__API_URL", &mock)
-            .env("KOERS_SMS__ACCESS_KEY", "test_key")
-            .env("KOERS_SCHEDULER__TICK_SECONDS", "1");
-        Server::start(cmd, port)
-    })
-    .await
-    .unwrap()
+    serve_study(dir, mock, PEOPLE).await
 }
 
 /// A tap: the element's own activation, which works with scripts on and off alike.

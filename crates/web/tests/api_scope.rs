@@ -14,7 +14,7 @@ mod api_support;
 
 use api_support::*;
 use diesel::prelude::*;
-use koers_store::schema::{invitations, reward_ledger, staff_roles};
+use koers_store::schema::{invitations, people, reward_ledger, staff_roles};
 use koers_store::staff::{self, StaffRole};
 use koers_store::studies::to_db;
 use koers_store::testing::TestDb;
@@ -64,6 +64,22 @@ fn money_and_messages(db: &Database, w: &World) {
             .execute(&mut *c)
             .unwrap();
     }
+    // A warning shown about each, so the feedback export has a row of each school to keep apart.
+    let study: i64 = people::table.find(w.sanne).select(people::study_id).first(&mut *c).unwrap();
+    let shown: Vec<koers_store::feedback::ShownRow> = [w.sanne, w.ravi]
+        .into_iter()
+        .map(|about| koers_store::feedback::ShownRow {
+            kind: "warning",
+            about,
+            to_person: None,
+            to_staff: None,
+            rule: Some("sustained_fall".into()),
+            construct: Some("commitment".into()),
+            calendar_week: "2026-W42".into(),
+            shown_at: now(),
+        })
+        .collect();
+    koers_store::feedback::record_shown(&mut c, study, &shown).unwrap();
 }
 
 /// Three accounts limited to ROC Noord, each with an API key for everything it may do.
