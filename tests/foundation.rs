@@ -181,8 +181,26 @@ fn migrate_creates_the_schema_and_says_so_and_a_bad_url_is_a_clear_error() {
 fn help_documents_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let help = run_ok(koers(dir.path()).arg("--help"));
-    for cmd in ["serve", "migrate", "import", "load", "study", "organisation", "team"] {
+    for cmd in ["serve", "migrate", "import", "load", "study", "organisation", "team", "rehearse", "clock", "export"] {
         assert!(help.contains(cmd), "--help lacks {cmd}: {help}");
+    }
+    // Every command clap knows, read off the list: it has help of its own, and the README
+    // shows how to use it.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty() && !l.starts_with("Options:"))
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 18, "{commands:?}");
+    for cmd in &commands {
+        let own = run_ok(koers(dir.path()).args([cmd, "--help"]));
+        assert!(own.lines().next().is_some_and(|l| !l.trim().is_empty()), "koers {cmd} --help says nothing: {own}");
+        assert!(readme.contains(&format!("koers {cmd}")), "the README never shows `koers {cmd}`");
     }
     let import = run_ok(koers(dir.path()).args(["import", "people", "--help"]));
     assert!(
