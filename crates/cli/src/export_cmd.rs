@@ -53,24 +53,12 @@ pub fn run(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clo
     };
     let secret = crate::secret::load(settings)?;
     let mut conn = db.conn()?;
-    let study = koers_store::studies::find_study(&mut conn, &args.study)?
-        .ok_or_else(|| anyhow!("there is no study '{}'; `koers study list` shows them", args.study))?;
-    // Open pairs and participations count up to the study's own now; the audit uses real time.
     let real_now = clock.now();
-    let now = study.clock().at(real_now);
+    let (study, mut req) = whole_study(&mut conn, &args.study, &secret, kind, format, real_now)?;
+    req.questionnaire = args.questionnaire.clone();
     if study.test_mode {
         eprintln!("Note: {} is a test-mode study: this export holds rehearsal data, not real answers.", study.key);
     }
-    let req = Request {
-        kind,
-        study_id: study.id,
-        format,
-        pseudonym_key: koers_export::pseudonym_key(&secret),
-        questionnaire: args.questionnaire.clone(),
-        now,
-        // Whoever runs the command line holds the database itself: the whole study.
-        teams: None,
-    };
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |done: u64, total: Option<u64>| {
         if terminal {
@@ -123,26 +111,41 @@ pub fn run(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clo
     Ok(())
 }
 
+/// The study by its key and a request for all of it: whoever runs the command line holds the
+/// database itself, so every team. Open pairs and participations count up to the study's own
+/// now; audit entries use real time.
+pub(crate) fn whole_study(
+    conn: &mut koers_store::DbConnection,
+    key: &str,
+    secret: &[u8],
+    kind: Kind,
+    format: Format,
+    real_now: chrono::DateTime<chrono::Utc>,
+) -> Result<(koers_store::studies::Study, Request)> {
+    let study = koers_store::studies::find_study(conn, key)?
+        .ok_or_else(|| anyhow!("there is no study '{key}'; `koers study list` shows them"))?;
+    let req = Request {
+        kind,
+        study_id: study.id,
+        format,
+        pseudonym_key: koers_export::pseudonym_key(secret),
+        questionnaire: None,
+        now: study.clock().at(real_now),
+        teams: None,
+    };
+    Ok((study, req))
+}
+
 /// `koers export package --study S --out DIR`: the research package into a folder.
 fn package(args: ExportArgs, settings: &Settings, db: &Database, clock: &dyn Clock) -> Result<()> {
     let dir = args.out.clone().ok_or_else(|| anyhow!("a package needs --out FOLDER"))?;
     let secret = crate::secret::load(settings)?;
     let mut conn = db.conn()?;
-    let study = koers_store::studies::find_study(&mut conn, &args.study)?
-        .ok_or_else(|| anyhow!("there is no study '{}'; `koers study list` shows them", args.study))?;
     let real_now = clock.now();
+    let (study, req) = whole_study(&mut conn, &args.study, &secret, Kind::Codebook, Format::Csv, real_now)?;
     if study.test_mode {
         eprintln!("Note: {} is a test-mode study: this package holds rehearsal data, not real answers.", study.key);
     }
-    let req = Request {
-        kind: Kind::Codebook,
-        study_id: study.id,
-        format: Format::Csv,
-        pseudonym_key: koers_export::pseudonym_key(&secret),
-        questionnaire: None,
-        now: study.clock().at(real_now),
-        teams: None,
-    };
     let files = koers_export::package::build(&mut conn, &req)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
     for f in &files {

@@ -2,11 +2,11 @@
 //! means with 95% CI and quartiles, trajectories aligned to dropout, choice shares, joint weeks)
 //! as one HTML page with inline SVG and the numbers in tables. Audited like an export.
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use clap::Args;
 use koers_core::clock::Clock;
 use koers_core::settings::Settings;
-use koers_export::{Format, Kind, Request};
+use koers_export::{Format, Kind};
 use koers_store::{audit, Database};
 use std::path::PathBuf;
 
@@ -23,18 +23,9 @@ pub struct ReportArgs {
 pub fn run(args: ReportArgs, settings: &Settings, db: &Database, clock: &dyn Clock) -> Result<()> {
     let secret = crate::secret::load(settings)?;
     let mut conn = db.conn()?;
-    let study = koers_store::studies::find_study(&mut conn, &args.study)?
-        .ok_or_else(|| anyhow!("there is no study '{}'; `koers study list` shows them", args.study))?;
     let real_now = clock.now();
-    let req = Request {
-        kind: Kind::Codebook,
-        study_id: study.id,
-        format: Format::Csv,
-        pseudonym_key: koers_export::pseudonym_key(&secret),
-        questionnaire: None,
-        now: study.clock().at(real_now),
-        teams: None,
-    };
+    let (study, req) =
+        crate::export_cmd::whole_study(&mut conn, &args.study, &secret, Kind::Codebook, Format::Csv, real_now)?;
     let data = koers_export::report::gather(&mut conn, &req)?;
     let title = if study.test_mode { format!("{} (TEST: rehearsal data)", study.key) } else { study.key.clone() };
     std::fs::write(&args.out, koers_export::report_html::html(&title, &data))
