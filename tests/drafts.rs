@@ -10,6 +10,7 @@ use fantoccini::{Client, Locator};
 use std::time::{Duration, Instant};
 use support::browser::Browser;
 use support::gateway::{serve_study, Bird};
+use support::taps::{press, press_and_follow, text, CONFIRM_EMPTY, SUBMIT};
 use support::Server;
 use wiremock::{Mock, MockServer};
 
@@ -23,32 +24,9 @@ async fn start(dir: &std::path::Path, mock: &str) -> Server {
     serve_study(dir, mock, PEOPLE).await
 }
 
-/// A tap: the element's own activation, which works with scripts on and off alike.
-async fn press(c: &Client, css: &str) {
-    let element = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
-    c.execute("arguments[0].click();", vec![serde_json::to_value(element).unwrap()]).await.unwrap();
-}
-
-async fn press_and_follow(c: &Client, css: &str) {
-    let old = c.find(Locator::Css("html")).await.unwrap();
-    press(c, css).await;
-    let start = Instant::now();
-    while !old.tag_name().await.err().is_some_and(|e| e.is_stale_element_reference()) {
-        assert!(start.elapsed() < Duration::from_secs(20), "no new page after 20 s at {:?}", c.current_url().await);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("main")).await.expect("a main");
-}
-
-async fn text(c: &Client) -> String {
-    c.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
-}
-
 async fn selected(c: &Client, css: &str) -> bool {
     c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).is_selected().await.unwrap()
 }
-
-const SUBMIT: &str = "form.k-form button[type=submit]:not([name])";
 
 /// From the SMS link through consent and the intake to the diary ("Jouw week").
 async fn to_the_diary(c: &Client, link: &str) {
@@ -62,7 +40,7 @@ async fn to_the_diary(c: &Client, link: &str) {
         }
         if text(c).await.contains("Nog niets ingevuld") {
             // The intake, sent empty, is asked about once; sent anyway.
-            press_and_follow(c, "form:not(.p-logout) button[type=submit]").await;
+            press_and_follow(c, CONFIRM_EMPTY).await;
         } else if c.find(Locator::Css("form.k-form")).await.is_ok() {
             press_and_follow(c, SUBMIT).await;
         } else {

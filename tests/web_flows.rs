@@ -10,9 +10,9 @@ mod support;
 
 use diesel::prelude::*;
 use fantoccini::{Client, Locator};
-use std::time::{Duration, Instant};
 use support::browser::Browser;
 use support::gateway::{run, serve_study, Bird};
+use support::taps::{press, press_and_follow, text, wait_for_new_page, CONFIRM_EMPTY, SUBMIT};
 use support::{koers, Server};
 use wiremock::{Mock, MockServer};
 
@@ -32,42 +32,12 @@ async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
 }
 
-/// A click for the browser with scripts off: WebDriver's own click never returns there (its
-/// input events wait for the page's script engine), so the element's native activation is
-/// triggered from outside the page, which is what a tap does to a radio, checkbox or button
-/// without any of the page's scripts taking part.
-async fn press(c: &Client, css: &str) {
-    let element = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
-    c.execute("arguments[0].click();", vec![serde_json::to_value(element).unwrap()]).await.unwrap();
-}
-
-async fn press_and_follow(c: &Client, css: &str) {
-    let old = c.find(Locator::Css("html")).await.unwrap();
-    press(c, css).await;
-    wait_for_new_page(c, old).await;
-}
-
 /// Clicks something that loads a new page and waits until the new page is there: WebDriver's
 /// click returns once the click happened, which may be before the server answered a POST.
 async fn follow(c: &Client, css: &str) {
     let old = c.find(Locator::Css("html")).await.unwrap();
     click(c, css).await;
     wait_for_new_page(c, old).await;
-}
-
-async fn wait_for_new_page(c: &Client, old: fantoccini::elements::Element) {
-    let start = Instant::now();
-    // Only "stale" says the old page is gone: while a POST is pending the old page stays, and
-    // other errors can come from the moment of switching.
-    while !old.tag_name().await.err().is_some_and(|e| e.is_stale_element_reference()) {
-        assert!(start.elapsed() < Duration::from_secs(20), "no new page after 20 s at {:?}", c.current_url().await);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("main")).await.expect("the new page has a main");
-}
-
-async fn text(c: &Client) -> String {
-    c.find(Locator::Css("main")).await.unwrap().text().await.unwrap()
 }
 
 /// Checks that every page must pass, and a screenshot for a person to look at.
@@ -81,11 +51,6 @@ async fn page_ok(b: &Browser, shot: &str) {
         assert!(violations.is_empty(), "{shot}: axe-core found {violations:?}");
     }
 }
-
-const SUBMIT: &str = "form.k-form button[type=submit]:not([name])";
-
-/// "Yes, send it empty" on the page that asks about an empty questionnaire.
-const CONFIRM_EMPTY: &str = "form:not(.p-logout) button[type=submit]";
 
 async fn submit(c: &Client) {
     follow(c, SUBMIT).await;

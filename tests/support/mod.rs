@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod gateway;
+pub mod taps;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
