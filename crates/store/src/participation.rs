@@ -363,25 +363,24 @@ pub fn paused_until(conn: &mut DbConnection, person_id: i64, now: DateTime<Utc>)
     Ok(until.map(from_db).filter(|u| *u > now))
 }
 
+/// Waiting for a parent: an under-16 whose parent was asked and has not answered, yes or no.
+/// `active` are the kinds of the person's consents not withdrawn.
+pub fn waits_for_guardian<S: AsRef<str>>(active: &[S]) -> bool {
+    let has = |k: &str| active.iter().any(|a| a.as_ref() == k);
+    has(CONSENT_GUARDIAN_NEEDED) && !has(CONSENT_GUARDIAN) && !has(CONSENT_GUARDIAN_DECLINED)
+}
+
 /// Of these students, those waiting for a parent's answer: not on their mentor's list yet.
 pub fn waiting_for_guardian(conn: &mut DbConnection, students: &[i64]) -> StoreResult<std::collections::HashSet<i64>> {
     let rows: Vec<(i64, String)> = consents::table
         .filter(consents::person_id.eq_any(students).and(consents::withdrawn_at.is_null()))
-        .filter(consents::kind.eq_any([CONSENT_GUARDIAN_NEEDED, CONSENT_GUARDIAN, CONSENT_GUARDIAN_DECLINED]))
         .select((consents::person_id, consents::kind))
         .load(conn)?;
-    let mut waiting = std::collections::HashSet::new();
-    for (p, kind) in &rows {
-        if kind == CONSENT_GUARDIAN_NEEDED {
-            waiting.insert(*p);
-        }
+    let mut kinds: HashMap<i64, Vec<String>> = HashMap::new();
+    for (p, kind) in rows {
+        kinds.entry(p).or_default().push(kind);
     }
-    for (p, kind) in &rows {
-        if kind != CONSENT_GUARDIAN_NEEDED {
-            waiting.remove(p);
-        }
-    }
-    Ok(waiting)
+    Ok(kinds.into_iter().filter(|(_, k)| waits_for_guardian(k)).map(|(p, _)| p).collect())
 }
 
 /// Records a consent with the version (content hash) of the text it was given on; giving the

@@ -58,32 +58,48 @@ pub struct SendContext {
     pub paused_until: Option<DateTime<Utc>>,
 }
 
+/// Role, locale, ended at, phone status, link generation, paused until; study id, test mode,
+/// clock offset, settings; the school's name.
+type PersonRow =
+    (String, String, Option<NaiveDateTime>, String, i32, Option<NaiveDateTime>, i64, bool, i64, String, String);
+
 /// First name, phone, e-mail, guardian's phone.
 type IdentityRow = (Option<String>, Option<String>, Option<String>, Option<String>);
 
 pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<SendContext> {
     let inv = invitation(conn, invitation_id)?;
-    let (role, locale, ended_at, phone_status, study_id, test_mode, offset): (
-        String,
-        String,
-        Option<NaiveDateTime>,
-        String,
-        i64,
-        bool,
-        i64,
-    ) = people::table
+    // The person, their study and school in one query: this runs for every message sent.
+    let row: PersonRow = people::table
         .inner_join(studies::table)
+        .inner_join(teams::table.inner_join(organisations::table))
         .filter(people::id.eq(inv.person_id))
         .select((
             people::role,
             people::locale,
             people::ended_at,
             people::phone_status,
+            people::link_generation,
+            people::paused_until,
             studies::id,
             studies::test_mode,
             studies::clock_offset_micros,
+            studies::settings,
+            organisations::name,
         ))
         .first(conn)?;
+    let (
+        role,
+        locale,
+        ended_at,
+        phone_status,
+        link_generation,
+        paused_until,
+        study_id,
+        test_mode,
+        offset,
+        settings,
+        school,
+    ) = row;
     let identity: Option<IdentityRow> = person_identities::table
         .find(inv.person_id)
         .select((
@@ -96,11 +112,14 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         .optional()?;
     let (first_name, phone, email, guardian_phone) = identity.unwrap_or((None, None, None, None));
     let channel: String = invitations::table.find(inv.id).select(invitations::channel).first(conn)?;
-    let consent_withdrawn = consents::table
-        .filter(consents::person_id.eq(inv.person_id).and(consents::withdrawn_at.is_not_null()))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
+    // Every consent once: whether one was withdrawn, and whether a parent is still to answer.
+    let consents: Vec<(String, Option<NaiveDateTime>)> = consents::table
+        .filter(consents::person_id.eq(inv.person_id))
+        .select((consents::kind, consents::withdrawn_at))
+        .load(conn)?;
+    let consent_withdrawn = consents.iter().any(|(_, w)| w.is_some());
+    let active: Vec<&str> = consents.iter().filter(|(_, w)| w.is_none()).map(|(k, _)| k.as_str()).collect();
+    let waiting_for_guardian = crate::participation::waits_for_guardian(&active);
     let mentor_first_name: Option<Option<String>> = pairs::table
         .inner_join(person_identities::table.on(person_identities::person_id.eq(pairs::mentor_id)))
         .filter(pairs::student_id.eq(inv.person_id).and(pairs::ends_on.is_null()))
@@ -109,31 +128,14 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         .first(conn)
         .optional()?;
 
-    let kinds: Vec<String> = consents::table
-        .filter(consents::person_id.eq(inv.person_id).and(consents::withdrawn_at.is_null()))
-        .select(consents::kind)
-        .load(conn)?;
-    let has = |k: &str| kinds.iter().any(|x| x == k);
-    let waiting_for_guardian = has(crate::participation::CONSENT_GUARDIAN_NEEDED)
-        && !has(crate::participation::CONSENT_GUARDIAN)
-        && !has(crate::participation::CONSENT_GUARDIAN_DECLINED);
-    let school: Option<String> = people::table
-        .inner_join(teams::table.inner_join(organisations::table))
-        .filter(people::id.eq(inv.person_id))
-        .select(organisations::name)
-        .first(conn)
-        .optional()?;
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
     let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
     let setting = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_string).filter(|v| !v.is_empty());
 
-    let (link_generation, paused_until): (i32, Option<NaiveDateTime>) =
-        people::table.find(inv.person_id).select((people::link_generation, people::paused_until)).first(conn)?;
     let mut ctx = SendContext {
         link_generation,
         paused_until: paused_until.map(from_db),
         waiting_for_guardian,
-        school,
+        school: Some(school),
         research_group: setting("research_group"),
         contact: setting("contact"),
         role,
