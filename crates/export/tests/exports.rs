@@ -582,3 +582,30 @@ fn an_exclusion_shows_in_the_people_export_and_the_audit_on_both_databases() {
         assert_eq!(pick(&ppl, &["excluded", "exclusion_reason"])[0], vec!["0", ""], "{backend}");
     }
 }
+
+/// Every export kind in both formats as it is today, in `tests/snapshots/`: a change in what a
+/// researcher receives shows in review as a diff (accept one with `INSTA_UPDATE=always`). Both
+/// databases must write the same bytes, so the snapshot is taken once and compared twice.
+#[test]
+fn every_export_kind_matches_its_snapshot_and_both_databases_write_the_same() {
+    let mut first: Vec<(String, String)> = Vec::new();
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        let mut outputs = Vec::new();
+        for &kind in Kind::ALL {
+            for (format, ext) in [(Format::Csv, "csv"), (Format::Jsonl, "jsonl")] {
+                outputs.push((format!("{}.{ext}", kind.as_str()), run(&t.db, &study, kind, format, None)));
+            }
+        }
+        if first.is_empty() {
+            for (name, text) in &outputs {
+                insta::assert_snapshot!(name.as_str(), text);
+            }
+            first = outputs;
+        } else {
+            for ((name, a), (_, b)) in first.iter().zip(&outputs) {
+                assert_eq!(a, b, "{name} differs between sqlite and {backend}");
+            }
+        }
+    }
+}

@@ -119,12 +119,13 @@ impl Scheduler {
     /// A tick that is still busy when the next is due lets that one pass.
     pub async fn run(self, every_seconds: u64, stop: impl std::future::Future<Output = ()>) -> Result<(), String> {
         use tokio_cron_scheduler::{Job, JobScheduler};
-        // A cron seconds field cannot say "every 90 seconds"; the settings refuse more than 59.
-        let every = every_seconds.clamp(1, 59);
+        // A repeated job, not a cron line: a cron seconds field cannot say "every 90 seconds",
+        // and the settings allow 1 to 300 (`Settings::problems`).
+        let every = std::time::Duration::from_secs(every_seconds.max(1));
         let mut sched = JobScheduler::new().await.map_err(|e| e.to_string())?;
         let busy = Arc::new(tokio::sync::Mutex::new(()));
         let me = self.clone();
-        let job = Job::new_async(format!("*/{every} * * * * *").as_str(), move |_id, _lock| {
+        let job = Job::new_repeated_async(every, move |_id, _lock| {
             let (me, busy) = (me.clone(), busy.clone());
             Box::pin(async move {
                 let Ok(_guard) = busy.try_lock() else { return };

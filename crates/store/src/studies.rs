@@ -81,7 +81,8 @@ pub fn resolve_study(conn: &mut DbConnection, key: Option<&str>) -> StoreResult<
             match all.len() {
                 1 => Ok(all.remove(0)),
                 0 => Err(StoreError::Invalid(
-                    "there is no study yet; create one (koers study add) or run koers serve --demo".into(),
+                    "there is no study yet; create one (koers study create KEY --name NAME) or run koers serve --demo"
+                        .into(),
                 )),
                 _ => Err(StoreError::Invalid(format!(
                     "there are several studies ({}); name one with --study",
