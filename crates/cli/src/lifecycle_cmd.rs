@@ -69,7 +69,7 @@ pub fn erase(args: EraseArgs, db: &Database, clock: &dyn Clock) -> Result<()> {
                 "erasing identifiers cannot be undone; add --yes to confirm (standard input is not a terminal to ask)"
             );
         }
-        let (identified, active) = db.read(|c| lifecycle::erasure_preview(c, study.id))?;
+        let lifecycle::ErasurePreview { identified, active } = db.read(|c| lifecycle::erasure_preview(c, study.id))?;
         eprintln!(
             "This removes the names, phone numbers, guardians' phone numbers and e-mail addresses of {identified} \
              people of study '{}' for good, and revokes their links and sessions.",

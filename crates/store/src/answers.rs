@@ -132,8 +132,14 @@ pub fn save_submission(conn: &mut DbConnection, c: &Completion<'_>, now: DateTim
     })
 }
 
-/// One stored answer: item key, kind, text, number.
-pub type StoredAnswer = (String, String, Option<String>, Option<f64>);
+/// One stored answer as the database holds it.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct StoredAnswer {
+    pub item: String,
+    pub kind: String,
+    pub text: Option<String>,
+    pub number: Option<f64>,
+}
 
 /// A response's stored answers, in the order they were stored.
 pub fn stored_answers(conn: &mut DbConnection, response_id: i64) -> StoreResult<Vec<StoredAnswer>> {

@@ -46,19 +46,15 @@ impl ApiKey {
     pub fn usable_at(&self, now: DateTime<Utc>) -> bool {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|t| t > to_db(now))
     }
-
-    pub fn scope_list(&self) -> Vec<&str> {
-        self.scopes.split_whitespace().collect()
-    }
 }
 
 /// A fresh key in its plain form (shown once) and its hash (stored).
-pub fn new_key() -> (String, String) {
+pub fn new_key() -> crate::tokens::NewSecret {
     let mut bytes = [0u8; KEY_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let plain = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
     let hash = hash_token(&plain);
-    (plain, hash)
+    crate::tokens::NewSecret { plain, hash }
 }
 
 /// Whether a string can be a key at all; anything else is refused before a database lookup.
@@ -122,7 +118,7 @@ pub fn create(
     if expires_at.is_some_and(|t| t <= now) {
         return Err(StoreError::Invalid("the key would expire before it is made".into()));
     }
-    let (plain, hash) = new_key();
+    let crate::tokens::NewSecret { plain, hash } = new_key();
     let id = diesel::insert_into(api_keys::table)
         .values((
             api_keys::staff_id.eq(staff_id),
@@ -177,8 +173,8 @@ mod tests {
 
     #[test]
     fn keys_are_long_random_prefixed_and_stored_as_a_hash() {
-        let (a, ha) = new_key();
-        let (b, _) = new_key();
+        let crate::tokens::NewSecret { plain: a, hash: ha } = new_key();
+        let b = new_key().plain;
         assert_ne!(a, b);
         assert!(a.starts_with(KEY_PREFIX));
         assert_eq!(a.len(), KEY_PREFIX.len() + 43);

@@ -19,7 +19,7 @@ use diesel::prelude::*;
 /// Days an expired personal link is kept for the "this link has expired" page.
 pub const LINK_KEEP_DAYS: i64 = 30;
 /// A draft outlives its window's close by the longest grace period a protocol may give.
-const DRAFT_GRACE: TimeDelta = TimeDelta::days(2);
+const DRAFT_GRACE: TimeDelta = koers_core::protocol::LONGEST_GRACE_PERIOD;
 /// Rows deleted per statement (SQLite's bound-parameter limit, and short locks).
 const CHUNK: i64 = 500;
 

@@ -68,7 +68,14 @@ pub struct Erasure {
 
 /// How many people of the study erasing would touch, and how many of them still take part
 /// (an active subscription): what a confirmation question shows.
-pub fn erasure_preview(conn: &mut DbConnection, study_id: i64) -> StoreResult<(i64, i64)> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErasurePreview {
+    pub identified: i64,
+    pub active: i64,
+}
+
+/// What erasing the study's identities would touch (see [`ErasurePreview`]).
+pub fn erasure_preview(conn: &mut DbConnection, study_id: i64) -> StoreResult<ErasurePreview> {
     let identified: i64 = person_identities::table
         .filter(person_identities::study_id.eq(study_id).and(not_erased()))
         .count()
@@ -80,7 +87,7 @@ pub fn erasure_preview(conn: &mut DbConnection, study_id: i64) -> StoreResult<(i
         .select(subscriptions::person_id)
         .distinct()
         .load(conn)?;
-    Ok((identified, active.len() as i64))
+    Ok(ErasurePreview { identified, active: active.len() as i64 })
 }
 
 /// Identities with anything left to erase (a number added after an erasure counts too).

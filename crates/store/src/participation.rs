@@ -228,22 +228,6 @@ pub fn response_of(conn: &mut DbConnection, person_id: i64, response_id: i64) ->
     Ok(row.map(to_ref))
 }
 
-/// When the person's next planned window opens, if one is planned.
-pub fn next_planned_open(
-    conn: &mut DbConnection,
-    person_id: i64,
-    now: DateTime<Utc>,
-) -> StoreResult<Option<DateTime<Utc>>> {
-    let next: Option<NaiveDateTime> = responses::table
-        .inner_join(subscriptions::table)
-        .filter(subscriptions::person_id.eq(person_id))
-        .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
-        .filter(responses::open_at.gt(to_db(now)))
-        .select(diesel::dsl::min(responses::open_at))
-        .first(conn)?;
-    Ok(next.map(from_db))
-}
-
 /// One of a person's active subscriptions, with the protocol it follows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActiveSubscription {
@@ -501,17 +485,6 @@ pub fn done_this_week(
         .first(conn)
         .optional()?;
     Ok(row.map(|c| c.is_some()))
-}
-
-/// Which of these people still have an active subscription of their own.
-pub fn still_taking_part(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<i64>> {
-    Ok(subscriptions::table
-        .filter(subscriptions::person_id.eq_any(ids))
-        .filter(subscriptions::filling_out_for_id.is_null())
-        .filter(subscriptions::state.eq(SubscriptionState::Active.as_str()))
-        .select(subscriptions::person_id)
-        .distinct()
-        .load(conn)?)
 }
 
 /// What one completed response earned, if anything.

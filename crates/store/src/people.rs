@@ -255,21 +255,18 @@ fn insert_one(conn: &mut DbConnection, s: &NewSubscription, now: DateTime<Utc>) 
 }
 
 /// How many students and mentors a study has.
-pub fn count_by_role(conn: &mut DbConnection, study_id: i64) -> StoreResult<(i64, i64)> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleCounts {
+    pub students: i64,
+    pub mentors: i64,
+}
+
+/// How many students and mentors a study has.
+pub fn count_by_role(conn: &mut DbConnection, study_id: i64) -> StoreResult<RoleCounts> {
     let count = |conn: &mut DbConnection, role: Role| -> QueryResult<i64> {
         people::table.filter(people::study_id.eq(study_id).and(people::role.eq(role.as_str()))).count().get_result(conn)
     };
-    Ok((count(conn, Role::Student)?, count(conn, Role::Mentor)?))
-}
-
-/// First name and locale of a person, for greeting them on their own pages.
-pub fn greeting_of(conn: &mut DbConnection, person_id: i64) -> StoreResult<Option<(Option<String>, String)>> {
-    Ok(people::table
-        .inner_join(person_identities::table)
-        .filter(people::id.eq(person_id))
-        .select((person_identities::first_name, people::locale))
-        .first(conn)
-        .optional()?)
+    Ok(RoleCounts { students: count(conn, Role::Student)?, mentors: count(conn, Role::Mentor)? })
 }
 
 /// Enrolled people by phone number, with their id.

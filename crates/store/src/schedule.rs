@@ -296,15 +296,6 @@ pub fn invitation(conn: &mut DbConnection, id: i64) -> StoreResult<InvitationRow
         .first(conn)?)
 }
 
-/// Counts by status, for dashboards and metrics.
-pub fn invitation_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>> {
-    Ok(invitations::table
-        .group_by(invitations::status)
-        .select((invitations::status, diesel::dsl::count_star()))
-        .order(invitations::status)
-        .load(conn)?)
-}
-
 /// When the instant a due row was stored is needed back as UTC.
 pub fn utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
     from_db(t)

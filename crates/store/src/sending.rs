@@ -254,15 +254,6 @@ pub fn end_subscription(
     Ok(n == 1)
 }
 
-/// Whether a person has any active subscription left (mentors' end with their last student's).
-pub fn has_active_subscription(conn: &mut DbConnection, person_id: i64) -> StoreResult<bool> {
-    Ok(subscriptions::table
-        .filter(subscriptions::person_id.eq(person_id).and(subscriptions::state.eq(SubscriptionState::Active.as_str())))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
-}
-
 /// Where a delivery report says a message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {

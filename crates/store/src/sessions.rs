@@ -7,7 +7,7 @@ use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::{people, studies, web_sessions};
 use crate::studies::{from_db, to_db};
-use crate::tokens::{hash_token, looks_like_token, new_token};
+use crate::tokens::{hash_token, looks_like_token, new_token, NewSecret};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use koers_core::clock::StudyClock;
@@ -88,8 +88,8 @@ pub fn open(
     now: DateTime<Utc>,
     clock: StudyClock,
 ) -> StoreResult<OpenedSession> {
-    let (plain, hash) = new_token();
-    let (csrf, _) = new_token();
+    let NewSecret { plain, hash } = new_token();
+    let csrf = new_token().plain;
     let kind = subject.kind();
     let (person, staff) = match subject {
         Subject::Person(p) | Subject::GuardianOf(p) => (Some(p), None),

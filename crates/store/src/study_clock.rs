@@ -16,16 +16,6 @@ pub fn of_study(conn: &mut DbConnection, study_id: i64) -> StoreResult<StudyCloc
     Ok(StudyClock::from_offset_micros(micros))
 }
 
-/// The clock of the study a person takes part in.
-pub fn of_person(conn: &mut DbConnection, person_id: i64) -> StoreResult<StudyClock> {
-    let micros: i64 = people::table
-        .inner_join(studies::table)
-        .filter(people::id.eq(person_id))
-        .select(studies::clock_offset_micros)
-        .first(conn)?;
-    Ok(StudyClock::from_offset_micros(micros))
-}
-
 /// Whether anything has happened in the study yet (a window planned for anyone): from then on
 /// its clock may only move forward.
 fn has_data(conn: &mut DbConnection, study_id: i64) -> StoreResult<bool> {

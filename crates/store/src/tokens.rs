@@ -15,13 +15,20 @@ use sha2::{Digest, Sha256};
 /// 16 random bytes: 128 bits, 22 characters in a link.
 const TOKEN_BYTES: usize = 16;
 
+/// A fresh secret: the plain form goes to its holder once, only the hash is stored.
+#[derive(Debug, Clone)]
+pub struct NewSecret {
+    pub plain: String,
+    pub hash: String,
+}
+
 /// A fresh token in its plain form (for the link) and its hash (for the database).
-pub fn new_token() -> (String, String) {
+pub fn new_token() -> NewSecret {
     let mut bytes = [0u8; TOKEN_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let plain = URL_SAFE_NO_PAD.encode(bytes);
     let hash = hash_token(&plain);
-    (plain, hash)
+    NewSecret { plain, hash }
 }
 
 /// Tokens carry 128 random bits, so a fast hash is enough: there is nothing to brute-force.
@@ -42,7 +49,7 @@ pub fn issue(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> StoreResult<(i64, String)> {
-    let (plain, hash) = new_token();
+    let NewSecret { plain, hash } = new_token();
     let id = diesel::insert_into(link_tokens::table)
         .values((
             link_tokens::person_id.eq(person_id),
@@ -124,8 +131,8 @@ mod tests {
 
     #[test]
     fn tokens_are_long_random_and_url_safe() {
-        let (a, ha) = new_token();
-        let (b, _) = new_token();
+        let NewSecret { plain: a, hash: ha } = new_token();
+        let b = new_token().plain;
         assert_ne!(a, b);
         assert_eq!(a.len(), 22);
         assert!(looks_like_token(&a));

@@ -4,7 +4,7 @@ use chrono::{TimeDelta, TimeZone, Utc};
 use koers_core::people::Role;
 use koers_core::questionnaire::parse_questionnaire;
 use koers_core::questionnaire::submit::{validate_submission, Context, Submission};
-use koers_store::answers::{save_submission, stored_answers, Completion, Saved};
+use koers_store::answers::{save_submission, stored_answers, Completion, Saved, StoredAnswer};
 use koers_store::testing::{diary_window, seed_person, seed_study, TestDb};
 use koers_store::{definitions, people, schedule};
 
@@ -81,11 +81,17 @@ fn a_submission_stores_visible_answers_not_answered_and_nothing_for_hidden_items
         );
 
         let rows = stored_answers(&mut c, response).unwrap();
-        let expected: Vec<(String, String, Option<String>, Option<f64>)> = vec![
-            ("went".into(), "option".into(), Some("no".into()), None),
-            ("mood".into(), "not_answered".into(), None, None),
-            ("why".into(), "options".into(), Some(r#"["a","b"]"#.into()), None),
-            ("note".into(), "text".into(), Some("<b>hoi</b>".into()), None),
+        let row = |item: &str, kind: &str, text: Option<&str>| StoredAnswer {
+            item: item.into(),
+            kind: kind.into(),
+            text: text.map(str::to_string),
+            number: None,
+        };
+        let expected = vec![
+            row("went", "option", Some("no")),
+            row("mood", "not_answered", None),
+            row("why", "options", Some(r#"["a","b"]"#)),
+            row("note", "text", Some("<b>hoi</b>")),
         ];
         assert_eq!(rows, expected, "{backend}: no row for the hidden item; the untouched slider is not answered");
     }

@@ -182,7 +182,11 @@ fn erasing_identifiers_leaves_no_name_or_phone_and_the_answers_whole() {
         let mut c = t.db.conn().unwrap();
         let w = world(&mut c);
         let answers_before: i64 = answers::table.count().get_result(&mut c).unwrap();
-        assert_eq!(lifecycle::erasure_preview(&mut c, w.study_id).unwrap(), (2, 2), "{backend}");
+        assert_eq!(
+            lifecycle::erasure_preview(&mut c, w.study_id).unwrap(),
+            lifecycle::ErasurePreview { identified: 2, active: 2 },
+            "{backend}"
+        );
 
         let later = now() + TimeDelta::days(1);
         let erased = t.db.write(|c| lifecycle::erase_identifiers(c, w.study_id, Actor::CLI, later)).unwrap();

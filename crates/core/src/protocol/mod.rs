@@ -104,6 +104,10 @@ fn default_zone() -> String {
     "Europe/Amsterdam".into()
 }
 
+/// The longest grace period a protocol may give: pages look this far back for windows still
+/// answerable and drafts are kept this long after a close (checked in [`check_protocol`]).
+pub const LONGEST_GRACE_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(2);
+
 fn default_grace() -> Span {
     Span(chrono::TimeDelta::hours(1))
 }
@@ -342,6 +346,9 @@ pub fn check_protocol(p: &Protocol) -> Vec<ProtocolProblem> {
     }
     if p.duration_weeks == Some(0) {
         error("duration_weeks".into(), "must be at least 1".into());
+    }
+    if p.grace_period.0 < chrono::TimeDelta::zero() || p.grace_period.0 > LONGEST_GRACE_PERIOD {
+        error("grace_period".into(), "must be between 0 and 2 days".into());
     }
     if p.measurements.is_empty() {
         error("measurements".into(), "the protocol has no measurements".into());

@@ -164,12 +164,64 @@ pub fn accepts_answers_until(p: &Protocol, close_at: DateTime<Utc>, opened_befor
     }
 }
 
+/// One window as a person meets it, for [`answerable`].
+#[derive(Debug, Clone, Copy)]
+pub struct WindowState {
+    pub open_at: DateTime<Utc>,
+    pub close_at: DateTime<Utc>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub completed: bool,
+    /// Whether the subscription it belongs to still runs.
+    pub active: bool,
+}
+
+/// Whether a window can be answered now: open, or closed a moment ago while the person was
+/// already answering it (the protocol's grace period; none if the protocol is unknown).
+pub fn answerable(p: Option<&Protocol>, w: WindowState, now: DateTime<Utc>) -> bool {
+    if w.completed || !w.active || w.open_at > now {
+        return false;
+    }
+    let opened_before_close = w.opened_at.is_some_and(|o| o < w.close_at);
+    let until = match p {
+        Some(p) => accepts_answers_until(p, w.close_at, opened_before_close),
+        None => w.close_at,
+    };
+    now < until
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::parse_protocol;
     use super::*;
     use chrono::{TimeZone, Weekday};
     use proptest::prelude::*;
+
+    #[test]
+    fn a_window_takes_answers_after_its_close_only_from_who_opened_it_in_time() {
+        let (p, _) = parse_protocol(
+            "name: p\nrole: student\nduration_weeks: 2\ngrace_period: 2h\nmeasurements:\n  - key: diary\n    questionnaire: q\n    time: \"09:00\"\n    period: daily\n    open_duration: 24h\n",
+        )
+        .unwrap();
+        let at = |h: i64| Utc.with_ymd_and_hms(2027, 1, 4, 0, 0, 0).unwrap() + TimeDelta::hours(h);
+        let w =
+            WindowState { open_at: at(9), close_at: at(33), opened_at: Some(at(20)), completed: false, active: true };
+        assert!(!answerable(Some(&p), w, at(8)), "not before it opens");
+        assert!(answerable(Some(&p), w, at(32)));
+        assert!(answerable(Some(&p), w, at(34)), "within the grace period after opening it in time");
+        assert!(!answerable(Some(&p), w, at(35)), "not after the grace period");
+        let late = WindowState { opened_at: Some(at(33)), ..w };
+        assert!(!answerable(Some(&p), late, at(34)), "opened at the close: no grace");
+        assert!(!answerable(None, w, at(34)), "an unknown protocol gives no grace");
+        assert!(!answerable(Some(&p), WindowState { completed: true, ..w }, at(20)));
+        assert!(!answerable(Some(&p), WindowState { active: false, ..w }, at(20)));
+    }
+
+    #[test]
+    fn a_grace_period_over_two_days_is_refused() {
+        let source = "name: p\nrole: student\nduration_weeks: 2\ngrace_period: 3d\nmeasurements:\n  - key: diary\n    questionnaire: q\n    time: \"09:00\"\n    period: daily\n    open_duration: 24h\n";
+        let problems = parse_protocol(source).unwrap_err();
+        assert!(problems.iter().any(|p| p.path == "grace_period"), "{problems:?}");
+    }
 
     #[test]
     fn messages_due_at_night_go_at_nine_unless_the_window_closes_first() {

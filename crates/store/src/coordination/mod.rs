@@ -37,7 +37,6 @@ use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::staff::Scope;
 use chrono::{DateTime, Utc};
-use koers_core::people::Gender;
 use scope::Visible;
 
 /// A problem with one field of a form, in words for the person who filled it in.
@@ -110,9 +109,4 @@ fn audit_change(
             details,
         },
     )
-}
-
-/// Gender words for forms, in the order they are offered.
-pub fn gender_codes() -> Vec<&'static str> {
-    Gender::ALL.iter().map(|g| g.as_str()).collect()
 }

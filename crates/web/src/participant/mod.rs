@@ -52,7 +52,7 @@ use stop::{stop, stop_page};
 use thanks::thanks;
 
 /// Windows that closed longer ago than this cannot be in their grace period any more.
-const MAX_GRACE: TimeDelta = TimeDelta::days(2);
+const MAX_GRACE: TimeDelta = koers_core::protocol::LONGEST_GRACE_PERIOD;
 /// Submitted forms larger than this are refused before they are read.
 const FORM_LIMIT: usize = 256 * 1024;
 

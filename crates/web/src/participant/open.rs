@@ -4,20 +4,20 @@ use super::protocol_of;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use koers_core::protocol::windows::{participation_end, windows};
+use koers_core::protocol::windows::{answerable, participation_end, windows, WindowState};
 use koers_store::participation::{self as part, ResponseRef};
 
 /// Whether a window can be answered now: open, or closed a moment ago while the person was
 /// already answering (the protocol's grace period).
 pub(super) fn is_open(state: &AppState, r: &ResponseRef, now: DateTime<Utc>) -> bool {
-    if r.completed_at.is_some() || !r.subscription_active || r.open_at > now {
-        return false;
-    }
-    if now < r.close_at {
-        return true;
-    }
-    let grace = protocol_of(state, &r.protocol_content).map(|p| p.grace_period.0).unwrap_or_default();
-    r.opened_at.is_some_and(|o| o < r.close_at) && now < r.close_at + grace
+    let window = WindowState {
+        open_at: r.open_at,
+        close_at: r.close_at,
+        opened_at: r.opened_at,
+        completed: r.completed_at.is_some(),
+        active: r.subscription_active,
+    };
+    answerable(protocol_of(state, &r.protocol_content).as_deref(), window, now)
 }
 
 /// What to answer first of the windows open now: in the order of the protocol's measurements

@@ -174,7 +174,7 @@ async fn detail_page(state: &AppState, req: &HttpRequest, raw: &str, done: Optio
 
 /// A temporary password for an admin to pass on: 128 random bits, like a personal link.
 fn temporary_password() -> String {
-    koers_store::tokens::new_token().0
+    koers_store::tokens::new_token().plain
 }
 
 async fn act(

@@ -17,7 +17,7 @@ use koers_store::sessions::SessionKind;
 use serde_json::json;
 
 fn login_page(state: &AppState, status: StatusCode, email: &str, error: Option<&str>) -> HttpResponse {
-    let (token, _) = koers_store::tokens::new_token();
+    let token = koers_store::tokens::new_token().plain;
     let cookie = Cookie::build(LOGIN_COOKIE, token.clone())
         .path("/staff/login")
         .http_only(true)
