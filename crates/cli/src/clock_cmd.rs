@@ -43,17 +43,17 @@ pub fn parse_instant(s: &str) -> Result<DateTime<Utc>> {
         .map_err(|_| anyhow!("'{s}' is not an instant; write it with its offset, e.g. 2027-03-04T12:00+01:00"))
 }
 
-fn describe(study: &Study, clock: StudyClock, real: &dyn Clock) -> String {
-    let zone = koers_core::time::parse_zone(&study.time_zone).unwrap_or(chrono_tz::Europe::Amsterdam);
+fn describe(study: &Study, clock: StudyClock, real: &dyn Clock) -> anyhow::Result<String> {
+    let zone = study.zone()?;
     let now = clock.now(real).with_timezone(&zone);
     let base = format!("{}: {} ({})", study.key, now.format("%Y-%m-%d %H:%M:%S %:z, %A"), study.time_zone);
     if !study.test_mode {
-        return format!("{base}, real time (not a test-mode study)");
+        return Ok(format!("{base}, real time (not a test-mode study)"));
     }
     let ahead = clock.offset;
     let days = ahead.num_days();
     let hours = ahead.num_hours() - days * 24;
-    format!("{base}, test mode: {days} day(s) {hours} hour(s) from real time")
+    Ok(format!("{base}, test mode: {days} day(s) {hours} hour(s) from real time"))
 }
 
 pub fn run(cmd: ClockCommand, db: &Database, real: &dyn Clock) -> Result<()> {
@@ -65,7 +65,7 @@ pub fn run(cmd: ClockCommand, db: &Database, real: &dyn Clock) -> Result<()> {
     let study = db.read(|c| resolve_study(c, study_key.as_deref()))?;
     let (action, clock) = match cmd {
         ClockCommand::Show { .. } => {
-            println!("{}", describe(&study, study.clock(), real));
+            println!("{}", describe(&study, study.clock(), real)?);
             return Ok(());
         }
         ClockCommand::Set { at, .. } => {
@@ -91,7 +91,7 @@ pub fn run(cmd: ClockCommand, db: &Database, real: &dyn Clock) -> Result<()> {
             },
         )
     })?;
-    println!("{}", describe(&study, clock, real));
+    println!("{}", describe(&study, clock, real)?);
     Ok(())
 }
 

@@ -148,7 +148,7 @@ pub fn seed(db: &Database, settings: &Settings, now: DateTime<Utc>) -> Result<Ve
             .filter(|p| p.mobile_phone.as_deref().is_some_and(|m| m.starts_with(DEMO_NUMBERS)));
         for p in demo_people {
             let (_, token) = tokens::issue(conn, p.id, "invitation", now + TimeDelta::days(7), now)?;
-            let role = if p.role == "mentor" { "begeleider" } else { "student" };
+            let role = if p.role == koers_core::people::Role::Mentor { "begeleider" } else { "student" };
             links.push(DemoLink {
                 label: format!("{} ({role})", p.first_name.unwrap_or_default()),
                 url: format!("{base_url}/l/{token}"),

@@ -15,13 +15,23 @@ macro_rules! stored_enum {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }
 
             /// Reads a stored code; `None` for anything else.
             pub fn parse(code: &str) -> Option<Self> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        /// How the store reads a column into the enum (diesel's `deserialize_as = String`): a
+        /// code that is not one of the enum's is an error, never a silent default.
+        impl TryFrom<String> for $name {
+            type Error = UnknownCode;
+
+            fn try_from(code: String) -> Result<Self, UnknownCode> {
+                Self::parse(&code).ok_or(UnknownCode { what: stringify!($name), code })
             }
         }
 
@@ -96,6 +106,14 @@ impl EndReason {
         let subs: Vec<EndReason> = subscriptions.into_iter().filter_map(code).collect();
         subs.iter().find(|r| **r != EndReason::ProtocolEnd).or(subs.first()).copied()
     }
+}
+
+/// A stored code that is none of its enum's: a database written by something else.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{code}' is not a {what} koers knows")]
+pub struct UnknownCode {
+    pub what: &'static str,
+    pub code: String,
 }
 
 /// A word in an import cell that means none of the allowed values.

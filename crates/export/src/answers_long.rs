@@ -56,7 +56,7 @@ pub fn place(ctx: &StudyContext, key: &[u8], r: &ResponseMeta, about: Option<i64
     let dropout = person.and_then(|p| p.dropout_date);
     vec![
         Cell::text(pseudonym(key, r.person_id)),
-        Cell::opt_text(person.map(|p| p.role.clone())),
+        Cell::opt_text(person.map(|p| p.role.as_str())),
         Cell::opt_text(person.map(|p| p.organisation.clone())),
         Cell::opt_text(person.and_then(|p| p.group.clone())),
         Cell::opt_text(person.map(|p| p.team.clone())),

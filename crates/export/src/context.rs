@@ -15,7 +15,7 @@ use koers_store::DbConnection;
 use std::collections::HashMap;
 
 pub struct PersonInfo {
-    pub role: String,
+    pub role: koers_core::people::Role,
     pub organisation: String,
     pub group: Option<String>,
     pub team: String,
@@ -129,7 +129,7 @@ impl StudyContext {
                     end_reason,
                 )| {
                     let info = PersonInfo {
-                        role,
+                        role: koers_core::people::Role::try_from(role).map_err(koers_store::StoreError::from)?,
                         organisation,
                         group,
                         team,
@@ -144,10 +144,10 @@ impl StudyContext {
                         excluded,
                         exclusion_reason: why,
                     };
-                    (id, info)
+                    Ok((id, info))
                 },
             )
-            .collect();
+            .collect::<ExportResult<_>>()?;
         let pair_rows: Vec<(i64, i64, i64, NaiveDate, Option<NaiveDate>)> = pairs::table
             .inner_join(people::table.on(people::id.eq(pairs::student_id)))
             .filter(people::study_id.eq(study_id))

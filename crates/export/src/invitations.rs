@@ -163,7 +163,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             sink.row(&[
                 Cell::Int(r.0),
                 Cell::text(pseudonym(&req.pseudonym_key, r.1)),
-                Cell::opt_text(person.map(|p| p.role.clone())),
+                Cell::opt_text(person.map(|p| p.role.as_str())),
                 Cell::opt_text(person.map(|p| p.organisation.clone())),
                 Cell::opt_text(person.and_then(|p| p.group.clone())),
                 Cell::opt_text(person.map(|p| p.team.clone())),

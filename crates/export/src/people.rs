@@ -69,7 +69,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         let of = |kind: &str| consent.get(&(*id, kind.to_string())).copied();
         sink.row(&[
             Cell::text(pseudonym(&req.pseudonym_key, *id)),
-            Cell::text(p.role.clone()),
+            Cell::text(p.role.as_str()),
             Cell::opt_text(p.group.clone()),
             Cell::text(p.organisation.clone()),
             Cell::text(p.team.clone()),

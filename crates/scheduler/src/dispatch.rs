@@ -23,7 +23,7 @@ const DEFAULT_INVITATION: &str = "Hoi {{voornaam}}, er staat een korte vragenlij
 /// the research, with a way to reach them, so it does not read like a scam text; never the
 /// study's subject, since anyone may read an SMS over a shoulder.
 fn guardian_text(ctx: &SendContext) -> String {
-    let en = ctx.locale == "en";
+    let en = ctx.locale == koers_core::people::Locale::En;
     let child = ctx.first_name.as_deref().filter(|n| !n.is_empty());
     let group = ctx.research_group.as_deref();
     let mut text = match (en, child, ctx.school.as_deref()) {
@@ -380,11 +380,11 @@ fn prepare(
         let template = protocol
             .as_ref()
             .and_then(|p| choose_text(&p.texts, kind, ctx.streak.max(0) as u32))
-            .map(|t| t.get(&ctx.locale, "nl").to_string())
+            .map(|t| t.get(ctx.locale.as_str(), "nl").to_string())
             .unwrap_or_else(|| DEFAULT_INVITATION.to_string());
         let template = match ctx.invitation.kind.as_str() {
             "guardian" => guardian_text(&ctx),
-            KIND_CAN_START => can_start_text(&ctx.locale).to_string(),
+            KIND_CAN_START => can_start_text(ctx.locale.as_str()).to_string(),
             _ => template,
         };
         let window = ctx.invitation.dedupe_key.rsplit_once(':').map(|(w, _)| w).unwrap_or(&ctx.invitation.dedupe_key);
@@ -418,8 +418,11 @@ fn prepare(
         let reference = format!("koers-{id}");
         let message = match by_email {
             Some(to) => {
-                let subject =
-                    if ctx.locale == "en" { "Your questions for this week" } else { "Je vragen van deze week" };
+                let subject = if ctx.locale == koers_core::people::Locale::En {
+                    "Your questions for this week"
+                } else {
+                    "Je vragen van deze week"
+                };
                 Message::Email(OutgoingEmail { to, subject: subject.into(), body, reference })
             }
             None => Message::Sms(OutgoingSms { to: phone, sender: sender.to_string(), body, reference }),

@@ -44,7 +44,7 @@ pub fn apply_due(db: &Database, instance: &str, now: DateTime<Utc>) -> Result<Re
         if matches!(lifecycle::retention_days_in(&study.settings), Ok(None)) {
             continue;
         }
-        let zone = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+        let zone = study.zone()?;
         let day_start = start_of_local_day(zone, local_date(zone, now));
         let job = job_name(&study.key);
         if db.read(|c| jobs::done_since(c, &job, day_start))? {

@@ -21,7 +21,7 @@ use koers_core::people::Role;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonWithIdentity {
     pub id: i64,
-    pub role: String,
+    pub role: koers_core::people::Role,
     pub role_title: Option<String>,
     pub team_id: i64,
     pub team_name: String,
@@ -31,7 +31,7 @@ pub struct PersonWithIdentity {
     pub last_name: Option<String>,
     pub mobile_phone: Option<String>,
     pub email: Option<String>,
-    pub locale: String,
+    pub locale: koers_core::people::Locale,
     pub phone_status: String,
     pub ended_at: Option<DateTime<Utc>>,
     pub dropout_type: Option<String>,
@@ -88,26 +88,28 @@ pub fn people_page(
         .load(conn)?;
     let people = rows
         .into_iter()
-        .map(|(a, b, c)| PersonWithIdentity {
-            id: a.0,
-            role: a.1,
-            role_title: a.2,
-            team_id: a.3,
-            team_name: a.4,
-            organisation_key: a.5,
-            organisation_name: a.6,
-            first_name: b.0,
-            last_name: b.1,
-            mobile_phone: b.2,
-            email: b.3,
-            locale: c.0,
-            phone_status: c.1,
-            ended_at: c.2.map(from_db),
-            dropout_type: c.3,
-            dropout_date: c.4,
-            excluded: c.5,
+        .map(|(a, b, c)| -> StoreResult<PersonWithIdentity> {
+            Ok(PersonWithIdentity {
+                id: a.0,
+                role: Role::try_from(a.1)?,
+                role_title: a.2,
+                team_id: a.3,
+                team_name: a.4,
+                organisation_key: a.5,
+                organisation_name: a.6,
+                first_name: b.0,
+                last_name: b.1,
+                mobile_phone: b.2,
+                email: b.3,
+                locale: koers_core::people::Locale::try_from(c.0)?,
+                phone_status: c.1,
+                ended_at: c.2.map(from_db),
+                dropout_type: c.3,
+                dropout_date: c.4,
+                excluded: c.5,
+            })
         })
-        .collect();
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok((total, people))
 }
 
@@ -117,7 +119,7 @@ pub fn people_page(
 pub struct ResponseRow {
     pub id: i64,
     pub person_id: i64,
-    pub role: String,
+    pub role: koers_core::people::Role,
     pub organisation_key: String,
     pub team_name: String,
     pub excluded: bool,
@@ -193,25 +195,27 @@ pub fn responses_page(
         .load(conn)?;
     let rows = rows
         .into_iter()
-        .map(|(a, b, c)| ResponseRow {
-            id: a.0,
-            person_id: a.1,
-            role: a.2,
-            organisation_key: a.3,
-            team_name: a.4,
-            excluded: a.5,
-            questionnaire_key: b.0,
-            questionnaire_version: b.1,
-            measurement_key: b.2,
-            occurrence: b.3,
-            open_at: from_db(c.0),
-            close_at: from_db(c.1),
-            opened_at: c.2.map(from_db),
-            started_at: c.3.map(from_db),
-            completed_at: c.4.map(from_db),
-            completed_utc_offset_minutes: c.5,
+        .map(|(a, b, c)| -> StoreResult<ResponseRow> {
+            Ok(ResponseRow {
+                id: a.0,
+                person_id: a.1,
+                role: Role::try_from(a.2)?,
+                organisation_key: a.3,
+                team_name: a.4,
+                excluded: a.5,
+                questionnaire_key: b.0,
+                questionnaire_version: b.1,
+                measurement_key: b.2,
+                occurrence: b.3,
+                open_at: from_db(c.0),
+                close_at: from_db(c.1),
+                opened_at: c.2.map(from_db),
+                started_at: c.3.map(from_db),
+                completed_at: c.4.map(from_db),
+                completed_utc_offset_minutes: c.5,
+            })
         })
-        .collect();
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok((total, rows))
 }
 
@@ -259,7 +263,7 @@ pub fn answers_of(conn: &mut DbConnection, response_ids: &[i64]) -> StoreResult<
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenedCount {
     pub open_at: DateTime<Utc>,
-    pub role: String,
+    pub role: koers_core::people::Role,
     pub opened: i64,
     pub completed: i64,
 }
@@ -289,7 +293,7 @@ pub fn opened_counts(
         let rows: Vec<(NaiveDateTime, i64, i64)> = q.load(conn)?;
         out.extend(rows.into_iter().map(|(open_at, opened, completed)| OpenedCount {
             open_at: from_db(open_at),
-            role: role.as_str().to_string(),
+            role: *role,
             opened,
             completed,
         }));

@@ -18,6 +18,21 @@ pub enum StoreError {
     Invalid(String),
     #[error("the server is too busy to answer now")]
     Busy,
+    /// A stored code (a role, a language, a time zone) that koers does not know.
+    #[error("the database holds {0}")]
+    UnknownCode(String),
+}
+
+impl From<koers_core::people::UnknownCode> for StoreError {
+    fn from(e: koers_core::people::UnknownCode) -> Self {
+        StoreError::UnknownCode(e.to_string())
+    }
+}
+
+/// A study's stored time zone, parsed once where the study is read: an unknown zone is an error,
+/// never a silent fallback to Amsterdam (`koers study create` refuses one).
+pub fn stored_zone(name: &str) -> StoreResult<chrono_tz::Tz> {
+    koers_core::time::parse_zone(name).map_err(|_| StoreError::UnknownCode(format!("the time zone '{name}'")))
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -18,7 +18,7 @@ use crate::sending;
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
-use koers_core::people::SubscriptionState;
+use koers_core::people::{Role, SubscriptionState};
 use std::collections::HashMap;
 
 /// Statements over a list of ids are cut into pieces of this size (SQLite's bound-parameter limit).
@@ -340,7 +340,7 @@ pub fn withdraw(
         }
         if role == koers_core::people::Role::Student.as_str() {
             let zone: String = studies::table.find(study_id).select(studies::time_zone).first(conn)?;
-            let zone: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+            let zone = crate::error::stored_zone(&zone)?;
             let today = now.with_timezone(&zone).date_naive();
             let open: Vec<(i64, chrono::NaiveDate)> = pairs::table
                 .filter(pairs::student_id.eq(person_id).and(pairs::ends_on.is_null()))
@@ -533,7 +533,7 @@ pub fn set_retention_days(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expired {
     pub person_id: i64,
-    pub role: String,
+    pub role: koers_core::people::Role,
     /// When their participation ended: the latest end of their subscriptions and of the
     /// person (a coordinator's ending, a withdrawal).
     pub ended_at: DateTime<Utc>,
@@ -562,14 +562,14 @@ pub fn expired(conn: &mut DbConnection, study_id: i64, days: u32, now: DateTime<
         e.1 = e.1.max(ended);
     }
     let cutoff = to_db(now - TimeDelta::days(i64::from(days)));
-    let mut out: Vec<Expired> = candidates
-        .into_iter()
-        .filter_map(|(person_id, role, person_end)| {
-            let (active, sub_end) = by_person.get(&person_id).copied().unwrap_or((false, None));
-            let ended = person_end.max(sub_end)?;
-            (!active && ended <= cutoff).then(|| Expired { person_id, role, ended_at: from_db(ended) })
-        })
-        .collect();
+    let mut out = Vec::new();
+    for (person_id, role, person_end) in candidates {
+        let (active, sub_end) = by_person.get(&person_id).copied().unwrap_or((false, None));
+        let Some(ended) = person_end.max(sub_end) else { continue };
+        if !active && ended <= cutoff {
+            out.push(Expired { person_id, role: Role::try_from(role)?, ended_at: from_db(ended) });
+        }
+    }
     out.sort_by_key(|e| (e.ended_at, e.person_id));
     Ok(out)
 }

@@ -12,7 +12,7 @@ use crate::schema::{
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use koers_core::people::SubscriptionState;
+use koers_core::people::{Locale, Role, SubscriptionState};
 use koers_core::protocol::RewardScheme;
 use std::collections::HashMap;
 
@@ -50,11 +50,12 @@ pub struct Earned {
 pub struct Participant {
     pub id: i64,
     pub study_id: i64,
-    pub role: String,
-    pub locale: String,
+    pub role: Role,
+    pub locale: Locale,
     pub gender: Option<String>,
     pub first_name: Option<String>,
-    pub time_zone: String,
+    /// The study's zone, in which their weeks and days are counted.
+    pub time_zone: chrono_tz::Tz,
     pub ended: bool,
     /// When their participation ended: the closing questionnaire opening then is still theirs.
     pub ended_at: Option<DateTime<Utc>>,
@@ -81,11 +82,11 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
     Ok(Some(Participant {
         id,
         study_id,
-        role,
-        locale,
+        role: Role::try_from(role)?,
+        locale: Locale::try_from(locale)?,
         gender,
         first_name: first_name.flatten(),
-        time_zone,
+        time_zone: crate::error::stored_zone(&time_zone)?,
         ended: ended_at.is_some(),
         ended_at: ended_at.map(from_db),
     }))

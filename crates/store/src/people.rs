@@ -58,10 +58,12 @@ pub fn insert_person(conn: &mut DbConnection, p: &NewPerson<'_>, now: DateTime<U
 pub struct PersonRecord {
     pub id: i64,
     pub team_id: i64,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: koers_core::people::Role,
     pub role_title: Option<String>,
     pub gender: Option<String>,
-    pub locale: String,
+    #[diesel(deserialize_as = String)]
+    pub locale: koers_core::people::Locale,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub mobile_phone: Option<String>,
@@ -132,7 +134,7 @@ pub fn update_person(
     let research_same = current.team_id == new.team_id
         && current.role_title.as_deref() == new.role_title
         && current.gender.as_deref() == new.gender.map(Gender::as_str)
-        && current.locale == new.locale.as_str();
+        && current.locale == new.locale;
     let identity_same = current.first_name.as_deref() == Some(new.first_name)
         && current.last_name.as_deref() == new.last_name
         && current.email.as_deref() == new.email;

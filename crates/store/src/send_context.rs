@@ -17,8 +17,8 @@ use koers_core::people::SubscriptionState;
 #[derive(Debug, Clone)]
 pub struct SendContext {
     pub invitation: InvitationRow,
-    pub role: String,
-    pub locale: String,
+    pub role: koers_core::people::Role,
+    pub locale: koers_core::people::Locale,
     pub person_ended: bool,
     pub phone_failing: bool,
     pub consent_withdrawn: bool,
@@ -138,8 +138,8 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         school: Some(school),
         research_group: setting("research_group"),
         contact: setting("contact"),
-        role,
-        locale,
+        role: koers_core::people::Role::try_from(role)?,
+        locale: koers_core::people::Locale::try_from(locale)?,
         person_ended: ended_at.is_some(),
         phone_failing: phone_status == "failing",
         consent_withdrawn,

@@ -34,6 +34,11 @@ impl Study {
     pub fn clock(&self) -> koers_core::clock::StudyClock {
         koers_core::clock::StudyClock::from_offset_micros(self.clock_offset_micros)
     }
+
+    /// The zone its weeks and days are counted in; an unknown one is an error, not Amsterdam.
+    pub fn zone(&self) -> StoreResult<chrono_tz::Tz> {
+        crate::error::stored_zone(&self.time_zone)
+    }
 }
 
 #[derive(Debug, Clone)]

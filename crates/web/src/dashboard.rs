@@ -344,7 +344,10 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     };
     let teams = v.reach.teams_in(study.id).flatten();
     let limited_view = teams.is_some();
-    let zone: Tz = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    let Ok(zone) = study.zone() else {
+        tracing::error!(study = study.id, "dashboard: the study's time zone is unknown");
+        return Err(PageError::Unavailable(Audience::Staff));
+    };
     // The figures run to the study's own now (a test-mode study's clock).
     let now = study.clock().at(state.real_clock.now());
     let weeks = Weeks::ending_at(zone, now, span);

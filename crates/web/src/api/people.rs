@@ -99,13 +99,13 @@ pub async fn list(
         .into_iter()
         .map(|p| PersonItem {
             id: p.id,
-            role: p.role,
+            role: p.role.as_str().into(),
             role_title: p.role_title,
             first_name: p.first_name,
             last_name: p.last_name,
             mobile_phone: p.mobile_phone,
             email: p.email,
-            locale: p.locale,
+            locale: p.locale.as_str().into(),
             phone_status: p.phone_status,
             team: p.team_name,
             organisation: p.organisation_key,

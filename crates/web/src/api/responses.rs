@@ -150,7 +150,7 @@ pub async fn list(
             answers: by_response.remove(&r.id).unwrap_or_default(),
             id: r.id,
             person: pseudonym(r.person_id),
-            role: r.role,
+            role: r.role.as_str().into(),
             organisation: r.organisation_key,
             team: r.team_name,
             excluded: r.excluded,
@@ -174,7 +174,7 @@ fn rates(zone: Tz, counts: &[api_reads::OpenedCount]) -> Vec<RateItem> {
     let mut weeks: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
     for c in counts {
         let week = koers_core::weeks::calendar_week(koers_core::time::local_date(zone, c.open_at));
-        let e = weeks.entry((week, c.role.clone())).or_default();
+        let e = weeks.entry((week, c.role.as_str().to_string())).or_default();
         e.0 += c.opened;
         e.1 += c.completed;
     }
@@ -218,7 +218,7 @@ pub async fn rates_list(
     let (zone, counts) = read(&state, move |c| {
         let (study, teams) = study_for(c, &who, &key, Scope::ResponsesRead)?;
         let now = study.clock().at(real_now);
-        let zone: Tz = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+        let zone: Tz = study.zone()?;
         Ok((zone, api_reads::opened_counts(c, study.id, teams.filter(), now)?))
     })
     .await?;
@@ -237,7 +237,7 @@ mod tests {
         let at = |d, h| Utc.with_ymd_and_hms(2026, 10, d, h, 0, 0).unwrap();
         let count = |open_at, role: &str, opened, completed| api_reads::OpenedCount {
             open_at,
-            role: role.into(),
+            role: koers_core::people::Role::parse(role).unwrap(),
             opened,
             completed,
         };

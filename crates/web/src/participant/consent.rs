@@ -57,8 +57,9 @@ pub(super) async fn consent_questionnaire(
     state: &AppState,
     me: &super::Me,
 ) -> Result<(i64, std::sync::Arc<koers_core::questionnaire::Questionnaire>), PageError> {
-    let (person_id, role) = (me.person.id, me.person.role.clone());
-    let key = db(state, false, move |c| koers_store::definitions::consent_questionnaire(c, person_id, &role)).await?;
+    let (person_id, role) = (me.person.id, me.person.role);
+    let key =
+        db(state, false, move |c| koers_store::definitions::consent_questionnaire(c, person_id, role.as_str())).await?;
     questionnaire(state, me.person.study_id, key).await
 }
 

@@ -59,7 +59,7 @@ pub(super) async fn rescue(
         match part::response_of(c, person, response_id)? {
             Some(r) if r.completed_at.is_none() => {
                 drafts::save(c, response_id, &kept, now)?;
-                Ok(Some(part::participant(c, person)?.map_or("nl", |p| lang(&p.locale))))
+                Ok(Some(part::participant(c, person)?.map_or("nl", |p| lang(p.locale.as_str()))))
             }
             _ => Ok(None),
         }

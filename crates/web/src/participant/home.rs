@@ -59,7 +59,7 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
         }
         Consent::Given => {}
     }
-    if me.person.role == "mentor" {
+    if me.person.role == koers_core::people::Role::Mentor {
         return mentor_overview(state, &me).await;
     }
     let now = me.now;
@@ -132,7 +132,7 @@ pub(super) fn ended_texts(l: &str) -> (&'static str, Vec<String>) {
 
 pub(super) fn student_links(me: &Me, taking_part: bool) -> Vec<Value> {
     let mut links = Vec::new();
-    if me.person.role == "student" {
+    if me.person.role == koers_core::people::Role::Student {
         links.push(json!({"href": "/p/begeleider", "label": if me.lang == "en" { "Who is my mentor?" } else { "Wie is mijn begeleider?" }}));
     }
     if taking_part {

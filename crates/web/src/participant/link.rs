@@ -73,8 +73,8 @@ async fn expired_link(state: &AppState, person_id: i64, now: DateTime<Utc>) -> P
     })
     .await?;
     let Some(person) = person else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
-    let zone: Tz = person.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
-    let l = lang(&person.locale);
+    let zone: Tz = person.time_zone;
+    let l = lang(person.locale.as_str());
     let anything_open = open.iter().any(|r| is_open(state, r, now));
     let next = next_window(state, &next, zone, now);
     let mut lines: Vec<String> = Vec::new();

@@ -156,8 +156,8 @@ async fn me_and<T: Send + 'static>(
     .await?;
     let Some((session, person)) = found else { return Err(signed_out().into()) };
     let Some((person, more)) = person else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
-    let zone: Tz = person.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
-    let lang = lang(&person.locale);
+    let zone: Tz = person.time_zone;
+    let lang = lang(person.locale.as_str());
     let now = session.clock.at(real_now);
     Ok((Me { session, person, lang, zone, now }, more))
 }

@@ -24,7 +24,7 @@ pub(super) async fn stop_participation(
     let now = me.now;
     let subs = db(state, false, move |c| part::active_subscriptions_of(c, person_id)).await?;
     let mut plans = Vec::new();
-    let mentor = me.person.role == "mentor";
+    let mentor = me.person.role == koers_core::people::Role::Mentor;
     for sub in subs.iter().filter(|s| s.about_student.is_none()) {
         let (id, start) = (sub.id, sub.starts_at);
         let Some(p) = protocol_of(state, &sub.protocol_content) else { continue };

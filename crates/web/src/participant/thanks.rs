@@ -34,7 +34,7 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
     if r.completed_at.is_none() {
         return Ok(see_other(&format!("/p/r/{response_id}")));
     }
-    if me.person.role == "mentor" {
+    if me.person.role == koers_core::people::Role::Mentor {
         return mentor_thanks(state, &me, &r).await;
     }
     let name = me.person.first_name.clone().unwrap_or_default();
