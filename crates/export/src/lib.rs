@@ -13,6 +13,7 @@ mod feedback;
 mod invitations;
 pub mod package;
 mod pair_weeks;
+mod paradata;
 mod people;
 pub mod report;
 pub mod report_html;
@@ -39,6 +40,7 @@ pub enum Kind {
     Rewards,
     Codebook,
     Feedback,
+    Paradata,
 }
 
 impl Kind {
@@ -51,6 +53,7 @@ impl Kind {
         Kind::Rewards,
         Kind::Codebook,
         Kind::Feedback,
+        Kind::Paradata,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Kind {
             Kind::Rewards => "rewards",
             Kind::Codebook => "codebook",
             Kind::Feedback => "feedback",
+            Kind::Paradata => "paradata",
         }
     }
 
@@ -140,6 +144,7 @@ pub fn export(
         Kind::Rewards => rewards::write(conn, req, &mut sink, progress)?,
         Kind::Codebook => codebook::write(conn, req, &mut sink, progress)?,
         Kind::Feedback => feedback::write(conn, req, &mut sink, progress)?,
+        Kind::Paradata => paradata::write(conn, req, &mut sink, progress)?,
     };
     sink.finish()?;
     Ok(Summary { rows })

@@ -80,6 +80,7 @@ enum ExportKind {
     Rewards,
     Codebook,
     Feedback,
+    Paradata,
 }
 
 /// The formats of an export (documentation only: [`Format`] is the real one).
