@@ -12,6 +12,7 @@ mod accounts;
 mod attention;
 mod ending;
 mod enrol;
+mod exclusion;
 mod handover;
 mod login;
 mod people;
@@ -60,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/people/{id}/end", web::post().to(end))
         .route("/staff/people/{id}/withdraw", web::post().to(withdraw));
     accounts::configure(cfg);
+    exclusion::configure(cfg);
 }
 
 type Form = web::Form<Vec<(String, String)>>;
