@@ -246,6 +246,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         ("feedback", &crate::feedback::COLUMNS[..]),
         ("paradata", &crate::paradata::COLUMNS[..]),
         ("people", &crate::people::QUALITY_COLUMNS[..]),
+        ("rates", &crate::rates::COLUMNS[..]),
     ];
     for (dataset, columns) in described {
         for (name, meaning) in columns {

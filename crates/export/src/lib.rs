@@ -15,6 +15,7 @@ pub mod package;
 mod pair_weeks;
 mod paradata;
 mod people;
+mod rates;
 pub mod report;
 pub mod report_html;
 mod responses_wide;
@@ -41,6 +42,7 @@ pub enum Kind {
     Codebook,
     Feedback,
     Paradata,
+    Rates,
 }
 
 impl Kind {
@@ -54,6 +56,7 @@ impl Kind {
         Kind::Codebook,
         Kind::Feedback,
         Kind::Paradata,
+        Kind::Rates,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl Kind {
             Kind::Codebook => "codebook",
             Kind::Feedback => "feedback",
             Kind::Paradata => "paradata",
+            Kind::Rates => "rates",
         }
     }
 
@@ -145,6 +149,7 @@ pub fn export(
         Kind::Codebook => codebook::write(conn, req, &mut sink, progress)?,
         Kind::Feedback => feedback::write(conn, req, &mut sink, progress)?,
         Kind::Paradata => paradata::write(conn, req, &mut sink, progress)?,
+        Kind::Rates => rates::write(conn, req, &mut sink, progress)?,
     };
     sink.finish()?;
     Ok(Summary { rows })

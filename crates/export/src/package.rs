@@ -20,6 +20,7 @@ pub const KINDS: &[Kind] = &[
     Kind::Invitations,
     Kind::People,
     Kind::Paradata,
+    Kind::Rates,
     Kind::Codebook,
 ];
 
@@ -177,7 +178,9 @@ touched, how often it changed, and the device class (phone, tablet, desktop, unk
 `answers-long.csv` on `response` and `item`.\n\
 - `people.csv` holds per person the quality of their diaries: `mssd` and `mssd_` per slider, \
 `untouched_share`, `middle_share`, `median_seconds` and the flags `flag_middle` and `flag_fast` \
-(hints to look again, never a verdict).\n\n\
+(hints to look again, never a verdict).\n\
+- `rates.csv`: response rates per role, measurement kind (diary, intake, closing), group and week since \
+start (the report's response curves).\n\n\
 ## Who is in the data\n\n\
 The files hold everyone the study invited. The analysis sample is the people who **consented and completed \
 at least one questionnaire**: in `people.csv`, `consent` is `given` and `completed` is 1 or more. The syntax \

@@ -678,8 +678,28 @@ fn paradata_and_the_quality_per_person_hold_the_known_pattern_on_both_databases(
             ],
             "{backend}"
         );
+        // rates: Sanne's diaries in weeks 1-4 (week 3 left open), Joris's now all four answered.
+        let rates = rows(&run(&t.db, &study, Kind::Rates, Format::Csv, None));
+        assert_eq!(
+            pick(
+                &rates,
+                &["role", "measurement_kind", "week_since_start", "windows_opened", "completed", "response_rate"]
+            ),
+            vec![
+                vec!["mentor", "diary", "1", "1", "1", "1"],
+                vec!["mentor", "diary", "2", "1", "1", "1"],
+                vec!["mentor", "diary", "3", "1", "1", "1"],
+                vec!["mentor", "diary", "4", "1", "1", "1"],
+                vec!["student", "diary", "1", "1", "1", "1"],
+                vec!["student", "diary", "2", "1", "1", "1"],
+                vec!["student", "diary", "3", "1", "0", "0"],
+                vec!["student", "diary", "4", "1", "1", "1"],
+            ],
+            "{backend}"
+        );
         let codebook = rows(&run(&t.db, &study, Kind::Codebook, Format::Csv, None));
-        for (dataset, variable) in [("paradata", "device"), ("people", "untouched_share"), ("people", "mssd_CONSTRUCT")]
+        for (dataset, variable) in
+            [("paradata", "device"), ("people", "untouched_share"), ("people", "mssd_CONSTRUCT"), ("rates", "group")]
         {
             assert!(
                 codebook.iter().any(|r| r["questionnaire"] == dataset && r["variable"] == variable),

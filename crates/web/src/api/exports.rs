@@ -81,6 +81,7 @@ enum ExportKind {
     Codebook,
     Feedback,
     Paradata,
+    Rates,
 }
 
 /// The formats of an export (documentation only: [`Format`] is the real one).
