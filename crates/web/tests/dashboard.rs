@@ -624,3 +624,42 @@ async fn a_researcher_excludes_someone_by_pseudonym_within_their_organisation_an
         server.handle.stop(true).await;
     }
 }
+
+#[actix_web::test]
+async fn a_researcher_reads_the_study_report_and_a_coordinator_does_not() {
+    for (backend, t) in TestDb::both() {
+        world(&t.db);
+        let server = start(&t.db);
+        let session = login(server.addr, RESEARCHER).await;
+        let dash = get(server.addr, "/staff/dashboard", &session).await;
+        assert!(dash.body.contains("href=\"/staff/report\""), "{backend}: the researcher's menu has the report");
+        let before = audit_count(&t.db);
+        let page = get(server.addr, "/staff/report?study=vsv", &session).await;
+        assert_eq!(page.status, 200, "{backend}: {}", page.body);
+        let html = &page.body;
+        for word in IDENTIFYING {
+            assert!(!html.contains(word), "{backend}: the report shows '{word}'");
+        }
+        // The same page as `koers report`: Noord (interventie) answered 3 of 4 diaries in its last
+        // week, 1 of 2 in the two weeks before; Zuid (controle) 0 of 1.
+        assert!(html.contains("<svg") && html.contains("vsv (TEST: oefengegevens)"), "{backend}");
+        // Their diaries started five weeks ago: the last three windows are weeks 3, 4 and 5.
+        for row in [
+            "interventie</td><td>5</td><td>4</td><td>3</td>",
+            "interventie</td><td>4</td><td>2</td><td>1</td>",
+            "controle</td><td>5</td><td>1</td><td>0</td>",
+        ] {
+            assert!(html.contains(row), "{backend}: {row} in {html}");
+        }
+        let csp = page.header("content-security-policy").expect("a CSP");
+        assert!(csp.contains("style-src 'sha256-") && !csp.contains("unsafe-inline"), "{backend}: {csp}");
+        assert_eq!(audit_count(&t.db), before + 1, "{backend}: viewed like an export, so audited");
+        assert_eq!(get(server.addr, "/staff/report?study=elders", &session).await.status, 404, "{backend}");
+
+        let coordinator = login(server.addr, COORDINATOR).await;
+        let refused = get(server.addr, "/staff/report", &coordinator).await;
+        assert_eq!(refused.status, 403, "{backend}");
+        assert!(refused.body.contains("Alleen voor onderzoekers"), "{backend}");
+        server.handle.stop(true).await;
+    }
+}

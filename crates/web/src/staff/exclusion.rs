@@ -28,20 +28,22 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
 /// The longest study key or pseudonym read from a request.
 const MAX_KEY_CHARS: usize = 64;
 
-/// A study the account may exclude people in, with the teams where it may (`None`: all).
-struct Reachable {
-    study: Study,
-    teams: Option<Vec<i64>>,
+/// A study whose responses the account reads (so it may exclude people there and see its report),
+/// with the teams where it may (`None`: all).
+pub(super) struct Reachable {
+    pub(super) study: Study,
+    pub(super) teams: Option<Vec<i64>>,
 }
 
-struct Researcher {
+/// A signed-in staff member with what their roles give.
+pub(super) struct Researcher {
     session: SessionRow,
-    account: StaffAccount,
-    access: Access,
+    pub(super) account: StaffAccount,
+    pub(super) access: Access,
     test_studies: Vec<String>,
 }
 
-async fn researcher(state: &AppState, req: &HttpRequest) -> Result<Researcher, PageError> {
+pub(super) async fn researcher(state: &AppState, req: &HttpRequest) -> Result<Researcher, PageError> {
     let signed = super::staff_session(state, req, access::access_of).await?;
     Ok(Researcher {
         session: signed.session,
@@ -52,7 +54,7 @@ async fn researcher(state: &AppState, req: &HttpRequest) -> Result<Researcher, P
 }
 
 /// The studies where the account's roles read responses, oldest first.
-fn reachable(c: &mut DbConnection, access: &Access) -> Result<Vec<Reachable>, StoreError> {
+pub(super) fn reachable(c: &mut DbConnection, access: &Access) -> Result<Vec<Reachable>, StoreError> {
     Ok(list_studies(c)?
         .into_iter()
         .filter_map(|study| match access.teams_for(study.id, Scope::ResponsesRead)? {
@@ -177,7 +179,7 @@ async fn show(
 }
 
 /// The study asked for (when given and reachable), else the first reachable one.
-fn chosen_study(studies: &[Reachable], key: &str) -> Option<usize> {
+pub(super) fn chosen_study(studies: &[Reachable], key: &str) -> Option<usize> {
     if key.is_empty() {
         return (!studies.is_empty()).then_some(0);
     }

@@ -18,6 +18,7 @@ mod login;
 mod people;
 mod person;
 mod phone;
+mod report;
 mod withdrawal;
 
 use crate::page_error::{Audience, PageError};
@@ -62,6 +63,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/people/{id}/withdraw", web::post().to(withdraw));
     accounts::configure(cfg);
     exclusion::configure(cfg);
+    report::configure(cfg);
 }
 
 type Form = web::Form<Vec<(String, String)>>;
