@@ -21,7 +21,7 @@ pub const COLUMNS: [(&str, &str); 7] = [
 pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progress: Progress<'_>) -> ExportResult<u64> {
     let ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     sink.header(COLUMNS.iter().map(|c| c.0.to_string()).collect())?;
-    let (curves, _) = crate::report::response_curves(conn, req, &ctx)?;
+    let curves = crate::report::response_curves(conn, req, &ctx)?.rates;
     let mut rows = 0u64;
     for ((series, group, week), rate) in &curves {
         let (role, kind) = series.split_once(' ').unwrap_or((series.as_str(), ""));

@@ -41,7 +41,7 @@ type WindowRow = (i64, i64, String, chrono::NaiveDateTime, Option<chrono::NaiveD
 /// Gathers the report's numbers for a study (of the request's teams) up to `req.now`.
 pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData> {
     let mut ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
-    let (curves, last_week) = response_curves(conn, req, &ctx)?;
+    let Curves { rates: curves, last_diary_week: last_week } = response_curves(conn, req, &ctx)?;
 
     let (mut values, mut aligned, mut mentions) = (Vec::new(), Vec::new(), Vec::new());
     let mut after = 0;
@@ -129,14 +129,17 @@ pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData
     })
 }
 
-/// The response curves: windows opened up to `req.now` and completed, per (`ROLE KIND` like
-/// `student diary`, group, week since start), and each person's last diary week (for aligning
-/// the stayers).
-pub fn response_curves(
-    conn: &mut DbConnection,
-    req: &Request,
-    ctx: &StudyContext,
-) -> ExportResult<(BTreeMap<(String, String, i64), Rate>, HashMap<i64, i64>)> {
+/// The response curves of a study and what aligning the stayers needs.
+pub struct Curves {
+    /// Windows opened up to `req.now` and completed, per (`ROLE KIND` like `student diary`,
+    /// group, week since start).
+    pub rates: BTreeMap<(String, String, i64), Rate>,
+    /// Each person's last diary week since start.
+    pub last_diary_week: HashMap<i64, i64>,
+}
+
+/// The response curves ([`Curves`]) of the study (of the request's teams) up to `req.now`.
+pub fn response_curves(conn: &mut DbConnection, req: &Request, ctx: &StudyContext) -> ExportResult<Curves> {
     let mut q = responses::table
         .inner_join(subscriptions::table.inner_join(people::table))
         .filter(people::study_id.eq(req.study_id))
@@ -169,7 +172,7 @@ pub fn response_curves(
         observed.push(((format!("{} {kind}", info.role), group_of(ctx, *person), week), completed.is_some()));
     }
     let curves = stats::rates(observed);
-    Ok((curves, last_week))
+    Ok(Curves { rates: curves, last_diary_week: last_week })
 }
 
 /// A person's group in the report, `-` when their organisation has none.

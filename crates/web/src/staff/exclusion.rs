@@ -75,10 +75,9 @@ async fn read<T: Send + 'static>(
     }
 }
 
-fn pseudonym_key(state: &AppState) -> Result<Vec<u8>, PageError> {
-    installation_secret(&state.settings)
-        .map(|s| koers_export::pseudonym_key(s.as_bytes()))
-        .ok_or(PageError::Unavailable(Audience::Staff))
+/// The key of the pseudonyms; `None` when the installation has no usable secret.
+fn pseudonym_key(state: &AppState) -> Option<Vec<u8>> {
+    installation_secret(&state.settings).map(|s| koers_export::pseudonym_key(s.as_bytes()))
 }
 
 /// What was typed and what is wrong with it, to show the form again.
@@ -111,7 +110,7 @@ async fn show(
     if study_key.chars().count() > MAX_KEY_CHARS {
         return Err(PageError::NotFound(Audience::Staff));
     }
-    let key = pseudonym_key(state)?;
+    let key = pseudonym_key(state).ok_or(PageError::Unavailable(Audience::Staff))?;
     let access = r.access.clone();
     let wanted = study_key.to_string();
     let (studies, chosen, excluded) = read(state, move |c| {
@@ -210,7 +209,7 @@ async fn change_inner(state: &AppState, req: &HttpRequest, form: &[(String, Stri
             json!(format!("Schrijf kort waarom, op één regel (hoogstens {MAX_REASON} tekens).")),
         );
     }
-    let key = pseudonym_key(state)?;
+    let key = pseudonym_key(state).ok_or(PageError::Unavailable(Audience::Staff))?;
     let (access, staff_id, now) = (r.access.clone(), r.account.id, state.real_clock.now());
     let wanted = person.clone();
     let valid = typed.errors.is_empty();

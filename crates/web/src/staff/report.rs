@@ -25,6 +25,19 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
 
 const MAX_KEY_CHARS: usize = 64;
 
+/// What asking for a report came to.
+enum Outcome {
+    /// The account reads the responses of no study.
+    NoStudy,
+    /// Not of the study asked for (unknown, or not the account's).
+    NotThatStudy,
+    Made {
+        study_id: i64,
+        teams: Option<Vec<i64>>,
+        html: String,
+    },
+}
+
 async fn page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<Vec<(String, String)>>) -> HttpResponse {
     let study = super::field(&query, "study").to_string();
     respond(&state, report(&state, &req, &study).await)
@@ -47,35 +60,31 @@ async fn report(state: &AppState, req: &HttpRequest, study_key: &str) -> PageRes
     let (access, staff_id, real_now) = (r.access.clone(), r.account.id, state.real_clock.now());
     let wanted = study_key.to_string();
     let db = state.db.clone();
-    // None: no study whose responses the account reads; Some(None): not that study. Read
-    // first (the report takes a while; no write lock is held meanwhile), audited after.
+    // Read first (the report takes a while; no write lock is held meanwhile), audited after.
     let made = web::block(move || {
-        let found =
-            db.read(|c| -> Result<Option<Option<(i64, Option<Vec<i64>>, String)>>, koers_export::ExportError> {
-                let studies = reachable(c, &access)?;
-                if studies.is_empty() {
-                    return Ok(None);
-                }
-                let Some(i) = chosen_study(&studies, &wanted) else { return Ok(Some(None)) };
-                let s = &studies[i];
-                let request = Request {
-                    kind: Kind::Codebook,
-                    study_id: s.study.id,
-                    format: Format::Csv,
-                    pseudonym_key: koers_export::pseudonym_key(secret.as_bytes()),
-                    questionnaire: None,
-                    now: s.study.clock().at(real_now),
-                    teams: s.teams.clone(),
-                };
-                let data = koers_export::report::gather(c, &request)?;
-                let title = if s.study.test_mode {
-                    format!("{} (TEST: oefengegevens)", s.study.key)
-                } else {
-                    s.study.key.clone()
-                };
-                Ok(Some(Some((s.study.id, s.teams.clone(), koers_export::report_html::html(&title, &data)))))
-            })?;
-        let Some(Some((study_id, teams, html))) = found else { return Ok(found.map(|_| None)) };
+        let found = db.read(|c| -> Result<Outcome, koers_export::ExportError> {
+            let studies = reachable(c, &access)?;
+            if studies.is_empty() {
+                return Ok(Outcome::NoStudy);
+            }
+            let Some(i) = chosen_study(&studies, &wanted) else { return Ok(Outcome::NotThatStudy) };
+            let s = &studies[i];
+            let request = Request {
+                kind: Kind::Codebook,
+                study_id: s.study.id,
+                format: Format::Csv,
+                pseudonym_key: koers_export::pseudonym_key(secret.as_bytes()),
+                questionnaire: None,
+                now: s.study.clock().at(real_now),
+                teams: s.teams.clone(),
+            };
+            let data = koers_export::report::gather(c, &request)?;
+            let title =
+                if s.study.test_mode { format!("{} (TEST: oefengegevens)", s.study.key) } else { s.study.key.clone() };
+            let html = koers_export::report_html::html(&title, &data);
+            Ok(Outcome::Made { study_id: s.study.id, teams: s.teams.clone(), html })
+        })?;
+        let Outcome::Made { study_id, teams, html } = found else { return Ok(found) };
         let actor = format!("staff:{staff_id}");
         db.write(|c| {
             audit::record(
@@ -91,17 +100,17 @@ async fn report(state: &AppState, req: &HttpRequest, study_key: &str) -> PageRes
                 },
             )
         })?;
-        Ok::<_, koers_export::ExportError>(Some(Some(html)))
+        Ok::<_, koers_export::ExportError>(Outcome::Made { study_id, teams, html })
     })
     .await;
     match made {
-        Ok(Ok(Some(Some(html)))) => Ok(HttpResponse::Ok()
+        Ok(Ok(Outcome::Made { html, .. })) => Ok(HttpResponse::Ok()
             .content_type(ContentType::html())
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::CONTENT_SECURITY_POLICY, policy_for(&html)))
             .body(html)),
-        Ok(Ok(Some(None))) => Err(PageError::NotFound(Audience::Staff)),
-        Ok(Ok(None)) => Ok(message(
+        Ok(Ok(Outcome::NotThatStudy)) => Err(PageError::NotFound(Audience::Staff)),
+        Ok(Ok(Outcome::NoStudy)) => Ok(message(
             state,
             StatusCode::FORBIDDEN,
             "nl",
