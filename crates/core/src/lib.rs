@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod content;
+pub mod device;
 pub mod feedback;
 pub mod keyed;
 pub mod people;

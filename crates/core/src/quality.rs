@@ -8,6 +8,7 @@
 //! The flags are hints for the researcher, never a verdict about the person.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// When a person's diaries get a flag. Every field has a default, so a study's settings only
 /// name what they change.
@@ -69,6 +70,9 @@ pub struct SliderAnswer {
     /// Which series the answer belongs to: the same slider in the same person's successive
     /// diaries (a mentor's slider about each student is a series of its own).
     pub series: String,
+    /// The slider (construct) it measures, the same for every series of one slider: a mentor's
+    /// `wellbeing` about each of their students is one construct in several series.
+    pub construct: String,
     /// The value, or `None` when the slider was left untouched (stored as not answered).
     pub value: Option<f64>,
     /// The slider's range.
@@ -93,6 +97,9 @@ pub struct PersonQuality {
     /// 0-100 scale, so sliders with different ranges can be averaged), averaged over sliders;
     /// `None` when no slider has two values.
     pub mssd: Option<f64>,
+    /// The MSSD of each slider construct (0-100 scale), averaged over its series; only the
+    /// constructs with at least one series of two values.
+    pub mssd_by_construct: BTreeMap<String, f64>,
     /// Untouched slider answers out of all slider answers; `None` without slider answers.
     pub untouched_share: Option<f64>,
     /// Touched slider answers inside the middle band out of all touched ones.
@@ -146,7 +153,7 @@ fn on_hundred(value: f64, min: f64, max: f64) -> f64 {
 
 /// The figures and flags of a person's completed diaries, given in the order they were answered.
 pub fn assess(diaries: &[Diary], t: &QualityThresholds) -> PersonQuality {
-    let mut series: Vec<(&str, Vec<f64>)> = Vec::new();
+    let mut series: Vec<(&str, &str, Vec<f64>)> = Vec::new();
     let (mut answers, mut untouched, mut touched, mut middle) = (0usize, 0usize, 0usize, 0usize);
     for d in diaries {
         for s in &d.sliders {
@@ -161,14 +168,22 @@ pub fn assess(diaries: &[Diary], t: &QualityThresholds) -> PersonQuality {
             if (scaled - 50.0).abs() <= t.middle_band + 1e-9 {
                 middle += 1;
             }
-            match series.iter_mut().find(|(k, _)| *k == s.series) {
-                Some((_, values)) => values.push(scaled),
-                None => series.push((s.series.as_str(), vec![scaled])),
+            match series.iter_mut().find(|(k, _, _)| *k == s.series) {
+                Some((_, _, values)) => values.push(scaled),
+                None => series.push((s.series.as_str(), s.construct.as_str(), vec![scaled])),
             }
         }
     }
-    let per_slider: Vec<f64> = series.iter().filter_map(|(_, v)| mssd(v)).collect();
+    let per_slider: Vec<f64> = series.iter().filter_map(|(_, _, v)| mssd(v)).collect();
     let mssd = (!per_slider.is_empty()).then(|| per_slider.iter().sum::<f64>() / per_slider.len() as f64);
+    let mut by_construct: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (_, construct, values) in &series {
+        if let Some(m) = self::mssd(values) {
+            by_construct.entry(construct.to_string()).or_default().push(m);
+        }
+    }
+    let mssd_by_construct =
+        by_construct.into_iter().map(|(c, ms)| (c, ms.iter().sum::<f64>() / ms.len() as f64)).collect();
     let share = |part: usize, whole: usize| (whole > 0).then(|| part as f64 / whole as f64);
     let seconds: Vec<f64> = diaries.iter().filter_map(|d| d.seconds).collect();
     let median_seconds = median(&seconds);
@@ -177,6 +192,7 @@ pub fn assess(diaries: &[Diary], t: &QualityThresholds) -> PersonQuality {
     PersonQuality {
         diaries: diaries.len(),
         mssd,
+        mssd_by_construct,
         untouched_share: share(untouched, answers),
         middle_share,
         median_seconds,
@@ -191,7 +207,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn slider(series: &str, value: Option<f64>) -> SliderAnswer {
-        SliderAnswer { series: series.into(), value, min: 0.0, max: 100.0 }
+        SliderAnswer { series: series.into(), construct: series.into(), value, min: 0.0, max: 100.0 }
     }
 
     fn diary(seconds: f64, values: &[(&str, Option<f64>)]) -> Diary {
@@ -235,7 +251,13 @@ mod tests {
         // On 0-40, the middle is 20 and 5 % of the range is 2.
         let hours = |v| Diary {
             seconds: Some(60.0),
-            sliders: vec![SliderAnswer { series: "h".into(), value: Some(v), min: 0.0, max: 40.0 }],
+            sliders: vec![SliderAnswer {
+                series: "h".into(),
+                construct: "h".into(),
+                value: Some(v),
+                min: 0.0,
+                max: 40.0,
+            }],
         };
         assert!(assess(&[hours(21.0), hours(19.0), hours(22.0)], &t).middle_flag);
         assert!(!assess(&[hours(21.0), hours(19.0), hours(23.0)], &t).middle_flag);
@@ -255,6 +277,26 @@ mod tests {
         // a: (400 + 100) / 2 = 250; b: 400 / 1 = 400; averaged: 325.
         assert_eq!(q.mssd, Some(325.0));
         assert_eq!(q.untouched_share, Some(1.0 / 6.0));
+        let by: Vec<(&str, f64)> = q.mssd_by_construct.iter().map(|(c, m)| (c.as_str(), *m)).collect();
+        assert_eq!(by, [("a", 250.0), ("b", 400.0)]);
+    }
+
+    #[test]
+    fn a_construct_in_several_series_averages_its_series() {
+        // A mentor's wellbeing slider about two students: two series of one construct, on 0-10.
+        let s = |series: &str, v: f64| SliderAnswer {
+            series: series.into(),
+            construct: "wellbeing".into(),
+            value: Some(v),
+            min: 0.0,
+            max: 10.0,
+        };
+        let d = |a: f64, b: f64| Diary { seconds: Some(60.0), sliders: vec![s("ahmed", a), s("bo", b)] };
+        let q = assess(&[d(2.0, 5.0), d(4.0, 5.0), d(3.0, 9.0)], &QualityThresholds::default());
+        // On 0-100: ahmed 20, 40, 30 -> (400 + 100) / 2 = 250; bo 50, 50, 90 -> (0 + 1600) / 2 = 800.
+        assert_eq!(q.mssd_by_construct.get("wellbeing"), Some(&525.0));
+        assert_eq!(q.mssd, Some(525.0));
+        assert_eq!(q.mssd_by_construct.len(), 1);
     }
 
     #[test]
@@ -308,7 +350,7 @@ mod tests {
                     seconds,
                     sliders: sliders
                         .into_iter()
-                        .map(|(s, value, min, max)| SliderAnswer { series: s.to_string(), value, min, max })
+                        .map(|(s, value, min, max)| SliderAnswer { series: s.to_string(), construct: (s % 2).to_string(), value, min, max })
                         .collect(),
                 })
                 .collect();

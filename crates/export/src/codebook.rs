@@ -239,15 +239,25 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
         sink.row(&cells)?;
         rows += 1;
     }
-    // The `feedback` export: what was shown about whom (an intervention the analysis must know).
-    for (name, meaning) in crate::feedback::COLUMNS {
-        let mut cells = vec![Cell::text("feedback"), Cell::Empty, Cell::text(name)];
-        cells.extend((0..10).map(|_| Cell::Empty));
-        cells.push(Cell::text(meaning));
-        // short_name, value labels (none) and what an empty cell means.
-        cells.extend([Cell::text(name), Cell::Empty, Cell::Empty, Cell::text("empty: does not apply")]);
-        sink.row(&cells)?;
-        rows += 1;
+    // The exports whose columns are not questionnaire items: `feedback` (what was shown about
+    // whom, an intervention the analysis must know), `paradata` (how each item was answered)
+    // and the quality figures of `people`.
+    let described = [
+        ("feedback", &crate::feedback::COLUMNS[..]),
+        ("paradata", &crate::paradata::COLUMNS[..]),
+        ("people", &crate::people::QUALITY_COLUMNS[..]),
+        ("rates", &crate::rates::COLUMNS[..]),
+    ];
+    for (dataset, columns) in described {
+        for (name, meaning) in columns {
+            let mut cells = vec![Cell::text(dataset), Cell::Empty, Cell::text(*name)];
+            cells.extend((0..10).map(|_| Cell::Empty));
+            cells.push(Cell::text(*meaning));
+            // short_name, value labels (none) and what an empty cell means.
+            cells.extend([Cell::text(*name), Cell::Empty, Cell::Empty, Cell::text("empty: does not apply")]);
+            sink.row(&cells)?;
+            rows += 1;
+        }
     }
     progress(rows, Some(rows));
     Ok(rows)

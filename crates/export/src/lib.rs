@@ -13,7 +13,9 @@ mod feedback;
 mod invitations;
 pub mod package;
 mod pair_weeks;
+mod paradata;
 mod people;
+mod rates;
 pub mod report;
 pub mod report_html;
 mod responses_wide;
@@ -39,6 +41,8 @@ pub enum Kind {
     Rewards,
     Codebook,
     Feedback,
+    Paradata,
+    Rates,
 }
 
 impl Kind {
@@ -51,6 +55,8 @@ impl Kind {
         Kind::Rewards,
         Kind::Codebook,
         Kind::Feedback,
+        Kind::Paradata,
+        Kind::Rates,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +69,8 @@ impl Kind {
             Kind::Rewards => "rewards",
             Kind::Codebook => "codebook",
             Kind::Feedback => "feedback",
+            Kind::Paradata => "paradata",
+            Kind::Rates => "rates",
         }
     }
 
@@ -140,6 +148,8 @@ pub fn export(
         Kind::Rewards => rewards::write(conn, req, &mut sink, progress)?,
         Kind::Codebook => codebook::write(conn, req, &mut sink, progress)?,
         Kind::Feedback => feedback::write(conn, req, &mut sink, progress)?,
+        Kind::Paradata => paradata::write(conn, req, &mut sink, progress)?,
+        Kind::Rates => rates::write(conn, req, &mut sink, progress)?,
     };
     sink.finish()?;
     Ok(Summary { rows })

@@ -13,8 +13,16 @@ use std::collections::HashMap;
 use std::io::Write;
 
 /// The exports in a package: every kind that names nobody.
-pub const KINDS: &[Kind] =
-    &[Kind::AnswersLong, Kind::ResponsesWide, Kind::PairWeeks, Kind::Invitations, Kind::People, Kind::Codebook];
+pub const KINDS: &[Kind] = &[
+    Kind::AnswersLong,
+    Kind::ResponsesWide,
+    Kind::PairWeeks,
+    Kind::Invitations,
+    Kind::People,
+    Kind::Paradata,
+    Kind::Rates,
+    Kind::Codebook,
+];
 
 /// What the package says about the pseudonyms, in the README and in `datapackage.json`.
 pub const PSEUDONYM_NOTE: &str = "People appear only as pseudonyms (p followed by 20 hex digits): a keyed hash \
@@ -163,7 +171,16 @@ fn readme(resources: &[Resource]) -> String {
 Run them in this folder.\n\
 - `codebook.csv`: every variable per questionnaire version with its wording (Dutch and English), options, \
 value labels of the `_code` columns, scale ends, what an empty cell means, and the short name it has in \
-`responses-wide.csv` (the long name is `questionnaire.variable`).\n\n\
+`responses-wide.csv` (the long name is `questionnaire.variable`), and the columns of `paradata.csv` and \
+the quality columns of `people.csv`.\n\
+- `paradata.csv`: per response and item, when it was first and last interacted with, whether it was \
+touched, how often it changed, and the device class (phone, tablet, desktop, unknown); it joins \
+`answers-long.csv` on `response` and `item`.\n\
+- `people.csv` holds per person the quality of their diaries: `mssd` and `mssd_` per slider, \
+`untouched_share`, `middle_share`, `median_seconds` and the flags `flag_middle` and `flag_fast` \
+(hints to look again, never a verdict).\n\
+- `rates.csv`: response rates per role, measurement kind (diary, intake, closing), group and week since \
+start (the report's response curves).\n\n\
 ## Who is in the data\n\n\
 The files hold everyone the study invited. The analysis sample is the people who **consented and completed \
 at least one questionnaire**: in `people.csv`, `consent` is `given` and `completed` is 1 or more. The syntax \

@@ -41,41 +41,7 @@ type WindowRow = (i64, i64, String, chrono::NaiveDateTime, Option<chrono::NaiveD
 /// Gathers the report's numbers for a study (of the request's teams) up to `req.now`.
 pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData> {
     let mut ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
-    let mut q = responses::table
-        .inner_join(subscriptions::table.inner_join(people::table))
-        .filter(people::study_id.eq(req.study_id))
-        .filter(responses::open_at.le(to_db(req.now)))
-        .into_boxed();
-    if let Some(t) = &req.teams {
-        q = q.filter(people::team_id.eq_any(t.clone()));
-    }
-    let windows: Vec<WindowRow> = q
-        .select((
-            subscriptions::person_id,
-            subscriptions::protocol_id,
-            responses::measurement_key,
-            responses::open_at,
-            responses::completed_at,
-        ))
-        .load(conn)?;
-    let group_of = |ctx: &StudyContext, p: i64| {
-        ctx.people.get(&p).and_then(|p| p.group.clone()).unwrap_or_else(|| NO_GROUP.to_string())
-    };
-    let mut observed = Vec::new();
-    let mut last_week: HashMap<i64, i64> = HashMap::new();
-    for (person, protocol, key, open_at, completed) in &windows {
-        let Some(info) = ctx.people.get(person) else { continue };
-        let kind = ctx.measurement_kind(*protocol, key);
-        let date = local_date(ctx.zone, from_db(*open_at));
-        let Some(start) = info.start else { continue };
-        let week = weeks::week_since_start(start, date);
-        if kind == "diary" {
-            let w = last_week.entry(*person).or_insert(week);
-            *w = (*w).max(week);
-        }
-        observed.push(((format!("{} {kind}", info.role), group_of(&ctx, *person), week), completed.is_some()));
-    }
-    let curves = stats::rates(observed);
+    let Curves { rates: curves, last_diary_week: last_week } = response_curves(conn, req, &ctx)?;
 
     let (mut values, mut aligned, mut mentions) = (Vec::new(), Vec::new(), Vec::new());
     let mut after = 0;
@@ -161,4 +127,55 @@ pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData
         shares: stats::shares(mentions),
         joint_weeks: stats::pairs_with_joint_weeks(&joint),
     })
+}
+
+/// The response curves of a study and what aligning the stayers needs.
+pub struct Curves {
+    /// Windows opened up to `req.now` and completed, per (`ROLE KIND` like `student diary`,
+    /// group, week since start).
+    pub rates: BTreeMap<(String, String, i64), Rate>,
+    /// Each person's last diary week since start.
+    pub last_diary_week: HashMap<i64, i64>,
+}
+
+/// The response curves ([`Curves`]) of the study (of the request's teams) up to `req.now`.
+pub fn response_curves(conn: &mut DbConnection, req: &Request, ctx: &StudyContext) -> ExportResult<Curves> {
+    let mut q = responses::table
+        .inner_join(subscriptions::table.inner_join(people::table))
+        .filter(people::study_id.eq(req.study_id))
+        .filter(responses::open_at.le(to_db(req.now)))
+        .into_boxed();
+    if let Some(t) = &req.teams {
+        q = q.filter(people::team_id.eq_any(t.clone()));
+    }
+    let windows: Vec<WindowRow> = q
+        .select((
+            subscriptions::person_id,
+            subscriptions::protocol_id,
+            responses::measurement_key,
+            responses::open_at,
+            responses::completed_at,
+        ))
+        .load(conn)?;
+    let mut observed = Vec::new();
+    let mut last_week: HashMap<i64, i64> = HashMap::new();
+    for (person, protocol, key, open_at, completed) in &windows {
+        let Some(info) = ctx.people.get(person) else { continue };
+        let kind = ctx.measurement_kind(*protocol, key);
+        let date = local_date(ctx.zone, from_db(*open_at));
+        let Some(start) = info.start else { continue };
+        let week = weeks::week_since_start(start, date);
+        if kind == "diary" {
+            let w = last_week.entry(*person).or_insert(week);
+            *w = (*w).max(week);
+        }
+        observed.push(((format!("{} {kind}", info.role), group_of(ctx, *person), week), completed.is_some()));
+    }
+    let curves = stats::rates(observed);
+    Ok(Curves { rates: curves, last_diary_week: last_week })
+}
+
+/// A person's group in the report, `-` when their organisation has none.
+fn group_of(ctx: &StudyContext, person: i64) -> String {
+    ctx.people.get(&person).and_then(|p| p.group.clone()).unwrap_or_else(|| NO_GROUP.to_string())
 }

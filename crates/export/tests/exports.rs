@@ -609,3 +609,129 @@ fn every_export_kind_matches_its_snapshot_and_both_databases_write_the_same() {
         }
     }
 }
+
+#[test]
+fn paradata_and_the_quality_per_person_hold_the_known_pattern_on_both_databases() {
+    for (backend, t) in TestDb::both() {
+        let study = build(&t.db);
+        let key = pseudonym_key(SECRET);
+        let (sanne, joris) = (pseudonym(&key, study.sanne), pseudonym(&key, study.joris));
+        // Joris answers his week-2 diary late, on a phone, changing his answer twice in 4 s.
+        {
+            let mut conn = t.db.conn().unwrap();
+            let c = &mut *conn;
+            let week2: i64 = responses::table
+                .inner_join(koers_store::schema::subscriptions::table)
+                .filter(koers_store::schema::subscriptions::person_id.eq(study.joris))
+                .filter(responses::occurrence.eq(2))
+                .select(responses::id)
+                .first(c)
+                .unwrap();
+            let first = at(2026, 12, 25, 9).timestamp_millis();
+            let paradata = format!(r#"{{"contact": {{"first": {first}, "last": {}, "changes": 2}}}}"#, first + 4000);
+            answer(
+                c,
+                study.joris,
+                week2,
+                "mentor_diary",
+                &[("contact", "no"), ("__paradata", &paradata)],
+                at(2026, 12, 25, 9),
+            );
+            diesel::update(responses::table.find(week2))
+                .set(responses::user_agent.eq("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148"))
+                .execute(c)
+                .unwrap();
+        }
+        let pd = rows(&run(&t.db, &study, Kind::Paradata, Format::Csv, None));
+        let contact: Vec<_> = pd.iter().filter(|r| r["item"] == "contact").cloned().collect();
+        assert_eq!(
+            pick(
+                &contact,
+                &[
+                    "person",
+                    "about_person",
+                    "calendar_week",
+                    "touched",
+                    "changes",
+                    "first_interaction_at",
+                    "last_interaction_at",
+                    "device"
+                ]
+            ),
+            vec![
+                vec![joris.as_str(), sanne.as_str(), "2026-W51", "0", "0", "", "", "unknown"],
+                vec![
+                    joris.as_str(),
+                    sanne.as_str(),
+                    "2026-W52",
+                    "1",
+                    "2",
+                    "2026-12-25T09:00:00Z",
+                    "2026-12-25T09:00:04Z",
+                    "phone"
+                ],
+                vec![joris.as_str(), sanne.as_str(), "2026-W53", "0", "0", "", "", "unknown"],
+                vec![joris.as_str(), sanne.as_str(), "2027-W01", "0", "0", "", "", "unknown"],
+            ],
+            "{backend}"
+        );
+        let wellbeing: Vec<_> = pd.iter().filter(|r| r["item"] == "wellbeing").cloned().collect();
+        assert_eq!(
+            pick(&wellbeing, &["person", "calendar_week", "week_since_start", "touched", "device"]),
+            vec![
+                vec![sanne.as_str(), "2026-W51", "1", "1", "unknown"],
+                vec![sanne.as_str(), "2026-W52", "2", "1", "unknown"],
+                vec![sanne.as_str(), "2027-W01", "4", "1", "unknown"],
+            ],
+            "{backend}"
+        );
+        // The same response and item rows as answers-long (joined on response and item).
+        let long = rows(&run(&t.db, &study, Kind::AnswersLong, Format::Csv, None));
+        let with_paradata = long.iter().filter(|r| !r["touched"].is_empty()).count();
+        assert_eq!(pd.len(), with_paradata, "{backend}");
+        assert!(pd.iter().all(|r| ["phone", "tablet", "desktop", "unknown"].contains(&r["device"].as_str())));
+
+        // people: Sanne's three diaries, wellbeing 60, 70, 90 on 0-100, each 95 s after the
+        // page was shown: MSSD (10² + 20²) / 2 = 250, the median 95 s, no flags.
+        let ppl = rows(&run(&t.db, &study, Kind::People, Format::Csv, None));
+        assert_eq!(
+            pick(
+                &ppl,
+                &["person", "quality_diaries", "mssd", "mssd_wellbeing", "median_seconds", "flag_middle", "flag_fast"]
+            ),
+            vec![
+                vec![sanne.as_str(), "3", "250", "250", "95", "0", "0"],
+                vec![joris.as_str(), "4", "", "", "95", "0", "0"]
+            ],
+            "{backend}"
+        );
+        // rates: Sanne's diaries in weeks 1-4 (week 3 left open), Joris's now all four answered.
+        let rates = rows(&run(&t.db, &study, Kind::Rates, Format::Csv, None));
+        assert_eq!(
+            pick(
+                &rates,
+                &["role", "measurement_kind", "week_since_start", "windows_opened", "completed", "response_rate"]
+            ),
+            vec![
+                vec!["mentor", "diary", "1", "1", "1", "1"],
+                vec!["mentor", "diary", "2", "1", "1", "1"],
+                vec!["mentor", "diary", "3", "1", "1", "1"],
+                vec!["mentor", "diary", "4", "1", "1", "1"],
+                vec!["student", "diary", "1", "1", "1", "1"],
+                vec!["student", "diary", "2", "1", "1", "1"],
+                vec!["student", "diary", "3", "1", "0", "0"],
+                vec!["student", "diary", "4", "1", "1", "1"],
+            ],
+            "{backend}"
+        );
+        let codebook = rows(&run(&t.db, &study, Kind::Codebook, Format::Csv, None));
+        for (dataset, variable) in
+            [("paradata", "device"), ("people", "untouched_share"), ("people", "mssd_CONSTRUCT"), ("rates", "group")]
+        {
+            assert!(
+                codebook.iter().any(|r| r["questionnaire"] == dataset && r["variable"] == variable),
+                "{backend}: the codebook describes {dataset}.{variable}"
+            );
+        }
+    }
+}

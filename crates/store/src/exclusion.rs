@@ -55,3 +55,34 @@ pub fn set_excluded(
         )
     })
 }
+
+/// A person set aside from the analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excluded {
+    pub person_id: i64,
+    pub role: String,
+    pub reason: Option<String>,
+}
+
+/// The people of a study (of these teams only, when given) who are excluded, oldest id first.
+pub fn excluded_in(conn: &mut DbConnection, study_id: i64, teams: Option<&[i64]>) -> StoreResult<Vec<Excluded>> {
+    let mut q = people::table
+        .filter(people::study_id.eq(study_id).and(people::excluded.eq(true)))
+        .select((people::id, people::role, people::exclusion_reason))
+        .order(people::id)
+        .into_boxed();
+    if let Some(t) = teams {
+        q = q.filter(people::team_id.eq_any(t.to_vec()));
+    }
+    let rows: Vec<(i64, String, Option<String>)> = q.load(conn)?;
+    Ok(rows.into_iter().map(|(person_id, role, reason)| Excluded { person_id, role, reason }).collect())
+}
+
+/// The ids of a study's people (of these teams only, when given): whom an exclusion may name.
+pub fn people_in(conn: &mut DbConnection, study_id: i64, teams: Option<&[i64]>) -> StoreResult<Vec<i64>> {
+    let mut q = people::table.filter(people::study_id.eq(study_id)).select(people::id).order(people::id).into_boxed();
+    if let Some(t) = teams {
+        q = q.filter(people::team_id.eq_any(t.to_vec()));
+    }
+    Ok(q.load(conn)?)
+}

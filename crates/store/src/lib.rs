@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod life_course;
 pub mod lifecycle;
 pub mod ops;
+pub mod paradata;
 pub mod participation;
 pub mod people;
 pub mod quality;

@@ -126,6 +126,7 @@ pub fn per_person_in(conn: &mut DbConnection, pop: &Population) -> StoreResult<V
                 let subscription = subscription_of.get(&response_id).copied().unwrap_or_default();
                 answered.entry(response_id).or_default().push(SliderAnswer {
                     series: format!("{subscription}/{key}"),
+                    construct: item.to_string(),
                     value,
                     min,
                     max,

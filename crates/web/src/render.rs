@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("staff_chart", include_str!("../templates/staff_chart.hbs")),
     ("staff_dashboard", include_str!("../templates/staff_dashboard.hbs")),
     ("staff_audit", include_str!("../templates/staff_audit.hbs")),
+    ("staff_exclusion", include_str!("../templates/staff_exclusion.hbs")),
     ("staff_accounts", include_str!("../templates/staff_accounts.hbs")),
     ("staff_2fa", include_str!("../templates/staff_2fa.hbs")),
     ("staff_2fa_setup", include_str!("../templates/staff_2fa_setup.hbs")),

@@ -149,7 +149,17 @@ fn check(w: &World, url: &str, r: &Reply) -> Result<(), String> {
     let shows_noord = sanne.iter().any(|s| r.body.contains(s.as_str()));
     let path = url.split('?').next().unwrap_or(url);
     let first_page = !url.contains("page=") || url.contains("page=1&") || url.ends_with("page=1");
-    if path.contains("/exports/") {
+    if path.ends_with("/exports/rates") {
+        // Counts, no people: the windows counted must be ROC Noord's, all of them.
+        let opened: i64 = if url.contains("format=jsonl") {
+            r.body.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["windows_opened"].as_i64().unwrap()).sum()
+        } else {
+            r.body.lines().skip(1).map(|l| l.split(',').nth(4).unwrap().parse::<i64>().unwrap()).sum()
+        };
+        if opened != noord_opened(w) {
+            return fail(format!("the rates count {opened} windows; ROC Noord has {}", noord_opened(w)));
+        }
+    } else if path.contains("/exports/") {
         if !path.ends_with("/codebook") && !path.ends_with("/pair-weeks") && !shows_noord {
             return fail("an export without ROC Noord's rows".into());
         }

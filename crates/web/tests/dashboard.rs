@@ -474,3 +474,192 @@ async fn an_admin_reads_the_audit_log_and_that_is_logged_too() {
         server.handle.stop(true).await;
     }
 }
+
+/// The id of the seeded person with this first name.
+fn person_named(db: &koers_store::Database, name: &str) -> i64 {
+    use koers_store::schema::person_identities as pi;
+    pi::table.filter(pi::first_name.eq(name)).select(pi::person_id).first(&mut *db.conn().unwrap()).unwrap()
+}
+
+#[actix_web::test]
+async fn a_researcher_excludes_someone_by_pseudonym_within_their_organisation_and_it_is_audited() {
+    use koers_store::schema::people;
+    for (backend, t) in TestDb::both() {
+        world(&t.db);
+        // A second researcher, of ROC Noord only.
+        {
+            let mut conn = t.db.conn().unwrap();
+            let c = &mut *conn;
+            let study = koers_store::studies::find_study(c, "vsv").unwrap().unwrap().id;
+            let noord = ensure_organisation(c, study, "roc-noord", "ROC Noord", Some("interventie"), now()).unwrap();
+            let id =
+                staff::create_account(c, "noord@uni.example", "Onderzoeker Noord", PASSWORD, false, now()).unwrap();
+            staff::add_role(c, id, study, Some(noord.id), None, StaffRole::Researcher, now()).unwrap();
+        }
+        let key = koers_export::pseudonym_key(second_factor::SECRET_KEY.as_bytes());
+        let ravi = person_named(&t.db, "Ravi");
+        let ravi_p = koers_export::pseudonym(&key, ravi);
+        let server = start(&t.db);
+
+        let session = login(server.addr, RESEARCHER).await;
+        let page = get(server.addr, "/staff/exclusions", &session).await;
+        assert_eq!(page.status, 200, "{backend}: {}", page.body);
+        assert!(page.body.contains("Niemand. Iedereen telt mee in de analyse."), "{backend}");
+        let dash = get(server.addr, "/staff/dashboard", &session).await;
+        assert!(dash.body.contains("href=\"/staff/exclusions\""), "{backend}: the researcher's menu has the page");
+        let csrf = csrf_of(&page.body);
+        let post = |fields: &[(&str, &str)]| fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+
+        // Without the CSRF token nothing changes; a reason is needed; an unknown pseudonym is named as such.
+        let forged = send(
+            server.addr,
+            "POST",
+            "/staff/exclusions",
+            Some(&session),
+            post(&[("study", "vsv"), ("person", &ravi_p), ("reason", "x"), ("action", "exclude")]),
+        )
+        .await;
+        assert_eq!(forged.status, 403, "{backend}");
+        let no_reason = send(
+            server.addr,
+            "POST",
+            "/staff/exclusions",
+            Some(&session),
+            post(&[("csrf", &csrf), ("study", "vsv"), ("person", &ravi_p), ("reason", " "), ("action", "exclude")]),
+        )
+        .await;
+        assert_eq!(no_reason.status, 422, "{backend}");
+        assert!(no_reason.body.contains("Schrijf kort waarom"), "{backend}");
+        let unknown = send(
+            server.addr,
+            "POST",
+            "/staff/exclusions",
+            Some(&session),
+            post(&[
+                ("csrf", &csrf),
+                ("study", "vsv"),
+                ("person", "p00000000000000000000"),
+                ("reason", "x"),
+                ("action", "exclude"),
+            ]),
+        )
+        .await;
+        assert_eq!(unknown.status, 422, "{backend}");
+        assert!(unknown.body.contains("Niemand in dit onderzoek heeft dit pseudoniem"), "{backend}");
+
+        let done = send(
+            server.addr,
+            "POST",
+            "/staff/exclusions",
+            Some(&session),
+            post(&[
+                ("csrf", &csrf),
+                ("study", "vsv"),
+                ("person", &ravi_p),
+                ("reason", "vulde in voor een klasgenoot"),
+                ("action", "exclude"),
+            ]),
+        )
+        .await;
+        assert_eq!((done.status, done.header("location")), (303, Some("/staff/exclusions?study=vsv&ok=exclude")));
+        let stored: (bool, Option<String>) = people::table
+            .find(ravi)
+            .select((people::excluded, people::exclusion_reason))
+            .first(&mut *t.db.conn().unwrap())
+            .unwrap();
+        assert_eq!(stored, (true, Some("vulde in voor een klasgenoot".into())), "{backend}");
+        let researcher = staff::find_by_email(&mut t.db.conn().unwrap(), RESEARCHER).unwrap().unwrap().id;
+        let audited: Vec<(String, Option<i64>, Option<i64>)> = audit_log::table
+            .filter(audit_log::action.eq_any(["exclude", "include"]))
+            .order(audit_log::id)
+            .select((audit_log::action, audit_log::actor_staff_id, audit_log::target_id))
+            .load(&mut *t.db.conn().unwrap())
+            .unwrap();
+        assert_eq!(audited, vec![("exclude".to_string(), Some(researcher), Some(ravi))], "{backend}");
+        let listed = get(server.addr, "/staff/exclusions?study=vsv&ok=exclude", &session).await;
+        assert!(listed.body.contains(&ravi_p) && listed.body.contains("vulde in voor een klasgenoot"), "{backend}");
+        assert!(!listed.body.contains("Ravi"), "{backend}: a pseudonym, never a name");
+
+        // A researcher of ROC Noord cannot reach Ravi (ROC Zuid): the same answer as nobody.
+        let noord = login(server.addr, "noord@uni.example").await;
+        let page = get(server.addr, "/staff/exclusions", &noord).await;
+        assert!(!page.body.contains(&ravi_p), "{backend}: Zuid's exclusions are not listed");
+        let outside = send(
+            server.addr,
+            "POST",
+            "/staff/exclusions",
+            Some(&noord),
+            post(&[("csrf", &csrf_of(&page.body)), ("study", "vsv"), ("person", &ravi_p), ("action", "include")]),
+        )
+        .await;
+        assert_eq!(outside.status, 422, "{backend}");
+        assert!(outside.body.contains("Niemand in dit onderzoek heeft dit pseudoniem"), "{backend}");
+
+        // A coordinator does not decide the analysis.
+        let coordinator = login(server.addr, COORDINATOR).await;
+        let refused = get(server.addr, "/staff/exclusions", &coordinator).await;
+        assert_eq!(refused.status, 403, "{backend}");
+        assert!(refused.body.contains("Alleen voor onderzoekers"), "{backend}");
+
+        // Included again, audited too.
+        let back = send(
+            server.addr,
+            "POST",
+            "/staff/exclusions",
+            Some(&session),
+            post(&[("csrf", &csrf), ("study", "vsv"), ("person", &ravi_p), ("action", "include")]),
+        )
+        .await;
+        assert_eq!(back.status, 303, "{backend}: {}", back.body);
+        let excluded: bool =
+            people::table.find(ravi).select(people::excluded).first(&mut *t.db.conn().unwrap()).unwrap();
+        assert!(!excluded, "{backend}");
+        let actions: Vec<String> = audit_log::table
+            .filter(audit_log::action.eq_any(["exclude", "include"]))
+            .order(audit_log::id)
+            .select(audit_log::action)
+            .load(&mut *t.db.conn().unwrap())
+            .unwrap();
+        assert_eq!(actions, ["exclude", "include"], "{backend}");
+        server.handle.stop(true).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_researcher_reads_the_study_report_and_a_coordinator_does_not() {
+    for (backend, t) in TestDb::both() {
+        world(&t.db);
+        let server = start(&t.db);
+        let session = login(server.addr, RESEARCHER).await;
+        let dash = get(server.addr, "/staff/dashboard", &session).await;
+        assert!(dash.body.contains("href=\"/staff/report\""), "{backend}: the researcher's menu has the report");
+        let before = audit_count(&t.db);
+        let page = get(server.addr, "/staff/report?study=vsv", &session).await;
+        assert_eq!(page.status, 200, "{backend}: {}", page.body);
+        let html = &page.body;
+        for word in IDENTIFYING {
+            assert!(!html.contains(word), "{backend}: the report shows '{word}'");
+        }
+        // The same page as `koers report`: Noord (interventie) answered 3 of 4 diaries in its last
+        // week, 1 of 2 in the two weeks before; Zuid (controle) 0 of 1.
+        assert!(html.contains("<svg") && html.contains("vsv (TEST: oefengegevens)"), "{backend}");
+        // Their diaries started five weeks ago: the last three windows are weeks 3, 4 and 5.
+        for row in [
+            "interventie</td><td>5</td><td>4</td><td>3</td>",
+            "interventie</td><td>4</td><td>2</td><td>1</td>",
+            "controle</td><td>5</td><td>1</td><td>0</td>",
+        ] {
+            assert!(html.contains(row), "{backend}: {row} in {html}");
+        }
+        let csp = page.header("content-security-policy").expect("a CSP");
+        assert!(csp.contains("style-src 'sha256-") && !csp.contains("unsafe-inline"), "{backend}: {csp}");
+        assert_eq!(audit_count(&t.db), before + 1, "{backend}: viewed like an export, so audited");
+        assert_eq!(get(server.addr, "/staff/report?study=elders", &session).await.status, 404, "{backend}");
+
+        let coordinator = login(server.addr, COORDINATOR).await;
+        let refused = get(server.addr, "/staff/report", &coordinator).await;
+        assert_eq!(refused.status, 403, "{backend}");
+        assert!(refused.body.contains("Alleen voor onderzoekers"), "{backend}");
+        server.handle.stop(true).await;
+    }
+}

@@ -80,6 +80,8 @@ enum ExportKind {
     Rewards,
     Codebook,
     Feedback,
+    Paradata,
+    Rates,
 }
 
 /// The formats of an export (documentation only: [`Format`] is the real one).

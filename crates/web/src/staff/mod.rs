@@ -12,11 +12,13 @@ mod accounts;
 mod attention;
 mod ending;
 mod enrol;
+mod exclusion;
 mod handover;
 mod login;
 mod people;
 mod person;
 mod phone;
+mod report;
 mod withdrawal;
 
 use crate::page_error::{Audience, PageError};
@@ -60,6 +62,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/people/{id}/end", web::post().to(end))
         .route("/staff/people/{id}/withdraw", web::post().to(withdraw));
     accounts::configure(cfg);
+    exclusion::configure(cfg);
+    report::configure(cfg);
 }
 
 type Form = web::Form<Vec<(String, String)>>;

@@ -160,6 +160,16 @@ pub fn world(db: &Database) -> World {
                 answer(c, r, "motivation", None, "number", None, Some(72.0));
                 answer(c, r, "activities", None, "options", Some("[\"school\",\"work\"]"), None);
                 answer(c, r, "remark", None, "not_answered", None, None);
+                // The page's record of the slider being moved (the paradata export's rows).
+                diesel::insert_into(koers_store::schema::paradata::table)
+                    .values((
+                        koers_store::schema::paradata::response_id.eq(r),
+                        koers_store::schema::paradata::item_id.eq("motivation"),
+                        koers_store::schema::paradata::touched.eq(true),
+                        koers_store::schema::paradata::change_count.eq(1),
+                    ))
+                    .execute(c)
+                    .unwrap();
             }
             let r = window(c, m_sub, ("mentor_diary", mq), weeks_ago, true);
             answer(c, r, "minutes", Some(student), "number", None, Some(30.0));
