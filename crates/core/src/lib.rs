@@ -7,7 +7,9 @@
 pub mod clock;
 pub mod content;
 pub mod feedback;
+pub mod groups;
 pub mod keyed;
+pub mod mentor_title;
 pub mod people;
 pub mod people_import;
 pub mod phone;

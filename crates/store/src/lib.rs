@@ -18,6 +18,7 @@ pub mod drafts;
 pub mod error;
 pub mod exclusion;
 pub mod feedback;
+pub mod groups;
 pub mod import;
 pub mod jobs;
 pub mod life_course;
