@@ -26,6 +26,7 @@ pub mod lifecycle;
 pub mod ops;
 pub mod participation;
 pub mod people;
+pub mod protocol_move;
 pub mod quality;
 pub mod schedule;
 pub mod schema;
