@@ -18,6 +18,7 @@ mod exclude_cmd;
 mod export_cmd;
 mod lifecycle_cmd;
 mod memory;
+mod move_cmd;
 mod people_cmd;
 mod protocol_cmd;
 mod questionnaire_cmd;
@@ -111,6 +112,8 @@ enum Command {
     EraseIdentifiers(lifecycle_cmd::EraseArgs),
     /// A person withdraws: end their participation now, and keep or delete their answers.
     Withdraw(lifecycle_cmd::WithdrawArgs),
+    /// Move a person to another protocol from a date (e.g. aftercare after a dropout); audited.
+    MoveProtocol(move_cmd::MoveArgs),
     /// List (or with --apply erase) identifiers kept past the study's retention period.
     Retention(lifecycle_cmd::RetentionArgs),
 }
@@ -195,6 +198,7 @@ fn main() -> Result<()> {
         Command::Backup(args) => backup_cmd::run(args, &settings, clock.as_ref()),
         Command::EraseIdentifiers(args) => lifecycle_cmd::erase(args, &open(&settings)?, clock.as_ref()),
         Command::Withdraw(args) => lifecycle_cmd::withdraw(args, &open(&settings)?, clock.as_ref()),
+        Command::MoveProtocol(args) => move_cmd::move_protocol(args, &open(&settings)?, clock.as_ref()),
         Command::Retention(args) => lifecycle_cmd::retention(args, &open(&settings)?, clock.as_ref()),
     }
 }

@@ -95,6 +95,9 @@ fn sms_warnings(p: &Protocol, base_url: &str) -> Vec<String> {
         earned_cents: 12_300,
         streak: 12,
         link: &link,
+        // The longest title and a long school name: a text must fit with either.
+        mentor_title: "jobcoach",
+        organisation: "Regionaal Opleidingscentrum Noord-Nederland",
     };
     let mut texts: Vec<(String, &koers_core::protocol::LocalText)> = Vec::new();
     if let Some(t) = &p.texts.invitation {

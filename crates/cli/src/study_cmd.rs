@@ -5,7 +5,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use koers_core::clock::Clock;
 use koers_store::studies::{
-    ensure_organisation, ensure_team, find_study, list_studies, organisations_of, resolve_study, NewStudy,
+    ensure_organisation, ensure_team, find_study, list_studies, organisations_of, resolve_study, set_mentor_title,
+    NewStudy,
 };
 use koers_store::{audit, Database};
 use std::path::PathBuf;
@@ -70,6 +71,20 @@ pub enum OrganisationCommand {
         /// The group the organisation belongs to in the design, e.g. control.
         #[arg(long)]
         group: Option<String>,
+        /// What the organisation calls a mentor on pages and in SMS texts: begeleider (default),
+        /// coach, buddy or jobcoach.
+        #[arg(long)]
+        mentor_title: Option<String>,
+    },
+    /// Set what an organisation calls a mentor (begeleider, coach, buddy, jobcoach): pages,
+    /// questionnaires and SMS texts ({{begeleider}}) use that word for its people.
+    Title {
+        /// The organisation's key.
+        key: String,
+        /// begeleider, coach, buddy or jobcoach.
+        title: String,
+        #[arg(long)]
+        study: Option<String>,
     },
 }
 
@@ -229,13 +244,32 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
 }
 
 pub fn organisation(cmd: OrganisationCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
-    let OrganisationCommand::Add { key, name, study, group } = cmd;
-    db.write(|conn| -> Result<()> {
-        let s = resolve_study(conn, study.as_deref())?;
-        let o = ensure_organisation(conn, s.id, &key, &name, group.as_deref(), clock.now())?;
-        println!("Organisation {} ({}) is in study {}.", o.key, o.name, s.key);
-        Ok(())
-    })
+    match cmd {
+        OrganisationCommand::Add { key, name, study, group, mentor_title } => db.write(|conn| -> Result<()> {
+            let s = resolve_study(conn, study.as_deref())?;
+            let o = ensure_organisation(conn, s.id, &key, &name, group.as_deref(), clock.now())?;
+            if let Some(title) = &mentor_title {
+                set_mentor_title(conn, o.id, title)?;
+            }
+            println!("Organisation {} ({}) is in study {}.", o.key, o.name, s.key);
+            Ok(())
+        }),
+        OrganisationCommand::Title { key, title, study } => db.write(|conn| -> Result<()> {
+            let s = resolve_study(conn, study.as_deref())?;
+            let orgs = organisations_of(conn, s.id)?;
+            let o = orgs.iter().find(|o| o.key == key).with_context(|| unknown_organisation(&key, &s.key, &orgs))?;
+            set_mentor_title(conn, o.id, &title)?;
+            println!("Organisation {} calls a mentor '{}'.", o.key, title.trim().to_lowercase());
+            Ok(())
+        }),
+    }
+}
+
+fn unknown_organisation(key: &str, study: &str, orgs: &[koers_store::studies::Organisation]) -> String {
+    format!(
+        "organisation '{key}' is not in study {study}; known: {}",
+        orgs.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(", ")
+    )
 }
 
 pub fn team(cmd: TeamCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
@@ -243,13 +277,10 @@ pub fn team(cmd: TeamCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
     db.write(|conn| -> Result<()> {
         let s = resolve_study(conn, study.as_deref())?;
         let orgs = organisations_of(conn, s.id)?;
-        let o = orgs.iter().find(|o| o.key == organisation).with_context(|| {
-            format!(
-                "organisation '{organisation}' is not in study {}; known: {}",
-                s.key,
-                orgs.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(", ")
-            )
-        })?;
+        let o = orgs
+            .iter()
+            .find(|o| o.key == organisation)
+            .with_context(|| unknown_organisation(&organisation, &s.key, &orgs))?;
         ensure_team(conn, o.id, &name, clock.now())?;
         println!("Team {name} is in organisation {}.", o.key);
         Ok(())

@@ -56,6 +56,11 @@ pub struct MessageVars<'a> {
     pub earned_cents: u32,
     pub streak: u32,
     pub link: &'a str,
+    /// What the person's organisation calls a mentor (`begeleider`, `coach`, ...), in the
+    /// message's language; empty gives the default.
+    pub mentor_title: &'a str,
+    /// The person's organisation (school), which says where the message comes from.
+    pub organisation: &'a str,
 }
 
 /// The protocol's text for this message: for an invitation, the streak variant of the highest
@@ -94,6 +99,9 @@ pub fn render_message(template: &str, v: &MessageVars<'_>) -> String {
             "verdiend" | "earned" => earned.as_str(),
             "reeks" | "streak" => streak.as_str(),
             "link" => v.link,
+            "begeleider" | "mentor_title" if v.mentor_title.is_empty() => crate::mentor_title::DEFAULT_MENTOR_TITLE,
+            "begeleider" | "mentor_title" => v.mentor_title,
+            "organisatie" | "organisation" => v.organisation,
             _ => "",
         };
         out.push_str(value);
@@ -104,8 +112,21 @@ pub fn render_message(template: &str, v: &MessageVars<'_>) -> String {
 }
 
 /// The variables a message text may use.
-pub const MESSAGE_VARIABLES: &[&str] =
-    &["voornaam", "first_name", "naam_begeleider", "mentor_name", "verdiend", "earned", "reeks", "streak", "link"];
+pub const MESSAGE_VARIABLES: &[&str] = &[
+    "voornaam",
+    "first_name",
+    "naam_begeleider",
+    "mentor_name",
+    "verdiend",
+    "earned",
+    "reeks",
+    "streak",
+    "link",
+    "begeleider",
+    "mentor_title",
+    "organisatie",
+    "organisation",
+];
 
 #[cfg(test)]
 mod tests {
@@ -128,11 +149,25 @@ mod tests {
 
     #[test]
     fn variables_are_filled_and_unknown_ones_never_sent_raw() {
-        let v = MessageVars { first_name: "Sanne", mentor_name: "Joris", earned_cents: 1250, streak: 3, link: "L" };
+        let v = MessageVars {
+            first_name: "Sanne",
+            mentor_name: "Joris",
+            earned_cents: 1250,
+            streak: 3,
+            link: "L",
+            mentor_title: "coach",
+            organisation: "ROC Noord",
+        };
         assert_eq!(
             render_message("Hoi {{voornaam}}, {{verdiend}} verdiend, reeks {{reeks}}: {{link}} {{geheim}}", &v),
             "Hoi Sanne, €12,50 verdiend, reeks 3: L "
         );
+        assert_eq!(
+            render_message("{{organisatie}}: je {{begeleider}} {{naam_begeleider}} vraagt iets", &v),
+            "ROC Noord: je coach Joris vraagt iets"
+        );
+        let plain = MessageVars { mentor_title: "", ..v };
+        assert_eq!(render_message("je {{begeleider}}", &plain), "je begeleider", "no title chosen: the default");
     }
 
     #[test]

@@ -17,7 +17,10 @@ use std::collections::HashMap;
 pub struct PersonInfo {
     pub role: koers_core::people::Role,
     pub organisation: String,
+    /// The person's study group: their own, else their organisation's.
     pub group: Option<String>,
+    /// For students: `stayer` or `dropout`, from the recorded outcome.
+    pub outcome_group: Option<&'static str>,
     pub team: String,
     /// The local date of the person's first own subscription: week 1 starts here.
     pub start: Option<NaiveDate>,
@@ -58,7 +61,7 @@ type PersonTuple = (
     i64,
     String,
     String,
-    Option<String>,
+    (Option<String>, Option<String>),
     String,
     Option<chrono::NaiveDateTime>,
     Option<String>,
@@ -90,7 +93,7 @@ impl StudyContext {
                 people::id,
                 people::role,
                 organisations::key,
-                organisations::group_name,
+                (people::group_name, organisations::group_name),
                 teams::name,
                 people::ended_at,
                 people::dropout_type,
@@ -119,7 +122,7 @@ impl StudyContext {
                     id,
                     role,
                     organisation,
-                    group,
+                    (own_group, organisation_group),
                     team,
                     ended,
                     dropout_type,
@@ -128,10 +131,12 @@ impl StudyContext {
                     why,
                     end_reason,
                 )| {
+                    let role = koers_core::people::Role::try_from(role).map_err(koers_store::StoreError::from)?;
                     let info = PersonInfo {
-                        role: koers_core::people::Role::try_from(role).map_err(koers_store::StoreError::from)?,
+                        outcome_group: koers_core::groups::outcome_group(role, dropout_type.as_deref()),
+                        role,
                         organisation,
-                        group,
+                        group: koers_core::groups::person_group(own_group.as_deref(), organisation_group.as_deref()),
                         team,
                         start: first.get(&id).map(|t| local_date(zone, *t)),
                         end: ended.map(|t| local_date(zone, from_db(t))),

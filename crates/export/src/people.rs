@@ -1,4 +1,5 @@
-//! `people`: one row per person, pseudonymous, with group, organisation, team, start and end,
+//! `people`: one row per person, pseudonymous, with group (and for students the outcome group,
+//! stayer or dropout), organisation, team, start and end,
 //! consent, dropout type and date, exclusion, and their response rate (windows that have opened
 //! up to now against those completed, their own and, for mentors, those about their students),
 //! and the data quality of their diaries ([`koers_core::quality`], as the dashboard shows it):
@@ -50,6 +51,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             "person",
             "role",
             "group",
+            "outcome_group",
             "organisation",
             "team",
             "start_date",
@@ -104,6 +106,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             Cell::text(pseudonym(&req.pseudonym_key, *id)),
             Cell::text(p.role.as_str()),
             Cell::opt_text(p.group.clone()),
+            Cell::opt_text(p.outcome_group.map(str::to_string)),
             Cell::text(p.organisation.clone()),
             Cell::text(p.team.clone()),
             Cell::opt_text(p.start.map(|d| d.to_string())),

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use koers_core::people::Role;
 use koers_export::{export, payout_id, pseudonym, pseudonym_key, Format, Kind, Request};
 use koers_store::people::{insert_pair, insert_subscription, NewSubscription};
-use koers_store::schema::{answers, invitations, people, person_identities, responses};
+use koers_store::schema::{answers, invitations, organisations, people, person_identities, responses, studies};
 use koers_store::studies::to_db;
 use koers_store::testing::{seed_person, seed_study, TestDb};
 use koers_store::{definitions, DbConnection};
@@ -177,6 +177,21 @@ fn build(db: &koers_store::Database) -> Study {
     Study { study_id: seeded.study_id, sanne, joris }
 }
 
+/// The school is in the intervention group; Sanne alone is put in the study's at_risk group.
+fn in_groups(db: &koers_store::Database, study: &Study) {
+    let mut c = db.conn().unwrap();
+    diesel::update(organisations::table.filter(organisations::study_id.eq(study.study_id)))
+        .set(organisations::group_name.eq(Some("intervention")))
+        .execute(&mut *c)
+        .unwrap();
+    diesel::update(studies::table.find(study.study_id))
+        .set(studies::settings.eq(r#"{"groups": ["at_risk"]}"#))
+        .execute(&mut *c)
+        .unwrap();
+    assert!(koers_store::groups::set_person_group(&mut c, study.sanne, Some("at_risk")).unwrap());
+    assert_eq!(koers_store::groups::person_group(&mut c, study.joris).unwrap().as_deref(), Some("intervention"));
+}
+
 const SECRET: &[u8] = b"a-test-secret-of-at-least-32-characters!";
 
 fn run(db: &koers_store::Database, study: &Study, kind: Kind, format: Format, questionnaire: Option<&str>) -> String {
@@ -214,6 +229,7 @@ fn pick<'a>(rows: &'a [HashMap<String, String>], cols: &[&str]) -> Vec<Vec<&'a s
 fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
     for (backend, t) in TestDb::both() {
         let study = build(&t.db);
+        in_groups(&t.db, &study);
         let key = pseudonym_key(SECRET);
         let (sanne, joris) = (pseudonym(&key, study.sanne), pseudonym(&key, study.joris));
 
@@ -342,24 +358,34 @@ fn every_export_holds_exactly_the_known_pattern_on_both_databases() {
             "{backend}"
         );
 
-        // people: dropout and response rate.
+        // people: dropout and response rate; a person's own group and the outcome group.
         let ppl = rows(&run(&t.db, &study, Kind::People, Format::Csv, None));
         assert_eq!(
             pick(
                 &ppl,
-                &["person", "role", "dropout_type", "dropout_date", "windows_opened", "completed", "response_rate"]
+                &[
+                    "person",
+                    "role",
+                    "group",
+                    "outcome_group",
+                    "dropout_type",
+                    "dropout_date",
+                    "windows_opened",
+                    "completed",
+                    "response_rate"
+                ]
             ),
             vec![
-                vec![sanne.as_str(), "student", "school_leaver", "2027-01-06", "4", "3", "0.75"],
-                vec![joris.as_str(), "mentor", "", "", "4", "3", "0.75"],
+                vec![sanne.as_str(), "student", "at_risk", "dropout", "school_leaver", "2027-01-06", "4", "3", "0.75"],
+                vec![joris.as_str(), "mentor", "intervention", "", "", "", "4", "3", "0.75"],
             ],
             "{backend}"
         );
 
         let inv = rows(&run(&t.db, &study, Kind::Invitations, Format::Csv, None));
         assert_eq!(
-            pick(&inv, &["person", "kind", "status", "measurement_kind", "calendar_week"]),
-            vec![vec![sanne.as_str(), "invite", "sent", "diary", "2026-W51"]],
+            pick(&inv, &["person", "group", "kind", "status", "measurement_kind", "calendar_week"]),
+            vec![vec![sanne.as_str(), "at_risk", "invite", "sent", "diary", "2026-W51"]],
             "{backend}"
         );
 

@@ -409,6 +409,8 @@ fn prepare(
                 earned_cents: ctx.earned_cents.max(0) as u32,
                 streak: ctx.streak.max(0) as u32,
                 link: &link,
+                mentor_title: koers_core::mentor_title::mentor_title_in(&ctx.mentor_title, ctx.locale.as_str()),
+                organisation: ctx.school.as_deref().unwrap_or(""),
             },
         );
         let Some(attempt_id) = sending::start_attempt(c, id, &cfg.worker_id, ctx.invitation.attempts, now, real_now)?

@@ -4,8 +4,10 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use koers_core::people::{Role, SubscriptionState};
+use koers_core::protocol::moved::windows_before_move;
 use koers_core::protocol::windows::{asks, in_daytime, invitation_time, participation_end, windows, Window};
 use koers_core::protocol::{parse_protocol, Protocol};
+use koers_store::protocol_move::was_moved;
 use koers_store::schedule::{self, NewInvitation};
 use koers_store::{sending, Database, StoreError};
 use std::collections::HashMap;
@@ -65,10 +67,12 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
         let start = schedule::utc(s.starts_at);
         let end = participation_end(protocol, *zone, start, s.ends_at.map(schedule::utc));
         let mentor = protocol.role == Some(Role::Mentor);
-        let all: Vec<Window> = windows(protocol, *zone, start, end)
-            .into_iter()
-            .filter(|w| asks(w, mentor, s.filling_out_for.is_some()))
-            .collect();
+        // Moved to another protocol: the windows before the move, without a closing.
+        let planned = match s.ends_at.filter(|_| was_moved(s.end_reason.as_deref())) {
+            Some(moved_at) => windows_before_move(protocol, *zone, start, schedule::utc(moved_at)),
+            None => windows(protocol, *zone, start, end),
+        };
+        let all: Vec<Window> = planned.into_iter().filter(|w| asks(w, mentor, s.filling_out_for.is_some())).collect();
         if all.last().is_none_or(|w| w.close_at <= now) && now >= end {
             db.write(|c| sending::end_subscription(c, s.id, SubscriptionState::Completed, "protocol_end", now))?;
             report.subscriptions_ended += 1;

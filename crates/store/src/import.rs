@@ -99,6 +99,7 @@ fn import_in_transaction(
         create_teams: opts.create_teams,
         protocols: protocols.iter().map(|(name, p)| (name.clone(), p.role.as_deref().and_then(Role::parse))).collect(),
         existing: people::roles_by_phone(conn, opts.study_id)?,
+        groups: crate::groups::study_groups(conn, opts.study_id)?,
     };
     let plan = plan_people_import(data, &ctx).map_err(ImportError::Problems)?;
 
@@ -204,7 +205,11 @@ fn apply(
         };
         let id = match people::find_by_phone(conn, opts.study_id, &p.phone)? {
             Some(current) => {
-                if people::update_person(conn, &current, &new, now)? {
+                let regrouped = match &p.group {
+                    Some(g) => crate::groups::set_person_group(conn, current.id, Some(g))?,
+                    None => false,
+                };
+                if people::update_person(conn, &current, &new, now)? | regrouped {
                     summary.people.updated += 1;
                 } else {
                     summary.people.unchanged += 1;
@@ -213,7 +218,11 @@ fn apply(
             }
             None => {
                 summary.people.created += 1;
-                people::insert_person(conn, &new, now)?
+                let id = people::insert_person(conn, &new, now)?;
+                if let Some(g) = &p.group {
+                    crate::groups::set_person_group(conn, id, Some(g))?;
+                }
+                id
             }
         };
         person_ids.insert(&p.phone, id);

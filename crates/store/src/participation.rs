@@ -7,7 +7,8 @@ use crate::db::{write_transaction, DbConnection};
 use crate::error::StoreResult;
 use crate::schedule::{ensure_invitation, NewInvitation};
 use crate::schema::{
-    consents, pairs, people, person_identities, protocols, responses, reward_ledger, studies, subscriptions,
+    consents, organisations, pairs, people, person_identities, protocols, responses, reward_ledger, studies,
+    subscriptions, teams,
 };
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -17,7 +18,7 @@ use koers_core::protocol::RewardScheme;
 use std::collections::HashMap;
 
 /// id, study, role, locale, gender, ended at, the study's zone.
-type PersonRow = (i64, i64, String, String, Option<String>, Option<NaiveDateTime>, String);
+type PersonRow = (i64, i64, String, String, Option<String>, Option<NaiveDateTime>, String, String);
 type SubscriptionRow = (i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<i64>);
 type MentorRow = (i64, Option<String>, Option<String>, Option<String>);
 
@@ -59,11 +60,14 @@ pub struct Participant {
     pub ended: bool,
     /// When their participation ended: the closing questionnaire opening then is still theirs.
     pub ended_at: Option<DateTime<Utc>>,
+    /// What the person's organisation calls a mentor ("begeleider", "coach", ...).
+    pub mentor_title: String,
 }
 
 pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Option<Participant>> {
     let row: Option<PersonRow> = people::table
         .inner_join(studies::table)
+        .inner_join(teams::table.inner_join(organisations::table))
         .filter(people::id.eq(person_id))
         .select((
             people::id,
@@ -73,10 +77,11 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
             people::gender,
             people::ended_at,
             studies::time_zone,
+            organisations::mentor_title,
         ))
         .first(conn)
         .optional()?;
-    let Some((id, study_id, role, locale, gender, ended_at, time_zone)) = row else { return Ok(None) };
+    let Some((id, study_id, role, locale, gender, ended_at, time_zone, mentor_title)) = row else { return Ok(None) };
     let first_name: Option<Option<String>> =
         person_identities::table.find(id).select(person_identities::first_name).first(conn).optional()?;
     Ok(Some(Participant {
@@ -89,6 +94,7 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
         time_zone: crate::error::stored_zone(&time_zone)?,
         ended: ended_at.is_some(),
         ended_at: ended_at.map(from_db),
+        mentor_title,
     }))
 }
 

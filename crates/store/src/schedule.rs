@@ -42,6 +42,8 @@ pub struct ActiveSubscription {
     pub clock_offset_micros: i64,
     /// When the person was enrolled in it (on the study's clock).
     pub created_at: chrono::NaiveDateTime,
+    /// Set while active when it was stopped early or moved to another protocol.
+    pub end_reason: Option<String>,
 }
 
 impl ActiveSubscription {
@@ -72,6 +74,7 @@ pub fn active_subscriptions(conn: &mut DbConnection) -> StoreResult<Vec<ActiveSu
             studies::test_mode,
             studies::clock_offset_micros,
             subscriptions::created_at,
+            subscriptions::end_reason,
         ))
         .load(conn)?)
 }

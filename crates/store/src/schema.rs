@@ -23,6 +23,7 @@ diesel::table! {
         name -> Text,
         group_name -> Nullable<Text>,
         created_at -> Timestamp,
+        mentor_title -> Text,
     }
 }
 
@@ -58,6 +59,7 @@ diesel::table! {
         link_generation -> Integer,
         paused_until -> Nullable<Timestamp>,
         dropout_next -> Nullable<Text>,
+        group_name -> Nullable<Text>,
     }
 }
 

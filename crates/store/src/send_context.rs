@@ -48,6 +48,8 @@ pub struct SendContext {
     pub waiting_for_guardian: bool,
     /// The person's school (organisation), so a parent's SMS says where it comes from.
     pub school: Option<String>,
+    /// What the school calls a mentor, for `{{begeleider}}` in SMS texts.
+    pub mentor_title: String,
     /// Who does the research and how to reach them (study settings `research_group`,
     /// `contact`), for the parent's SMS; never the study's topic.
     pub research_group: Option<String>,
@@ -59,9 +61,9 @@ pub struct SendContext {
 }
 
 /// Role, locale, ended at, phone status, link generation, paused until; study id, test mode,
-/// clock offset, settings; the school's name.
+/// clock offset, settings; the school's name and its word for a mentor.
 type PersonRow =
-    (String, String, Option<NaiveDateTime>, String, i32, Option<NaiveDateTime>, i64, bool, i64, String, String);
+    (String, String, Option<NaiveDateTime>, String, i32, Option<NaiveDateTime>, i64, bool, i64, String, String, String);
 
 /// First name, phone, e-mail, guardian's phone.
 type IdentityRow = (Option<String>, Option<String>, Option<String>, Option<String>);
@@ -85,6 +87,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
             studies::clock_offset_micros,
             studies::settings,
             organisations::name,
+            organisations::mentor_title,
         ))
         .first(conn)?;
     let (
@@ -99,6 +102,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         offset,
         settings,
         school,
+        mentor_title,
     ) = row;
     let identity: Option<IdentityRow> = person_identities::table
         .find(inv.person_id)
@@ -136,6 +140,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         paused_until: paused_until.map(from_db),
         waiting_for_guardian,
         school: Some(school),
+        mentor_title,
         research_group: setting("research_group"),
         contact: setting("contact"),
         role: koers_core::people::Role::try_from(role)?,

@@ -107,6 +107,8 @@ pub struct Organisation {
     pub name: String,
     pub group_name: Option<String>,
     pub created_at: NaiveDateTime,
+    /// What this organisation calls a mentor (see `koers_core::mentor_title`).
+    pub mentor_title: String,
 }
 
 pub fn ensure_organisation(
@@ -137,6 +139,16 @@ pub fn ensure_organisation(
         ))
         .execute(conn)?;
     find(conn)?.ok_or_else(|| StoreError::NotFound(format!("organisation '{key}'")))
+}
+
+/// Sets what an organisation calls a mentor; the title must be one of
+/// `koers_core::mentor_title::MENTOR_TITLES`.
+pub fn set_mentor_title(conn: &mut DbConnection, organisation_id: i64, title: &str) -> StoreResult<()> {
+    let title = koers_core::mentor_title::parse_mentor_title(title).map_err(StoreError::Invalid)?;
+    diesel::update(organisations::table.find(organisation_id))
+        .set(organisations::mentor_title.eq(title))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn organisations_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<Vec<Organisation>> {

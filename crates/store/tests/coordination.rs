@@ -501,3 +501,53 @@ fn a_new_phone_number_revokes_the_old_links_and_resends_what_is_still_open() {
         assert_eq!(generation, 1, "{backend}");
     }
 }
+
+#[test]
+fn a_coordinator_moves_a_student_to_another_protocol_from_a_date_in_scope_and_audited() {
+    for (backend, t) in TestDb::both() {
+        let mut c = t.db.conn().unwrap();
+        let w = world(&mut c);
+        let scope = coordinator(&mut c, &w, w.noord);
+        let sanne = person(&mut c, &w, w.team_noord, Role::Student, "Sanne", "+31612345678");
+        koers_store::definitions::store_protocol(
+            &mut c,
+            w.study_id,
+            "aftercare",
+            Some("student"),
+            "name: a\n",
+            None,
+            now(),
+        )
+        .unwrap();
+        let field = |r: Result<koers_store::protocol_move::ProtocolMove, CoordinationError>| match r {
+            Err(CoordinationError::Problems(p)) => p[0].field.clone().unwrap_or_default(),
+            other => panic!("{backend}: {other:?}"),
+        };
+        assert_eq!(field(co::move_protocol(&mut c, &scope, sanne, "aftercare", "2026-10-14", now())), "from");
+        assert_eq!(field(co::move_protocol(&mut c, &scope, sanne, "vsv_mentor", "2026-10-19", now())), "protocol");
+        let other = coordinator(&mut c, &w, w.zuid);
+        assert!(
+            matches!(
+                co::move_protocol(&mut c, &other, sanne, "aftercare", "2026-10-19", now()),
+                Err(CoordinationError::NotFound)
+            ),
+            "{backend}: another school's coordinator does not see Sanne"
+        );
+        let moved = co::move_protocol(&mut c, &scope, sanne, "aftercare", "19-10-2026", now()).unwrap();
+        assert_eq!(moved.moved_at, Utc.with_ymd_and_hms(2026, 10, 18, 22, 0, 0).unwrap(), "{backend}");
+        let subs: Vec<(i64, Option<String>)> = subscriptions::table
+            .filter(subscriptions::person_id.eq(sanne))
+            .order(subscriptions::id)
+            .select((subscriptions::protocol_id, subscriptions::end_reason))
+            .load(&mut *c)
+            .unwrap();
+        assert_eq!(subs[0], (w.student_protocol, Some("moved".to_string())), "{backend}");
+        assert_eq!(subs.len(), 2, "{backend}: the new protocol's subscription");
+        let actor: String = audit_log::table
+            .filter(audit_log::action.eq("person.protocol_move"))
+            .select(audit_log::actor)
+            .first(&mut *c)
+            .unwrap();
+        assert_eq!(actor, scope.actor(), "{backend}");
+    }
+}

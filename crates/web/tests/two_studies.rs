@@ -62,15 +62,23 @@ async fn two_studies_each_see_and_export_only_their_own_diary_and_consent_on_bot
         let db = &t.db;
         let main = study(db, "vsv", 1, (shipped::questionnaires(), shipped::protocols()));
         let pilot = study(db, "pilot", 2, pilot_sources());
+        // The pilot's school calls a mentor a coach; the main study keeps "begeleider".
+        let school = koers_store::studies::organisations_of(&mut db.conn().unwrap(), pilot).unwrap()[0].id;
+        koers_store::studies::set_mentor_title(&mut db.conn().unwrap(), school, "coach").unwrap();
         koers_scheduler::plan::plan(db, thursday(), None).unwrap();
 
         let (consent, diary) = pages_of(db, person(db, "+31612345601")).await;
         assert!(consent.contains(SHIPPED_CONSENT) && !consent.contains(PILOT_CONSENT), "{name}: main consent");
         assert!(diary.contains(SHIPPED_ITEM) && !diary.contains(PILOT_ITEM), "{name}: main diary:\n{diary}");
+        assert!(diary.contains("Heb je deze week met je begeleider gepraat?"), "{name}: the default title");
 
         let (consent, diary) = pages_of(db, person(db, "+31612345602")).await;
         assert!(consent.contains(PILOT_CONSENT) && !consent.contains(SHIPPED_CONSENT), "{name}: pilot consent");
         assert!(diary.contains(PILOT_ITEM) && !diary.contains(SHIPPED_ITEM), "{name}: pilot diary:\n{diary}");
+        assert!(
+            diary.contains("Heb je deze week met je coach gepraat?") && !diary.contains("je begeleider"),
+            "{name}: the pilot school's own word for a mentor:\n{diary}"
+        );
 
         let main_book = codebook(db, main);
         let pilot_book = codebook(db, pilot);

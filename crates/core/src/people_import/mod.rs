@@ -15,7 +15,8 @@ use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
-/// The columns an import file may have, in u-can-act's order (`locale` is koers's own).
+/// The columns an import file may have, in u-can-act's order (`locale` and `group` are koers's
+/// own).
 pub const COLUMNS: &[&str] = &[
     "type",
     "team_name",
@@ -31,6 +32,7 @@ pub const COLUMNS: &[&str] = &[
     "filling_out_for_protocol",
     "end_date",
     "locale",
+    "group",
 ];
 const REQUIRED: &[&str] = &["type", "team_name", "first_name", "mobile_phone"];
 
@@ -68,6 +70,8 @@ pub struct ImportContext {
     pub protocols: BTreeMap<String, Option<Role>>,
     /// People already enrolled, by E.164 phone number.
     pub existing: HashMap<String, Role>,
+    /// The study's groups; a row's `group` must be one of them.
+    pub groups: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +86,8 @@ pub struct PlannedPerson {
     pub phone: String,
     pub email: Option<String>,
     pub locale: Option<Locale>,
+    /// The study group set for this person; without it, their organisation's.
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -189,6 +189,10 @@ fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut 
         })
         .ok()
         .flatten();
+    let group = match get("group").trim() {
+        "" => None,
+        g => crate::groups::check_group(g, &ctx.groups).map_err(|m| problems.push(problem(line, "group", m))).ok(),
+    };
     let phone = match get("mobile_phone") {
         "" => {
             problems.push(problem(line, "mobile_phone", "is empty but required: invitations go by SMS"));
@@ -261,6 +265,7 @@ fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut 
             phone: phone?,
             email,
             locale,
+            group,
         },
         protocol,
         start: start?,

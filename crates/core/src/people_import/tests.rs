@@ -9,6 +9,7 @@ fn ctx() -> ImportContext {
             .into_iter()
             .collect(),
         existing: HashMap::new(),
+        groups: ["control".to_string(), "at_risk".to_string()].into_iter().collect(),
     }
 }
 
@@ -136,4 +137,20 @@ fn a_mentor_described_twice_differently_is_an_error() {
     )
     .unwrap_err();
     assert_eq!(errors, ["5: team_name: this mentor (same phone number as line 4) has a different team_name there"]);
+}
+
+#[test]
+fn a_group_column_sets_a_persons_group_and_only_to_one_of_the_studys() {
+    let header = "type,team_name,first_name,mobile_phone,group\n";
+    let ok = plan_people_import(
+        format!("{header}Student,Team Noord,Sanne,0612345678,at_risk\nStudent,Team Noord,Ahmed,0612345679,\n")
+            .as_bytes(),
+        &ctx(),
+    )
+    .unwrap();
+    assert_eq!(ok.people[0].group.as_deref(), Some("at_risk"));
+    assert_eq!(ok.people[1].group, None, "an empty cell: the organisation's group");
+    let bad = plan_people_import(format!("{header}Student,Team Noord,Sanne,0612345678,stayers\n").as_bytes(), &ctx())
+        .unwrap_err();
+    assert_eq!(bad[0].to_string(), "2: group: 'stayers' is not a group of this study; known: at_risk, control");
 }

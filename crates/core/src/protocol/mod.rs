@@ -2,6 +2,7 @@
 //! they earn, and the texts of their messages. Declarative YAML like questionnaires.
 
 pub mod duration;
+pub mod moved;
 pub mod windows;
 
 use crate::people::Role;

@@ -31,6 +31,10 @@ pub const PLATFORM_VARIABLES: &[&str] = &[
     "He_she_mentor",
     "him_her_mentor",
     "first_name",
+    "begeleider",
+    "Begeleider",
+    "mentor_title",
+    "Mentor_title",
 ];
 
 /// The names of the `{{...}}` variables in a text, in order.
@@ -84,6 +88,8 @@ pub struct PersonVars {
     pub student_gender: Option<Gender>,
     pub mentor_name: Option<String>,
     pub mentor_gender: Option<Gender>,
+    /// What the person's organisation calls a mentor, as stored ("coach"); the default when unset.
+    pub mentor_title: Option<String>,
     /// A study's own variables: name -> language -> text.
     pub study: BTreeMap<String, BTreeMap<String, String>>,
     /// The person's previous answers, by item id, for `{{previous_ID}}`.
@@ -115,8 +121,11 @@ impl PersonVars {
         let (m_pos, m_subj, m_obj) = pronouns(self.mentor_gender, if en { "en" } else { "nl" });
         let this_student =
             self.student_name.clone().unwrap_or_else(|| if en { "this student" } else { "deze student" }.into());
+        let title = crate::mentor_title::mentor_title_in(self.mentor_title.as_deref().unwrap_or(""), lang);
         let mentor =
-            self.mentor_name.clone().unwrap_or_else(|| if en { "your mentor" } else { "je begeleider" }.into());
+            self.mentor_name
+                .clone()
+                .unwrap_or_else(|| if en { format!("your {title}") } else { format!("je {title}") });
         let v = match name {
             "deze_student" | "this_student" => this_student,
             "Deze_student" | "This_student" => capitalise(&this_student),
@@ -131,6 +140,8 @@ impl PersonVars {
             "Hij_zij_begeleider" | "He_she_mentor" => capitalise(m_subj),
             "hem_haar_begeleider" | "him_her_mentor" => m_obj.into(),
             "voornaam" | "first_name" => self.first_name.clone().unwrap_or_default(),
+            "begeleider" | "mentor_title" => title.into(),
+            "Begeleider" | "Mentor_title" => capitalise(title),
             _ => return None,
         };
         Some(v)
@@ -178,5 +189,17 @@ mod tests {
         v.previous.insert("v3".into(), "voetbal".into());
         v.study.insert("school".into(), [("nl".to_string(), "het ROC".to_string())].into_iter().collect());
         assert_eq!(v.render("Vorige keer: {{previous_v3}} op {{school}}", "nl"), "Vorige keer: voetbal op het ROC");
+    }
+
+    #[test]
+    fn the_organisations_title_for_a_mentor_fills_begeleider() {
+        let mut v = PersonVars { mentor_title: Some("jobcoach".into()), ..Default::default() };
+        assert_eq!(
+            v.render("Sprak je je {{begeleider}}? {{Begeleider}}: {{naam_begeleider}}", "nl"),
+            "Sprak je je jobcoach? Jobcoach: je jobcoach"
+        );
+        assert_eq!(v.render("Did you talk to your {{mentor_title}}?", "en"), "Did you talk to your job coach?");
+        v.mentor_title = None;
+        assert_eq!(v.render("je {{begeleider}}", "nl"), "je begeleider", "no title chosen: the default");
     }
 }

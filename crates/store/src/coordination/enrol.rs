@@ -30,6 +30,8 @@ pub struct Enrolment {
     pub locale: String,
     /// For a mentor: the student they will guide (optional).
     pub student_id: Option<i64>,
+    /// The study group for this person; empty: their organisation's.
+    pub group: String,
 }
 
 /// Which form field an import column is typed into.
@@ -132,6 +134,7 @@ pub fn enrol(
         ("start_date", e.start_date.trim().to_string()),
         ("filling_out_for", student.as_ref().map(|s| s.1.clone()).unwrap_or_default()),
         ("locale", e.locale.trim().to_string()),
+        ("group", e.group.trim().to_string()),
     ]
     .into_iter()
     .collect();
@@ -153,6 +156,7 @@ pub fn enrol(
                     .is_some_and(|p| visible(conn, scope, p.id).is_ok())
             })
             .collect(),
+        groups: crate::groups::study_groups(conn, study_id)?,
     };
     let plan = match plan_people_import(data.as_bytes(), &ctx) {
         Ok(plan) => Some(plan),
@@ -206,6 +210,9 @@ pub fn enrol(
         },
         now,
     )?;
+    if let Some(g) = &p.group {
+        crate::groups::set_person_group(conn, id, Some(g))?;
+    }
     for pair in &plan.pairs {
         if let Some((sid, _)) = &student {
             people_q::insert_pair(conn, *sid, id, pair.start, now)?;

@@ -16,6 +16,7 @@ mod list;
 mod mentor_report;
 mod number_in_use;
 mod phone;
+mod protocol_move;
 mod scope;
 mod withdrawal;
 
@@ -30,6 +31,7 @@ pub use list::{
 pub use mentor_report::{mentor_stops_guiding, outcome_of_next, record_outcome, MENTOR_STOPPED};
 pub use number_in_use::{record_refusal, Refusal, MAX_REFUSALS_PER_HOUR, NOT_USABLE};
 pub use phone::change_phone;
+pub use protocol_move::move_protocol;
 pub use withdrawal::withdraw;
 
 use crate::audit;

@@ -133,7 +133,9 @@ pub(super) fn ended_texts(l: &str) -> (&'static str, Vec<String>) {
 pub(super) fn student_links(me: &Me, taking_part: bool) -> Vec<Value> {
     let mut links = Vec::new();
     if me.person.role == koers_core::people::Role::Student {
-        links.push(json!({"href": "/p/begeleider", "label": if me.lang == "en" { "Who is my mentor?" } else { "Wie is mijn begeleider?" }}));
+        let title = koers_core::mentor_title::mentor_title_in(&me.person.mentor_title, me.lang);
+        let label = if me.lang == "en" { format!("Who is my {title}?") } else { format!("Wie is mijn {title}?") };
+        links.push(json!({"href": "/p/begeleider", "label": label}));
     }
     if taking_part {
         links

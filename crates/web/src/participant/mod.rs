@@ -207,7 +207,11 @@ fn base_input(me: &Me, action: String) -> PageInput {
     PageInput {
         lang: me.lang.into(),
         fallback_lang: "nl".into(),
-        vars: PersonVars { first_name: me.person.first_name.clone(), ..Default::default() },
+        vars: PersonVars {
+            first_name: me.person.first_name.clone(),
+            mentor_title: Some(me.person.mentor_title.clone()),
+            ..Default::default()
+        },
         action,
         csrf: me.session.csrf_token.clone(),
         today: Some(me.now.with_timezone(&me.zone).date_naive()),

@@ -4,6 +4,7 @@ use super::{db, info, me, Page};
 use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use koers_core::mentor_title::mentor_title_in;
 use koers_store::participation::{self as part, MentorContact};
 use serde_json::json;
 
@@ -17,9 +18,11 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
     let id = me.person.id;
     let mentor = db(state, false, move |c| part::mentor_of(c, id)).await?;
     let en = me.lang == "en";
+    // The school's own word: "je coach", "your job coach".
+    let title = mentor_title_in(&me.person.mentor_title, me.lang);
     let lines = match &mentor {
         Some(MentorContact { first_name: name, phone: Some(phone), .. }) => vec![
-            if en { format!("Your mentor is {name}.") } else { format!("Je begeleider is {name}.") },
+            if en { format!("Your {title} is {name}.") } else { format!("Je {title} is {name}.") },
             if en {
                 format!("You can call or text {name} on {phone}.")
             } else {
@@ -27,7 +30,7 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
             },
         ],
         Some(MentorContact { first_name: name, phone: None, .. }) => vec![
-            if en { format!("Your mentor is {name}.") } else { format!("Je begeleider is {name}.") },
+            if en { format!("Your {title} is {name}.") } else { format!("Je {title} is {name}.") },
             if en {
                 format!("You can talk to {name} at school or where you usually meet.")
             } else {
@@ -35,9 +38,9 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
             },
         ],
         None => vec![if en {
-            "You have no mentor in the study right now. Ask at school who can help you.".into()
+            format!("You have no {title} in the study right now. Ask at school who can help you.")
         } else {
-            "Je hebt nu geen begeleider in het onderzoek. Vraag op school wie je kan helpen.".into()
+            format!("Je hebt nu geen {title} in het onderzoek. Vraag op school wie je kan helpen.")
         }],
     };
     let mut links = Vec::new();
@@ -48,5 +51,6 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
         links.push(json!({"href": format!("tel:{digits}"), "label": label, "primary": true}));
     }
     links.push(json!({"href": "/p", "label": if en { "Back" } else { "Terug" }}));
-    info(state, &me, (if en { "Your mentor" } else { "Je begeleider" }, lines), links)
+    let heading = if en { format!("Your {title}") } else { format!("Je {title}") };
+    info(state, &me, (heading, lines), links)
 }

@@ -20,6 +20,7 @@ const ENROL_FIELDS: &[&str] = &[
     "start_date",
     "locale",
     "student_id",
+    "group",
 ];
 
 async fn enrol_page(
@@ -30,8 +31,17 @@ async fn enrol_page(
     status: StatusCode,
 ) -> PageResult {
     let scope = s.scope.clone();
-    let found = read(state, move |c| Ok((co::teams_in_scope(c, &scope)?, co::students_in_scope(c, &scope)?))).await;
-    let (teams, students) = found?;
+    let found = read(state, move |c| {
+        // The groups of the studies in scope (one study, nearly always).
+        let mut groups = std::collections::BTreeSet::new();
+        for study in scope.study_ids() {
+            groups.extend(koers_store::groups::study_groups(c, study)?);
+        }
+        Ok((co::teams_in_scope(c, &scope)?, co::students_in_scope(c, &scope)?, groups))
+    })
+    .await;
+    let (teams, students, groups) = found?;
+    let group = field(typed, "group");
     let (errors, general) = problems_map(ENROL_FIELDS, problems);
     let mut values = Map::new();
     for f in ENROL_FIELDS {
@@ -60,6 +70,12 @@ async fn enrol_page(
             .map(|t| json!({"id": t.id, "name": t.name, "organisation": t.organisation_name, "selected": team == t.id.to_string()}))
             .collect::<Vec<_>>()),
     );
+    if !groups.is_empty() {
+        data.insert(
+            "groups".into(),
+            json!(groups.iter().map(|g| json!({"value": g, "selected": group == g})).collect::<Vec<_>>()),
+        );
+    }
     data.insert(
         "genders".into(),
         json!([
@@ -115,6 +131,7 @@ async fn enrol_one(state: &AppState, req: &HttpRequest, form: &[(String, String)
         start_date: field(form, "start_date").to_string(),
         locale: field(form, "locale").to_string(),
         student_id: field(form, "student_id").parse().ok(),
+        group: field(form, "group").to_string(),
     };
     let scope = s.scope.clone();
     let now = state.real_clock.now();

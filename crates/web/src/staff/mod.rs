@@ -18,6 +18,7 @@ mod login;
 mod people;
 mod person;
 mod phone;
+mod protocol_move;
 mod report;
 mod withdrawal;
 
@@ -60,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/people/{id}/phone", web::post().to(change_phone))
         .route("/staff/people/{id}/handover", web::post().to(handover))
         .route("/staff/people/{id}/end", web::post().to(end))
+        .route("/staff/people/{id}/protocol", web::post().to(protocol_move::move_protocol))
         .route("/staff/people/{id}/withdraw", web::post().to(withdraw));
     accounts::configure(cfg);
     exclusion::configure(cfg);

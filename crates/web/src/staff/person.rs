@@ -37,6 +37,7 @@ fn reason_word(s: &str) -> String {
         "other" => "anders".into(),
         "protocol_end" => "einde onderzoek".into(),
         "student_ended" => "student gestopt".into(),
+        "moved" => "ander protocol".into(),
         other => match other.split_once(": ") {
             Some((code, note)) if DropoutType::parse(code).is_some() => format!("{}: {note}", reason_word(code)),
             _ => other.to_string(),
@@ -60,6 +61,9 @@ fn success_word(code: &str) -> Option<&'static str> {
         "handover" => Some("De student is overgedragen. De nieuwe begeleider ziet de student vanaf deze week."),
         "end" => Some("De deelname is beëindigd."),
         "enrol" => Some("Aangemeld. Het eerste bericht gaat vanzelf op de startdatum."),
+        "protocol" => {
+            Some("Het andere protocol begint op de gekozen datum. Eerdere antwoorden blijven zoals ze waren.")
+        }
         _ => None,
     }
 }
@@ -105,7 +109,8 @@ fn withdrawn_words(q: &DetailQuery) -> String {
 }
 
 /// Form fields of the detail page that can carry an error, each present (strict templates).
-const DETAIL_FIELDS: &[&str] = &["mobile_phone", "mentor_id", "reason", "date", "note", "next", "data", "confirm"];
+const DETAIL_FIELDS: &[&str] =
+    &["mobile_phone", "mentor_id", "reason", "date", "note", "next", "data", "confirm", "protocol", "from"];
 
 struct DetailInput<'a> {
     ok: Option<String>,
@@ -120,10 +125,11 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
         let d = co::person_detail(c, &scope, id, now)?;
         let mentors = if d.role == Role::Student { co::mentors_in_scope(c, &scope)? } else { Vec::new() };
         let zone = d.time_zone.clone();
-        Ok((d, mentors, zone))
+        let protocols = koers_store::definitions::latest_protocols(c, d.study_id)?;
+        Ok((d, mentors, zone, protocols))
     })
     .await;
-    let (d, mentors, zone) = found?;
+    let (d, mentors, zone, protocols) = found?;
     let zone: Tz = zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
     let current_ids: Vec<i64> = d.current.iter().map(|p| p.other_id).collect();
     let pair_json = |p: &co::PairInfo| {
@@ -183,6 +189,17 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
             }))
             .collect::<Vec<_>>()),
     );
+    // The protocols a move can go to: those of the person's study for their role.
+    let typed_protocol = typed("protocol", String::new());
+    data.insert(
+        "protocols".into(),
+        json!(protocols
+            .values()
+            .filter(|p| p.role.as_deref().is_none_or(|r| r == d.role.as_str()))
+            .map(|p| json!({"name": p.name, "selected": typed_protocol == p.name}))
+            .collect::<Vec<_>>()),
+    );
+    data.insert("typed_from".into(), json!(typed("from", String::new())));
     let typed_mentor = typed("mentor_id", String::new());
     data.insert(
         "mentors".into(),

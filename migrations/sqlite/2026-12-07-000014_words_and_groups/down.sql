@@ -1,0 +1,2 @@
+ALTER TABLE people DROP COLUMN group_name;
+ALTER TABLE organisations DROP COLUMN mentor_title;
