@@ -505,8 +505,9 @@ async fn an_enrolment_with_a_bad_phone_shows_the_import_message_next_to_the_fiel
         )
         .await;
         assert_eq!(r.status, 422, "{backend}");
-        // The import's own words for this number (koers_core::phone), escaped as HTML.
-        let expected = koers_core::phone::normalise_mobile("020 123 4567").unwrap_err().to_string();
+        // The import's own rule for this number (koers_core::phone), in the page's Dutch from the
+        // catalogue (it showed in English here before), escaped as HTML.
+        let expected = koers_texts::msg("nl", &koers_core::phone::normalise_mobile("020 123 4567").unwrap_err().msg());
         let escaped = expected.replace('\'', "&#x27;");
         let at = r.body.find("id=\"mobile_phone-error\">").expect("an error next to the phone field");
         assert!(
@@ -568,7 +569,7 @@ async fn numbers_tell_nothing_about_others(t: TestDb) {
     // Someone the coordinator may see: they are told (here the import's own words for a mentor's
     // number typed for a student).
     let joris = call(&app, enrol("0612300201")).await;
-    assert!(error_of(&joris.body).contains("mentor"), "{}", error_of(&joris.body));
+    assert!(error_of(&joris.body).contains("al ingeschreven als begeleider"), "{}", error_of(&joris.body));
     // Every refusal is audited; after five an hour, no number at all (a free one neither).
     let refused: i64 = koers_store::schema::audit_log::table
         .filter(koers_store::schema::audit_log::action.eq("person.phone_refused"))
