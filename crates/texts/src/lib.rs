@@ -20,9 +20,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
     ("nl", "common.ftl", include_str!("../locales/nl/common.ftl")),
     ("nl", "import.ftl", include_str!("../locales/nl/import.ftl")),
     ("nl", "staff.ftl", include_str!("../locales/nl/staff.ftl")),
+    ("nl", "participant.ftl", include_str!("../locales/nl/participant.ftl")),
     ("en", "common.ftl", include_str!("../locales/en/common.ftl")),
     ("en", "import.ftl", include_str!("../locales/en/import.ftl")),
     ("en", "staff.ftl", include_str!("../locales/en/staff.ftl")),
+    ("en", "participant.ftl", include_str!("../locales/en/participant.ftl")),
 ];
 
 struct Catalogue {
