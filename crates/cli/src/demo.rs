@@ -135,7 +135,10 @@ pub fn seed(db: &Database, settings: &Settings, now: DateTime<Utc>) -> Result<Ve
     import_people(db, PEOPLE.as_bytes(), &opts, now).map_err(|e| match e {
         ImportError::Problems(p) => anyhow!(
             "the demo people do not import: {}",
-            p.iter().map(|p| format!("line {p}")).collect::<Vec<_>>().join("; ")
+            p.iter()
+                .map(|p| format!("line {}: {}", p.line, koers_texts::msg("en", &p.msg)))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         other => anyhow!(other),
     })?;

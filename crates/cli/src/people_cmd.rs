@@ -68,7 +68,8 @@ pub fn run(cmd: ImportCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
         }
         Err(ImportError::Problems(problems)) => {
             for p in &problems {
-                eprintln!("{}:{p}", args.file.display());
+                let column = p.column.as_deref().map(|c| format!(" {c}:")).unwrap_or_default();
+                eprintln!("{}:{}:{column} {}", args.file.display(), p.line, koers_texts::msg("en", &p.msg));
             }
             bail!(
                 "{} problem(s) in {}; nothing was imported. Fix them and import the file again.",

@@ -2,6 +2,7 @@
 //! them at enrolment or import, else in their organisation's group. Outcome groups (stayers,
 //! dropouts) are not set by anyone: they follow from recorded outcomes, for the exports.
 
+use crate::msg::Msg;
 use crate::people::Role;
 
 /// The person's group: their own when set, else their organisation's.
@@ -22,22 +23,19 @@ pub fn outcome_group(role: Role, dropout_type: Option<&str>) -> Option<&'static 
 /// The longest group name accepted (a code, not a description).
 pub const MAX_GROUP: usize = 40;
 
-/// A group named in an import or a form, checked against the study's groups.
-pub fn check_group<'a>(name: &str, groups: impl IntoIterator<Item = &'a String>) -> Result<String, String> {
+/// A group named in an import or a form, checked against the study's groups; a refusal names
+/// the groups there are (catalogue keys `import-group-unknown`, `import-group-none`).
+pub fn check_group<'a>(name: &str, groups: impl IntoIterator<Item = &'a String>) -> Result<String, Msg> {
     let name = name.trim();
     let groups: Vec<&String> = groups.into_iter().collect();
     if groups.iter().any(|g| g.as_str() == name) {
         return Ok(name.to_string());
     }
     if groups.is_empty() {
-        return Err(format!(
-            "'{name}' is not a group of this study; the study has no groups (give an organisation one with --group)"
-        ));
+        return Err(Msg::new("import-group-none").arg("value", name));
     }
-    Err(format!(
-        "'{name}' is not a group of this study; known: {}",
-        groups.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", ")
-    ))
+    let known = groups.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", ");
+    Err(Msg::new("import-group-unknown").arg("value", name).arg("known", known))
 }
 
 #[cfg(test)]
@@ -62,7 +60,8 @@ mod tests {
     fn only_the_studys_groups_are_accepted() {
         let groups = vec!["control".to_string(), "intervention".to_string()];
         assert_eq!(check_group(" control ", &groups).unwrap(), "control");
-        assert!(check_group("at_risk", &groups).unwrap_err().contains("known: control, intervention"));
-        assert!(check_group("x", &Vec::new()).unwrap_err().contains("no groups"));
+        let refused = check_group("at_risk", &groups).unwrap_err();
+        assert_eq!((refused.key, refused.args[1].1.as_str()), ("import-group-unknown", "control, intervention"));
+        assert_eq!(check_group("x", &Vec::new()).unwrap_err().key, "import-group-none");
     }
 }

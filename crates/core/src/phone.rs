@@ -1,5 +1,6 @@
 //! Mobile phone numbers, parsed with libphonenumber's rules and kept in E.164.
 
+use crate::msg::Msg;
 use phonenumber::{country, Mode, PhoneNumber};
 
 /// Why a phone number cannot be used to send SMS.
@@ -11,6 +12,17 @@ pub enum PhoneError {
     Invalid(String),
     #[error("'{0}' is not a mobile number, so it cannot receive SMS")]
     NotMobile(String),
+}
+
+impl PhoneError {
+    /// What to tell the person who typed it, with a hint how to write a number that works.
+    pub fn msg(&self) -> Msg {
+        match self {
+            PhoneError::Unparsable(v) => Msg::new("phone-unparsable").arg("value", v),
+            PhoneError::Invalid(v) => Msg::new("phone-invalid").arg("value", v),
+            PhoneError::NotMobile(v) => Msg::new("phone-not-mobile").arg("value", v),
+        }
+    }
 }
 
 /// Parses a number as people write it (Dutch numbers without country code are assumed) and

@@ -193,7 +193,7 @@ pub async fn rehearse(
     import_people(&db, csv.as_bytes(), &import, study_now).map_err(|e| match e {
         ImportError::Problems(p) => RehearseError::Failed(format!(
             "the rehearsal's people do not import: {}",
-            p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
+            p.iter().map(|p| format!("{}: {}", p.line, koers_texts::msg("en", &p.msg))).collect::<Vec<_>>().join("; ")
         )),
         other => RehearseError::Failed(other.to_string()),
     })?;

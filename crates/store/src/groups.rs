@@ -43,7 +43,12 @@ pub fn set_person_group(conn: &mut DbConnection, person_id: i64, group: Option<&
         people::table.find(person_id).select((people::study_id, people::group_name)).first(conn)?;
     let group = match group {
         Some(g) => {
-            Some(koers_core::groups::check_group(g, &study_groups(conn, study_id)?).map_err(StoreError::Invalid)?)
+            // Imports and forms check the group first (and say so in the reader's language).
+            let known = study_groups(conn, study_id)?;
+            Some(
+                koers_core::groups::check_group(g, &known)
+                    .map_err(|_| StoreError::Invalid(format!("'{g}' is not a group of this study")))?,
+            )
         }
         None => None,
     };

@@ -6,6 +6,7 @@ use crate::studies::{ensure_team, organisations_of, teams_of};
 use crate::{audit, definitions, people};
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
+use koers_core::msg::Msg;
 use koers_core::people::{Locale, Role};
 use koers_core::people_import::{plan_people_import, ImportContext, ImportPlan, Problem};
 use koers_core::time::start_of_local_day;
@@ -109,7 +110,7 @@ fn import_in_transaction(
             problems.push(Problem {
                 line: p.line,
                 column: Some("team_name".into()),
-                message: format!("there are several teams called '{}'; give them different names first", p.team_name),
+                msg: Msg::new("import-team-ambiguous").arg("team", &p.team_name),
             });
         }
     }
@@ -118,8 +119,8 @@ fn import_in_transaction(
     } else {
         match new_team_organisation(conn, opts) {
             Ok(id) => Some(id),
-            Err(message) => {
-                problems.push(Problem { line: 0, column: None, message });
+            Err(msg) => {
+                problems.push(Problem { line: 0, column: None, msg });
                 None
             }
         }
@@ -154,21 +155,19 @@ fn import_in_transaction(
     Ok(summary)
 }
 
-fn new_team_organisation(conn: &mut DbConnection, opts: &ImportOptions) -> Result<i64, String> {
-    let orgs = organisations_of(conn, opts.study_id).map_err(|e| e.to_string())?;
+fn new_team_organisation(conn: &mut DbConnection, opts: &ImportOptions) -> Result<i64, Msg> {
+    let orgs = organisations_of(conn, opts.study_id)
+        .map_err(|e| Msg::new("import-organisations-unreadable").arg("detail", e))?;
+    let known = || orgs.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(", ");
     match &opts.organisation_key {
-        Some(key) => orgs.iter().find(|o| &o.key == key).map(|o| o.id).ok_or_else(|| {
-            format!(
-                "--organisation '{key}' does not exist; known organisations: {}",
-                orgs.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(", ")
-            )
-        }),
+        Some(key) => orgs
+            .iter()
+            .find(|o| &o.key == key)
+            .map(|o| o.id)
+            .ok_or_else(|| Msg::new("import-organisation-unknown").arg("key", key).arg("known", known())),
         None if orgs.len() == 1 => Ok(orgs[0].id),
-        None if orgs.is_empty() => Err("the study has no organisation to put new teams in; create one first".into()),
-        None => Err(format!(
-            "new teams need an organisation: add --organisation with one of {}",
-            orgs.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(", ")
-        )),
+        None if orgs.is_empty() => Err(Msg::new("import-no-organisation")),
+        None => Err(Msg::new("import-organisation-needed").arg("known", known())),
     }
 }
 

@@ -103,6 +103,7 @@ diesel::table! {
         tokens_not_before -> Nullable<Timestamp>,
         totp_confirmed_at -> Nullable<Timestamp>,
         totp_last_step -> Nullable<BigInt>,
+        locale -> Text,
     }
 }
 

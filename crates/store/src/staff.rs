@@ -62,6 +62,8 @@ pub struct StaffAccount {
     pub tokens_not_before: Option<NaiveDateTime>,
     /// When the second factor was set up; `None` without one.
     pub totp_confirmed_at: Option<NaiveDateTime>,
+    /// The language of the staff pages: `nl` (the default) or `en`.
+    pub locale: String,
 }
 
 /// The form an e-mail address is stored and looked up in.
@@ -188,6 +190,13 @@ pub fn set_password(conn: &mut DbConnection, id: i64, password: &str) -> StoreRe
     check_new_password(password).map_err(StoreError::Invalid)?;
     let hash = hash_password(password)?;
     diesel::update(staff_accounts::table.find(id)).set(staff_accounts::password_hash.eq(hash)).execute(conn)?;
+    Ok(())
+}
+
+/// Sets the language of a staff member's pages; anything but `en` is Dutch.
+pub fn set_locale(conn: &mut DbConnection, id: i64, locale: &str) -> StoreResult<()> {
+    let locale = if locale == "en" { "en" } else { "nl" };
+    diesel::update(staff_accounts::table.find(id)).set(staff_accounts::locale.eq(locale)).execute(conn)?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
+use koers_core::msg::Msg;
 use koers_core::people::{DropoutType, Role};
 use koers_store::coordination::{self as co, CoordinationError, Ending, Enrolment, PeopleFilter};
 use koers_store::schema::{audit_log, pairs, people, person_identities, responses, subscriptions};
@@ -187,13 +188,10 @@ fn enrolling_uses_the_import_rules_and_creates_subscriptions_and_pairs() {
         let Err(CoordinationError::Problems(problems)) = co::enrol(&mut c, &scope, &bad, now()) else {
             panic!("{backend}: a bad enrolment must be refused")
         };
-        let field = |f: &str| problems.iter().find(|p| p.field.as_deref() == Some(f)).map(|p| p.message.clone());
-        assert_eq!(
-            field("mobile_phone").as_deref(),
-            Some("'020 123 4567' is not a mobile number, so it cannot receive SMS")
-        );
-        assert_eq!(field("first_name").as_deref(), Some("is empty but required"));
-        assert_eq!(field("email").as_deref(), Some("'geen-adres' is not an e-mail address"));
+        let field = |f: &str| problems.iter().find(|p| p.field.as_deref() == Some(f)).map(|p| p.msg.clone());
+        assert_eq!(field("mobile_phone"), Some(Msg::new("phone-not-mobile").arg("value", "020 123 4567")));
+        assert_eq!(field("first_name"), Some(Msg::new("import-required")));
+        assert_eq!(field("email"), Some(Msg::new("import-email-invalid").arg("value", "geen-adres")));
         let outside = Enrolment { team_id: Some(w.team_zuid), ..bad.clone() };
         let Err(CoordinationError::Problems(problems)) = co::enrol(&mut c, &scope, &outside, now()) else { panic!() };
         assert!(problems.iter().any(|p| p.field.as_deref() == Some("team_id")), "{backend}: a team outside the scope");
@@ -382,7 +380,7 @@ fn a_new_phone_number_is_normalised_unique_and_works_again() {
         else {
             panic!("{backend}: someone else's number in the study, even outside the scope")
         };
-        assert_eq!(problems[0].message, co::NOT_USABLE, "{backend}");
+        assert_eq!(problems[0].msg.key, co::NOT_USABLE, "{backend}");
         assert_eq!(refusal.person_id, _ravi, "{backend}");
         assert_eq!(co::failing_phones(&mut c, &scope).unwrap().len(), 1);
         co::change_phone(&mut c, &scope, sanne, "06 1230 0199", now()).unwrap();

@@ -3,6 +3,7 @@
 mod common;
 
 use chrono_tz::Europe::Amsterdam;
+use koers_core::msg::Msg;
 use koers_core::people::Locale;
 use koers_store::import::{import_people, ImportError, ImportOptions};
 use koers_store::schema_info::logical_schema;
@@ -140,7 +141,7 @@ fn new_teams_need_an_organisation_when_the_study_has_several() {
     let ImportError::Problems(p) = import_people(&t.db, csv.as_bytes(), &opts, common::now()).unwrap_err() else {
         panic!()
     };
-    assert!(p[0].message.contains("--organisation with one of roc-noord, roc-zuid"), "{p:?}");
+    assert_eq!(p[0].msg, Msg::new("import-organisation-needed").arg("known", "roc-noord, roc-zuid"), "{p:?}");
 }
 
 #[test]

@@ -126,7 +126,7 @@ impl From<CoordinationError> for PageError {
         match e {
             CoordinationError::NotFound => PageError::NotFound(Audience::Staff),
             CoordinationError::Problems(ps) | CoordinationError::NumberRefused { problems: ps, .. } => {
-                PageError::Refused(ps.into_iter().map(|p| p.message).collect())
+                PageError::Refused(ps.into_iter().map(|p| koers_texts::msg("nl", &p.msg)).collect())
             }
             CoordinationError::Store(e) => {
                 tracing::error!(error = %e, "staff page: storage failed");

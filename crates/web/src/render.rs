@@ -1,7 +1,7 @@
 //! The embedded templates. Strict mode makes a misspelled variable an error instead of an
 //! empty string, and text people wrote is only ever rendered with escaping (`{{ }}`).
 
-use handlebars::Handlebars;
+use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde::Serialize;
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -47,6 +47,7 @@ impl Templates {
     pub fn new() -> Self {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
+        hb.register_helper("t", Box::new(catalogue_text));
         for (name, source) in TEMPLATES {
             hb.register_template_string(name, source)
                 .unwrap_or_else(|e| panic!("embedded template {name} is broken: {e}"));
@@ -57,6 +58,26 @@ impl Templates {
     pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, handlebars::RenderError> {
         self.hb.render(name, data)
     }
+}
+
+/// `{{t "key"}}` or `{{t "key" name=value}}`: the catalogue's text for the page's language (the
+/// root's `lang`), escaped like any `{{ }}` value.
+fn catalogue_text(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let key = h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+    let lang = ctx.data().get("lang").and_then(|l| l.as_str()).unwrap_or("nl");
+    let args: Vec<(&str, String)> = h
+        .hash()
+        .iter()
+        .map(|(k, v)| (*k, v.value().as_str().map(str::to_string).unwrap_or_else(|| v.value().to_string())))
+        .collect();
+    out.write(&handlebars::html_escape(&koers_texts::t(lang, key, &args)))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -78,6 +99,16 @@ mod tests {
         assert!(html.contains("a &amp; b"));
         let landing = t.render("landing", &json!({"lang": "nl", "title": "koers", "demo_links": []})).unwrap();
         assert!(landing.contains("Welkom bij koers"));
+    }
+
+    #[test]
+    fn the_t_helper_speaks_the_page_language_and_escapes() {
+        let mut t = Templates::new();
+        t.hb.register_template_string("probe", r#"{{t "import-type-unknown" value=v}}"#).unwrap();
+        let nl = t.render("probe", &json!({"lang": "nl", "v": "<b>"})).unwrap();
+        let en = t.render("probe", &json!({"lang": "en", "v": "<b>"})).unwrap();
+        assert_eq!(nl, "&#x27;&lt;b&gt;&#x27; is geen soort; vul Student of Mentor in");
+        assert!(en.contains("is not a type"), "{en}");
     }
 
     #[test]

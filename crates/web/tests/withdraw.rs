@@ -203,7 +203,7 @@ fn a_coordinator_withdraws_a_student_and_deletes_her_answers() {
         let page = format!("/staff/people/{}", w.sanne);
         let (status, body) = server.get(&session, &page);
         assert_eq!(status, 200, "{backend}");
-        assert!(body.contains(&format!("action=\"{page}/withdraw\"")) && body.contains("Deelname intrekken"));
+        assert!(body.contains(&format!("action=\"{page}/withdraw#problems\"")) && body.contains("Deelname intrekken"));
         assert!(body.contains("name=\"data\" value=\"delete\"") && body.contains("name=\"confirm\""), "{backend}");
         let csrf = csrf_of(&body);
 

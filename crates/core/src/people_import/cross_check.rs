@@ -2,6 +2,7 @@
 //! enrolled, subscriptions merged.
 
 use super::{problem, ImportContext, ImportPlan, PhonesSeen, PlannedPair, PlannedSubscription, Problem, Row};
+use crate::msg::Msg;
 use crate::people::Role;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -24,7 +25,10 @@ pub(super) fn cross_check(
                 problems.push(problem(
                     row.line,
                     "mobile_phone",
-                    format!("{} is already enrolled as a {existing}, not a {}", p.phone, p.role),
+                    Msg::new("import-phone-other-role")
+                        .arg("phone", &p.phone)
+                        .arg("existing", existing.as_str())
+                        .arg("role", p.role.as_str()),
                 ));
                 continue;
             }
@@ -36,7 +40,7 @@ pub(super) fn cross_check(
                 problems.push(problem(
                     row.line,
                     "mobile_phone",
-                    format!("{} is also the phone number on line {line}; every person needs their own number", p.phone),
+                    Msg::new("import-phone-twice").arg("phone", &p.phone).arg("line", line),
                 ));
             }
             None => {
@@ -56,10 +60,7 @@ pub(super) fn cross_check(
                             problems.push(problem(
                                 row.line,
                                 column,
-                                format!(
-                                    "this mentor (same phone number as line {}) has a different {column} there",
-                                    first.line
-                                ),
+                                Msg::new("import-mentor-differs").arg("line", first.line).arg("column", column),
                             ));
                         }
                     }
@@ -67,20 +68,14 @@ pub(super) fn cross_check(
                         problems.push(problem(
                             row.line,
                             "gender",
-                            format!(
-                                "this mentor (same phone number as line {}) has a different gender there",
-                                first.line
-                            ),
+                            Msg::new("import-mentor-differs").arg("line", first.line).arg("column", "gender"),
                         ));
                     }
                 } else {
                     problems.push(problem(
                         row.line,
                         "mobile_phone",
-                        format!(
-                            "{} is also the phone number on line {}; every person needs their own number",
-                            p.phone, first.line
-                        ),
+                        Msg::new("import-phone-twice").arg("phone", &p.phone).arg("line", first.line),
                     ));
                 }
             }
@@ -108,23 +103,19 @@ pub(super) fn cross_check(
         let p = &row.person;
         if let Some(student) = &row.filling_out_for {
             if student == &p.phone {
-                problems.push(problem(
-                    row.line,
-                    "filling_out_for",
-                    "is the mentor's own phone number; write the student's number",
-                ));
+                problems.push(problem(row.line, "filling_out_for", Msg::new("import-own-number")));
                 continue;
             }
             if !is_student(student) {
-                problems.push(problem(row.line, "filling_out_for", format!("{student} is not a student in this file or in the study; import the student first or check the number")));
-                continue;
-            }
-            if let Some(first) = pairs_seen.insert((p.phone.clone(), student.clone()), row.line) {
                 problems.push(problem(
                     row.line,
                     "filling_out_for",
-                    format!("line {first} already pairs this mentor with this student"),
+                    Msg::new("import-not-a-student").arg("phone", student),
                 ));
+                continue;
+            }
+            if let Some(first) = pairs_seen.insert((p.phone.clone(), student.clone()), row.line) {
+                problems.push(problem(row.line, "filling_out_for", Msg::new("import-pair-twice").arg("line", first)));
                 continue;
             }
             plan.pairs.push(PlannedPair {

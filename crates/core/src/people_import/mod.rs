@@ -10,10 +10,10 @@ mod read;
 #[cfg(test)]
 mod tests;
 
+use crate::msg::Msg;
 use crate::people::{Gender, Locale, Role};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt;
 
 /// The columns an import file may have, in u-can-act's order (`locale` and `group` are koers's
 /// own).
@@ -42,21 +42,13 @@ pub const MAX_ROWS: usize = 100_000;
 const MAX_NAME: usize = 100;
 const MAX_EMAIL: usize = 254;
 
-/// One thing wrong with an import file; shown as `FILE:LINE: column: message`.
+/// One thing wrong with an import file; shown as `FILE:LINE: column: message`, the message in
+/// the reader's language from the catalogue (core says which rule, not in which words).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub line: u64,
     pub column: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some(c) => write!(f, "{}: {}: {}", self.line, c, self.message),
-            None => write!(f, "{}: {}", self.line, self.message),
-        }
-    }
+    pub msg: Msg,
 }
 
 /// What the database already holds that an import must agree with.
@@ -142,12 +134,12 @@ pub fn plan_people_import(data: &[u8], ctx: &ImportContext) -> Result<ImportPlan
     }
 }
 
-fn problem(line: u64, column: &str, message: impl Into<String>) -> Problem {
-    Problem { line, column: Some(column.to_string()), message: message.into() }
+fn problem(line: u64, column: &str, msg: Msg) -> Problem {
+    Problem { line, column: Some(column.to_string()), msg }
 }
 
-fn file_problem(line: u64, message: impl Into<String>) -> Vec<Problem> {
-    vec![Problem { line, column: None, message: message.into() }]
+fn file_problem(line: u64, msg: Msg) -> Vec<Problem> {
+    vec![Problem { line, column: None, msg }]
 }
 
 /// Every phone number read, with its line and whether the row was a mentor's, so that a
@@ -156,7 +148,7 @@ fn file_problem(line: u64, message: impl Into<String>) -> Vec<Problem> {
 type PhonesSeen = HashMap<String, (u64, bool)>;
 
 /// Dates as people type them: ISO (2026-09-01) or Dutch (01-09-2026, 1/9/2026).
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
     for fmt in ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"] {
         if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
             if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
@@ -164,5 +156,5 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
             }
         }
     }
-    Err(format!("'{s}' is not a date; write it as 2026-09-01 or 01-09-2026"))
+    Err(Msg::new("import-date-invalid").arg("value", s))
 }

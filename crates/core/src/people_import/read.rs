@@ -2,6 +2,7 @@
 
 use super::{file_problem, problem, ImportContext, PhonesSeen, PlannedPerson, Problem, Row};
 use super::{parse_date, COLUMNS, MAX_BYTES, MAX_EMAIL, MAX_NAME, MAX_ROWS, REQUIRED};
+use crate::msg::Msg;
 use crate::people::{Gender, Locale, Role};
 use crate::phone::normalise_mobile;
 use crate::suggest::nearest;
@@ -14,15 +15,12 @@ pub(super) fn read_rows(
     phones_seen: &mut PhonesSeen,
 ) -> Result<Vec<Row>, Vec<Problem>> {
     if data.len() > MAX_BYTES {
-        return Err(file_problem(
-            0,
-            format!("the file is larger than {} MB; split it into smaller files", MAX_BYTES / 1024 / 1024),
-        ));
+        return Err(file_problem(0, Msg::new("import-file-too-large").arg("mb", MAX_BYTES / 1024 / 1024)));
     }
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     if let Err(e) = std::str::from_utf8(data) {
         let line = 1 + data[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
-        return Err(file_problem(line, "the file is not UTF-8 text; in a spreadsheet, save it as 'CSV UTF-8'"));
+        return Err(file_problem(line, Msg::new("import-not-utf8")));
     }
     let first_line = data.split(|b| *b == b'\n').next().unwrap_or_default();
     // Dutch spreadsheets write CSV with semicolons.
@@ -32,28 +30,27 @@ pub(super) fn read_rows(
 
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-        Err(e) => return Err(file_problem(1, format!("cannot read the header line: {e}"))),
+        Err(e) => return Err(file_problem(1, Msg::new("import-header-unreadable").arg("detail", e))),
     };
     if headers.iter().all(|h| h.is_empty()) {
-        return Err(file_problem(
-            1,
-            format!("the file is empty; the first line must name the columns, e.g. {}", REQUIRED.join(",")),
-        ));
+        return Err(file_problem(1, Msg::new("import-file-empty").arg("columns", REQUIRED.join(","))));
     }
     let mut header_problems = Vec::new();
     let mut seen = BTreeSet::new();
     for h in &headers {
         if !COLUMNS.contains(&h.as_str()) {
-            let hint =
-                nearest(h, COLUMNS.iter().copied()).map(|n| format!("; did you mean '{n}'?")).unwrap_or_default();
-            header_problems.push(problem(1, h, format!("unknown column{hint} Known columns: {}", COLUMNS.join(", "))));
+            let msg = match nearest(h, COLUMNS.iter().copied()) {
+                Some(n) => Msg::new("import-column-unknown-suggest").arg("suggestion", n),
+                None => Msg::new("import-column-unknown"),
+            };
+            header_problems.push(problem(1, h, msg.arg("known", COLUMNS.join(", "))));
         } else if !seen.insert(h.clone()) {
-            header_problems.push(problem(1, h, "this column appears twice"));
+            header_problems.push(problem(1, h, Msg::new("import-column-twice")));
         }
     }
     for r in REQUIRED {
         if !headers.iter().any(|h| h == r) {
-            header_problems.push(problem(1, r, "this column is required but missing"));
+            header_problems.push(problem(1, r, Msg::new("import-column-missing")));
         }
     }
     if !header_problems.is_empty() {
@@ -64,16 +61,13 @@ pub(super) fn read_rows(
     let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
         if n >= MAX_ROWS {
-            return Err(file_problem(
-                0,
-                format!("the file has more than {MAX_ROWS} rows; split it into smaller files"),
-            ));
+            return Err(file_problem(0, Msg::new("import-too-many-rows").arg("max", MAX_ROWS)));
         }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(Problem { line, column: None, message: format!("cannot read this line: {e}") });
+                problems.push(Problem { line, column: None, msg: Msg::new("import-line-unreadable").arg("detail", e) });
                 continue;
             }
         };
@@ -85,11 +79,7 @@ pub(super) fn read_rows(
             problems.push(Problem {
                 line,
                 column: None,
-                message: format!(
-                    "this line has {} fields but the header names {} columns",
-                    record.len(),
-                    headers.len()
-                ),
+                msg: Msg::new("import-too-many-fields").arg("fields", record.len()).arg("columns", headers.len()),
             });
             continue;
         }
@@ -102,7 +92,7 @@ pub(super) fn read_rows(
         }
     }
     if rows.is_empty() && problems.is_empty() {
-        return Err(file_problem(1, "the file has a header but no people"));
+        return Err(file_problem(1, Msg::new("import-no-people")));
     }
     Ok(rows)
 }
@@ -126,14 +116,14 @@ fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut 
         let v = get(column);
         if v.is_empty() {
             if required {
-                problems.push(problem(line, column, "is empty but required"));
+                problems.push(problem(line, column, Msg::new("import-required")));
             }
             None
         } else if v.chars().count() > max {
-            problems.push(problem(line, column, format!("is longer than {max} characters")));
+            problems.push(problem(line, column, Msg::new("import-too-long").arg("max", max)));
             None
         } else if v.chars().any(char::is_control) {
-            problems.push(problem(line, column, "contains a control character (a tab or line break inside the cell?)"));
+            problems.push(problem(line, column, Msg::new("import-control-character")));
             None
         } else {
             Some(v.to_string())
@@ -142,13 +132,13 @@ fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut 
 
     let role = match get("type") {
         "" => {
-            problems.push(problem(line, "type", "is empty; write Student or Mentor"));
+            problems.push(problem(line, "type", Msg::new("import-type-empty")));
             None
         }
         t => {
             let r = Role::from_import(t);
             if r.is_none() {
-                problems.push(problem(line, "type", format!("'{t}' is not a type; write Student or Mentor")));
+                problems.push(problem(line, "type", Msg::new("import-type-unknown").arg("value", t)));
             }
             r
         }
@@ -156,14 +146,11 @@ fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut 
     let team_name = text("team_name", MAX_NAME, true, problems);
     if let Some(team) = &team_name {
         if !ctx.create_teams && !ctx.known_teams.contains(team) {
-            let hint = nearest(team, ctx.known_teams.iter().map(String::as_str))
-                .map(|n| format!("did you mean '{n}'? "))
-                .unwrap_or_default();
-            problems.push(problem(
-                line,
-                "team_name",
-                format!("unknown team '{team}'; {hint}create it first or import with --create-teams"),
-            ));
+            let msg = match nearest(team, ctx.known_teams.iter().map(String::as_str)) {
+                Some(n) => Msg::new("import-team-unknown-suggest").arg("suggestion", n),
+                None => Msg::new("import-team-unknown"),
+            };
+            problems.push(problem(line, "team_name", msg.arg("team", team)));
         }
     }
     let role_title = text("role_title", MAX_NAME, false, problems);
@@ -171,21 +158,13 @@ fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut 
     let last_name = text("last_name", MAX_NAME, false, problems);
     let gender = Gender::from_import(get("gender"))
         .map_err(|_| {
-            problems.push(problem(
-                line,
-                "gender",
-                format!("'{}' is not a gender; write male, female or other (or leave it empty)", get("gender")),
-            ))
+            problems.push(problem(line, "gender", Msg::new("import-gender-unknown").arg("value", get("gender"))))
         })
         .ok()
         .flatten();
     let locale = Locale::from_import(get("locale"))
         .map_err(|_| {
-            problems.push(problem(
-                line,
-                "locale",
-                format!("'{}' is not a language koers speaks; write nl or en", get("locale")),
-            ))
+            problems.push(problem(line, "locale", Msg::new("import-locale-unknown").arg("value", get("locale"))))
         })
         .ok()
         .flatten();
@@ -195,16 +174,16 @@ fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut 
     };
     let phone = match get("mobile_phone") {
         "" => {
-            problems.push(problem(line, "mobile_phone", "is empty but required: invitations go by SMS"));
+            problems.push(problem(line, "mobile_phone", Msg::new("import-phone-empty")));
             None
         }
-        p => normalise_mobile(p).map_err(|e| problems.push(problem(line, "mobile_phone", e.to_string()))).ok(),
+        p => normalise_mobile(p).map_err(|e| problems.push(problem(line, "mobile_phone", e.msg()))).ok(),
     };
     let email = text("email", MAX_EMAIL, false, problems).and_then(|e| {
         if valid_email(&e) {
             Some(e.to_lowercase())
         } else {
-            problems.push(problem(line, "email", format!("'{e}' is not an e-mail address")));
+            problems.push(problem(line, "email", Msg::new("import-email-invalid").arg("value", &e)));
             None
         }
     });
@@ -222,29 +201,21 @@ fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut 
     };
     if let (Some(s), Some(e)) = (start, end) {
         if e <= s {
-            problems.push(problem(line, "end_date", format!("{e} is not after the start date {s}")));
+            problems.push(problem(line, "end_date", Msg::new("import-end-before-start").arg("end", e).arg("start", s)));
         }
     }
     let filling_out_for = match get("filling_out_for") {
         "" => None,
         p if role == Some(Role::Student) => {
-            problems.push(problem(
-                line,
-                "filling_out_for",
-                format!("'{p}' is set for a student; only mentors fill out for someone"),
-            ));
+            problems.push(problem(line, "filling_out_for", Msg::new("import-student-fills-out-for").arg("value", p)));
             None
         }
-        p => normalise_mobile(p).map_err(|e| problems.push(problem(line, "filling_out_for", e.to_string()))).ok(),
+        p => normalise_mobile(p).map_err(|e| problems.push(problem(line, "filling_out_for", e.msg()))).ok(),
     };
     let filling_out_for_protocol = text("filling_out_for_protocol", MAX_NAME, false, problems);
     if let Some(p) = &filling_out_for_protocol {
         if get("filling_out_for").is_empty() {
-            problems.push(problem(
-                line,
-                "filling_out_for_protocol",
-                "is set but filling_out_for (the student's phone number) is empty",
-            ));
+            problems.push(problem(line, "filling_out_for_protocol", Msg::new("import-protocol-without-student")));
         } else {
             check_protocol(line, "filling_out_for_protocol", p, Some(Role::Student), ctx, problems);
         }
@@ -285,20 +256,20 @@ fn check_protocol(
 ) {
     match ctx.protocols.get(name) {
         None => {
-            let hint = nearest(name, ctx.protocols.keys().map(String::as_str))
-                .map(|n| format!("; did you mean '{n}'?"))
-                .unwrap_or_default();
-            problems.push(problem(line, column, format!("unknown protocol '{name}'{hint}")));
+            let msg = match nearest(name, ctx.protocols.keys().map(String::as_str)) {
+                Some(n) => Msg::new("import-protocol-unknown-suggest").arg("suggestion", n),
+                None => Msg::new("import-protocol-unknown"),
+            };
+            problems.push(problem(line, column, msg.arg("name", name)));
         }
         Some(Some(for_role)) if role.is_some() && role != Some(*for_role) => {
             problems.push(problem(
                 line,
                 column,
-                format!(
-                    "protocol '{name}' is for {}s, not for this {}",
-                    for_role,
-                    role.map(Role::as_str).unwrap_or("")
-                ),
+                Msg::new("import-protocol-wrong-role")
+                    .arg("name", name)
+                    .arg("for_role", for_role.as_str())
+                    .arg("role", role.map(Role::as_str).unwrap_or("")),
             ));
         }
         Some(_) => {}

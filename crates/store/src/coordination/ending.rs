@@ -10,6 +10,7 @@ use crate::staff::Scope;
 use crate::studies::to_db;
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use diesel::prelude::*;
+use koers_core::msg::Msg;
 use koers_core::people::{DropoutType, Role, SubscriptionState};
 use koers_core::time::local_date;
 
@@ -44,21 +45,21 @@ pub fn end_participation(
         return Err(CoordinationError::NotFound);
     }
     if v.ended && ending.end {
-        return Err(problem("reason", "De deelname van deze student is al beëindigd."));
+        return Err(problem("reason", Msg::new("end-already-ended")));
     }
     let note = ending.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE) {
-        return Err(problem("note", format!("Schrijf hooguit {MAX_NOTE} tekens.")));
+        return Err(problem("note", Msg::new("form-too-long").arg("max", MAX_NOTE)));
     }
     let zone = study_zone(conn, v.study_id)?;
     let today = local_date(zone, now);
     if ending.date > today + TimeDelta::days(366) || ending.date.year() < 2000 {
-        return Err(problem("date", "Kies een datum die niet meer dan een jaar vooruit ligt."));
+        return Err(problem("date", Msg::new("end-date-too-far")));
     }
     let now_db = to_db(now);
     let next = ending.next.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if next.is_some_and(|n| n.chars().count() > 100) {
-        return Err(problem("next", "Schrijf hooguit 100 tekens."));
+        return Err(problem("next", Msg::new("form-too-long").arg("max", 100)));
     }
     diesel::update(people::table.find(id))
         .set((

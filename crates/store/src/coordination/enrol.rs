@@ -9,6 +9,7 @@ use crate::{definitions, people as people_q};
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
+use koers_core::msg::Msg;
 use koers_core::people::{Locale, Role};
 use koers_core::people_import::{plan_people_import, ImportContext, COLUMNS};
 use koers_core::time::{local_date, start_of_local_day};
@@ -60,11 +61,11 @@ pub fn enrol(
     real_now: DateTime<Utc>,
 ) -> CoordinationResult<i64> {
     let mut problems: Vec<FieldProblem> = Vec::new();
-    let mut push = |field: &str, message: String| problems.push(FieldProblem { field: Some(field.into()), message });
+    let mut push = |field: &str, msg: Msg| problems.push(FieldProblem::new(field, msg));
 
     let team = e.team_id.and_then(|t| scope.teams.get(&t).map(|(o, s)| (t, *o, *s)));
     if team.is_none() {
-        push("team_id", "Kies een team.".into());
+        push("team_id", Msg::new("enrol-choose-team"));
     }
     let Some(study_id) = team.map(|t| t.2).or_else(|| scope.study_ids().into_iter().next()) else {
         return Err(CoordinationError::NotFound);
@@ -75,7 +76,7 @@ pub fn enrol(
     let zone: Tz = crate::error::stored_zone(&zone_name)?;
     let role = Role::parse(e.role.trim());
     if role.is_none() {
-        push("role", "Kies student of begeleider.".into());
+        push("role", Msg::new("enrol-choose-role"));
     }
     let team_name: String = match team {
         Some((t, _, _)) => teams::table.find(t).select(teams::name).first(conn)?,
@@ -84,7 +85,7 @@ pub fn enrol(
     let protocols = definitions::latest_protocols(conn, study_id)?;
     let protocol = role.and_then(|r| protocols.values().find(|p| p.role.as_deref() == Some(r.as_str())).cloned());
     if role.is_some() && protocol.is_none() {
-        push("role", "Dit onderzoek heeft nog geen protocol voor deze rol; vraag de onderzoeker het te laden.".into());
+        push("role", Msg::new("enrol-no-protocol"));
     }
     let mut student: Option<(i64, String)> = None;
     if role == Some(Role::Mentor) {
@@ -102,16 +103,12 @@ pub fn enrol(
                         .count()
                         .get_result(conn)?;
                     match phone {
-                        _ if open > 0 => push(
-                            "student_id",
-                            "Deze student heeft al een begeleider. Draag de student over op de pagina van de student."
-                                .into(),
-                        ),
+                        _ if open > 0 => push("student_id", Msg::new("enrol-student-has-mentor")),
                         Some(p) => student = Some((sid, p)),
-                        None => push("student_id", "Van deze student is geen telefoonnummer bekend.".into()),
+                        None => push("student_id", Msg::new("enrol-student-no-phone")),
                     }
                 }
-                _ => push("student_id", "Kies een student uit de lijst.".into()),
+                _ => push("student_id", Msg::new("enrol-choose-student")),
             }
         }
     }
@@ -167,7 +164,7 @@ pub fn enrol(
                 let duplicate = problems.iter().any(|q| q.field == field)
                     && matches!(field.as_deref(), Some("team_id" | "role" | "student_id"));
                 if !duplicate {
-                    problems.push(FieldProblem { field, message: p.message });
+                    problems.push(FieldProblem { field, msg: p.msg });
                 }
             }
             None
@@ -188,10 +185,7 @@ pub fn enrol(
         return Err(super::number_in_use::refused(problems, refusal));
     }
     let (Some(plan), Some((team_id, organisation_id, _)), Some(role)) = (plan, team, role) else {
-        return Err(CoordinationError::Problems(vec![FieldProblem {
-            field: None,
-            message: "Er ging iets mis; probeer het opnieuw.".into(),
-        }]));
+        return Err(CoordinationError::Problems(vec![FieldProblem { field: None, msg: Msg::new("form-went-wrong") }]));
     };
     let p = &plan.people[0];
     let id = people_q::insert_person(

@@ -8,6 +8,7 @@ use crate::staff::Scope;
 use crate::{definitions, people as people_q, sending};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use diesel::prelude::*;
+use koers_core::msg::Msg;
 use koers_core::people::{Role, SubscriptionState};
 use koers_core::time::local_date;
 use koers_core::weeks::monday_of;
@@ -38,11 +39,11 @@ pub fn handover(
         return Err(CoordinationError::NotFound);
     }
     if student.ended {
-        return Err(problem("mentor_id", "Deze student doet niet meer mee; overdragen kan niet meer."));
+        return Err(problem("mentor_id", Msg::new("handover-student-ended")));
     }
     let mentor = match visible(conn, scope, new_mentor_id) {
         Ok(m) if m.role == Role::Mentor && m.study_id == student.study_id && !m.ended => m,
-        _ => return Err(problem("mentor_id", "Kies een begeleider uit de lijst.")),
+        _ => return Err(problem("mentor_id", Msg::new("handover-choose-from-list"))),
     };
     let zone = study_zone(conn, student.study_id)?;
     let today = local_date(zone, now);
@@ -53,7 +54,7 @@ pub fn handover(
         .select((pairs::id, pairs::mentor_id, pairs::starts_on))
         .load(conn)?;
     if open.iter().any(|(_, m, _)| *m == mentor.id) {
-        return Err(problem("mentor_id", "Dit is al de begeleider van deze student."));
+        return Err(problem("mentor_id", Msg::new("handover-already-mentor")));
     }
     let mut protocol_id: Option<i64> = None;
     for (pair_id, old_mentor, starts_on) in &open {

@@ -39,14 +39,21 @@ use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::staff::Scope;
 use chrono::{DateTime, Utc};
+use koers_core::msg::Msg;
 use scope::Visible;
 
-/// A problem with one field of a form, in words for the person who filled it in.
+/// A problem with one field of a form; the page says it in the reader's language (catalogue).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldProblem {
     /// The form field (`mobile_phone`, `team_id`, ...), or `None` for the form as a whole.
     pub field: Option<String>,
-    pub message: String,
+    pub msg: Msg,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, msg: Msg) -> Self {
+        FieldProblem { field: Some(field.to_string()), msg }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,12 +62,12 @@ pub enum CoordinationError {
     #[error("not found")]
     NotFound,
     /// What was asked cannot be done; each problem names its field.
-    #[error("{}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    #[error("{}", .0.iter().map(|p| p.msg.key).collect::<Vec<_>>().join("; "))]
     Problems(Vec<FieldProblem>),
     /// The same, and one of the problems is a number someone outside the caller's scope has:
     /// the caller's transaction rolls back, so the caller audits the refusal afterwards
     /// ([`record_refusal`]) and then treats this as [`CoordinationError::Problems`].
-    #[error("{}", problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    #[error("{}", problems.iter().map(|p| p.msg.key).collect::<Vec<_>>().join("; "))]
     NumberRefused { problems: Vec<FieldProblem>, refusal: Refusal },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -74,8 +81,8 @@ impl From<diesel::result::Error> for CoordinationError {
 
 pub type CoordinationResult<T> = Result<T, CoordinationError>;
 
-fn problem(field: &str, message: impl Into<String>) -> CoordinationError {
-    CoordinationError::Problems(vec![FieldProblem { field: Some(field.to_string()), message: message.into() }])
+fn problem(field: &str, msg: Msg) -> CoordinationError {
+    CoordinationError::Problems(vec![FieldProblem::new(field, msg)])
 }
 
 fn full_name(first: Option<&str>, last: Option<&str>) -> String {

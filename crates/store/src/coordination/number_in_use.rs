@@ -19,6 +19,7 @@ use crate::staff::Scope;
 use crate::studies::to_db;
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::prelude::*;
+use koers_core::msg::Msg;
 use koers_core::phone::masked;
 
 /// Refused numbers an account may meet in an hour before it may try no more.
@@ -26,8 +27,8 @@ pub const MAX_REFUSALS_PER_HOUR: i64 = 5;
 const REFUSED: &str = "person.phone_refused";
 
 /// The one answer for a number held outside the coordinator's scope.
-pub const NOT_USABLE: &str = "Dit nummer kan niet worden gebruikt. Kijk of het klopt. Klopt het wel, vraag dan de \
-                              onderzoeker om het na te kijken.";
+/// The catalogue key of the one answer for a number someone outside the caller's scope has.
+pub const NOT_USABLE: &str = "phone-not-usable";
 
 fn refusals_last_hour(conn: &mut DbConnection, scope: &Scope, now: DateTime<Utc>) -> CoordinationResult<i64> {
     Ok(audit_log::table
@@ -43,9 +44,7 @@ pub(super) fn check_allowance(conn: &mut DbConnection, scope: &Scope, now: DateT
     if refusals_last_hour(conn, scope, now)? >= MAX_REFUSALS_PER_HOUR {
         return Err(CoordinationError::Problems(vec![FieldProblem {
             field: Some("mobile_phone".into()),
-            message: "Je hebt te vaak een nummer ingevuld dat niet gebruikt kan worden. Probeer het over een uur \
-                      opnieuw, of vraag de onderzoeker om hulp."
-                .into(),
+            msg: Msg::new("phone-refused-too-often"),
         }]));
     }
     Ok(())
@@ -94,27 +93,25 @@ pub(super) fn taken(
     if Some(other.id) == except {
         return Ok(None);
     }
-    let (message, refusal) = match visible(conn, scope, other.id) {
+    let (msg, refusal) = match visible(conn, scope, other.id) {
         Ok(_) => {
             let (first, last): (Option<String>, Option<String>) = person_identities::table
                 .find(other.id)
                 .select((person_identities::first_name, person_identities::last_name))
                 .first(conn)?;
-            let who = format!(
-                "Dit nummer hoort al bij {} (nummer {} in de lijst). Iedereen heeft een eigen nummer nodig.",
-                super::full_name(first.as_deref(), last.as_deref()),
-                other.id
-            );
+            let who = Msg::new("phone-taken")
+                .arg("name", super::full_name(first.as_deref(), last.as_deref()))
+                .arg("id", other.id);
             (who, None)
         }
         Err(CoordinationError::NotFound) => {
             let refusal =
                 Refusal { staff_id: scope.staff_id, study_id, person_id: other.id, phone_masked: masked(phone) };
-            (NOT_USABLE.to_string(), Some(refusal))
+            (Msg::new(NOT_USABLE), Some(refusal))
         }
         Err(e) => return Err(e),
     };
-    Ok(Some((FieldProblem { field: Some("mobile_phone".into()), message }, refusal)))
+    Ok(Some((FieldProblem { field: Some("mobile_phone".into()), msg }, refusal)))
 }
 
 /// The error for problems of which one is a refused number (or plain problems without one).

@@ -25,7 +25,7 @@ pub fn change_phone(
 ) -> CoordinationResult<()> {
     let v = visible(conn, scope, id)?;
     let now = crate::study_clock::of_study(conn, v.study_id)?.at(real_now);
-    let phone = normalise_mobile(input).map_err(|e| problem("mobile_phone", e.to_string()))?;
+    let phone = normalise_mobile(input).map_err(|e| problem("mobile_phone", e.msg()))?;
     super::number_in_use::check_allowance(conn, scope, now)?;
     if let Some((p, refusal)) = super::number_in_use::taken(conn, scope, v.study_id, &phone, Some(id))? {
         return Err(super::number_in_use::refused(vec![p], refusal));

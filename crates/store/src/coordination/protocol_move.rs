@@ -8,6 +8,7 @@ use crate::protocol_move::{move_to_protocol, MovedBy, ProtocolMove};
 use crate::staff::Scope;
 use crate::StoreError;
 use chrono::{DateTime, Utc};
+use koers_core::msg::Msg;
 use koers_core::people_import::parse_date;
 use koers_core::time::local_date;
 
@@ -22,20 +23,18 @@ pub fn move_protocol(
 ) -> CoordinationResult<ProtocolMove> {
     let person = visible(conn, scope, person_id)?;
     if person.ended {
-        return Err(problem("protocol", "Deze persoon doet niet meer mee; een ander protocol kan niet meer."));
+        return Err(problem("protocol", Msg::new("move-person-ended")));
     }
     let Ok(from) = parse_date(from.trim()) else {
-        return Err(problem("from", "Kies de datum waarop het andere protocol begint."));
+        return Err(problem("from", Msg::new("move-choose-date")));
     };
     let now = crate::study_clock::of_study(conn, person.study_id)?.at(real_now);
     if from < local_date(study_zone(conn, person.study_id)?, now) {
-        return Err(problem("from", "Kies vandaag of een latere datum."));
+        return Err(problem("from", Msg::new("move-date-past")));
     }
     let by = MovedBy { actor: &scope.actor(), staff_id: Some(scope.staff_id) };
     match move_to_protocol(conn, person_id, protocol, from, by, real_now) {
-        Err(StoreError::Invalid(_)) => {
-            Err(problem("protocol", "Kies een ander protocol voor deze persoon uit de lijst."))
-        }
+        Err(StoreError::Invalid(_)) => Err(problem("protocol", Msg::new("move-choose-protocol"))),
         other => Ok(other?),
     }
 }

@@ -168,7 +168,10 @@ impl From<CoordinationError> for Problem {
             CoordinationError::Problems(ps) | CoordinationError::NumberRefused { problems: ps, .. } => {
                 Problem::invalid(
                     ps.into_iter()
-                        .map(|p| InvalidParam { name: p.field.unwrap_or_else(|| "request".into()), reason: p.message })
+                        .map(|p| InvalidParam {
+                            name: p.field.unwrap_or_else(|| "request".into()),
+                            reason: koers_texts::msg("en", &p.msg),
+                        })
                         .collect(),
                 )
             }

@@ -111,15 +111,9 @@ async fn consent_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String,
         match koers_core::phone::normalise_mobile(&raw) {
             Ok(p) => Some(p),
             Err(_) => {
-                let message = if me.lang == "en" {
-                    "We need a mobile number for your parent or carer, for example 06 12345678."
-                } else {
-                    "We hebben een mobiel nummer van je ouder of verzorger nodig, bijvoorbeeld 06 12345678."
-                };
-                let error = koers_core::questionnaire::submit::FieldError {
-                    key: "consent_guardian_phone".into(),
-                    message: message.into(),
-                };
+                let message = koers_texts::t(me.lang, "consent-guardian-phone", &[]);
+                let error =
+                    koers_core::questionnaire::submit::FieldError { key: "consent_guardian_phone".into(), message };
                 return rejected(vec![error], fields.into_iter().filter(|(k, _)| k != "csrf").collect());
             }
         }

@@ -12,6 +12,7 @@ use crate::words::{euros, when};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::participation as part;
+use koers_texts::t;
 use serde_json::{json, Value};
 
 /// The page a link leads to: consent, the open questionnaire, the mentor's overview, or a
@@ -42,19 +43,11 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
             return Ok(html(StatusCode::OK, body));
         }
         Consent::WaitingForGuardian => {
-            let texts = if me.lang == "en" {
-                ("Almost there", vec!["Thank you for saying yes! We sent your parent or carer a text message. As soon as they agree too, you can start.".to_string()])
-            } else {
-                ("Bijna klaar", vec!["Fijn dat je mee wilt doen! We hebben je ouder of verzorger een sms gestuurd. Zodra die ook ja zegt, kun je beginnen.".to_string()])
-            };
+            let texts = (t(me.lang, "home-waiting-heading", &[]), vec![t(me.lang, "home-waiting", &[])]);
             return info(state, &me, texts, vec![]);
         }
         Consent::GuardianDeclined => {
-            let texts = if me.lang == "en" {
-                ("Thank you", vec!["Your parent or carer would rather you did not take part. That is fine: you will not get any more questions from us.".to_string()])
-            } else {
-                ("Bedankt", vec!["Je ouder of verzorger wil liever niet dat je meedoet. Dat is prima: je krijgt geen vragen meer van ons.".to_string()])
-            };
+            let texts = (t(me.lang, "home-thanks-heading", &[]), vec![t(me.lang, "home-guardian-declined", &[])]);
             return info(state, &me, texts, vec![]);
         }
         Consent::Given => {}
@@ -89,77 +82,52 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     let name = me.person.first_name.clone().unwrap_or_default();
     let next = next_window(state, &subs, me.zone, now);
     let mut lines = Vec::new();
-    let heading = if me.lang == "en" { format!("Hi {name}!") } else { format!("Hoi {name}!") };
-    if me.lang == "en" {
-        lines.push("There is no questionnaire for you to fill in right now.".to_string());
-        match next {
-            Some(n) => lines.push(format!(
-                "The next one comes on {}. You will get a text message then.",
-                when(n, me.zone, me.lang)
-            )),
-            None if subs.is_empty() => lines.push("You have answered everything. Thank you for taking part!".into()),
-            None => {}
-        }
-        if earned.total_cents > 0 {
-            lines.push(format!("So far you have earned {}.", euros(earned.total_cents, me.lang)));
-        }
-    } else {
-        lines.push("Er staat nu geen vragenlijst voor je klaar.".to_string());
-        match next {
-            Some(n) => lines.push(format!("De volgende komt op {}. Je krijgt dan een sms.", when(n, me.zone, me.lang))),
-            None if subs.is_empty() => lines.push("Je hebt alles ingevuld. Bedankt voor het meedoen!".into()),
-            None => {}
-        }
-        if earned.total_cents > 0 {
-            lines.push(format!("Je hebt tot nu toe {} verdiend.", euros(earned.total_cents, me.lang)));
-        }
+    let lang = me.lang;
+    let heading = t(lang, "home-hi", &[("name", name)]);
+    lines.push(t(lang, "home-nothing-open", &[]));
+    match next {
+        Some(n) => lines.push(t(lang, "home-next", &[("when", when(n, me.zone, lang))])),
+        None if subs.is_empty() => lines.push(t(lang, "home-all-done", &[])),
+        None => {}
+    }
+    if earned.total_cents > 0 {
+        lines.push(t(lang, "home-earned", &[("amount", euros(earned.total_cents, lang))]));
     }
     // Someone who stopped is no longer offered the stop button, while their closing is due.
     let taking_part = subs.iter().any(|s| s.ends_at.is_none_or(|e| e > now));
     info(state, &me, (&heading, lines), student_links(&me, taking_part))
 }
 
-pub(super) fn ended_texts(l: &str) -> (&'static str, Vec<String>) {
-    if l == "en" {
-        (
-            "Thank you",
-            vec!["You are no longer taking part in the study. Thank you for everything you filled in!".into()],
-        )
-    } else {
-        ("Bedankt", vec!["Je doet niet meer mee aan het onderzoek. Bedankt voor alles wat je hebt ingevuld!".into()])
-    }
+pub(super) fn ended_texts(l: &str) -> (String, Vec<String>) {
+    (t(l, "home-thanks-heading", &[]), vec![t(l, "home-ended", &[])])
 }
 
 pub(super) fn student_links(me: &Me, taking_part: bool) -> Vec<Value> {
     let mut links = Vec::new();
     if me.person.role == koers_core::people::Role::Student {
         let title = koers_core::mentor_title::mentor_title_in(&me.person.mentor_title, me.lang);
-        let label = if me.lang == "en" { format!("Who is my {title}?") } else { format!("Wie is mijn {title}?") };
-        links.push(json!({"href": "/p/begeleider", "label": label}));
+        links.push(
+            json!({"href": "/p/begeleider", "label": t(me.lang, "home-link-mentor", &[("title", title.to_string())])}),
+        );
     }
     if taking_part {
-        links
-            .push(json!({"href": "/p/pauze", "label": if me.lang == "en" { "Take a break" } else { "Even pauzeren" }}));
-        links.push(json!({"href": "/p/stoppen", "label": if me.lang == "en" { "Stop taking part" } else { "Stoppen met meedoen" }}));
+        links.push(json!({"href": "/p/pauze", "label": t(me.lang, "pause-heading", &[])}));
+        links.push(json!({"href": "/p/stoppen", "label": t(me.lang, "home-link-stop", &[])}));
     }
     links
 }
 
 /// While paused: when messages come again, and a way back before that.
 fn paused_page(state: &AppState, me: &Me, until: chrono::DateTime<chrono::Utc>) -> Page {
-    let en = me.lang == "en";
+    let lang = me.lang;
     let day = until.with_timezone(&me.zone).date_naive().format("%-d-%-m-%Y").to_string();
-    let line = if en {
-        format!("You are taking a break. From {day} you will get text messages from us again.")
-    } else {
-        format!("Je hebt even pauze. Vanaf {day} krijg je weer sms'jes van ons.")
-    };
+    let line = t(lang, "home-paused", &[("day", day)]);
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": if en { "Taking a break" } else { "Even pauze" }, "paragraphs": [line],
+        &json!({"lang": me.lang, "title": "koers", "heading": t(lang, "home-paused-heading", &[]), "paragraphs": [line],
                 "links": [], "form": {"action": "/p/pauze", "csrf": me.session.csrf_token, "resume": true,
-                                       "button": if en { "Start again now" } else { "Nu weer meedoen" }},
+                                       "button": t(lang, "home-resume", &[])},
                 "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
     )
 }

@@ -11,7 +11,7 @@ use koers_store::sessions::SessionKind;
 
 /// The small form every participant page with a session shows at its foot.
 pub(super) fn logout_form(lang: &str, csrf: &str) -> serde_json::Value {
-    let button = if lang == "en" { "Log out" } else { "Uitloggen" };
+    let button = koers_texts::t(lang, "p-logout", &[]);
     serde_json::json!({"action": "/p/uitloggen", "csrf": csrf, "button": button})
 }
 

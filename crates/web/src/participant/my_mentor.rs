@@ -6,6 +6,7 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::mentor_title::mentor_title_in;
 use koers_store::participation::{self as part, MentorContact};
+use koers_texts::t;
 use serde_json::json;
 
 /// Who the student's mentor is, and their number if the mentor agreed to share it.
@@ -17,40 +18,30 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
     let me = me(state, req).await?;
     let id = me.person.id;
     let mentor = db(state, false, move |c| part::mentor_of(c, id)).await?;
-    let en = me.lang == "en";
+    let lang = me.lang;
     // The school's own word: "je coach", "your job coach".
-    let title = mentor_title_in(&me.person.mentor_title, me.lang);
+    let title = mentor_title_in(&me.person.mentor_title, me.lang).to_string();
     let lines = match &mentor {
         Some(MentorContact { first_name: name, phone: Some(phone), .. }) => vec![
-            if en { format!("Your {title} is {name}.") } else { format!("Je {title} is {name}.") },
-            if en {
-                format!("You can call or text {name} on {phone}.")
-            } else {
-                format!("Je kunt {name} bellen of een bericht sturen: {phone}.")
-            },
+            t(lang, "my-mentor-is", &[("name", name.clone()), ("title", title.clone())]),
+            t(lang, "my-mentor-call", &[("name", name.clone()), ("phone", phone.clone())]),
         ],
-        Some(MentorContact { first_name: name, phone: None, .. }) => vec![
-            if en { format!("Your {title} is {name}.") } else { format!("Je {title} is {name}.") },
-            if en {
-                format!("You can talk to {name} at school or where you usually meet.")
-            } else {
-                format!("Je kunt {name} spreken op school of waar jullie elkaar meestal zien.")
-            },
-        ],
-        None => vec![if en {
-            format!("You have no {title} in the study right now. Ask at school who can help you.")
-        } else {
-            format!("Je hebt nu geen {title} in het onderzoek. Vraag op school wie je kan helpen.")
-        }],
+        Some(MentorContact { first_name: name, phone: None, .. }) => {
+            vec![
+                t(lang, "my-mentor-is", &[("name", name.clone()), ("title", title.clone())]),
+                t(lang, "my-mentor-talk", &[("name", name.clone())]),
+            ]
+        }
+        None => vec![t(lang, "my-mentor-none", &[("title", title.clone())])],
     };
     let mut links = Vec::new();
     // A tap calls the mentor: the number is a tel: link, not text to copy.
     if let Some(MentorContact { first_name: name, phone: Some(phone), .. }) = &mentor {
         let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-        let label = if en { format!("Call {name}") } else { format!("Bel {name}") };
+        let label = t(lang, "my-mentor-call-button", &[("name", name.clone())]);
         links.push(json!({"href": format!("tel:{digits}"), "label": label, "primary": true}));
     }
-    links.push(json!({"href": "/p", "label": if en { "Back" } else { "Terug" }}));
-    let heading = if en { format!("Your {title}") } else { format!("Je {title}") };
-    info(state, &me, (heading, lines), links)
+    links.push(json!({"href": "/p", "label": t(lang, "p-back", &[])}));
+    let heading = t(lang, "my-mentor-heading", &[("title", title)]);
+    info(state, &me, (&heading, lines), links)
 }

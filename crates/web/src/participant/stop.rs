@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use koers_core::people::SubscriptionState;
 use koers_core::protocol::windows::{asks, participation_end, windows};
 use koers_store::participation as part;
+use koers_texts::t;
 use serde_json::json;
 
 /// Ends the person's own participation now; the closing questionnaire opens at once. Returns
@@ -63,26 +64,14 @@ pub(super) async fn stop_page(state: web::Data<AppState>, req: HttpRequest) -> H
 
 async fn stop_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     let me = me(state, req).await?;
-    let en = me.lang == "en";
-    let lines = if en {
-        vec![
-            "You can stop at any time, without giving a reason.".to_string(),
-            "If you stop, we ask you one last short questionnaire. After that you get no more text messages from us."
-                .to_string(),
-        ]
-    } else {
-        vec![
-            "Je mag altijd stoppen, zonder uitleg.".to_string(),
-            "Als je stopt, vragen we je nog één laatste korte vragenlijst. Daarna krijg je geen sms meer van ons."
-                .to_string(),
-        ]
-    };
+    let lang = me.lang;
+    let lines = vec![t(lang, "stop-any-time", &[]), t(lang, "stop-last-questionnaire", &[])];
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": if en { "Stop taking part?" } else { "Stoppen met meedoen?" }, "paragraphs": lines,
-                "links": [{"href": "/p", "label": if en { "No, I'll keep going" } else { "Nee, ik doe verder mee" }, "primary": true}],
-                "form": {"action": "/p/stoppen", "csrf": me.session.csrf_token, "button": if en { "Yes, I want to stop" } else { "Ja, ik wil stoppen" }}}),
+        &json!({"lang": me.lang, "title": "koers", "heading": t(lang, "stop-heading", &[]), "paragraphs": lines,
+                "links": [{"href": "/p", "label": t(lang, "stop-keep-going", &[]), "primary": true}],
+                "form": {"action": "/p/stoppen", "csrf": me.session.csrf_token, "button": t(lang, "stop-submit", &[])}}),
     )
 }
 

@@ -36,7 +36,7 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
             json!({
                 "href": format!("/staff/people/{}", p.id),
                 "name": p.name,
-                "role": role_word(p.role),
+                "role": role_word(s.lang(), p.role),
                 "team": p.team_name,
                 "since": p.since.map(|t| nl_instant(t, zone)).unwrap_or_default(),
                 "why": p.why.clone().unwrap_or_default(),
@@ -49,7 +49,7 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
             json!({
                 "href": format!("/staff/people/{}", p.id),
                 "name": p.name,
-                "role": role_word(p.role),
+                "role": role_word(s.lang(), p.role),
                 "team": p.team_name,
                 "last": p.last_completed_at.map(|t| nl_instant(t, zone)),
             })

@@ -6,6 +6,7 @@ use super::{field, Form};
 use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use koers_core::msg::Msg;
 use koers_core::people::DropoutType;
 use koers_store::coordination::{self as co, CoordinationError, Ending, FieldProblem};
 
@@ -27,13 +28,10 @@ pub(super) async fn end(
             co::person_detail(c, scope, id, now)?;
             let mut ps = Vec::new();
             if reason.is_none() {
-                ps.push(FieldProblem { field: Some("reason".into()), message: "Kies een reden.".into() });
+                ps.push(FieldProblem::new("reason", Msg::new("end-choose-reason")));
             }
             if date.is_none() {
-                ps.push(FieldProblem {
-                    field: Some("date".into()),
-                    message: "Vul een datum in, bijvoorbeeld 01-10-2026.".into(),
-                });
+                ps.push(FieldProblem::new("date", Msg::new("end-choose-date")));
             }
             return Err(CoordinationError::Problems(ps));
         };

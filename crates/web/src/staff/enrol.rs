@@ -1,12 +1,13 @@
 //! Enrolling one person from a form.
 
-use super::{base, field, problems_map, read, render, see_other, staff_member, write, Form, Staff};
+use super::{base_in, field, problems_map, read, render, see_other, staff_member, write, Form, Staff};
 use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::coordination::{self as co, CoordinationError, Enrolment, FieldProblem};
+use koers_texts::t;
 use serde_json::{json, Map, Value};
 
 const ENROL_FIELDS: &[&str] = &[
@@ -42,7 +43,8 @@ async fn enrol_page(
     .await;
     let (teams, students, groups) = found?;
     let group = field(typed, "group");
-    let (errors, general) = problems_map(ENROL_FIELDS, problems);
+    let lang = s.lang();
+    let problems = problems_map(lang, ENROL_FIELDS, problems);
     let mut values = Map::new();
     for f in ENROL_FIELDS {
         values.insert(f.to_string(), json!(field(typed, f)));
@@ -52,15 +54,16 @@ async fn enrol_page(
     let gender = field(typed, "gender");
     let locale = field(typed, "locale");
     let student = field(typed, "student_id");
-    let mut data = base(s, "Iemand aanmelden");
+    let mut data = base_in(s, &t(lang, "staff-nav-enrol", &[]), lang);
     data.insert("values".into(), Value::Object(values));
-    data.insert("errors".into(), Value::Object(errors));
-    data.insert("general".into(), json!(general));
+    data.insert("errors".into(), Value::Object(problems.errors));
+    data.insert("general".into(), json!(problems.general));
+    data.insert("summary".into(), json!(problems.summary));
     data.insert(
         "roles".into(),
         json!([
-            {"value": "student", "label": "Student", "checked": role == "student"},
-            {"value": "mentor", "label": "Begeleider", "checked": role == "mentor"},
+            {"value": "student", "label": t(lang, "role-student-label", &[]), "checked": role == "student"},
+            {"value": "mentor", "label": t(lang, "role-mentor-label", &[]), "checked": role == "mentor"},
         ]),
     );
     data.insert(
@@ -79,17 +82,17 @@ async fn enrol_page(
     data.insert(
         "genders".into(),
         json!([
-            {"value": "", "label": "Zeg ik liever niet / onbekend", "selected": gender.is_empty()},
-            {"value": "female", "label": "Vrouw", "selected": gender == "female"},
-            {"value": "male", "label": "Man", "selected": gender == "male"},
-            {"value": "other", "label": "Anders", "selected": gender == "other"},
+            {"value": "", "label": t(lang, "gender-unknown", &[]), "selected": gender.is_empty()},
+            {"value": "female", "label": t(lang, "gender-female", &[]), "selected": gender == "female"},
+            {"value": "male", "label": t(lang, "gender-male", &[]), "selected": gender == "male"},
+            {"value": "other", "label": t(lang, "gender-other", &[]), "selected": gender == "other"},
         ]),
     );
     data.insert(
         "locales".into(),
         json!([
-            {"value": "nl", "label": "Nederlands", "selected": locale != "en"},
-            {"value": "en", "label": "Engels", "selected": locale == "en"},
+            {"value": "nl", "label": t(lang, "locale-nl", &[]), "selected": locale != "en"},
+            {"value": "en", "label": t(lang, "locale-en", &[]), "selected": locale == "en"},
         ]),
     );
     data.insert(

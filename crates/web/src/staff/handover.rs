@@ -5,6 +5,7 @@ use super::{field, Form};
 use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use koers_core::msg::Msg;
 use koers_store::coordination::{self as co, CoordinationError, FieldProblem};
 
 pub(super) async fn handover(
@@ -19,10 +20,7 @@ pub(super) async fn handover(
         None => {
             // Only someone who may see the student learns that a mentor is missing.
             co::person_detail(c, scope, id, now)?;
-            Err(CoordinationError::Problems(vec![FieldProblem {
-                field: Some("mentor_id".into()),
-                message: "Kies een begeleider.".into(),
-            }]))
+            Err(CoordinationError::Problems(vec![FieldProblem::new("mentor_id", Msg::new("handover-choose-mentor"))]))
         }
     })
     .await;

@@ -14,6 +14,7 @@ mod ending;
 mod enrol;
 mod exclusion;
 mod handover;
+mod language;
 mod login;
 mod people;
 mod person;
@@ -39,6 +40,7 @@ use koers_store::coordination::{CoordinationError, CoordinationResult, FieldProb
 use koers_store::sessions::{SessionKind, SessionRow, Subject};
 use koers_store::staff::{self, Scope, StaffAccount};
 use koers_store::{DbConnection, StoreError};
+use koers_texts::t;
 use login::{login, login_form, logout};
 use people::list;
 use person::detail;
@@ -62,7 +64,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/people/{id}/handover", web::post().to(handover))
         .route("/staff/people/{id}/end", web::post().to(end))
         .route("/staff/people/{id}/protocol", web::post().to(protocol_move::move_protocol))
-        .route("/staff/people/{id}/withdraw", web::post().to(withdraw));
+        .route("/staff/people/{id}/withdraw", web::post().to(withdraw))
+        .route("/staff/language", web::post().to(language::choose));
     accounts::configure(cfg);
     exclusion::configure(cfg);
     report::configure(cfg);
@@ -182,10 +185,22 @@ async fn staff_member(state: &AppState, req: &HttpRequest) -> Result<Staff, Page
     Ok(Staff { session, account, scope, test_studies })
 }
 
-/// What every staff page shows around its content.
+impl Staff {
+    /// The language of this staff member's pages: Dutch unless their account says English.
+    fn lang(&self) -> &'static str {
+        koers_texts::lang_of(&self.account.locale)
+    }
+}
+
+/// What every staff page shows around its content, for a page whose texts are still Dutch only.
 fn base(s: &Staff, title: &str) -> Map<String, Value> {
+    base_in(s, title, "nl")
+}
+
+/// [`base`] for a page whose texts come from the catalogue, in the staff member's language.
+fn base_in(s: &Staff, title: &str, lang: &str) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("lang".into(), json!("nl"));
+    m.insert("lang".into(), json!(lang));
     m.insert("title".into(), json!(title));
     m.insert("staff_name".into(), json!(s.account.display_name));
     m.insert("csrf".into(), json!(s.session.csrf_token));
@@ -193,10 +208,10 @@ fn base(s: &Staff, title: &str) -> Map<String, Value> {
     m
 }
 
-fn role_word(r: Role) -> &'static str {
+fn role_word(lang: &str, r: Role) -> String {
     match r {
-        Role::Student => "student",
-        Role::Mentor => "begeleider",
+        Role::Student => t(lang, "role-student", &[]),
+        Role::Mentor => t(lang, "role-mentor", &[]),
     }
 }
 
@@ -224,21 +239,33 @@ fn parse_id(raw: &str) -> Option<i64> {
     raw.parse::<i64>().ok().filter(|id| *id > 0)
 }
 
-fn problems_map(fields: &[&str], problems: &[FieldProblem]) -> (Map<String, Value>, Vec<String>) {
-    let mut m: Map<String, Value> = fields.iter().map(|f| (f.to_string(), Value::Null)).collect();
+/// The problems of a form in the page's language: by field (every field present, for the strict
+/// templates), those of the form as a whole, and a summary for the top of the page that links
+/// each problem to its field (`{"href": "#field", "text": ...}`).
+struct Problems {
+    errors: Map<String, Value>,
+    general: Vec<String>,
+    summary: Vec<Value>,
+}
+
+fn problems_map(lang: &str, fields: &[&str], problems: &[FieldProblem]) -> Problems {
+    let mut errors: Map<String, Value> = fields.iter().map(|f| (f.to_string(), Value::Null)).collect();
     let mut general = Vec::new();
+    let mut summary = Vec::new();
     for p in problems {
+        let text = koers_texts::msg(lang, &p.msg);
         match p.field.as_deref().filter(|f| fields.contains(f)) {
             Some(f) => {
-                let e = m.get_mut(f).expect("every field is present");
+                summary.push(json!({"href": format!("#{f}"), "text": text}));
+                let e = errors.get_mut(f).expect("every field is present");
                 if e.is_null() {
-                    *e = json!(p.message);
+                    *e = json!(text);
                 } else {
-                    *e = json!(format!("{} {}", e.as_str().unwrap_or(""), p.message));
+                    *e = json!(format!("{} {}", e.as_str().unwrap_or(""), text));
                 }
             }
-            None => general.push(p.message.clone()),
+            None => general.push(text),
         }
     }
-    (m, general)
+    Problems { errors, general, summary }
 }

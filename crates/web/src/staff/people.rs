@@ -1,12 +1,13 @@
 //! The list of people: search, filter by role, page.
 
-use super::{base, encode, read, render, role_word, staff_member, PER_PAGE};
+use super::{base_in, encode, read, render, role_word, staff_member, PER_PAGE};
 use crate::page_error::{respond, PageResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::people::Role;
 use koers_store::coordination::{self as co, PeopleFilter};
+use koers_texts::t;
 use serde_json::{json, Value};
 
 #[derive(serde::Deserialize)]
@@ -39,7 +40,7 @@ async fn people_page(state: &AppState, req: &HttpRequest, query: &ListQuery) -> 
             json!({
                 "href": format!("/staff/people/{}", p.id),
                 "name": p.name,
-                "role": role_word(p.role),
+                "role": role_word(s.lang(), p.role),
                 "team": p.team_name,
                 "organisation": p.organisation_name,
                 "phone": p.phone_masked.clone().unwrap_or_default(),
@@ -50,14 +51,15 @@ async fn people_page(state: &AppState, req: &HttpRequest, query: &ListQuery) -> 
         .collect();
     let role_code = role.map(Role::as_str).unwrap_or("");
     let link = |n: i64| format!("/staff?q={}&role={}&page={n}", encode(&q), role_code);
-    let mut data = base(&s, "Mensen");
+    let lang = s.lang();
+    let mut data = base_in(&s, &t(lang, "staff-nav-people", &[]), lang);
     data.insert("q".into(), json!(q));
     data.insert(
         "roles".into(),
         json!([
-            {"value": "", "label": "Iedereen", "selected": role.is_none()},
-            {"value": "student", "label": "Studenten", "selected": role == Some(Role::Student)},
-            {"value": "mentor", "label": "Begeleiders", "selected": role == Some(Role::Mentor)},
+            {"value": "", "label": t(lang, "people-everyone", &[]), "selected": role.is_none()},
+            {"value": "student", "label": t(lang, "people-students", &[]), "selected": role == Some(Role::Student)},
+            {"value": "mentor", "label": t(lang, "people-mentors", &[]), "selected": role == Some(Role::Mentor)},
         ]),
     );
     data.insert("people".into(), json!(people));

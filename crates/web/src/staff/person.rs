@@ -2,7 +2,7 @@
 //! the page with a message or with the problems next to their fields.
 
 use super::{
-    base, nl_date, nl_instant, parse_id, problems_map, render, role_word, see_other, staff_member, write, Staff,
+    base_in, nl_date, nl_instant, parse_id, problems_map, render, role_word, see_other, staff_member, write, Staff,
 };
 use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::session;
@@ -16,30 +16,33 @@ use koers_store::coordination::{self as co, CoordinationError, CoordinationResul
 use koers_store::lifecycle::OnWithdrawal;
 use koers_store::staff::Scope;
 use koers_store::DbConnection;
+use koers_texts::t;
 use serde_json::{json, Value};
 
-fn state_word(s: &str) -> &str {
+fn state_word(lang: &str, s: &str) -> String {
     match s {
-        "active" => "loopt",
-        "completed" => "afgerond",
-        "stopped" => "gestopt",
-        "cancelled" => "geannuleerd",
-        other => other,
+        "active" => t(lang, "state-active", &[]),
+        "completed" => t(lang, "state-completed", &[]),
+        "stopped" => t(lang, "state-stopped", &[]),
+        "cancelled" => t(lang, "state-cancelled", &[]),
+        other => other.to_string(),
     }
 }
 
-fn reason_word(s: &str) -> String {
+fn reason_word(lang: &str, s: &str) -> String {
     match s {
-        "handover" => "overgedragen".into(),
-        "ended" => "deelname beëindigd".into(),
-        "school_leaver" => "voortijdig schoolverlater".into(),
-        "switcher" => "overstapper".into(),
-        "other" => "anders".into(),
-        "protocol_end" => "einde onderzoek".into(),
-        "student_ended" => "student gestopt".into(),
-        "moved" => "ander protocol".into(),
+        "handover" => t(lang, "reason-handover", &[]),
+        "ended" => t(lang, "reason-ended", &[]),
+        "school_leaver" => t(lang, "reason-school_leaver", &[]),
+        "switcher" => t(lang, "reason-switcher", &[]),
+        "other" => t(lang, "reason-other", &[]),
+        "protocol_end" => t(lang, "reason-protocol_end", &[]),
+        "student_ended" => t(lang, "reason-student_ended", &[]),
+        "moved" => t(lang, "reason-moved", &[]),
         other => match other.split_once(": ") {
-            Some((code, note)) if DropoutType::parse(code).is_some() => format!("{}: {note}", reason_word(code)),
+            Some((code, note)) if DropoutType::parse(code).is_some() => {
+                format!("{}: {note}", reason_word(lang, code))
+            }
             _ => other.to_string(),
         },
     }
@@ -55,54 +58,29 @@ pub(super) struct DetailQuery {
     deleted: Option<usize>,
 }
 
-fn success_word(code: &str) -> Option<&'static str> {
+fn success_word(lang: &str, code: &str) -> Option<String> {
     match code {
-        "phone" => Some("Het telefoonnummer is gewijzigd."),
-        "handover" => Some("De student is overgedragen. De nieuwe begeleider ziet de student vanaf deze week."),
-        "end" => Some("De deelname is beëindigd."),
-        "enrol" => Some("Aangemeld. Het eerste bericht gaat vanzelf op de startdatum."),
-        "protocol" => {
-            Some("Het andere protocol begint op de gekozen datum. Eerdere antwoorden blijven zoals ze waren.")
-        }
+        "phone" => Some(t(lang, "done-phone", &[])),
+        "handover" => Some(t(lang, "done-handover", &[])),
+        "end" => Some(t(lang, "done-end", &[])),
+        "enrol" => Some(t(lang, "done-enrol", &[])),
+        "language" => Some(t(lang, "done-language", &[])),
+        "protocol" => Some(t(lang, "done-protocol", &[])),
         _ => None,
     }
 }
 
 /// What a withdrawal did, in words, from the counts the redirect after it carries.
-fn withdrawn_words(q: &DetailQuery) -> String {
-    /// One sentence for none, one and more, `{}` standing for the number.
-    fn count(n: Option<usize>, [none, one, more]: [&str; 3]) -> String {
-        match n.unwrap_or(0) {
-            0 => none.to_string(),
-            1 => one.to_string(),
-            n => more.replace("{}", &n.to_string()),
-        }
-    }
+fn withdrawn_words(lang: &str, q: &DetailQuery) -> String {
+    let n = |v: Option<usize>| [("n", v.unwrap_or(0).to_string())];
     let mut words = vec![
-        "De deelname is ingetrokken.".to_string(),
-        count(
-            q.ended,
-            ["Er liepen geen vragenlijsten meer.", "1 vragenlijst is gestopt.", "{} vragenlijsten zijn gestopt."],
-        ),
-        count(
-            q.cancelled,
-            [
-                "Er stonden geen berichten klaar.",
-                "1 bericht dat klaarstond, wordt niet verstuurd.",
-                "{} berichten die klaarstonden, worden niet verstuurd.",
-            ],
-        ),
+        t(lang, "withdrawn", &[]),
+        t(lang, "withdrawn-ended", &n(q.ended)),
+        t(lang, "withdrawn-cancelled", &n(q.cancelled)),
     ];
     match q.data.as_deref().and_then(OnWithdrawal::parse) {
-        Some(OnWithdrawal::Delete) => words.push(count(
-            q.deleted,
-            [
-                "Er waren geen antwoorden om te verwijderen.",
-                "1 antwoord is verwijderd.",
-                "{} antwoorden zijn verwijderd.",
-            ],
-        )),
-        Some(OnWithdrawal::Keep) => words.push("De antwoorden die al gegeven zijn, blijven bewaard.".to_string()),
+        Some(OnWithdrawal::Delete) => words.push(t(lang, "withdrawn-deleted", &n(q.deleted))),
+        Some(OnWithdrawal::Keep) => words.push(t(lang, "withdrawn-kept", &[])),
         None => {}
     }
     words.join(" ")
@@ -131,14 +109,15 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
     .await;
     let (d, mentors, zone, protocols) = found?;
     let zone: Tz = zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    let lang = s.lang();
     let current_ids: Vec<i64> = d.current.iter().map(|p| p.other_id).collect();
     let pair_json = |p: &co::PairInfo| {
         json!({
             "href": p.other_name.as_ref().map(|_| format!("/staff/people/{}", p.other_id)),
-            "name": p.other_name.clone().unwrap_or_else(|| "iemand buiten je organisatie".into()),
+            "name": p.other_name.clone().unwrap_or_else(|| t(lang, "someone-outside", &[])),
             "from": nl_date(p.starts_on),
             "until": p.ends_on.map(nl_date),
-            "reason": p.end_reason.as_deref().map(reason_word),
+            "reason": p.end_reason.as_deref().map(|r| reason_word(lang, r)),
         })
     };
     let typed = |name: &str, default: String| -> String {
@@ -146,29 +125,29 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
     };
     let typed_reason = typed("reason", String::new());
     let typed_data = typed("data", String::new());
-    let (errors, general) = problems_map(DETAIL_FIELDS, input.problems);
+    let problems = problems_map(lang, DETAIL_FIELDS, input.problems);
     let today = koers_core::time::local_date(zone, now);
-    let mut data = base(s, "Persoon");
+    let mut data = base_in(s, &t(lang, "staff-title-person", &[]), lang);
     data.insert(
         "person".into(),
         json!({
             "id": d.id,
             "name": d.name,
-            "role": role_word(d.role),
+            "role": role_word(lang, d.role),
             "is_student": d.role == Role::Student,
             "role_title": d.role_title,
             "team": d.team_name,
             "organisation": d.organisation_name,
             "phone": d.mobile_phone.clone().unwrap_or_default(),
             "email": d.email,
-            "locale": if d.locale == "en" { "Engels" } else { "Nederlands" },
+            "locale": if d.locale == "en" { t(lang, "locale-en", &[]) } else { t(lang, "locale-nl", &[]) },
             "failing": d.phone_failing,
             "failing_since": d.phone_failing_since.map(|t| nl_instant(t, zone)),
             "failure": d.phone_failure,
             "ended": d.ended_at.is_some(),
             "ended_at": d.ended_at.map(|t| nl_instant(t, zone)),
-            "end_reason": d.end_reason.as_deref().map(reason_word),
-            "dropout_type": d.dropout_type.as_deref().map(reason_word),
+            "end_reason": d.end_reason.as_deref().map(|r| reason_word(lang, r)),
+            "dropout_type": d.dropout_type.as_deref().map(|r| reason_word(lang, r)),
             "dropout_date": d.dropout_date.map(nl_date),
         }),
     );
@@ -182,10 +161,10 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
             .map(|x| json!({
                 "protocol": x.protocol,
                 "for": x.filling_out_for,
-                "state": state_word(&x.state),
+                "state": state_word(lang, &x.state),
                 "from": nl_instant(x.starts_at, zone),
                 "until": x.ends_at.map(|t| nl_instant(t, zone)),
-                "reason": x.end_reason.as_deref().map(reason_word),
+                "reason": x.end_reason.as_deref().map(|r| reason_word(lang, r)),
             }))
             .collect::<Vec<_>>()),
     );
@@ -213,14 +192,14 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
         "reasons".into(),
         json!(DropoutType::ALL
             .iter()
-            .map(|r| json!({"value": r.as_str(), "label": reason_word(r.as_str()), "checked": typed_reason == r.as_str()}))
+            .map(|r| json!({"value": r.as_str(), "label": reason_word(lang, r.as_str()), "checked": typed_reason == r.as_str()}))
             .collect::<Vec<_>>()),
     );
     data.insert(
         "withdraw_choices".into(),
         json!([
-            {"value": "keep", "label": "Bewaren: de antwoorden die al gegeven zijn, blijven in het onderzoek.", "checked": typed_data == "keep"},
-            {"value": "delete", "label": "Verwijderen: alle antwoorden van deze persoon worden gewist.", "checked": typed_data == "delete"},
+            {"value": "keep", "label": t(lang, "withdraw-keep", &[]), "checked": typed_data == "keep"},
+            {"value": "delete", "label": t(lang, "withdraw-delete", &[]), "checked": typed_data == "delete"},
         ]),
     );
     data.insert(
@@ -232,8 +211,9 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
             "next": typed("next", String::new()),
         }),
     );
-    data.insert("errors".into(), Value::Object(errors));
-    data.insert("general".into(), json!(general));
+    data.insert("errors".into(), Value::Object(problems.errors));
+    data.insert("general".into(), json!(problems.general));
+    data.insert("summary".into(), json!(problems.summary));
     data.insert("ok".into(), json!(input.ok));
     data.insert("action".into(), json!(format!("/staff/people/{}", d.id)));
     Ok(render(state, status, "staff_person", &Value::Object(data)))
@@ -252,8 +232,8 @@ async fn person_page(state: &AppState, req: &HttpRequest, path: &str, query: &De
     let s = staff_member(state, req).await?;
     let Some(id) = parse_id(path) else { return Err(PageError::NotFound(Audience::Staff)) };
     let ok = match query.ok.as_deref() {
-        Some("withdraw") => Some(withdrawn_words(query)),
-        Some(code) => success_word(code).map(String::from),
+        Some("withdraw") => Some(withdrawn_words(s.lang(), query)),
+        Some(code) => success_word(s.lang(), code),
         None => None,
     };
     let input = DetailInput { ok, problems: &[], typed: &[] };

@@ -5,6 +5,7 @@ use super::{field, Form};
 use crate::page_error::respond;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use koers_core::msg::Msg;
 use koers_store::coordination::{self as co, CoordinationError, FieldProblem};
 use koers_store::lifecycle::{OnWithdrawal, Withdrawal};
 use koers_store::staff::Scope;
@@ -26,16 +27,10 @@ pub(super) async fn withdraw(
             co::person_detail(c, scope, id, now)?;
             let mut ps = Vec::new();
             if data.is_none() {
-                ps.push(FieldProblem {
-                    field: Some("data".into()),
-                    message: "Kies wat er met de antwoorden gebeurt.".into(),
-                });
+                ps.push(FieldProblem::new("data", Msg::new("withdraw-choose-data")));
             }
             if !confirmed {
-                ps.push(FieldProblem {
-                    field: Some("confirm".into()),
-                    message: "Zet een vinkje als je zeker weet dat deze persoon stopt.".into(),
-                });
+                ps.push(FieldProblem::new("confirm", Msg::new("withdraw-confirm")));
             }
             return Err(CoordinationError::Problems(ps));
         };

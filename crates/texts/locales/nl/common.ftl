@@ -1,0 +1,4 @@
+# Words every page shares.
+
+lang-nl = Nederlands
+lang-en = English
