@@ -10,6 +10,7 @@
 mod consent;
 mod draft;
 mod feedback;
+mod feedback_consent;
 mod guardian;
 mod home;
 mod link;
@@ -65,6 +66,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/r/{id}", web::post().to(submit))
         .route("/p/r/{id}/concept", web::post().to(draft::save))
         .route("/p/klaar/{id}", web::get().to(thanks))
+        .route(feedback_consent::ACTION, web::get().to(feedback_consent::page))
+        .route(feedback_consent::ACTION, web::post().to(feedback_consent::submit))
         .route("/p/begeleider", web::get().to(my_mentor))
         .route("/p/pauze", web::get().to(pause::pause_page))
         .route("/p/pauze", web::post().to(pause::pause))
