@@ -330,7 +330,11 @@ where
         let fields = form::fill(&f, &mut FeedbackConsentAnswers { rng: &mut rng });
         let next = self.actors[actor].browser.post(self.app, FEEDBACK_CONSENT, &fields).await;
         if next.status == 422 || form::forms(&next.body).iter().any(|f| f.action == FEEDBACK_CONSENT) {
-            self.form_errors.push(format!("{} sent {FEEDBACK_CONSENT} at {when} and got {}", self.describe(actor), next.status));
+            self.form_errors.push(format!(
+                "{} sent {FEEDBACK_CONSENT} at {when} and got {}",
+                self.describe(actor),
+                next.status
+            ));
         }
         next
     }

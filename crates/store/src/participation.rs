@@ -412,8 +412,9 @@ pub fn record_consent(
 /// Withdraws a consent of this kind, if given (a student who changed their mind about feedback).
 pub fn withdraw_consent(conn: &mut DbConnection, person_id: i64, kind: &str, now: DateTime<Utc>) -> StoreResult<()> {
     diesel::update(
-        consents::table
-            .filter(consents::person_id.eq(person_id).and(consents::kind.eq(kind)).and(consents::withdrawn_at.is_null())),
+        consents::table.filter(
+            consents::person_id.eq(person_id).and(consents::kind.eq(kind)).and(consents::withdrawn_at.is_null()),
+        ),
     )
     .set(consents::withdrawn_at.eq(to_db(now)))
     .execute(conn)?;

@@ -41,10 +41,7 @@ impl Choice {
 
 /// Read inside a page's one database trip (see `me_and`).
 pub(super) fn choice_of(c: &mut DbConnection, p: &part::Participant) -> Result<Choice, StoreError> {
-    Ok(Choice {
-        settings: koers_store::feedback::settings_of(c, p.study_id)?,
-        given: part::active_consents(c, p.id)?,
-    })
+    Ok(Choice { settings: koers_store::feedback::settings_of(c, p.study_id)?, given: part::active_consents(c, p.id)? })
 }
 
 /// The link to change the choice later (home and thank-you pages).
@@ -76,7 +73,8 @@ pub(super) async fn form(state: &AppState, me: &Me, choice: &Choice, status: Sta
             })
             .collect();
     }
-    let body = render_page(&state.templates, &q, &input).map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
+    let body = render_page(&state.templates, &q, &input)
+        .map_err(|_| PageError::Unavailable(Audience::Participant(me.lang)))?;
     Ok(html(status, body))
 }
 
