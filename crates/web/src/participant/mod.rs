@@ -21,6 +21,7 @@ mod open;
 mod pause;
 mod questionnaire;
 mod stop;
+mod student_view;
 mod thanks;
 
 use crate::page_error::{Audience, PageError, PageResult};
@@ -68,6 +69,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/klaar/{id}", web::get().to(thanks))
         .route(feedback_consent::ACTION, web::get().to(feedback_consent::page))
         .route(feedback_consent::ACTION, web::post().to(feedback_consent::submit))
+        .route("/p/student/{id}", web::get().to(student_view::view))
         .route("/p/begeleider", web::get().to(my_mentor))
         .route("/p/pauze", web::get().to(pause::pause_page))
         .route("/p/pauze", web::post().to(pause::pause))
