@@ -87,8 +87,11 @@ impl Feedback {
     }
 }
 
+/// Whether one setting is on.
+type IsOn = fn(&Feedback) -> bool;
+
 /// Each feedback consent question and the setting it is about.
-const CONSENT_ITEMS: [(&str, fn(&Feedback) -> bool); 4] = [
+const CONSENT_ITEMS: [(&str, IsOn); 4] = [
     ("consent_feedback_trends", |f| f.trends),
     ("consent_feedback_support_match", |f| f.support_match),
     ("consent_feedback_warnings", |f| f.warnings),
