@@ -36,7 +36,7 @@ fn person(c: &mut koers_store::DbConnection, phone: &str) -> i64 {
 
 /// Four past weeks of answered diaries: the student's own (a falling commitment and the support
 /// she felt) and her mentor's about her (the support he meant to give).
-fn plant_weeks(dir: &std::path::Path) -> (i64, i64) {
+fn plant_weeks(dir: &std::path::Path) -> (i64, i64, i64) {
     let db = db(dir);
     let c = &mut *db.conn().unwrap();
     let (sanne, daan, joris) = (person(c, "+31612300101"), person(c, "+31612300102"), person(c, "+31612300201"));
@@ -53,6 +53,7 @@ fn plant_weeks(dir: &std::path::Path) -> (i64, i64) {
         .set(koers_store::schema::pairs::starts_on.eq((Utc::now() - TimeDelta::weeks(8)).date_naive()))
         .execute(c)
         .unwrap();
+    let mut last_own = 0;
     for week in 1..=4i64 {
         let open = (Utc::now() - TimeDelta::weeks(5 - week)).naive_utc();
         for (s, key, items) in [
@@ -88,6 +89,9 @@ fn plant_weeks(dir: &std::path::Path) -> (i64, i64) {
                 .returning(responses::id)
                 .get_result(c)
                 .unwrap();
+            if s == own {
+                last_own = id;
+            }
             for (item, v) in items {
                 diesel::insert_into(answers::table)
                     .values((
@@ -101,7 +105,7 @@ fn plant_weeks(dir: &std::path::Path) -> (i64, i64) {
             }
         }
     }
-    (sanne, daan)
+    (sanne, daan, last_own)
 }
 
 async fn page_ok(b: &Browser, shot: &str) {
@@ -118,7 +122,8 @@ async fn a_mentor_sees_the_trend_and_support_of_a_consenting_student_only() {
     let bird = Bird::default();
     Mock::given(wiremock::matchers::method("POST")).respond_with(bird.clone()).mount(&mock).await;
     let server = serve_study(dir.path(), &mock.uri(), PEOPLE).await;
-    let on = "feedback:\n  trends: true\n  support_match: true\n  constructs: [commitment, wellbeing]\n";
+    let on =
+        "feedback:\n  trends: true\n  support_match: true\n  own_trend: true\n  constructs: [commitment, wellbeing]\n";
     std::fs::write(dir.path().join("feedback.yaml"), on).unwrap();
     run(dir.path(), &["study", "settings", "--study", "vsv", "--file", "feedback.yaml"]);
 
@@ -134,9 +139,16 @@ async fn a_mentor_sees_the_trend_and_support_of_a_consenting_student_only() {
     page_ok(&s, "01-feedback-consent").await;
     press(&s.client, "input[name=consent_feedback_trends][value=yes]").await;
     press(&s.client, "input[name=consent_feedback_support_match][value=yes]").await;
+    press(&s.client, "input[name=consent_feedback_own_trend][value=yes]").await;
     press_and_follow(&s.client, SUBMIT).await;
+    let (sanne, daan, diary) = plant_weeks(dir.path());
+    // After a diary she sees her own trend (feedback.own_trend, her own consent).
+    s.client.goto(&format!("{}/p/klaar/{diary}", server.base)).await.unwrap();
+    let thanks = text(&s.client).await;
+    assert!(thanks.contains("Alleen jij ziet dit"), "{thanks}");
+    assert_eq!(s.client.find_all(Locator::Css("svg[role=img]")).await.unwrap().len(), 2, "two trends");
+    page_ok(&s, "02-own-trend").await;
     s.close().await;
-    let (sanne, daan) = plant_weeks(dir.path());
 
     // Joris: consent, then his overview links Sanne's view and not Daan's.
     let m = Browser::phone("feedback_view_mentor", true).await;
@@ -185,8 +197,9 @@ async fn a_mentor_sees_the_trend_and_support_of_a_consenting_student_only() {
         .select((feedback_shown::kind, feedback_shown::about_person_id, feedback_shown::rule))
         .load(&mut *db(dir.path()).conn().unwrap())
         .unwrap();
-    assert_eq!(views.len(), 3, "two trends and the support match, viewed once: {views:?}");
     assert!(views.iter().all(|v| v.0 == "view" && v.1 == sanne), "{views:?}");
+    let count = |rule: &str| views.iter().filter(|v| v.2.as_deref() == Some(rule)).count();
+    assert_eq!((count("own_trend"), count("trend"), count("support_match")), (2, 2, 1), "each viewed once: {views:?}");
 }
 
 /// The status the server answers to a GET of `path` in the mentor's own session.

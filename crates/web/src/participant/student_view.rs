@@ -9,6 +9,7 @@ use crate::page_error::{respond, Audience, PageError};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::trend::{support_match, trend, Point, SupportWeek};
+use koers_core::warnings::Construct;
 use koers_store::feedback::{diary_weeks, record_shown, settings_of, shown_to_mentor, support_answers, ShownRow};
 use koers_store::participation as part;
 use serde_json::{json, Value};
@@ -29,7 +30,7 @@ pub(super) async fn view(state: web::Data<AppState>, req: HttpRequest, id: web::
 /// What the view shows about one student.
 struct Seen {
     name: String,
-    trends: Vec<(koers_core::warnings::Construct, Vec<Point>)>,
+    trends: Vec<(Construct, Vec<Point>)>,
     support: Option<Vec<SupportWeek>>,
 }
 
@@ -98,17 +99,15 @@ fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into())
 }
 
-fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
-    let en = me.lang == "en";
-    let name = &seen.name;
-    let trends: Vec<Value> = seen
-        .trends
+/// A section per trend (chart and table) for the `p_trend` partial; `whose` heads each chart.
+pub(super) fn trend_sections(trends: &[(Construct, Vec<Point>)], whose: &str, en: bool) -> Vec<Value> {
+    trends
         .iter()
         .map(|(k, points)| {
             let title = k.title(!en);
             let chart = LineChart {
                 id: format!("trend-{}", k.as_str()),
-                title: format!("{name}: {title} per week"),
+                title: format!("{whose}: {title} per week"),
                 description: if en {
                     "Weekly mean from 0 to 100; the table below has the same numbers.".into()
                 } else {
@@ -120,9 +119,16 @@ fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
                 unit: "",
             };
             json!({"heading": title, "chart": chart.draw_sized(WIDTH, HEIGHT),
+                   "columns": ["Week", if en { "Mean" } else { "Gemiddelde" }],
                    "rows": points.iter().map(|p| json!({"week": short(&p.calendar_week), "cells": [number(p.value)]})).collect::<Vec<_>>()})
         })
-        .collect();
+        .collect()
+}
+
+fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
+    let en = me.lang == "en";
+    let name = &seen.name;
+    let trends = trend_sections(&seen.trends, name, en);
     let (you, them) = if en {
         ("Your support (as you meant it)".to_string(), format!("Support as {name} felt it"))
     } else {
@@ -145,20 +151,22 @@ fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
             y_max: Some(100.0),
             unit: "",
         };
-        json!({"chart": chart.draw_sized(WIDTH, HEIGHT),
+        json!({"heading": if en { "Support: you and your student" } else { "Steun: jij en je student" },
+               "intro": if en { "The mean of the three support questions (own choices, feeling capable, belonging) per week." }
+                        else { "Het gemiddelde van de drie vragen over steun (zelf kiezen, het gevoel dat je iets kunt, erbij horen) per week." },
+               "columns": ["Week", you.as_str(), them.as_str()],
+               "chart": chart.draw_sized(WIDTH, HEIGHT),
                "rows": weeks.iter().map(|w| json!({"week": short(&w.calendar_week), "cells": [number(w.intended), number(w.experienced)]})).collect::<Vec<_>>()})
     });
     let t = if en {
-        json!({"heading": format!("How it goes with {name}"), "week": "Week", "value": "Mean",
+        json!({"heading": format!("How it goes with {name}"),
                "intro": format!("{name} agreed that you see this. Each point is the mean of one week's diary, from 0 to 100. You never see single answers or what {name} wrote."),
-               "none": "There are not enough weeks yet to show a line.", "support": "Support: you and your student", "you": you, "them": them,
-               "support_intro": "The mean of the three support questions (own choices, feeling capable, belonging) per week.",
+               "none": "There are not enough weeks yet to show a line.",
                "back": "Back to my overview"})
     } else {
-        json!({"heading": format!("Hoe het gaat met {name}"), "week": "Week", "value": "Gemiddelde",
+        json!({"heading": format!("Hoe het gaat met {name}"),
                "intro": format!("{name} vindt het goed dat je dit ziet. Elk punt is het gemiddelde van het dagboek van één week, van 0 tot 100. Je ziet nooit losse antwoorden of wat {name} schreef."),
-               "none": "Er zijn nog niet genoeg weken om een lijn te laten zien.", "support": "Steun: jij en je student", "you": you, "them": them,
-               "support_intro": "Het gemiddelde van de drie vragen over steun (zelf kiezen, het gevoel dat je iets kunt, erbij horen) per week.",
+               "none": "Er zijn nog niet genoeg weken om een lijn te laten zien.",
                "back": "Terug naar mijn overzicht"})
     };
     let nothing = trends.is_empty() && support.is_none();
@@ -168,4 +176,32 @@ fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
         &json!({"lang": me.lang, "title": "koers", "t": t, "trends": trends, "support": support, "nothing": nothing,
                 "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
     )
+}
+
+/// The student's own trend after a diary (`feedback.own_trend`, only with their own consent),
+/// recorded as a view like a mentor's: showing it may change what they answer next.
+pub(super) async fn own_trend(state: &AppState, me: &Me, questionnaire_key: &str) -> Result<Vec<Value>, PageError> {
+    use koers_store::participation::CONSENT_FEEDBACK_OWN_TREND;
+    if me.person.role != "student" || questionnaire_key != koers_store::feedback::STUDENT_DIARY {
+        return Ok(Vec::new());
+    }
+    let (id, study, zone, now) = (me.person.id, me.person.study_id, me.zone, me.now);
+    let found: Vec<(Construct, Vec<Point>)> = db(state, false, move |c| {
+        let f = settings_of(c, study)?;
+        if !f.own_trend || !part::has_consent(c, id, CONSENT_FEEDBACK_OWN_TREND)? {
+            return Ok(Vec::new());
+        }
+        let weeks = diary_weeks(c, id, zone, now)?;
+        Ok(f.constructs.iter().filter_map(|k| trend(&weeks, *k).map(|t| (*k, t))).collect())
+    })
+    .await?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seen = Seen { name: String::new(), trends: found, support: None };
+    let rows: Vec<ShownRow> =
+        shown_rows(&seen, id, id, now).into_iter().map(|r| ShownRow { rule: Some("own_trend".into()), ..r }).collect();
+    db(state, true, move |c| record_shown(c, study, &rows)).await?;
+    let en = me.lang == "en";
+    Ok(trend_sections(&seen.trends, if en { "You" } else { "Jij" }, en))
 }
