@@ -79,6 +79,29 @@ impl Feedback {
     pub fn any(&self) -> bool {
         self.trends || self.support_match || self.warnings || self.own_trend
     }
+
+    /// The questions of the feedback consent (`student_feedback_consent`) a student is asked:
+    /// one per setting that is on, so nobody is asked about feedback the study does not give.
+    pub fn consent_items(&self) -> Vec<&'static str> {
+        CONSENT_ITEMS.iter().filter(|(_, on)| on(self)).map(|(item, _)| *item).collect()
+    }
+}
+
+/// Whether one setting is on.
+type IsOn = fn(&Feedback) -> bool;
+
+/// Each feedback consent question and the setting it is about.
+const CONSENT_ITEMS: [(&str, IsOn); 4] = [
+    ("consent_feedback_trends", |f| f.trends),
+    ("consent_feedback_support_match", |f| f.support_match),
+    ("consent_feedback_warnings", |f| f.warnings),
+    ("consent_feedback_own_trend", |f| f.own_trend),
+];
+
+/// The consent kind a feedback consent question gives (`consent_feedback_trends` gives
+/// `feedback_trends`); `None` for any other item.
+pub fn consent_kind(item: &str) -> Option<&'static str> {
+    CONSENT_ITEMS.iter().find(|(i, _)| *i == item).map(|(i, _)| &i["consent_".len()..])
 }
 
 #[cfg(test)]
@@ -104,6 +127,16 @@ mod tests {
         assert_eq!(f.rules.sustained_fall.min_baseline, 2, "unset numbers keep their default");
         let json = serde_json::json!({ "feedback": f }).to_string();
         assert_eq!(Feedback::from_settings_json(&json), f);
+    }
+
+    #[test]
+    fn a_student_is_asked_only_about_the_feedback_that_is_on() {
+        assert!(Feedback::default().consent_items().is_empty());
+        let f = Feedback { trends: true, warnings: true, ..Feedback::default() };
+        assert_eq!(f.consent_items(), vec!["consent_feedback_trends", "consent_feedback_warnings"]);
+        assert_eq!(consent_kind("consent_feedback_support_match"), Some("feedback_support_match"));
+        assert_eq!(consent_kind("consent_feedback_own_trend"), Some("feedback_own_trend"));
+        assert_eq!(consent_kind("consent_participant"), None);
     }
 
     #[test]

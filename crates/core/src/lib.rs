@@ -25,6 +25,7 @@ pub mod stats;
 pub mod suggest;
 pub mod time;
 pub mod totp;
+pub mod trend;
 pub mod varnames;
 pub mod warnings;
 pub mod weeks;

@@ -180,6 +180,24 @@ impl Person for ParentAnswers {
     }
 }
 
+/// A student's feedback consent: each question yes or no, drawn from a generator of its own
+/// (see `Engine::feedback_consent`), so the rehearsal's other draws stay as they were.
+pub struct FeedbackConsentAnswers<'a, R: Rng> {
+    pub rng: &'a mut R,
+}
+
+impl<R: Rng> Person for FeedbackConsentAnswers<'_, R> {
+    fn answer(&mut self, f: &Field) -> Answer {
+        match &f.control {
+            Control::Radio { options } => {
+                let v = if self.rng.gen_bool(0.8) { "yes" } else { "no" };
+                index_of(options, v).map(Answer::Choose).unwrap_or(Answer::Skip)
+            }
+            _ => Answer::Skip,
+        }
+    }
+}
+
 /// A form filled in by name, for staff pages: every named field gets its given value.
 pub struct ByName<'a>(pub &'a [(&'a str, &'a str)]);
 

@@ -3,7 +3,7 @@
 //! study's clock is moved to it; the scheduler sends into a recorder; every message is matched
 //! to its person by number, and that person acts on it as their pattern says.
 
-use crate::answers::{ByName, MentorAnswers, ParentAnswers, StudentAnswers};
+use crate::answers::{ByName, FeedbackConsentAnswers, MentorAnswers, ParentAnswers, StudentAnswers};
 use crate::browser::{Browser, Page};
 use crate::cohort::Cohort;
 use crate::form::{self, Person};
@@ -90,6 +90,9 @@ pub struct Engine<'a, S> {
     pub scheduler: Scheduler,
     pub recorder: RecordingGateway,
     pub rng: ChaCha8Rng,
+    /// The feedback consent answers come from a generator per student derived from this, so
+    /// asking them does not shift the draws of everything else (the diaries the warnings judge).
+    pub consent_seed: u64,
     pub cohort: Cohort,
     pub actors: Vec<Actor>,
     pub by_phone: HashMap<String, usize>,
@@ -128,6 +131,9 @@ impl Actor {
         }
     }
 }
+
+/// The student's feedback consent form (in a study that switched feedback on).
+const FEEDBACK_CONSENT: &str = "/p/terugkoppeling";
 
 fn path_of(link: &str) -> Option<String> {
     link.find("/l/").map(|i| link[i..].trim_end_matches(['.', ',', ')']).to_string())
@@ -266,6 +272,10 @@ where
         if !page.ok() {
             return Ok(());
         }
+        let page = self.feedback_consent(actor, when, page).await;
+        if !page.ok() {
+            return Ok(());
+        }
         let forms = form::forms(&page.body);
         let wanted = forms.iter().find(|f| {
             f.action == "/p/toestemming"
@@ -308,6 +318,25 @@ where
             }
         }
         Ok(())
+    }
+
+    /// A student asked about feedback answers at once and carries on with the page they were
+    /// going to (the open diary): no time passes, no event is queued and the answers come from
+    /// the student's own generator, so every other draw and moment stays as without the question.
+    async fn feedback_consent(&mut self, actor: usize, when: DateTime<Utc>, page: Page) -> Page {
+        let Who::Student(i) = self.actors[actor].who else { return page };
+        let Some(f) = form::forms(&page.body).into_iter().find(|f| f.action == FEEDBACK_CONSENT) else { return page };
+        let mut rng: ChaCha8Rng = rand::SeedableRng::seed_from_u64(self.consent_seed.wrapping_add(i as u64));
+        let fields = form::fill(&f, &mut FeedbackConsentAnswers { rng: &mut rng });
+        let next = self.actors[actor].browser.post(self.app, FEEDBACK_CONSENT, &fields).await;
+        if next.status == 422 || form::forms(&next.body).iter().any(|f| f.action == FEEDBACK_CONSENT) {
+            self.form_errors.push(format!(
+                "{} sent {FEEDBACK_CONSENT} at {when} and got {}",
+                self.describe(actor),
+                next.status
+            ));
+        }
+        next
     }
 
     /// Seconds a person takes for a form (a speeder is done in moments).

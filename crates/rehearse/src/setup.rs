@@ -22,6 +22,9 @@ use std::collections::{BinaryHeap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Mixed into the seed for the feedback consent answers, which draw from generators of their own.
+const CONSENT_SEED_SALT: u64 = 0x6b6f_6572_735f_6663;
+
 /// The default first Monday: fixed, so that the same seed gives the same study on any day.
 pub const DEFAULT_START: (i32, u32, u32) = (2026, 9, 7);
 
@@ -285,6 +288,7 @@ pub async fn rehearse(
         scheduler,
         recorder,
         rng,
+        consent_seed: opts.seed ^ CONSENT_SEED_SALT,
         cohort,
         actors,
         by_phone,

@@ -124,4 +124,21 @@ fn early_warnings_catch_falling_students_before_they_leave_and_spare_steady_ones
     let csv = std::fs::read_to_string(dir.path().join("feedback.csv")).unwrap();
     assert_eq!(csv.lines().count(), f.flags.len() + 1);
     assert!(csv.lines().any(|l| l.contains(",falling_dropout,") && l.contains(",yes,")), "{csv}");
+    // The students answered the feedback consent page (yes or no per question), and mentors
+    // were shown warnings about those who agreed, each one recorded for the export.
+    let study = report.study_id;
+    let answered = t.db.read(|c| kinds_given(c, study, koers_store::participation::CONSENT_FEEDBACK_ANSWERED)).unwrap();
+    let agreed = t.db.read(|c| kinds_given(c, study, koers_store::participation::CONSENT_FEEDBACK_WARNINGS)).unwrap();
+    assert!(answered >= 50 && agreed > 0 && agreed < answered, "{answered} answered, {agreed} agreed to warnings");
+    let shown = t.db.read(|c| koers_store::feedback::shown_of_study(c, study)).unwrap();
+    assert!(shown.iter().any(|s| s.kind == "warning"), "no warning was shown to a mentor");
+}
+
+/// How many people of the study have a consent of this kind.
+fn kinds_given(c: &mut koers_store::DbConnection, study: i64, kind: &str) -> Result<usize, koers_store::StoreError> {
+    let mut n = 0;
+    for p in koers_store::people::people_of_study(c, study)? {
+        n += usize::from(koers_store::participation::has_consent(c, p.id, kind)?);
+    }
+    Ok(n)
 }

@@ -201,3 +201,67 @@ pub fn shown_of_study(conn: &mut DbConnection, study_id: i64) -> StoreResult<Vec
         })
         .collect())
 }
+
+/// The support items of the mentor's diary about a student (intended support).
+pub const INTENDED_SUPPORT: [&str; 3] = ["intended_autonomy", "intended_competence", "intended_relatedness"];
+/// The support items of the student's diary about their mentor (experienced support).
+pub const EXPERIENCED_SUPPORT: [&str; 3] =
+    ["mentor_support_autonomy", "mentor_support_competence", "mentor_support_relatedness"];
+
+/// A pair's support answers per completed diary (local opening date, the answers given), from
+/// the day this pair started: what the mentor meant to give and what the student experienced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SupportAnswers {
+    pub intended: Vec<(NaiveDate, Vec<f64>)>,
+    pub experienced: Vec<(NaiveDate, Vec<f64>)>,
+}
+
+pub fn support_answers(
+    conn: &mut DbConnection,
+    mentor: i64,
+    student: i64,
+    zone: Tz,
+    before: DateTime<Utc>,
+) -> StoreResult<SupportAnswers> {
+    use crate::schema::pairs;
+    let since: Option<NaiveDate> = pairs::table
+        .filter(pairs::student_id.eq(student).and(pairs::mentor_id.eq(mentor)))
+        .select(diesel::dsl::min(pairs::starts_on))
+        .first(conn)?;
+    let Some(since) = since else { return Ok(SupportAnswers::default()) };
+    let mut per_diary = |person: i64, about: Option<i64>, items: &[&str]| -> StoreResult<Vec<(NaiveDate, Vec<f64>)>> {
+        let mut q = answers::table
+            .inner_join(responses::table.inner_join(subscriptions::table))
+            .filter(subscriptions::person_id.eq(person))
+            .filter(responses::completed_at.is_not_null())
+            .filter(responses::open_at.lt(to_db(before)))
+            .filter(answers::item_id.eq_any(items))
+            .into_boxed();
+        q = match about {
+            Some(s) => q.filter(subscriptions::filling_out_for_id.eq(s)),
+            None => q.filter(subscriptions::filling_out_for_id.is_null()),
+        };
+        let rows: Vec<(i64, chrono::NaiveDateTime, Option<f64>)> = q
+            .order((responses::open_at, responses::id))
+            .select((responses::id, responses::open_at, answers::value_number))
+            .load(conn)?;
+        let mut out: Vec<(i64, NaiveDate, Vec<f64>)> = Vec::new();
+        for (id, open_at, number) in rows {
+            let date = from_db(open_at).with_timezone(&zone).date_naive();
+            if date < since {
+                continue;
+            }
+            if out.last().map(|l| l.0) != Some(id) {
+                out.push((id, date, Vec::new()));
+            }
+            if let (Some(n), Some(last)) = (number, out.last_mut()) {
+                last.2.push(n);
+            }
+        }
+        Ok(out.into_iter().map(|(_, d, v)| (d, v)).collect())
+    };
+    Ok(SupportAnswers {
+        intended: per_diary(mentor, Some(student), &INTENDED_SUPPORT)?,
+        experienced: per_diary(student, None, &EXPERIENCED_SUPPORT)?,
+    })
+}

@@ -324,6 +324,8 @@ pub const CONSENT_FEEDBACK_SUPPORT: &str = "feedback_support_match";
 pub const CONSENT_FEEDBACK_WARNINGS: &str = "feedback_warnings";
 /// A student wants to see their own trend after a diary.
 pub const CONSENT_FEEDBACK_OWN_TREND: &str = "feedback_own_trend";
+/// The student answered the feedback consent questions (yes or no): not asked again unasked.
+pub const CONSENT_FEEDBACK_ANSWERED: &str = "feedback_answered";
 
 /// Whether a consent of this kind was given and not withdrawn.
 pub fn has_consent(conn: &mut DbConnection, person_id: i64, kind: &str) -> StoreResult<bool> {
@@ -395,6 +397,18 @@ pub fn record_consent(
             consents::created_at.eq(to_db(now)),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Withdraws a consent of this kind, if given (a student who changed their mind about feedback).
+pub fn withdraw_consent(conn: &mut DbConnection, person_id: i64, kind: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    diesel::update(
+        consents::table.filter(
+            consents::person_id.eq(person_id).and(consents::kind.eq(kind)).and(consents::withdrawn_at.is_null()),
+        ),
+    )
+    .set(consents::withdrawn_at.eq(to_db(now)))
+    .execute(conn)?;
     Ok(())
 }
 

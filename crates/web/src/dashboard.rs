@@ -10,7 +10,7 @@
 //!
 //! Charts are SVG drawn on the server ([`chart`]), each with a table of the same numbers.
 
-mod chart;
+pub(crate) mod chart;
 
 use crate::page_error::{respond, Audience, PageError, PageResult};
 use crate::pages::message;

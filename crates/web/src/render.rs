@@ -28,6 +28,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("staff_2fa_codes", include_str!("../templates/staff_2fa_codes.hbs")),
     ("p_info", include_str!("../templates/p_info.hbs")),
     ("p_mentor", include_str!("../templates/p_mentor.hbs")),
+    ("p_student", include_str!("../templates/p_student.hbs")),
+    ("p_trend", include_str!("../templates/p_trend.hbs")),
 ];
 
 pub const CSS: &str = include_str!("../static/koers.css");

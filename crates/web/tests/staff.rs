@@ -448,3 +448,78 @@ async fn a_typed_number_tells_a_coordinator_nothing_about_other_schools_sqlite()
 async fn a_typed_number_tells_a_coordinator_nothing_about_other_schools_postgres() {
     numbers_tell_nothing_about_others(TestDb::postgres()).await;
 }
+
+/// Two diaries Sanne (and Ravi) left open: the missed-diaries rule holds for both.
+fn two_missed_diaries(c: &mut koers_store::DbConnection, student: i64) {
+    use koers_store::schema::responses;
+    let sub: i64 = subscriptions::table
+        .filter(subscriptions::person_id.eq(student).and(subscriptions::filling_out_for_id.is_null()))
+        .select(subscriptions::id)
+        .first(c)
+        .unwrap();
+    for weeks_ago in [2, 1] {
+        let open = (now() - chrono::TimeDelta::weeks(weeks_ago)).naive_utc();
+        diesel::insert_into(responses::table)
+            .values((
+                responses::subscription_id.eq(sub),
+                responses::measurement_key.eq("diary"),
+                responses::occurrence.eq(weeks_ago as i32),
+                responses::questionnaire_key.eq(koers_store::feedback::STUDENT_DIARY),
+                responses::open_at.eq(open),
+                responses::close_at.eq(open + chrono::TimeDelta::days(2)),
+                responses::created_at.eq(open),
+            ))
+            .execute(c)
+            .unwrap();
+    }
+}
+
+#[actix_web::test]
+async fn the_attention_page_shows_early_warnings_only_when_the_study_and_the_student_agree() {
+    use koers_store::participation::{record_consent, CONSENT_FEEDBACK_WARNINGS, CONSENT_PARTICIPANT};
+    for (backend, t) in TestDb::both() {
+        let w = world(&t.db);
+        let study: i64 =
+            people::table.find(w.sanne).select(people::study_id).first(&mut *t.db.conn().unwrap()).unwrap();
+        t.db.write(|c| -> Result<(), koers_store::StoreError> {
+            for s in [w.sanne, w.ravi] {
+                two_missed_diaries(c, s);
+            }
+            Ok(())
+        })
+        .unwrap();
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
+        let (session, _) = login(&app).await;
+        let signals = |body: &str| body.contains("Signalen uit de dagboeken");
+        let page = call(&app, get("/staff/attention", &session)).await;
+        assert!(!signals(&page.body), "{backend}: off by default");
+
+        let on = koers_core::feedback::Feedback { warnings: true, ..Default::default() };
+        t.db.write(|c| koers_store::feedback::set_settings(c, study, &on)).unwrap();
+        t.db.write(|c| -> Result<(), koers_store::StoreError> {
+            for s in [w.sanne, w.ravi] {
+                record_consent(c, s, CONSENT_PARTICIPANT, "v1", now())?;
+                record_consent(c, s, CONSENT_FEEDBACK_WARNINGS, "v1", now())?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let page = call(&app, get("/staff/attention", &session)).await;
+        assert!(!signals(&page.body), "{backend}: warnings for mentors only, unless warn_coordinator");
+
+        let both = koers_core::feedback::Feedback { warn_coordinator: true, ..on };
+        t.db.write(|c| koers_store::feedback::set_settings(c, study, &both)).unwrap();
+        let page = call(&app, get("/staff/attention", &session)).await;
+        assert!(signals(&page.body), "{backend}: {}", page.body);
+        assert!(page.body.contains("Sanne heeft een paar weken geen vragenlijst ingevuld"), "{backend}: a question");
+        assert!(!page.body.contains("Ravi"), "{backend}: not about another school");
+        let shown = t.db.read(|c| koers_store::feedback::shown_of_study(c, study)).unwrap();
+        assert_eq!(shown.len(), 1, "{backend}: {shown:?}");
+        assert!(shown[0].to_staff.is_some() && shown[0].to_person.is_none() && shown[0].about == w.sanne, "{backend}");
+
+        t.db.write(|c| koers_store::participation::withdraw_consent(c, w.sanne, CONSENT_FEEDBACK_WARNINGS, now()))
+            .unwrap();
+        let page = call(&app, get("/staff/attention", &session)).await;
+        assert!(!signals(&page.body), "{backend}: withdrawn, nothing shown");
+    }
+}

@@ -131,3 +131,54 @@ pub fn silent_people(
         })
         .collect())
 }
+
+/// A student in scope a coordinator may see early warnings about: their study sends warnings to
+/// coordinators too, and they agreed to warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarnedStudent {
+    pub id: i64,
+    pub study_id: i64,
+    pub name: String,
+    pub team_name: String,
+}
+
+/// The students in scope whose warnings a coordinator may see (the study's `warnings` and
+/// `warn_coordinator` on, the student's consent to warnings given and not withdrawn).
+pub fn warnable_students(conn: &mut DbConnection, scope: &Scope) -> CoordinationResult<Vec<WarnedStudent>> {
+    use crate::participation::{active_consents, CONSENT_FEEDBACK_WARNINGS, CONSENT_PARTICIPANT};
+    let mut studies = Vec::new();
+    for study in scope.study_ids() {
+        let f = crate::feedback::settings_of(conn, study)?;
+        if f.warnings && f.warn_coordinator {
+            studies.push(study);
+        }
+    }
+    if studies.is_empty() {
+        return Ok(Vec::new());
+    }
+    type Row = (i64, i64, Option<String>, Option<String>, String);
+    let rows: Vec<Row> = people::table
+        .inner_join(person_identities::table)
+        .inner_join(teams::table)
+        .filter(people::team_id.eq_any(scope.team_ids()))
+        .filter(people::study_id.eq_any(&studies))
+        .filter(people::role.eq(Role::Student.as_str()))
+        .filter(people::ended_at.is_null())
+        .order((person_identities::first_name.asc(), people::id.asc()))
+        .select((
+            people::id,
+            people::study_id,
+            person_identities::first_name,
+            person_identities::last_name,
+            teams::name,
+        ))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (id, study_id, first, last, team_name) in rows {
+        let given = active_consents(conn, id)?;
+        if [CONSENT_PARTICIPANT, CONSENT_FEEDBACK_WARNINGS].iter().all(|k| given.iter().any(|g| g == k)) {
+            out.push(WarnedStudent { id, study_id, name: full_name(first.as_deref(), last.as_deref()), team_name });
+        }
+    }
+    Ok(out)
+}

@@ -20,7 +20,7 @@ mod protocol_move;
 mod scope;
 mod withdrawal;
 
-pub use attention::{failing_phones, silent_people, FailingPhone, Silent};
+pub use attention::{failing_phones, silent_people, warnable_students, FailingPhone, Silent, WarnedStudent};
 pub use detail::{person_detail, PairInfo, PersonDetail, SubscriptionInfo};
 pub use ending::{end_participation, Ending};
 pub use enrol::{enrol, Enrolment};

@@ -116,8 +116,13 @@ fn number(v: f64, unit: &str) -> String {
 impl LineChart {
     /// The chart's geometry in SVG user units, for the `staff_chart` template.
     pub fn draw(&self) -> Drawn {
-        let plot_w = WIDTH - LEFT - RIGHT;
-        let plot_h = HEIGHT - TOP - BOTTOM;
+        self.draw_sized(WIDTH, HEIGHT)
+    }
+
+    /// Drawn in a smaller box (a phone's width, 360 px), so its 12 px texts stay 12 px.
+    pub fn draw_sized(&self, width: f64, height: f64) -> Drawn {
+        let plot_w = width - LEFT - RIGHT;
+        let plot_h = height - TOP - BOTTOM;
         let largest = self.series.iter().flat_map(|s| s.values.iter().flatten()).copied().fold(0.0, f64::max);
         let y_max = self.y_max.unwrap_or_else(|| nice_ceiling(largest.max(1.0)));
         let n = self.x_labels.len().max(1);
@@ -130,13 +135,14 @@ impl LineChart {
             })
             .collect();
         // At most about ten labels, so they never run into each other.
-        let every = n.div_ceil(10);
+        // Room for a label every 56 px or so (ten on the full width).
+        let every = n.div_ceil(((plot_w / 56.0).floor() as usize).clamp(2, 10));
         let x_ticks = self
             .x_labels
             .iter()
             .enumerate()
             .filter(|(i, _)| i % every == 0 || *i == n - 1)
-            .map(|(i, label)| Tick { x: round1(x_at(i)), y: HEIGHT - BOTTOM + 18.0, label: label.clone() })
+            .map(|(i, label)| Tick { x: round1(x_at(i)), y: height - BOTTOM + 18.0, label: label.clone() })
             .collect();
         let series = self
             .series
@@ -169,9 +175,9 @@ impl LineChart {
             id: self.id.clone(),
             title: self.title.clone(),
             description: self.description.clone(),
-            width: WIDTH as u32,
-            height: HEIGHT as u32,
-            axis: Axis { left: LEFT, right: WIDTH - RIGHT, top: TOP, bottom: HEIGHT - BOTTOM },
+            width: width as u32,
+            height: height as u32,
+            axis: Axis { left: LEFT, right: width - RIGHT, top: TOP, bottom: height - BOTTOM },
             grid,
             x_ticks,
             series,

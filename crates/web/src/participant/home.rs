@@ -2,6 +2,7 @@
 //! overview, or a friendly word about when the next one comes.
 
 use super::consent::{consent_of, consent_questionnaire, Consent};
+use super::feedback_consent::{self, choice_of};
 use super::mentor::mentor_overview;
 use super::open::{first_open, next_window};
 use super::{base_input, db, html, info, me_and, render, see_other, Me, Page, MAX_GRACE};
@@ -22,7 +23,7 @@ pub(super) async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpRe
 }
 
 async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
-    let (me, consent) = me_and(state, req, |c, p| consent_of(c, p.id)).await?;
+    let (me, (consent, choice)) = me_and(state, req, |c, p| Ok((consent_of(c, p.id)?, choice_of(c, p)?))).await?;
     if me.person.ended && !matches!(consent, Consent::GuardianDeclined) {
         // Their closing questionnaire, if it is open, is still theirs to fill in.
         let (id, now, ended_at) = (me.person.id, me.now, me.person.ended_at);
@@ -51,6 +52,9 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
             return info(state, &me, texts, vec![]);
         }
         Consent::Given => {}
+    }
+    if choice.still_to_ask(me.person.role) {
+        return feedback_consent::form(state, &me, &choice, StatusCode::OK).await;
     }
     if me.person.role == koers_core::people::Role::Mentor {
         return mentor_overview(state, &me).await;
@@ -95,7 +99,11 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     }
     // Someone who stopped is no longer offered the stop button, while their closing is due.
     let taking_part = subs.iter().any(|s| s.ends_at.is_none_or(|e| e > now));
-    info(state, &me, (&heading, lines), student_links(&me, taking_part))
+    let mut links = student_links(&me, taking_part);
+    if choice.applies(me.person.role) {
+        links.insert(0, feedback_consent::link(me.lang));
+    }
+    info(state, &me, (&heading, lines), links)
 }
 
 pub(super) fn ended_texts(l: &str) -> (String, Vec<String>) {

@@ -19,11 +19,11 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
     let t = if en {
         json!({"hello": format!("Hi {name}!"), "todo": "Still to do this week", "rest": "Your students", "none_todo": "Nothing to fill in right now. Thank you!",
                "fill": "Fill in", "student_done": "answered this week", "student_open": "not answered yet", "student_none": "no questionnaire yet",
-               "you_done": "your diary is done", "you_none": "no diary open", "own": "A questionnaire about yourself"})
+               "you_done": "your diary is done", "you_none": "no diary open", "own": "A questionnaire about yourself", "view": "How it goes"})
     } else {
         json!({"hello": format!("Hoi {name}!"), "todo": "Nog te doen deze week", "rest": "Je studenten", "none_todo": "Er is nu niets in te vullen. Dank je wel!",
                "fill": "Invullen", "student_done": "heeft deze week ingevuld", "student_open": "heeft nog niet ingevuld", "student_none": "nog geen vragenlijst",
-               "you_done": "jouw dagboek is klaar", "you_none": "geen dagboek open", "own": "Een vragenlijst over jezelf"})
+               "you_done": "jouw dagboek is klaar", "you_none": "geen dagboek open", "own": "Een vragenlijst over jezelf", "view": "Hoe het gaat"})
     };
     let anything = !todo.is_empty() || !own.is_empty();
     render(
@@ -38,7 +38,7 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
 /// (intake, closing) as links.
 async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<String>), PageError> {
     let mentor = me.person.id;
-    let now = me.now;
+    let (now, zone) = (me.now, me.zone);
     let (subs, mine, names, done) = db(state, false, move |c| {
         let mut subs = part::active_subscriptions_of(c, mentor)?;
         let all: Vec<i64> = subs.iter().filter_map(|s| s.about_student).collect();
@@ -49,8 +49,10 @@ async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<Strin
         let mine = part::windows_of(c, mentor, now - MAX_GRACE, now)?;
         let names = part::names(c, &students)?;
         let mut done = std::collections::HashMap::new();
+        let today = now.with_timezone(&zone).date_naive();
         for s in &students {
-            done.insert(*s, part::done_this_week(c, *s, "diary", now)?);
+            let shown = koers_store::feedback::shown_to_mentor(c, mentor, *s, today)?;
+            done.insert(*s, (part::done_this_week(c, *s, "diary", now)?, shown.trends || shown.support_match));
         }
         Ok((subs, mine, names, done))
     })
@@ -61,14 +63,16 @@ async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<Strin
         let about: Vec<&ResponseRef> = mine.iter().filter(|r| r.about_student == Some(student)).collect();
         let open = about.iter().find(|r| is_open(state, r, now));
         let completed = about.iter().any(|r| r.completed_at.is_some() && r.close_at > now);
+        let (answered, view) = done.get(&student).copied().unwrap_or((None, false));
         rows.push(json!({
             "name": name,
             "todo": open.is_some(),
             "href": open.map(|r| format!("/p/r/{}", r.response_id)).unwrap_or_default(),
             "you_done": completed,
-            "student": match done.get(&student).copied().flatten() { Some(true) => "done", Some(false) => "open", None => "none" },
-            "student_done": done.get(&student).copied().flatten() == Some(true),
-            "student_open": done.get(&student).copied().flatten() == Some(false),
+            "student": match answered { Some(true) => "done", Some(false) => "open", None => "none" },
+            "student_done": answered == Some(true),
+            "student_open": answered == Some(false),
+            "view": if view { super::student_view::href(student) } else { String::new() },
         }));
     }
     rows.sort_by_key(|r| (r["todo"] != json!(true), r["name"].as_str().unwrap_or("").to_string()));

@@ -10,6 +10,7 @@
 mod consent;
 mod draft;
 mod feedback;
+mod feedback_consent;
 mod guardian;
 mod home;
 mod link;
@@ -20,6 +21,7 @@ mod open;
 mod pause;
 mod questionnaire;
 mod stop;
+mod student_view;
 mod thanks;
 
 use crate::page_error::{Audience, PageError, PageResult};
@@ -65,6 +67,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/r/{id}", web::post().to(submit))
         .route("/p/r/{id}/concept", web::post().to(draft::save))
         .route("/p/klaar/{id}", web::get().to(thanks))
+        .route(feedback_consent::ACTION, web::get().to(feedback_consent::page))
+        .route(feedback_consent::ACTION, web::post().to(feedback_consent::submit))
+        .route("/p/student/{id}", web::get().to(student_view::view))
         .route("/p/begeleider", web::get().to(my_mentor))
         .route("/p/pauze", web::get().to(pause::pause_page))
         .route("/p/pauze", web::post().to(pause::pause))

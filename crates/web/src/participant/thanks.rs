@@ -66,12 +66,21 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
         (false, true) => "To my overview",
         (false, false) => "Naar mijn overzicht",
     };
+    let trends = super::student_view::own_trend(state, &me, &r.questionnaire_key).await?;
+    if !trends.is_empty() {
+        lines.push(if en {
+            "This is how things went for you over the weeks (a mean per week, from 0 to 100). Only you see this.".into()
+        } else {
+            "Zo ging het de afgelopen weken met je (een gemiddelde per week, van 0 tot 100). Alleen jij ziet dit."
+                .into()
+        });
+    }
     let mut links = vec![json!({"href": "/p", "label": go_on, "primary": true})];
     links.extend(student_links(&me, false));
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": heading, "paragraphs": lines, "links": links, "form": false,
+        &json!({"lang": me.lang, "title": "koers", "heading": heading, "paragraphs": lines, "links": links, "form": false, "trends": trends,
                 "streak": streak, "earned": euros(total, me.lang), "t": if en { json!({"earned": "Earned so far", "streak": "In a row"}) } else { json!({"earned": "Tot nu toe verdiend", "streak": "Keer op rij"}) }}),
     )
 }

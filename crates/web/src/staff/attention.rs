@@ -1,6 +1,6 @@
 //! Who needs attention: failing phone numbers and people who stopped answering.
 
-use super::{base, nl_instant, read, render, role_word, staff_member};
+use super::{base, nl_instant, read, render, role_word, staff_member, write};
 use crate::page_error::{respond, PageResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -55,9 +55,67 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
             })
         })
         .collect();
+    let warnings = early_warnings(state, &s).await?;
     let mut data = base(&s, "Aandacht nodig");
+    data.insert("warnings".into(), json!(warnings));
     data.insert("weeks".into(), json!(weeks));
     data.insert("failing".into(), json!(failing));
     data.insert("silent".into(), json!(silent));
     Ok(render(state, StatusCode::OK, "staff_attention", &Value::Object(data)))
+}
+
+/// Early warnings about the students in scope, for a study that sends them to coordinators and
+/// students who agreed; each one shown is recorded with the staff account it was shown to.
+async fn early_warnings(state: &AppState, s: &super::Staff) -> Result<Vec<Value>, crate::page_error::PageError> {
+    let (scope, real_now, account) = (s.scope.clone(), state.real_clock.now(), s.account.id);
+    let found = read(state, move |c| {
+        let students = co::warnable_students(c, &scope)?;
+        let studies = koers_store::studies::list_studies(c)?;
+        let mut found = Vec::new();
+        for st in students {
+            let Some(study) = studies.iter().find(|x| x.id == st.study_id) else { continue };
+            let zone: chrono_tz::Tz = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+            let now = koers_store::study_clock::of_study(c, study.id)?.at(real_now);
+            let f = koers_store::feedback::settings_of(c, study.id)?;
+            let weeks = koers_store::feedback::diary_weeks(c, st.id, zone, now)?;
+            for w in koers_core::warnings::current(&f.rules, &f.constructs, &weeks) {
+                found.push((st.clone(), w, now));
+            }
+        }
+        Ok(found)
+    })
+    .await?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, koers_store::feedback::ShownRow)> = found
+        .iter()
+        .map(|(st, w, now)| {
+            let row = koers_store::feedback::ShownRow {
+                kind: "warning",
+                about: st.id,
+                to_person: None,
+                to_staff: Some(account),
+                rule: Some(w.rule.as_str().into()),
+                construct: w.construct.map(|k| k.as_str().into()),
+                calendar_week: koers_core::weeks::calendar_week(w.date),
+                shown_at: *now,
+            };
+            (st.study_id, row)
+        })
+        .collect();
+    write(state, move |c| {
+        for (study, row) in rows {
+            koers_store::feedback::record_shown(c, study, std::slice::from_ref(&row))?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(found
+        .iter()
+        .map(|(st, w, _)| {
+            let first = st.name.split_whitespace().next().unwrap_or_default();
+            json!({"href": format!("/staff/people/{}", st.id), "name": st.name, "team": st.team_name, "text": w.text(first, true)})
+        })
+        .collect())
 }

@@ -1,0 +1,208 @@
+//! A mentor's view of one student (`/p/student/{id}`): the trend of the study's constructs and
+//! the support match, only for their current students who agreed to that kind of feedback, in a
+//! study that switched it on. Weekly means only, never a single answer or free text; every view
+//! is recorded (showing it is an intervention the analysis must know about).
+
+use super::{db, me, render, Me, Page};
+use crate::dashboard::chart::{LineChart, Series};
+use crate::page_error::{respond, Audience, PageError};
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use koers_core::trend::{support_match, trend, Point, SupportWeek};
+use koers_core::warnings::Construct;
+use koers_store::feedback::{diary_weeks, record_shown, settings_of, shown_to_mentor, support_answers, ShownRow};
+use koers_store::participation as part;
+use serde_json::{json, Value};
+
+/// The chart's box: fits a 360 px wide phone without shrinking its texts.
+const WIDTH: f64 = 320.0;
+const HEIGHT: f64 = 190.0;
+
+/// The link from the mentor's overview to a student's view.
+pub(super) fn href(student: i64) -> String {
+    format!("/p/student/{student}")
+}
+
+pub(super) async fn view(state: web::Data<AppState>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
+    respond(&state, view_inner(&state, &req, id.into_inner()).await)
+}
+
+/// What the view shows about one student.
+struct Seen {
+    name: String,
+    trends: Vec<(Construct, Vec<Point>)>,
+    support: Option<Vec<SupportWeek>>,
+}
+
+async fn view_inner(state: &AppState, req: &HttpRequest, student: i64) -> Page {
+    let me = me(state, req).await?;
+    let not_found = || PageError::NotFound(Audience::Participant(me.lang));
+    if me.person.role != koers_core::people::Role::Mentor {
+        return Err(not_found());
+    }
+    let (mentor, study, zone, now) = (me.person.id, me.person.study_id, me.zone, me.now);
+    let today = now.with_timezone(&zone).date_naive();
+    let seen = db(state, false, move |c| {
+        let shown = shown_to_mentor(c, mentor, student, today)?;
+        if !(shown.trends || shown.support_match) {
+            return Ok(None);
+        }
+        let settings = settings_of(c, study)?;
+        let name = part::names(c, &[student])?.remove(&student).map(|n| n.first_name).unwrap_or_default();
+        let trends = if shown.trends {
+            let weeks = diary_weeks(c, student, zone, now)?;
+            settings.constructs.iter().filter_map(|k| trend(&weeks, *k).map(|t| (*k, t))).collect()
+        } else {
+            Vec::new()
+        };
+        let support = if shown.support_match {
+            let a = support_answers(c, mentor, student, zone, now)?;
+            Some(support_match(&a.intended, &a.experienced))
+        } else {
+            None
+        };
+        Ok(Some(Seen { name, trends, support }))
+    })
+    .await?;
+    let Some(seen) = seen else { return Err(not_found()) };
+    let rows = shown_rows(&seen, student, mentor, now);
+    db(state, true, move |c| record_shown(c, study, &rows)).await?;
+    page(state, &me, &seen)
+}
+
+/// One recorded view per trend and support match on the page.
+fn shown_rows(seen: &Seen, student: i64, mentor: i64, now: chrono::DateTime<chrono::Utc>) -> Vec<ShownRow> {
+    let week = koers_core::weeks::calendar_week(now.date_naive());
+    let row = |rule: &str, construct: Option<&str>| ShownRow {
+        kind: "view",
+        about: student,
+        to_person: Some(mentor),
+        to_staff: None,
+        rule: Some(rule.into()),
+        construct: construct.map(Into::into),
+        calendar_week: week.clone(),
+        shown_at: now,
+    };
+    let mut rows: Vec<ShownRow> = seen.trends.iter().map(|(k, _)| row("trend", Some(k.as_str()))).collect();
+    if seen.support.is_some() {
+        rows.push(row("support_match", None));
+    }
+    rows
+}
+
+/// `W50` for `2026-W50`: short enough for a phone's axis.
+fn short(calendar_week: &str) -> String {
+    calendar_week.rsplit('-').next().unwrap_or(calendar_week).to_string()
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into())
+}
+
+/// A section per trend (chart and table) for the `p_trend` partial; `whose` heads each chart.
+pub(super) fn trend_sections(trends: &[(Construct, Vec<Point>)], whose: &str, en: bool) -> Vec<Value> {
+    trends
+        .iter()
+        .map(|(k, points)| {
+            let title = k.title(!en);
+            let chart = LineChart {
+                id: format!("trend-{}", k.as_str()),
+                title: format!("{whose}: {title} per week"),
+                description: if en {
+                    "Weekly mean from 0 to 100; the table below has the same numbers.".into()
+                } else {
+                    "Gemiddelde per week van 0 tot 100; de tabel eronder heeft dezelfde getallen.".into()
+                },
+                x_labels: points.iter().map(|p| short(&p.calendar_week)).collect(),
+                series: vec![Series { name: title.to_string(), values: points.iter().map(|p| p.value).collect() }],
+                y_max: Some(100.0),
+                unit: "",
+            };
+            json!({"heading": title, "chart": chart.draw_sized(WIDTH, HEIGHT),
+                   "columns": ["Week", if en { "Mean" } else { "Gemiddelde" }],
+                   "rows": points.iter().map(|p| json!({"week": short(&p.calendar_week), "cells": [number(p.value)]})).collect::<Vec<_>>()})
+        })
+        .collect()
+}
+
+fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
+    let en = me.lang == "en";
+    let name = &seen.name;
+    let trends = trend_sections(&seen.trends, name, en);
+    let (you, them) = if en {
+        ("Your support (as you meant it)".to_string(), format!("Support as {name} felt it"))
+    } else {
+        ("Jouw steun (zoals je die bedoelde)".to_string(), format!("Steun zoals {name} die voelde"))
+    };
+    let support = seen.support.as_ref().filter(|s| !s.is_empty()).map(|weeks| {
+        let chart = LineChart {
+            id: "support-match".into(),
+            title: if en { format!("Support per week: you and {name}") } else { format!("Steun per week: jij en {name}") },
+            description: if en {
+                "Two lines from 0 to 100; the table below has the same numbers.".into()
+            } else {
+                "Twee lijnen van 0 tot 100; de tabel eronder heeft dezelfde getallen.".into()
+            },
+            x_labels: weeks.iter().map(|w| short(&w.calendar_week)).collect(),
+            series: vec![
+                Series { name: you.clone(), values: weeks.iter().map(|w| w.intended).collect() },
+                Series { name: them.clone(), values: weeks.iter().map(|w| w.experienced).collect() },
+            ],
+            y_max: Some(100.0),
+            unit: "",
+        };
+        json!({"heading": if en { "Support: you and your student" } else { "Steun: jij en je student" },
+               "intro": if en { "The mean of the three support questions (own choices, feeling capable, belonging) per week." }
+                        else { "Het gemiddelde van de drie vragen over steun (zelf kiezen, het gevoel dat je iets kunt, erbij horen) per week." },
+               "columns": ["Week", you.as_str(), them.as_str()],
+               "chart": chart.draw_sized(WIDTH, HEIGHT),
+               "rows": weeks.iter().map(|w| json!({"week": short(&w.calendar_week), "cells": [number(w.intended), number(w.experienced)]})).collect::<Vec<_>>()})
+    });
+    let t = if en {
+        json!({"heading": format!("How it goes with {name}"),
+               "intro": format!("{name} agreed that you see this. Each point is the mean of one week's diary, from 0 to 100. You never see single answers or what {name} wrote."),
+               "none": "There are not enough weeks yet to show a line.",
+               "back": "Back to my overview"})
+    } else {
+        json!({"heading": format!("Hoe het gaat met {name}"),
+               "intro": format!("{name} vindt het goed dat je dit ziet. Elk punt is het gemiddelde van het dagboek van één week, van 0 tot 100. Je ziet nooit losse antwoorden of wat {name} schreef."),
+               "none": "Er zijn nog niet genoeg weken om een lijn te laten zien.",
+               "back": "Terug naar mijn overzicht"})
+    };
+    let nothing = trends.is_empty() && support.is_none();
+    render(
+        state,
+        "p_student",
+        &json!({"lang": me.lang, "title": "koers", "t": t, "trends": trends, "support": support, "nothing": nothing,
+                "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
+    )
+}
+
+/// The student's own trend after a diary (`feedback.own_trend`, only with their own consent),
+/// recorded as a view like a mentor's: showing it may change what they answer next.
+pub(super) async fn own_trend(state: &AppState, me: &Me, questionnaire_key: &str) -> Result<Vec<Value>, PageError> {
+    use koers_store::participation::CONSENT_FEEDBACK_OWN_TREND;
+    if me.person.role != koers_core::people::Role::Student || questionnaire_key != koers_store::feedback::STUDENT_DIARY
+    {
+        return Ok(Vec::new());
+    }
+    let (id, study, zone, now) = (me.person.id, me.person.study_id, me.zone, me.now);
+    let found: Vec<(Construct, Vec<Point>)> = db(state, false, move |c| {
+        let f = settings_of(c, study)?;
+        if !f.own_trend || !part::has_consent(c, id, CONSENT_FEEDBACK_OWN_TREND)? {
+            return Ok(Vec::new());
+        }
+        let weeks = diary_weeks(c, id, zone, now)?;
+        Ok(f.constructs.iter().filter_map(|k| trend(&weeks, *k).map(|t| (*k, t))).collect())
+    })
+    .await?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seen = Seen { name: String::new(), trends: found, support: None };
+    let rows: Vec<ShownRow> =
+        shown_rows(&seen, id, id, now).into_iter().map(|r| ShownRow { rule: Some("own_trend".into()), ..r }).collect();
+    db(state, true, move |c| record_shown(c, study, &rows)).await?;
+    let en = me.lang == "en";
+    Ok(trend_sections(&seen.trends, if en { "You" } else { "Jij" }, en))
+}
