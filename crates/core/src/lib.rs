@@ -8,6 +8,7 @@ pub mod clock;
 pub mod content;
 pub mod feedback;
 pub mod keyed;
+pub mod mentor_week;
 pub mod people;
 pub mod people_import;
 pub mod phone;
