@@ -18,6 +18,7 @@ mod mentor;
 mod my_mentor;
 mod open;
 mod pause;
+mod prefill;
 mod questionnaire;
 mod stop;
 mod thanks;
@@ -64,6 +65,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/r/{id}", web::get().to(show))
         .route("/p/r/{id}", web::post().to(submit))
         .route("/p/r/{id}/concept", web::post().to(draft::save))
+        .route("/p/r/{id}/vorige-week", web::post().to(prefill::copy_last_week))
         .route("/p/klaar/{id}", web::get().to(thanks))
         .route("/p/begeleider", web::get().to(my_mentor))
         .route("/p/pauze", web::get().to(pause::pause_page))

@@ -106,6 +106,28 @@ impl<'a> Ctx<'a> {
         !self.kept.is_empty()
     }
 
+    /// The question a form field belongs to, in its own words (for the error summary): an
+    /// expandable's `ID__N` and a repeated `ID_sSTUDENT` are the item `ID` (about that student).
+    pub fn question_of(&self, key: &str) -> String {
+        let mut id = key;
+        if let Some((base, n)) = id.rsplit_once("__") {
+            if n.parse::<u32>().is_ok() {
+                id = base;
+            }
+        }
+        let mut student = None;
+        if let Some((base, s)) = id.rsplit_once("_s") {
+            if let (Ok(s), true) = (s.parse::<i64>(), self.items.contains_key(base)) {
+                id = base;
+                student = self.input.students.iter().find(|(p, _)| *p == s).map(|(_, n)| n.as_str());
+            }
+        }
+        match self.items.get(id) {
+            Some(item) => self.plain(item.title.as_ref(), student),
+            None => String::new(),
+        }
+    }
+
     pub fn hide_target(&self, id: &str) -> bool {
         self.hide_targets.contains(id)
     }

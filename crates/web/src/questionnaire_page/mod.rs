@@ -36,6 +36,20 @@ pub struct PageInput {
     pub today: Option<chrono::NaiveDate>,
     /// Whether this is the person's first questionnaire of this key (for `raw` first/normal).
     pub first_time: bool,
+    /// A line at the top saying what was just saved (a mentor's previous diary).
+    pub notice: Option<String>,
+    /// "Same as last week": copies last week's actions into this page.
+    pub copy: Option<CopyOffer>,
+}
+
+/// The button that copies last week's action series: without scripts a form posting to
+/// `action` (the server puts the copy in the draft); with scripts the page fills in `fields`
+/// at once, without a page load.
+#[derive(Debug, Clone, Default)]
+pub struct CopyOffer {
+    pub action: String,
+    pub label: String,
+    pub fields: Vec<(String, String)>,
 }
 
 /// One item placed on the page: its position among the questions, the form key it posts
@@ -89,7 +103,10 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
         "action": input.action,
         "csrf": input.csrf,
         "draft": input.draft_url,
-        "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message})).collect::<Vec<_>>(),
+        "notice": input.notice,
+        "copy": input.copy.as_ref().map(|o| json!({"action": o.action, "label": o.label,
+            "fields": serde_json::to_string(&o.fields).unwrap_or_default()})),
+        "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message, "question": c.question_of(&e.key)})).collect::<Vec<_>>(),
         "items": items,
         "items_html": items_html,
         "t": c.t,
