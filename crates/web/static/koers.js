@@ -249,8 +249,12 @@
     nav.hidden = false;
     nav.querySelector(".k-next").addEventListener("click", function () { sendDraft(); showStep(current + 1, true); }, false);
     nav.querySelector(".k-back").addEventListener("click", function () { sendDraft(); showStep(current - 1, true); }, false);
+    // The server's own step buttons are for pages without scripts.
+    each(form.querySelectorAll(".k-stepnav-plain"), function (b) { b.parentNode.removeChild(b); });
     var firstError = form.querySelector(".k-has-error");
-    showStep(firstError ? Math.max(stepOf(firstError), 0) : 0, false);
+    var shown = 0;
+    each(steps, function (parts, i) { if (!parts[0].hidden && !shown) { shown = i; } });
+    showStep(firstError ? Math.max(stepOf(firstError), 0) : shown, false);
     each(d.querySelectorAll(".k-errors a"), function (a) {
       a.addEventListener("click", function () {
         var target = d.getElementById(a.getAttribute("href").slice(1));

@@ -22,6 +22,27 @@ pub(super) const MORE: &str = "__more";
 #[derive(serde::Deserialize)]
 pub(super) struct After {
     pub na: Option<i64>,
+    /// `?stap=N`: the step to show on a page without scripts.
+    pub stap: Option<usize>,
+}
+
+/// The step button's field on a page without scripts: the step to go to.
+pub(super) const STEP: &str = "__step";
+
+/// A step button pressed on a page without scripts: the answers so far are kept as the
+/// draft, and the page opens again at that step.
+pub(super) async fn to_step(
+    state: &AppState,
+    me: &Me,
+    response_id: i64,
+    fields: &[(String, String)],
+    step: &str,
+) -> Page {
+    let step: usize = step.parse().unwrap_or(1).clamp(1, 100);
+    let kept: Vec<(String, String)> = answers_only(fields).into_iter().filter(|(k, _)| k != STEP).collect();
+    let now = me.now;
+    db(state, true, move |c| koers_store::drafts::save(c, response_id, &kept, now)).await?;
+    Ok(see_other(&format!("/p/r/{response_id}?stap={step}#q-step-{step}")))
 }
 
 /// "Same as last week" for this page, if last week's diary has actions to copy.

@@ -31,7 +31,7 @@ pub(super) async fn show(
     id: web::Path<i64>,
     after: web::Query<prefill::After>,
 ) -> HttpResponse {
-    respond(&state, show_inner(&state, &req, id.into_inner(), after.na).await)
+    respond(&state, show_inner(&state, &req, id.into_inner(), after.into_inner()).await)
 }
 
 /// Everything about one response that its page and its submission need.
@@ -148,10 +148,15 @@ async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Open
     Ok(Opened { response, questionnaire_id, questionnaire, input, ctx })
 }
 
-async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64, after: Option<i64>) -> Page {
+async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64, after: prefill::After) -> Page {
     let (me, mut o) = answerable(state, req, response_id).await?;
-    if let Some(previous) = after {
+    if let Some(previous) = after.na {
         o.input.notice = prefill::saved_notice(state, &me, previous).await?;
+    }
+    // Steps one page at a time for a browser without scripts (the script shows them itself).
+    let steps = o.questionnaire.steps().len();
+    if steps > 1 {
+        o.input.step = Some(after.stap.unwrap_or(1).clamp(1, steps));
     }
     let now = me.now;
     // Written once, the first time: every later view is a read only (a write per page view
@@ -235,6 +240,9 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     if let Some(more) = fields.iter().find(|(k, _)| k == prefill::MORE).map(|(_, v)| v.clone()) {
         // "More" on a page without scripts: keep what was typed and show one more block.
         return prefill::more_blocks(state, &me, response_id, &fields, &more).await;
+    }
+    if let Some(step) = fields.iter().find(|(k, _)| k == prefill::STEP).map(|(_, v)| v.clone()) {
+        return prefill::to_step(state, &me, response_id, &fields, &step).await;
     }
     let now = me.now;
     let user_agent =

@@ -29,6 +29,8 @@ pub(super) struct Ctx<'a> {
     /// The step each page break opens, and how many steps there are.
     pub steps: HashMap<usize, usize>,
     pub step_count: usize,
+    /// The step each top-level item is on (for a page without scripts, one step at a time).
+    pub step_of: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -66,6 +68,7 @@ impl<'a> Ctx<'a> {
             hide_targets,
             steps,
             step_count: steps_list.len(),
+            step_of: q.step_numbers(),
         }
     }
 

@@ -42,6 +42,7 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
         "is_table",
         "is_notice",
         "is_step",
+        "off",
     ] {
         o.insert(flag.into(), json!(false));
     }

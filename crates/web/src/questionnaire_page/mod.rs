@@ -40,6 +40,9 @@ pub struct PageInput {
     pub notice: Option<String>,
     /// "Same as last week": copies last week's actions into this page.
     pub copy: Option<CopyOffer>,
+    /// The one step to show (1-based) when the server shows steps one page at a time (for
+    /// browsers without scripts; the page's script shows them itself); `None` shows all.
+    pub step: Option<usize>,
 }
 
 /// The button that copies last week's action series: without scripts a form posting to
@@ -84,6 +87,7 @@ fn view(c: &Ctx<'_>, p: &Placed<'_>) -> Value {
     if p.item.kind == ItemType::PageBreak {
         v["step"] = json!(c.steps.get(&p.n).copied().unwrap_or(1));
     }
+    v["off"] = json!(c.input.step.is_some_and(|at| c.step_of.get(p.n).copied().unwrap_or(1) != at));
     v
 }
 
@@ -104,6 +108,10 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
         "csrf": input.csrf,
         "draft": input.draft_url,
         "notice": input.notice,
+        "plain_steps": input.step.map(|at| json!({
+            "back": if at > 1 { json!(at - 1) } else { json!(false) },
+            "next": if at < c.step_count { json!(at + 1) } else { json!(false) },
+        })),
         "copy": input.copy.as_ref().map(|o| json!({"action": o.action, "label": o.label,
             "fields": serde_json::to_string(&o.fields).unwrap_or_default()})),
         "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message, "question": c.question_of(&e.key)})).collect::<Vec<_>>(),
@@ -175,7 +183,7 @@ mod fragments {
         // Who the students are changes the names of repeated questions an option shows.
         let students = format!("{:?}", input.students);
         let id = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{vars}\u{1f}{students}",
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{vars}\u{1f}{students}\u{1f}{:?}",
             q.version,
             p.n,
             p.key,
@@ -183,7 +191,8 @@ mod fragments {
             input.fallback_lang,
             p.student.as_ref().map(|(name, _)| name),
             input.first_time,
-            input.today
+            input.today,
+            input.step
         );
         if let Some(found) = memory().lock().unwrap_or_else(|e| e.into_inner()).html.get(&id) {
             return Ok(found);
