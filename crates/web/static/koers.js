@@ -252,9 +252,10 @@
     // The server's own step buttons are for pages without scripts.
     each(form.querySelectorAll(".k-stepnav-plain"), function (b) { b.parentNode.removeChild(b); });
     var firstError = form.querySelector(".k-has-error");
-    var shown = 0;
-    each(steps, function (parts, i) { if (!parts[0].hidden && !shown) { shown = i; } });
-    showStep(firstError ? Math.max(stepOf(firstError), 0) : shown, false);
+    // The step the server showed (a page without scripts reloaded there), else the first.
+    var shown = -1;
+    each(steps, function (parts, i) { if (!parts[0].hidden && shown < 0) { shown = i; } });
+    showStep(firstError ? Math.max(stepOf(firstError), 0) : Math.max(shown, 0), false);
     each(d.querySelectorAll(".k-errors a"), function (a) {
       a.addEventListener("click", function () {
         var target = d.getElementById(a.getAttribute("href").slice(1));
