@@ -165,7 +165,7 @@ async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
     assert_eq!(diaries, 2, "a diary for each student");
     m.client.goto(&format!("{}/p", _server.base)).await.unwrap();
     let overview = text(&m.client).await;
-    assert!(overview.contains("jouw dagboek is klaar"), "{overview}");
+    assert!(overview.contains("Jouw dagboek: ✓ klaar"), "{overview}");
     page_ok(&m, "05-overview-done").await;
     m.close().await;
     assert_eq!(stored(dir.path(), "contact").len(), 2);
@@ -187,8 +187,17 @@ async fn the_pages_fit_a_320_pixel_phone_and_work_without_javascript() {
     press_and_follow(&b.client, SUBMIT).await;
     for step in 0..4 {
         if text(&b.client).await.contains("Jouw week") {
-            // Without a script a slider counts only when its "I set this" box is ticked.
+            // Without a script each step is a page of its own, kept as the draft on "next".
+            assert!(text(&b.client).await.contains("Stap 1 van 4"));
+            assert!(!text(&b.client).await.contains("Stap 2 van 4"), "one step at a time");
             press(&b.client, "input[name=attended][value=no]").await;
+            for step in 2..=4 {
+                press_and_follow(&b.client, "button[name=__step]").await;
+                let page = text(&b.client).await;
+                assert!(page.contains(&format!("Stap {step} van 4")), "{page}");
+                page_ok(&b, &format!("03-diary-step-{step}")).await;
+            }
+            // Without a script a slider counts only when its "I set this" box is ticked.
             press(&b.client, "input[name=wellbeing__touched][type=checkbox]").await;
             page_ok(&b, "03-diary").await;
             press_and_follow(&b.client, SUBMIT).await;
@@ -207,6 +216,7 @@ async fn the_pages_fit_a_320_pixel_phone_and_work_without_javascript() {
     page_ok(&b, "04-thanks").await;
     b.close().await;
     assert_eq!(stored(dir.path(), "wellbeing").first().map(|a| a.0.clone()), Some("number".into()));
+    assert_eq!(stored(dir.path(), "attended").first().map(|a| a.0.clone()), Some("option".into()), "step 1's answer");
 }
 
 #[actix_web::test]

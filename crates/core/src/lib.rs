@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod groups;
 pub mod keyed;
 pub mod mentor_title;
+pub mod mentor_week;
 pub mod msg;
 pub mod people;
 pub mod people_import;

@@ -139,8 +139,10 @@ fn path_of(link: &str) -> Option<String> {
     link.find("/l/").map(|i| link[i..].trim_end_matches(['.', ',', ')']).to_string())
 }
 
+/// The response a form posts to; a form under it (`/p/r/5/vorige-week`, "same as last week")
+/// is not the questionnaire itself.
 fn response_id(path: &str, prefix: &str) -> Option<i64> {
-    path.strip_prefix(prefix)?.split(['?', '#', '/']).next()?.parse().ok()
+    path.strip_prefix(prefix)?.split(['?', '#']).next()?.parse().ok()
 }
 
 impl<'a, S, B> Engine<'a, S>

@@ -90,3 +90,30 @@ pub fn delete_closed(conn: &mut DbConnection, before: NaiveDateTime) -> StoreRes
         .select(responses::id);
     Ok(diesel::delete(response_drafts::table.filter(response_drafts::response_id.eq_any(closed))).execute(conn)?)
 }
+
+/// The answers of the person's last completed response to `questionnaire_key` about
+/// `student` that opened before `before`: what "same as last week" copies into this week's
+/// diary. `None` when there is no such response.
+pub fn last_completed_about(
+    conn: &mut DbConnection,
+    person_id: i64,
+    student_id: i64,
+    questionnaire_key: &str,
+    before: DateTime<Utc>,
+) -> StoreResult<Option<Vec<crate::answers::StoredAnswer>>> {
+    let last: Option<i64> = responses::table
+        .inner_join(subscriptions::table)
+        .filter(subscriptions::person_id.eq(person_id))
+        .filter(subscriptions::filling_out_for_id.eq(student_id))
+        .filter(responses::questionnaire_key.eq(questionnaire_key))
+        .filter(responses::open_at.lt(to_db(before)))
+        .filter(responses::completed_at.is_not_null())
+        .order((responses::open_at.desc(), responses::id.desc()))
+        .select(responses::id)
+        .first(conn)
+        .optional()?;
+    match last {
+        Some(id) => Ok(Some(crate::answers::stored_answers(conn, id)?)),
+        None => Ok(None),
+    }
+}

@@ -73,3 +73,62 @@ fn a_draft_is_kept_per_response_found_by_its_form_and_deleted_once_the_window_cl
         assert!(drafts::load(&mut c, second).unwrap().is_some(), "{backend}");
     }
 }
+
+/// "Same as last week" reads the mentor's last completed diary about the same student, from
+/// before this week's opened; nothing when there is none.
+#[test]
+fn last_weeks_diary_about_a_student_is_found_for_copying() {
+    use diesel::prelude::*;
+    use koers_store::schema::{answers, responses};
+    for (backend, t) in TestDb::both() {
+        let now = Utc.with_ymd_and_hms(2026, 10, 1, 12, 0, 0).unwrap();
+        let mut c = t.db.conn().unwrap();
+        let at = seed_study(&mut c, "s", now).unwrap();
+        let student = seed_person(&mut c, at, Role::Student, "Daan", "+31612345678", None, now).unwrap();
+        let mentor = seed_person(&mut c, at, Role::Mentor, "Joris", "+31612345679", None, now).unwrap();
+        let protocol =
+            definitions::store_protocol(&mut c, at.study_id, "m", Some("mentor"), "name: m\n", None, now).unwrap().id();
+        let new_sub = people::NewSubscription {
+            person_id: mentor,
+            protocol_id: protocol,
+            filling_out_for: Some(student),
+            starts_at: now,
+            ends_at: None,
+        };
+        let sub = people::insert_subscription(&mut c, &new_sub, now).unwrap();
+        let last = schedule::ensure_response(&mut c, sub, &diary_window(1, now), now).unwrap();
+        let this = now + TimeDelta::days(7);
+        schedule::ensure_response(&mut c, sub, &diary_window(2, this), now).unwrap();
+        assert_eq!(drafts::last_completed_about(&mut c, mentor, student, "d", this).unwrap(), None, "{backend}");
+        diesel::update(responses::table.find(last))
+            .set(responses::completed_at.eq(Some((now + TimeDelta::hours(2)).naive_utc())))
+            .execute(&mut *c)
+            .unwrap();
+        diesel::insert_into(answers::table)
+            .values((
+                answers::response_id.eq(last),
+                answers::item_id.eq("action_description__1"),
+                answers::value_kind.eq("text"),
+                answers::value_text.eq(Some("Gebeld")),
+            ))
+            .execute(&mut *c)
+            .unwrap();
+        let found = drafts::last_completed_about(&mut c, mentor, student, "d", this).unwrap().unwrap();
+        assert_eq!(found.len(), 1, "{backend}");
+        assert_eq!(
+            (found[0].item.as_str(), found[0].text.as_deref()),
+            ("action_description__1", Some("Gebeld")),
+            "{backend}"
+        );
+        assert_eq!(
+            drafts::last_completed_about(&mut c, mentor, student, "d", now).unwrap(),
+            None,
+            "{backend}: only before"
+        );
+        assert_eq!(
+            drafts::last_completed_about(&mut c, student, mentor, "d", this).unwrap(),
+            None,
+            "{backend}: only theirs"
+        );
+    }
+}

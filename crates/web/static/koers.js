@@ -72,13 +72,19 @@
     each(["input", "change", "mousedown", "touchstart", "keydown"], function (ev) { el.addEventListener(ev, touch, false); });
   });
 
+  var fits = [];
   each(form.querySelectorAll(".k-expandable"), function (box) {
     var parts = box.querySelectorAll(".k-expansion");
     var max = parts.length;
     var count = parseInt(box.getAttribute("data-default"), 10) || 0;
-    each(parts, function (p, i) {
-      if (p.querySelector("input:checked, textarea:not(:empty)") || (p.querySelector("input[type=text]") || {}).value) { count = Math.max(count, i + 1); }
-    });
+    // The server's "more" button is for pages without scripts: here "add" shows a block.
+    each(box.querySelectorAll(".k-more"), function (b) { b.parentNode.removeChild(b); });
+    var fit = function () {
+      each(parts, function (p, i) {
+        if (p.querySelector("input:checked, .k-touch[value='1']") || (p.querySelector("textarea") || {}).value || (p.querySelector("input[type=text]") || {}).value) { count = Math.max(count, i + 1); }
+      });
+    };
+    fit();
     var add = box.querySelector(".k-add"), remove = box.querySelector(".k-remove");
     var show = function () {
       each(parts, function (p, i) { p.hidden = i >= count; });
@@ -97,6 +103,7 @@
       }, false);
     }
     show();
+    fits.push(function () { fit(); show(); });
   });
 
   // Drafts: the answers so far go to the server as the person answers (a second after the
@@ -155,12 +162,8 @@
     navigator.sendBeacon(draftUrl, new Blob([encoded(fields())], { type: "application/x-www-form-urlencoded" }));
   }, false);
 
-  // Answers this phone kept while the server could not be reached are put back and sent.
-  function restore() {
-    var saved = null;
-    if (!store || !window.JSON) { return; }
-    try { saved = JSON.parse(store.getItem(storeKey) || "null"); } catch (e) { saved = null; }
-    if (!saved || !saved.length) { return; }
+  // Puts answers into the form (pairs of field name and value, as the form sends them).
+  function put(saved) {
     var names = {};
     each(saved, function (p) { (names[p[0]] = names[p[0]] || []).push(p[1]); });
     each(form.elements, function (el) {
@@ -168,9 +171,33 @@
       var values = names[el.name];
       if (el.type === "radio" || el.type === "checkbox") { el.checked = values.indexOf(el.value) >= 0; } else { el.value = values[0]; }
     });
+    each(form.querySelectorAll(".k-touch[value='1']"), function (el) {
+      el.parentNode.className = el.parentNode.className.replace(/ ?k-untouched/g, "");
+    });
+    each(fits, function (f) { f(); });
+    refresh();
     soon();
   }
+
+  // Answers this phone kept while the server could not be reached are put back and sent.
+  function restore() {
+    var saved = null;
+    if (!store || !window.JSON) { return; }
+    try { saved = JSON.parse(store.getItem(storeKey) || "null"); } catch (e) { saved = null; }
+    if (saved && saved.length) { put(saved); }
+  }
   restore();
+
+  // "Same as last week": last week's actions are filled in here, without a page load.
+  each(d.querySelectorAll(".k-copy button[data-fields]"), function (b) {
+    b.addEventListener("click", function (e) {
+      var pairs = null;
+      try { pairs = JSON.parse(b.getAttribute("data-fields")); } catch (err) { return; }
+      e.preventDefault();
+      put(pairs);
+      b.disabled = true;
+    }, false);
+  });
 
   var notice = d.getElementById("k-offline");
   form.addEventListener("change", function (e) { note(e.target.name); refresh(); soon(); }, false);
@@ -222,8 +249,13 @@
     nav.hidden = false;
     nav.querySelector(".k-next").addEventListener("click", function () { sendDraft(); showStep(current + 1, true); }, false);
     nav.querySelector(".k-back").addEventListener("click", function () { sendDraft(); showStep(current - 1, true); }, false);
+    // The server's own step buttons are for pages without scripts.
+    each(form.querySelectorAll(".k-stepnav-plain"), function (b) { b.parentNode.removeChild(b); });
     var firstError = form.querySelector(".k-has-error");
-    showStep(firstError ? Math.max(stepOf(firstError), 0) : 0, false);
+    // The step the server showed (a page without scripts reloaded there), else the first.
+    var shown = -1;
+    each(steps, function (parts, i) { if (!parts[0].hidden && shown < 0) { shown = i; } });
+    showStep(firstError ? Math.max(stepOf(firstError), 0) : Math.max(shown, 0), false);
     each(d.querySelectorAll(".k-errors a"), function (a) {
       a.addEventListener("click", function () {
         var target = d.getElementById(a.getAttribute("href").slice(1));

@@ -395,15 +395,20 @@ async fn a_mentor_sees_status_never_answers_and_cannot_reach_another_mentors_stu
             assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{name}: {status}");
         }
 
-        // Two diaries in a row: after the first, the page offers the next student.
+        // Two diaries in a row: the first, once sent, opens the next student's diary at once.
         let (_, page, _) = mentor.get("/p").await;
         let first = page.split("href=\"/p/r/").nth(1).map(|r| r[..r.find('"').unwrap()].to_string()).unwrap();
         let (_, form_page, _) = mentor.get(&format!("/p/r/{first}")).await;
         let token = csrf(&form_page);
         let (status, _, to) = mentor.post(&format!("/p/r/{first}"), &[("csrf", &token), ("contact", "no")]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{name}: {form_page}");
-        let (_, page, _) = mentor.get(&to.unwrap()).await;
-        assert!(page.contains("Volgende:"), "{name}: the next student is offered: {page}");
+        let to = to.unwrap();
+        assert!(to.starts_with("/p/r/") && to.ends_with(&format!("?na={first}")), "{name}: {to}");
+        let (_, page, _) = mentor.get(&to).await;
+        assert!(
+            page.contains("Opgeslagen: je dagboek over"),
+            "{name}: the next diary says the first was saved: {page}"
+        );
     }
 }
 

@@ -421,4 +421,19 @@ impl Questionnaire {
         }
         out
     }
+
+    /// The step (1-based) each top-level item is on, by position: a page break is on the step
+    /// it opens. A page without scripts shows one step at a time by these numbers.
+    pub fn step_numbers(&self) -> Vec<usize> {
+        let mut out = vec![1; self.questions.len()];
+        for (n, step) in self.steps().iter().enumerate() {
+            for i in step.items.clone() {
+                out[i] = n + 1;
+            }
+            if let (Some(_), Some(at)) = (step.heading, step.items.start.checked_sub(1)) {
+                out[at] = n + 1;
+            }
+        }
+        out
+    }
 }

@@ -9,6 +9,8 @@
 //! touched; `ID__h` and `ID__m` hold hours and minutes; an expandable's fields carry `__N`
 //! (1-based) after the inner id; an item repeated per student carries `_sSTUDENT` after its
 //! id; `__paradata` is JSON from the page's script; `__unsubscribe` is the unsubscribe button.
+//! The page's own buttons for browsers without scripts, `__step` (go to a step) and `__more`
+//! (one more action block), are handled by the web layer before a form gets here.
 
 use super::model::*;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};

@@ -100,6 +100,13 @@ scores:
     assert_eq!((steps[0].heading, steps[0].items.clone()), (None, 0..19));
     assert_eq!(steps[1].heading.and_then(|h| h.title.as_ref()).map(|t| t.resolve("en", "nl")), Some("Finally"));
     assert_eq!(steps[1].items, 20..q.questions.len());
+    let numbers = q.step_numbers();
+    assert_eq!(
+        (numbers[0], numbers[18], numbers[19], numbers[20]),
+        (1, 1, 2, 2),
+        "the page break is on the step it opens"
+    );
+    assert_eq!(numbers.len(), q.questions.len());
 }
 
 #[test]

@@ -4,6 +4,7 @@ use super::open::is_open;
 use super::{db, info, render, Me, Page, MAX_GRACE};
 use crate::page_error::PageError;
 use crate::state::AppState;
+use koers_core::mentor_week::{next_unfinished, DiaryStatus};
 use koers_store::participation::{self as part, ResponseRef};
 use serde_json::{json, Value};
 
@@ -18,12 +19,14 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
     let rest: Vec<&Value> = rows.iter().filter(|r| r["todo"] != json!(true)).collect();
     let t = if en {
         json!({"hello": format!("Hi {name}!"), "todo": "Still to do this week", "rest": "Your students", "none_todo": "Nothing to fill in right now. Thank you!",
-               "fill": "Fill in", "student_done": "answered this week", "student_open": "not answered yet", "student_none": "no questionnaire yet",
-               "you_done": "your diary is done", "you_none": "no diary open", "own": "A questionnaire about yourself", "view": "How it goes"})
+               "fill": "Fill in", "student_done": "answered this week", "student_open": "has not answered yet", "student_none": "has no questionnaire yet",
+               "your_diary": "Your diary", "you_todo": "to do", "you_done": "done", "you_none": "not open now", "themselves": "themselves",
+               "own": "A questionnaire about yourself", "view": "How it goes"})
     } else {
         json!({"hello": format!("Hoi {name}!"), "todo": "Nog te doen deze week", "rest": "Je studenten", "none_todo": "Er is nu niets in te vullen. Dank je wel!",
-               "fill": "Invullen", "student_done": "heeft deze week ingevuld", "student_open": "heeft nog niet ingevuld", "student_none": "nog geen vragenlijst",
-               "you_done": "jouw dagboek is klaar", "you_none": "geen dagboek open", "own": "Een vragenlijst over jezelf", "view": "Hoe het gaat"})
+               "fill": "Invullen", "student_done": "heeft deze week ingevuld", "student_open": "heeft nog niet ingevuld", "student_none": "heeft nog geen vragenlijst",
+               "your_diary": "Jouw dagboek", "you_todo": "nog te doen", "you_done": "klaar", "you_none": "nu niet open", "themselves": "zelf",
+               "own": "Een vragenlijst over jezelf", "view": "Hoe het gaat"})
     };
     let anything = !todo.is_empty() || !own.is_empty();
     render(
@@ -65,6 +68,8 @@ async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<Strin
         let completed = about.iter().any(|r| r.completed_at.is_some() && r.close_at > now);
         let (answered, view) = done.get(&student).copied().unwrap_or((None, false));
         rows.push(json!({
+            "student_id": student,
+            "response_id": open.map(|r| r.response_id),
             "name": name,
             "todo": open.is_some(),
             "href": open.map(|r| format!("/p/r/{}", r.response_id)).unwrap_or_default(),
@@ -84,9 +89,30 @@ async fn mentor_rows(state: &AppState, me: &Me) -> Result<(Vec<Value>, Vec<Strin
     Ok((rows, own))
 }
 
+/// The overview's rows as the core rule sees them.
+fn statuses(rows: &[Value]) -> Vec<DiaryStatus> {
+    rows.iter()
+        .filter_map(|r| {
+            Some(DiaryStatus { student: r["student_id"].as_i64()?, open_response: r["response_id"].as_i64() })
+        })
+        .collect()
+}
+
+fn next_of(rows: &[Value], just_done: Option<i64>) -> Option<DiaryStatus> {
+    next_unfinished(&statuses(rows), just_done).cloned()
+}
+
+/// After a diary about `just_done` is stored: the next unfinished diary's response, to go
+/// to at once (no overview in between).
+pub(super) async fn next_diary(state: &AppState, me: &Me, just_done: Option<i64>) -> Result<Option<i64>, PageError> {
+    let (rows, _) = mentor_rows(state, me).await?;
+    Ok(next_of(&rows, just_done).and_then(|n| n.open_response))
+}
+
 pub(super) async fn mentor_thanks(state: &AppState, me: &Me, r: &ResponseRef) -> Page {
     let (rows, own) = mentor_rows(state, me).await?;
-    let next = rows.iter().find(|row| row["todo"] == json!(true));
+    let next =
+        next_of(&rows, r.about_student).and_then(|n| rows.iter().find(|row| row["student_id"] == json!(n.student)));
     let en = me.lang == "en";
     let about = match r.about_student {
         Some(s) => {

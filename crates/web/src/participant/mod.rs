@@ -19,6 +19,7 @@ mod mentor;
 mod my_mentor;
 mod open;
 mod pause;
+mod prefill;
 mod questionnaire;
 mod stop;
 mod student_view;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/p/r/{id}", web::get().to(show))
         .route("/p/r/{id}", web::post().to(submit))
         .route("/p/r/{id}/concept", web::post().to(draft::save))
+        .route("/p/r/{id}/vorige-week", web::post().to(prefill::copy_last_week))
         .route("/p/klaar/{id}", web::get().to(thanks))
         .route(feedback_consent::ACTION, web::get().to(feedback_consent::page))
         .route(feedback_consent::ACTION, web::post().to(feedback_consent::submit))

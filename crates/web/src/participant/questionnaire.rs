@@ -3,6 +3,7 @@
 use super::consent::{consent_of, Consent};
 use super::draft;
 use super::open::is_open;
+use super::prefill;
 use super::stop::stop_participation;
 use super::{base_input, db, gender, html, info, me_and, protocol_of, questionnaire_by_id, see_other, Me, Page};
 use crate::page_error::{respond, Audience, PageError};
@@ -24,16 +25,21 @@ use serde_json::json;
 use std::sync::Arc;
 
 /// The questionnaire behind one of the person's windows.
-pub(super) async fn show(state: web::Data<AppState>, req: HttpRequest, id: web::Path<i64>) -> HttpResponse {
-    respond(&state, show_inner(&state, &req, id.into_inner()).await)
+pub(super) async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    after: web::Query<prefill::After>,
+) -> HttpResponse {
+    respond(&state, show_inner(&state, &req, id.into_inner(), after.into_inner()).await)
 }
 
 /// Everything about one response that its page and its submission need.
-struct Opened {
-    response: ResponseRef,
+pub(super) struct Opened {
+    pub(super) response: ResponseRef,
     questionnaire_id: i64,
-    questionnaire: Arc<Questionnaire>,
-    input: PageInput,
+    pub(super) questionnaire: Arc<Questionnaire>,
+    pub(super) input: PageInput,
     ctx: Context,
 }
 
@@ -48,6 +54,8 @@ struct Loaded {
     newest_questionnaire: Option<i64>,
     /// What the person answered so far, if they have not submitted yet.
     draft: Option<Vec<(String, String)>>,
+    /// A mentor's last diary about the same student, for "same as last week".
+    previous: Option<Vec<koers_store::answers::StoredAnswer>>,
 }
 
 fn load_response(
@@ -70,12 +78,29 @@ fn load_response(
     let completed_before = part::completed_before(c, person_id, &r.questionnaire_key, r.open_at, r.response_id)?;
     let newest_questionnaire = koers_store::definitions::latest_questionnaire_id(c, study_id, &r.questionnaire_key)?;
     let draft = if r.completed_at.is_none() { koers_store::drafts::load(c, response_id)? } else { None };
-    Ok(Some(Loaded { consent, response: r, names, students, mentor, completed_before, newest_questionnaire, draft }))
+    let previous = match r.about_student {
+        Some(s) if r.completed_at.is_none() => {
+            koers_store::drafts::last_completed_about(c, person_id, s, &r.questionnaire_key, r.open_at)?
+        }
+        _ => None,
+    };
+    Ok(Some(Loaded {
+        consent,
+        response: r,
+        names,
+        students,
+        mentor,
+        completed_before,
+        newest_questionnaire,
+        draft,
+        previous,
+    }))
 }
 
 async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Opened, PageError> {
     let now = me.now;
-    let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, draft, .. } = loaded;
+    let Loaded { response, names, students, mentor, completed_before, newest_questionnaire, draft, previous, .. } =
+        loaded;
     let (questionnaire_id, questionnaire) =
         questionnaire_by_id(state, me.person.study_id, response.questionnaire_key.clone(), newest_questionnaire)
             .await?;
@@ -86,6 +111,7 @@ async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Open
     // Answers kept before (on this device or another, or from a submit that met an ended
     // session) are put back.
     input.kept = draft.unwrap_or_default();
+    input.copy = previous.and_then(|p| prefill::copy_offer(&questionnaire, &p, response.response_id, me.lang));
     if let Some(s) = response.about_student {
         if let Some(part::PersonName { first_name: name, gender: g }) = names.get(&s) {
             input.vars.student_name = Some(name.clone());
@@ -122,8 +148,16 @@ async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Open
     Ok(Opened { response, questionnaire_id, questionnaire, input, ctx })
 }
 
-async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Page {
-    let (me, o) = answerable(state, req, response_id).await?;
+async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64, after: prefill::After) -> Page {
+    let (me, mut o) = answerable(state, req, response_id).await?;
+    if let Some(previous) = after.na {
+        o.input.notice = prefill::saved_notice(state, &me, previous).await?;
+    }
+    // Steps one page at a time for a browser without scripts (the script shows them itself).
+    let steps = o.questionnaire.steps().len();
+    if steps > 1 {
+        o.input.step = Some(after.stap.unwrap_or(1).clamp(1, steps));
+    }
     let now = me.now;
     // Written once, the first time: every later view is a read only (a write per page view
     // would queue every reader behind SQLite's single writer).
@@ -139,7 +173,11 @@ async fn show_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> Pa
 
 /// The person and the response if they may answer it now; otherwise (as the error) the page
 /// to show instead: consent first, the thank-you page after a double submit, or "closed".
-async fn answerable(state: &AppState, req: &HttpRequest, response_id: i64) -> Result<(Me, Opened), PageError> {
+pub(super) async fn answerable(
+    state: &AppState,
+    req: &HttpRequest,
+    response_id: i64,
+) -> Result<(Me, Opened), PageError> {
     let (me, loaded) = me_and(state, req, move |c, p| load_response(c, p, response_id)).await?;
     let Some(loaded) = loaded else { return Err(PageError::NotFound(Audience::Participant(me.lang))) };
     if !matches!(loaded.consent, Consent::Given) || !loaded.response.still_asked(me.person.ended_at) {
@@ -198,6 +236,13 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
     };
     if !csrf_ok(&me.session, &fields) {
         return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
+    }
+    if let Some(more) = fields.iter().find(|(k, _)| k == prefill::MORE).map(|(_, v)| v.clone()) {
+        // "More" on a page without scripts: keep what was typed and show one more block.
+        return prefill::more_blocks(state, &me, response_id, &fields, &more).await;
+    }
+    if let Some(step) = fields.iter().find(|(k, _)| k == prefill::STEP).map(|(_, v)| v.clone()) {
+        return prefill::to_step(state, &me, response_id, &fields, &step).await;
     }
     let now = me.now;
     let user_agent =
@@ -258,6 +303,15 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
             if closing != response_id {
                 return Ok(see_other(&format!("/p/r/{closing}")));
             }
+        }
+    }
+    if saved == Saved::Stored
+        && o.response.about_student.is_some()
+        && me.person.role == koers_core::people::Role::Mentor
+    {
+        // A mentor goes straight on to the next unfinished diary; the last one ends on thanks.
+        if let Some(next) = super::mentor::next_diary(state, &me, o.response.about_student).await? {
+            return Ok(see_other(&format!("/p/r/{next}?na={response_id}")));
         }
     }
     Ok(see_other(&format!("/p/klaar/{response_id}")))

@@ -29,6 +29,8 @@ pub(super) struct Ctx<'a> {
     /// The step each page break opens, and how many steps there are.
     pub steps: HashMap<usize, usize>,
     pub step_count: usize,
+    /// The step each top-level item is on (for a page without scripts, one step at a time).
+    pub step_of: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -66,6 +68,7 @@ impl<'a> Ctx<'a> {
             hide_targets,
             steps,
             step_count: steps_list.len(),
+            step_of: q.step_numbers(),
         }
     }
 
@@ -104,6 +107,28 @@ impl<'a> Ctx<'a> {
     /// Whether the page was sent back with answers (then nothing is prefilled).
     pub fn refilled(&self) -> bool {
         !self.kept.is_empty()
+    }
+
+    /// The question a form field belongs to, in its own words (for the error summary): an
+    /// expandable's `ID__N` and a repeated `ID_sSTUDENT` are the item `ID` (about that student).
+    pub fn question_of(&self, key: &str) -> String {
+        let mut id = key;
+        if let Some((base, n)) = id.rsplit_once("__") {
+            if n.parse::<u32>().is_ok() {
+                id = base;
+            }
+        }
+        let mut student = None;
+        if let Some((base, s)) = id.rsplit_once("_s") {
+            if let (Ok(s), true) = (s.parse::<i64>(), self.items.contains_key(base)) {
+                id = base;
+                student = self.input.students.iter().find(|(p, _)| *p == s).map(|(_, n)| n.as_str());
+            }
+        }
+        match self.items.get(id) {
+            Some(item) => self.plain(item.title.as_ref(), student),
+            None => String::new(),
+        }
     }
 
     pub fn hide_target(&self, id: &str) -> bool {

@@ -3,6 +3,7 @@
 //! needs for live show/hide.
 
 use super::ctx::{date_bound, fmt_num, Ctx, Spot};
+use koers_core::mentor_week::shown_without_script;
 use koers_core::questionnaire::model::{Item, ItemType, RawContent};
 use koers_core::questionnaire::submit::day_choices;
 use serde_json::{json, Map, Value};
@@ -41,6 +42,7 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
         "is_table",
         "is_notice",
         "is_step",
+        "off",
     ] {
         o.insert(flag.into(), json!(false));
     }
@@ -310,6 +312,23 @@ fn expandable(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>, spot: 
     let max = item.max_expansions.unwrap_or(10).clamp(1, 50);
     let default = item.default_expansions.unwrap_or(1).clamp(0, max);
     let suffix = key.strip_prefix(item.id.as_deref().unwrap_or("")).unwrap_or("");
+    // Without scripts, blocks past the first two stay hidden until "more" is pressed (the
+    // page's script shows and hides them itself).
+    let filled = (1..=max)
+        .filter(|n| {
+            item.content.iter().any(|inner| {
+                let k = format!("{}{suffix}__{n}", inner.id.as_deref().unwrap_or(""));
+                if inner.kind == ItemType::Range {
+                    c.kept_one(&format!("{k}__touched")) == "1"
+                } else {
+                    !c.kept_one(&k).is_empty() || !c.kept_one(&format!("{k}__other")).is_empty()
+                }
+            })
+        })
+        .max()
+        .unwrap_or(0);
+    let asked = c.kept_one(&format!("__shown_{key}")).parse().unwrap_or(0);
+    let shown = shown_without_script(default as usize, max as usize, filled as usize, asked);
     let expansions: Vec<Value> = (1..=max)
         .map(|n| {
             let inner_spot = Spot { student_suffix: spot.student_suffix, expansion: Some((n as usize, &item.content)) };
@@ -321,9 +340,11 @@ fn expandable(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>, spot: 
                     item_view(c, inner, &inner_key, student, inner_spot)
                 })
                 .collect();
-            json!({"n": n, "label": format!("{} {n}", if c.input.lang == "en" { "Number" } else { "Nummer" }), "items": items})
+            json!({"n": n, "label": format!("{} {n}", if c.input.lang == "en" { "Number" } else { "Nummer" }), "items": items,
+                   "hidden": n as usize > shown, "anchor": format!("x-{key}-{n}")})
         })
         .collect();
+    o.insert("more".into(), if shown < max as usize { json!(format!("{key}:{}", shown + 1)) } else { json!(false) });
     o.insert("is_expandable".into(), json!(true));
     o.insert("expansions".into(), json!(expansions));
     o.insert("max".into(), json!(max));

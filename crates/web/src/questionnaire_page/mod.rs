@@ -36,6 +36,23 @@ pub struct PageInput {
     pub today: Option<chrono::NaiveDate>,
     /// Whether this is the person's first questionnaire of this key (for `raw` first/normal).
     pub first_time: bool,
+    /// A line at the top saying what was just saved (a mentor's previous diary).
+    pub notice: Option<String>,
+    /// "Same as last week": copies last week's actions into this page.
+    pub copy: Option<CopyOffer>,
+    /// The one step to show (1-based) when the server shows steps one page at a time (for
+    /// browsers without scripts; the page's script shows them itself); `None` shows all.
+    pub step: Option<usize>,
+}
+
+/// The button that copies last week's action series: without scripts a form posting to
+/// `action` (the server puts the copy in the draft); with scripts the page fills in `fields`
+/// at once, without a page load.
+#[derive(Debug, Clone, Default)]
+pub struct CopyOffer {
+    pub action: String,
+    pub label: String,
+    pub fields: Vec<(String, String)>,
 }
 
 /// One item placed on the page: its position among the questions, the form key it posts
@@ -70,6 +87,7 @@ fn view(c: &Ctx<'_>, p: &Placed<'_>) -> Value {
     if p.item.kind == ItemType::PageBreak {
         v["step"] = json!(c.steps.get(&p.n).copied().unwrap_or(1));
     }
+    v["off"] = json!(c.input.step.is_some_and(|at| c.step_of.get(p.n).copied().unwrap_or(1) != at));
     v
 }
 
@@ -89,7 +107,14 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
         "action": input.action,
         "csrf": input.csrf,
         "draft": input.draft_url,
-        "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message})).collect::<Vec<_>>(),
+        "notice": input.notice,
+        "plain_steps": input.step.map(|at| json!({
+            "back": if at > 1 { json!(at - 1) } else { json!(false) },
+            "next": if at < c.step_count { json!(at + 1) } else { json!(false) },
+        })),
+        "copy": input.copy.as_ref().map(|o| json!({"action": o.action, "label": o.label,
+            "fields": serde_json::to_string(&o.fields).unwrap_or_default()})),
+        "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message, "question": c.question_of(&e.key)})).collect::<Vec<_>>(),
         "items": items,
         "items_html": items_html,
         "t": c.t,
@@ -158,7 +183,7 @@ mod fragments {
         // Who the students are changes the names of repeated questions an option shows.
         let students = format!("{:?}", input.students);
         let id = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{vars}\u{1f}{students}",
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{vars}\u{1f}{students}\u{1f}{:?}",
             q.version,
             p.n,
             p.key,
@@ -166,7 +191,8 @@ mod fragments {
             input.fallback_lang,
             p.student.as_ref().map(|(name, _)| name),
             input.first_time,
-            input.today
+            input.today,
+            input.step
         );
         if let Some(found) = memory().lock().unwrap_or_else(|e| e.into_inner()).html.get(&id) {
             return Ok(found);

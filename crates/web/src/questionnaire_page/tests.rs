@@ -70,3 +70,35 @@ fn people_of_mo() -> PageInput {
     mo.vars.student_name = Some("Lotte".into());
     mo
 }
+
+/// The error summary names each question in its own words and links to it.
+#[test]
+fn the_error_summary_names_the_question_and_links_to_it() {
+    use koers_core::questionnaire::submit::FieldError;
+    let templates = Templates::new();
+    let (diary, _) = parse_questionnaire(SHIPPED[2], None).unwrap();
+    let mut input = people_of_mo();
+    input.kept = vec![("hours".into(), "99".into())];
+    input.errors = vec![FieldError { key: "hours".into(), message: "Kies een getal tot 40.".into() }];
+    let page = render_page(&templates, &diary, &input).unwrap();
+    let summary = &page[page.find("k-errors").unwrap()..page.find("<form").unwrap()];
+    assert!(summary.contains("href=\"#q-hours\""), "{summary}");
+    assert!(summary.contains("Lotte besteed?</strong> Kies een getal tot 40."), "{summary}");
+}
+
+/// Without scripts two action blocks show, with a button for one more; a page sent back
+/// with "more" shows as many as asked for.
+#[test]
+fn without_scripts_two_action_blocks_show_and_more_on_request() {
+    let templates = Templates::new();
+    let (diary, _) = parse_questionnaire(SHIPPED[2], None).unwrap();
+    let fresh = render_page(&templates, &diary, &people_of_mo()).unwrap();
+    assert_eq!(fresh.matches("class=\"k-expansion\"").count(), 4, "every block is there for the script");
+    assert_eq!(fresh.matches(" hidden><p class=\"k-count\">").count(), 2, "two of them hidden");
+    assert!(fresh.contains("name=\"__more\" value=\"actions:3\""), "a button for the third");
+    let mut more = people_of_mo();
+    more.kept = vec![("__shown_actions".into(), "4".into())];
+    let page = render_page(&templates, &diary, &more).unwrap();
+    assert_eq!(page.matches(" hidden><p class=\"k-count\">").count(), 0);
+    assert!(!page.contains("name=\"__more\""), "no button past the last block");
+}
