@@ -34,7 +34,8 @@ pub enum StudyCommand {
     /// List studies.
     List,
     /// Load a study's settings from a YAML file with a `feedback:` section (feedback to mentors,
-    /// early warnings; everything off unless switched on there). See the README.
+    /// early warnings) and/or a `safety:` section (the help page, alarm words); everything off
+    /// unless switched on there, and a section left out keeps what the study had. See the README.
     Settings {
         #[arg(long)]
         study: Option<String>,
@@ -175,12 +176,17 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
         }
         StudyCommand::Settings { study, file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let feedback = koers_core::feedback::Feedback::from_yaml(&text)
+            let settings = koers_core::safety::SettingsFile::from_yaml(&text)
                 .map_err(|p| anyhow::anyhow!("{}: {}", file.display(), p.join("; ")))?;
             let study = db.read(|c| resolve_study(c, study.as_deref()))?;
             let now = clock.now();
             db.write(|c| -> Result<()> {
-                koers_store::feedback::set_settings(c, study.id, &feedback)?;
+                if let Some(feedback) = &settings.feedback {
+                    koers_store::feedback::set_settings(c, study.id, feedback)?;
+                }
+                if let Some(safety) = &settings.safety {
+                    koers_store::studies::set_settings_section(c, study.id, "safety", safety)?;
+                }
                 audit::record(
                     c,
                     now,
@@ -188,21 +194,34 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
                         actor: "cli",
                         action: "study.settings",
                         study_id: Some(study.id),
-                        details: serde_json::json!({ "feedback": feedback }),
+                        details: serde_json::json!({ "feedback": settings.feedback, "safety": settings.safety }),
                         ..Default::default()
                     },
                 )?;
                 Ok(())
             })?;
             let on = |b: bool| if b { "on" } else { "off" };
-            println!(
-                "Study {}: trends {}, support match {}, warnings {}, own trend {} (shown only about students who agreed).",
-                study.key,
-                on(feedback.trends),
-                on(feedback.support_match),
-                on(feedback.warnings),
-                on(feedback.own_trend)
-            );
+            if let Some(feedback) = &settings.feedback {
+                println!(
+                    "Study {}: trends {}, support match {}, warnings {}, own trend {} (shown only about students who agreed).",
+                    study.key,
+                    on(feedback.trends),
+                    on(feedback.support_match),
+                    on(feedback.warnings),
+                    on(feedback.own_trend)
+                );
+            }
+            if let Some(safety) = &settings.safety {
+                println!(
+                    "Study {}: help page {} ({} place(s) to turn to), alarm words {} ({} word(s), told to: {}).",
+                    study.key,
+                    on(safety.has_help()),
+                    safety.help.len(),
+                    on(!safety.alarm_words.is_empty()),
+                    safety.alarm_words.len(),
+                    safety.notify_role.as_deref().unwrap_or("nobody")
+                );
+            }
             Ok(())
         }
         StudyCommand::List => {

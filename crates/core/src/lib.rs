@@ -20,6 +20,7 @@ pub mod protocol;
 pub mod quality;
 pub mod questionnaire;
 pub mod rewards;
+pub mod safety;
 pub mod settings;
 pub mod sms;
 pub mod stats;

@@ -30,15 +30,7 @@ pub fn set_settings(conn: &mut DbConnection, study_id: i64, feedback: &Feedback)
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems.join("; ")));
     }
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    let mut json: serde_json::Value = serde_json::from_str(&settings)
-        .map_err(|e| StoreError::Invalid(format!("the study's settings are not valid JSON: {e}")))?;
-    let value = serde_json::to_value(feedback).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    json.as_object_mut()
-        .ok_or_else(|| StoreError::Invalid("the study's settings are not a JSON object".into()))?
-        .insert(SETTING.into(), value);
-    diesel::update(studies::table.find(study_id)).set(studies::settings.eq(json.to_string())).execute(conn)?;
-    Ok(())
+    crate::studies::set_settings_section(conn, study_id, SETTING, feedback)
 }
 
 /// The student's own diaries that opened before `before`, one [`Week`] each in order, with the

@@ -29,6 +29,7 @@ pub mod participation;
 pub mod people;
 pub mod protocol_move;
 pub mod quality;
+pub mod safety;
 pub mod schedule;
 pub mod schema;
 pub mod schema_info;

@@ -18,7 +18,7 @@ use koers_core::protocol::RewardScheme;
 use std::collections::HashMap;
 
 /// id, study, role, locale, gender, ended at, the study's zone.
-type PersonRow = (i64, i64, String, String, Option<String>, Option<NaiveDateTime>, String, String);
+type PersonRow = (i64, i64, String, String, Option<String>, Option<NaiveDateTime>, String, String, String);
 type SubscriptionRow = (i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<i64>);
 type MentorRow = (i64, Option<String>, Option<String>, Option<String>);
 
@@ -62,6 +62,8 @@ pub struct Participant {
     pub ended_at: Option<DateTime<Utc>>,
     /// What the person's organisation calls a mentor ("begeleider", "coach", ...).
     pub mentor_title: String,
+    /// Whether the study lists places to turn to for help (its pages then link them).
+    pub help: bool,
 }
 
 pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Option<Participant>> {
@@ -78,10 +80,13 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
             people::ended_at,
             studies::time_zone,
             organisations::mentor_title,
+            studies::settings,
         ))
         .first(conn)
         .optional()?;
-    let Some((id, study_id, role, locale, gender, ended_at, time_zone, mentor_title)) = row else { return Ok(None) };
+    let Some((id, study_id, role, locale, gender, ended_at, time_zone, mentor_title, settings)) = row else {
+        return Ok(None);
+    };
     let first_name: Option<Option<String>> =
         person_identities::table.find(id).select(person_identities::first_name).first(conn).optional()?;
     Ok(Some(Participant {
@@ -95,6 +100,7 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
         ended: ended_at.is_some(),
         ended_at: ended_at.map(from_db),
         mentor_title,
+        help: koers_core::safety::Safety::from_settings_json(&settings).has_help(),
     }))
 }
 

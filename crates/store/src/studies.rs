@@ -206,3 +206,21 @@ pub fn setting_flag(conn: &mut DbConnection, study_id: i64, key: &str) -> StoreR
 
 /// Study setting: whether a questionnaire sent with nothing answered still earns its reward.
 pub const REWARD_EMPTY: &str = "reward_empty_questionnaires";
+
+/// Replaces one section of a study's settings JSON (`feedback`, `safety`), keeping the others.
+pub fn set_settings_section(
+    conn: &mut DbConnection,
+    study_id: i64,
+    key: &str,
+    value: &impl serde::Serialize,
+) -> StoreResult<()> {
+    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
+    let mut json: serde_json::Value = serde_json::from_str(&settings)
+        .map_err(|e| StoreError::Invalid(format!("the study's settings are not valid JSON: {e}")))?;
+    let value = serde_json::to_value(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    json.as_object_mut()
+        .ok_or_else(|| StoreError::Invalid("the study's settings are not a JSON object".into()))?
+        .insert(key.into(), value);
+    diesel::update(studies::table.find(study_id)).set(studies::settings.eq(json.to_string())).execute(conn)?;
+    Ok(())
+}

@@ -73,6 +73,17 @@
   });
 
   var fits = [];
+  // A slider whose value counts something ("uur") shows it once set: "12 uur".
+  each(form.querySelectorAll("output.k-value"), function (out) {
+    var el = document.getElementById(out.getAttribute("for"));
+    if (!el) { return; }
+    var show = function () {
+      var flag = el.parentNode.querySelector(".k-touch");
+      out.textContent = flag && flag.value === "1" ? el.value + " " + out.getAttribute("data-unit") : "";
+    };
+    each(["input", "change"], function (ev) { el.addEventListener(ev, show, false); });
+    fits.push(show);
+  });
   each(form.querySelectorAll(".k-expandable"), function (box) {
     var parts = box.querySelectorAll(".k-expansion");
     var max = parts.length;

@@ -703,3 +703,99 @@ async fn an_empty_diary_asks_are_you_sure_and_earns_nothing() {
         count(&s.t.db, |c| reward_ledger::table.filter(reward_ledger::person_id.eq(daan)).count().get_result(c));
     assert_eq!(rewards, 0, "an empty diary earns no reward by default");
 }
+
+/// The safety path: off until the study lists places to turn to; then every page links "Hulp
+/// nodig?", the help page lists them, and a diary whose free text holds an alarm word is put on
+/// the attention list of the coordinators of that student's team only (audited, without the
+/// text).
+async fn the_safety_path(t: TestDb) {
+    use koers_store::schema::{audit_log, people, teams};
+    let s = study(t);
+    let (sanne, daan) = (person(&s.t.db, "+31612345601"), person(&s.t.db, "+31612345602"));
+    let now = s.clock.now();
+
+    let mut v = visitor(&s).await;
+    let (_, page, _) = v.open(&link(&s.t.db, daan, now)).await;
+    consent_as_adult(&mut v, &page).await;
+    let (_, _, to) = v.get("/p").await;
+    let (_, page, _) = v.get(&to.unwrap()).await;
+    assert!(!page.contains("/p/hulp"), "off by default: no link");
+    assert_eq!(v.get("/p/hulp").await.0, StatusCode::NOT_FOUND, "and no page");
+
+    let safety = koers_core::safety::Safety {
+        help: vec![koers_core::safety::HelpResource {
+            name: "De zorgcoördinator van je school".into(),
+            text: Some("elke schooldag tot 17:00".into()),
+            phone: Some("020 123 4567".into()),
+            url: None,
+        }],
+        alarm_words: vec!["pesten".into()],
+        notify_role: Some("coordinator".into()),
+    };
+    s.t.db
+        .write(|c| {
+            let study = koers_store::studies::find_study(c, "vsv")?.unwrap();
+            koers_store::studies::set_settings_section(c, study.id, "safety", &safety)
+        })
+        .unwrap();
+
+    let mut v = visitor(&s).await;
+    let (_, page, _) = v.open(&link(&s.t.db, sanne, now)).await;
+    consent_as_adult(&mut v, &page).await;
+    let (_, _, to) = v.get("/p").await;
+    let diary = to.unwrap();
+    let (_, page, _) = v.get(&diary).await;
+    assert!(page.contains(r#"<a href="/p/hulp">Hulp nodig?</a>"#), "the diary links help");
+    let (status, help, _) = v.get("/p/hulp").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(help.contains("De zorgcoördinator van je school: elke schooldag tot 17:00"), "{help}");
+    assert!(help.contains(r#"href="tel:0201234567""#) && help.contains("112"), "{help}");
+
+    let token = csrf(&page);
+    let form = [("csrf", token.as_str()), ("attended", "no"), ("anything_else", "Ze blijven me PESTEN op stage.")];
+    assert_eq!(v.post(&diary, &form).await.0, StatusCode::SEE_OTHER, "accepted");
+    let alarms: Vec<(Option<i64>, String)> = count(&s.t.db, |c| {
+        audit_log::table
+            .filter(audit_log::action.eq(koers_store::safety::ALARM))
+            .select((audit_log::target_id, audit_log::details))
+            .load(c)
+    });
+    assert_eq!(alarms.len(), 1, "one alarm");
+    assert_eq!(alarms[0].0, Some(sanne));
+    assert!(!alarms[0].1.to_lowercase().contains("pesten"), "the audit holds neither text nor word");
+
+    let team_of = |who: i64| -> (i64, i64, i64) {
+        count(&s.t.db, |c| {
+            people::table
+                .inner_join(teams::table)
+                .filter(people::id.eq(who))
+                .select((people::team_id, teams::organisation_id, people::study_id))
+                .first(c)
+        })
+    };
+    let (team_a, org, study_id) = team_of(sanne);
+    let team_b: i64 = count(&s.t.db, |c| teams::table.filter(teams::name.eq("Team B")).select(teams::id).first(c));
+    let scope = |team: i64| koers_store::staff::Scope {
+        staff_id: 1,
+        everything: false,
+        teams: [(team, (org, study_id))].into_iter().collect(),
+    };
+    let since = now - chrono::TimeDelta::days(1);
+    let seen = s.t.db.read(|c| koers_store::safety::alarms_in_scope(c, &scope(team_a), since)).unwrap();
+    assert_eq!(
+        seen.iter().map(|a| (a.person_id, a.name.as_str())).collect::<Vec<_>>(),
+        vec![(sanne, "Sanne de Vries")]
+    );
+    let other = s.t.db.read(|c| koers_store::safety::alarms_in_scope(c, &scope(team_b), since)).unwrap();
+    assert!(other.is_empty(), "another team's coordinator does not see it");
+}
+
+#[actix_web::test]
+async fn the_safety_path_links_help_and_tells_the_coordinator_sqlite() {
+    the_safety_path(TestDb::sqlite()).await;
+}
+
+#[actix_web::test]
+async fn the_safety_path_links_help_and_tells_the_coordinator_postgres() {
+    the_safety_path(TestDb::postgres()).await;
+}

@@ -51,7 +51,8 @@ impl Run<'_, '_> {
             ItemType::Expandable => return self.expandable(item, key, place),
             _ => {}
         }
-        let touched_slider = item.kind == ItemType::Range && self.form.all(&format!("{key}__touched")).contains(&"1");
+        let touched_slider = item.kind == ItemType::Range
+            && item.slider_set(self.form.all(&format!("{key}__touched")).contains(&"1"), self.form.one(key));
         let value = self.value(item, key, place);
         self.required(item, key, &value);
         self.vis.record(&id, place, &value);
@@ -131,7 +132,8 @@ impl Run<'_, '_> {
             ItemType::Range => {
                 // Without the script, the page offers a checkbox that says the slider was set.
                 let pd_touched = self.paradata.get(key).is_some_and(|p| p.changes.unwrap_or(0) > 0);
-                let touched = pd_touched || form.all(&format!("{key}__touched")).contains(&"1");
+                let touched =
+                    pd_touched || item.slider_set(form.all(&format!("{key}__touched")).contains(&"1"), form.one(key));
                 match (touched, form.one(key)) {
                     (true, Some(v)) => {
                         let (min, max) = item.range_bounds();
@@ -336,7 +338,9 @@ impl Run<'_, '_> {
     fn sent(&self, item: &Item, key: &str) -> bool {
         let one = |k: &str| self.form.one(k).is_some();
         match item.kind {
-            ItemType::Range => self.form.all(&format!("{key}__touched")).contains(&"1"),
+            ItemType::Range => {
+                item.slider_set(self.form.all(&format!("{key}__touched")).contains(&"1"), self.form.one(key))
+            }
             ItemType::Time | ItemType::DateAndTime => {
                 one(key)
                     || one(&item.time.hours_id.clone().unwrap_or_else(|| format!("{key}__h")))

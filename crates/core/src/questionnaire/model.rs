@@ -218,6 +218,8 @@ pub struct Item {
     pub step: Option<f64>,
     /// Where a slider's thumb starts (`value`); an untouched slider is still not answered.
     pub start_value: Option<f64>,
+    /// What a slider's value counts (`unit`: "uur"): a set slider then shows "12 uur".
+    pub unit: Option<Text>,
     pub labels: Vec<Text>,
     pub ticks: bool,
     pub vertical: bool,
@@ -279,6 +281,7 @@ impl Item {
             date_max: None,
             step: None,
             start_value: None,
+            unit: None,
             labels: Vec::new(),
             ticks: false,
             vertical: false,
@@ -309,6 +312,23 @@ impl Item {
     /// A slider's range: 0..100 unless the file says otherwise.
     pub fn range_bounds(&self) -> (f64, f64) {
         (self.min.unwrap_or(0.0), self.max.unwrap_or(100.0))
+    }
+
+    /// Where a slider's thumb starts: the file's `start_value` inside the range, else the
+    /// middle, on the step grid.
+    pub fn slider_start(&self) -> f64 {
+        let (min, max) = self.range_bounds();
+        let step = self.step.filter(|s| *s > 0.0).unwrap_or(1.0);
+        let start = self.start_value.filter(|v| *v >= min && *v <= max).unwrap_or((min + max) / 2.0);
+        min + ((start - min) / step).round() * step
+    }
+
+    /// Whether a slider was set: the page's script says so (`ID__touched`), or (without the
+    /// script) the value sent is not where the thumb started. A thumb left at its start is
+    /// never an answer unless the person ticked that they chose it.
+    pub fn slider_set(&self, said_touched: bool, sent: Option<&str>) -> bool {
+        said_touched
+            || sent.and_then(|v| v.trim().parse::<f64>().ok()).is_some_and(|n| (n - self.slider_start()).abs() > 1e-9)
     }
 
     /// The hours a `time` or `date_and_time` item offers: a duration of up to 6 hours unless

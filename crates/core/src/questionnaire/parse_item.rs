@@ -127,6 +127,9 @@ impl Reader {
         if has("value") {
             item.start_value = self.number(m, "value", path);
         }
+        if has("unit") {
+            item.unit = m.get("unit").and_then(|v| self.text(v, &at(path, "unit")));
+        }
         if has("labels") {
             item.labels = match m.get("labels") {
                 None | Some(Value::Null) => Vec::new(),

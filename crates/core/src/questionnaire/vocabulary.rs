@@ -133,7 +133,7 @@ impl ItemType {
             ItemType::Likert => &["options"],
             ItemType::Dropdown => &["options", "placeholder"],
             ItemType::Range => {
-                &["min", "max", "step", "value", "labels", "ticks", "vertical", "gradient", "no_initial_thumb"]
+                &["min", "max", "step", "value", "unit", "labels", "ticks", "vertical", "gradient", "no_initial_thumb"]
             }
             ItemType::Number => {
                 &["min", "max", "step", "maxlength", "placeholder", "links_to_expandable", "default_value"]

@@ -85,7 +85,7 @@ fn problem(field: &str, msg: Msg) -> CoordinationError {
     CoordinationError::Problems(vec![FieldProblem::new(field, msg)])
 }
 
-fn full_name(first: Option<&str>, last: Option<&str>) -> String {
+pub(crate) fn full_name(first: Option<&str>, last: Option<&str>) -> String {
     match (first, last) {
         (Some(f), Some(l)) if !l.is_empty() => format!("{f} {l}"),
         (Some(f), _) => f.to_string(),

@@ -136,6 +136,6 @@ fn paused_page(state: &AppState, me: &Me, until: chrono::DateTime<chrono::Utc>) 
         &json!({"lang": me.lang, "title": "koers", "heading": t(lang, "home-paused-heading", &[]), "paragraphs": [line],
                 "links": [], "form": {"action": "/p/pauze", "csrf": me.session.csrf_token, "resume": true,
                                        "button": t(lang, "home-resume", &[])},
-                "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
+                "logout": super::logout::logout_form(me)}),
     )
 }

@@ -9,10 +9,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::sessions::SessionKind;
 
-/// The small form every participant page with a session shows at its foot.
-pub(super) fn logout_form(lang: &str, csrf: &str) -> serde_json::Value {
-    let button = koers_texts::t(lang, "p-logout", &[]);
-    serde_json::json!({"action": "/p/uitloggen", "csrf": csrf, "button": button})
+/// The foot of every participant page with a session: the way to help (if the study lists
+/// any) and the small log-out form.
+pub(super) fn logout_form(me: &super::Me) -> serde_json::Value {
+    let button = koers_texts::t(me.lang, "p-logout", &[]);
+    serde_json::json!({"action": "/p/uitloggen", "csrf": me.session.csrf_token, "button": button,
+                       "help": super::help::link_label(me)})
 }
 
 pub(super) async fn logout(

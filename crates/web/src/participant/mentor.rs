@@ -33,7 +33,7 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
         state,
         "p_mentor",
         &json!({"lang": me.lang, "title": "koers", "t": t, "todo": todo, "rest": rest, "own": own, "anything": anything,
-                "warnings": warnings, "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
+                "warnings": warnings, "logout": super::logout::logout_form(me)}),
     )
 }
 

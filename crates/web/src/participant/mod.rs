@@ -12,6 +12,7 @@ mod draft;
 mod feedback;
 mod feedback_consent;
 mod guardian;
+mod help;
 mod home;
 mod link;
 mod logout;
@@ -73,6 +74,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(feedback_consent::ACTION, web::post().to(feedback_consent::submit))
         .route("/p/student/{id}", web::get().to(student_view::view))
         .route("/p/begeleider", web::get().to(my_mentor))
+        .route("/p/hulp", web::get().to(help::help_page))
         .route("/p/pauze", web::get().to(pause::pause_page))
         .route("/p/pauze", web::post().to(pause::pause))
         .route("/p/stoppen", web::get().to(stop_page))
@@ -223,6 +225,7 @@ fn base_input(me: &Me, action: String) -> PageInput {
         csrf: me.session.csrf_token.clone(),
         today: Some(me.now.with_timezone(&me.zone).date_naive()),
         first_time: true,
+        help: help::link_label(me),
         ..Default::default()
     }
 }
@@ -233,6 +236,6 @@ fn info<H: AsRef<str>>(state: &AppState, me: &Me, (heading, lines): (H, Vec<Stri
         state,
         "p_info",
         &json!({"lang": me.lang, "title": "koers", "heading": heading.as_ref(), "paragraphs": lines, "links": links, "form": false,
-                "logout": logout::logout_form(me.lang, &me.session.csrf_token)}),
+                "logout": logout::logout_form(me)}),
     )
 }

@@ -297,6 +297,8 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
         if let Some(report) = reported {
             db(state, true, move |c| report.act(c, person_id, now)).await?;
         }
+        // A free-text answer with one of the study's alarm words: its coordinators look at it.
+        db(state, true, move |c| koers_store::safety::check_response(c, person_id, response_id, now)).await?;
     }
     if saved == Saved::Stored && stop_after {
         if let Some(closing) = stop_participation(state, &me, "unsubscribe_item").await? {

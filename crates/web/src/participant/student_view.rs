@@ -174,7 +174,7 @@ fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
         state,
         "p_student",
         &json!({"lang": me.lang, "title": "koers", "t": t, "trends": trends, "support": support, "nothing": nothing,
-                "logout": super::logout::logout_form(me.lang, &me.session.csrf_token)}),
+                "logout": super::logout::logout_form(me)}),
     )
 }
 

@@ -83,15 +83,15 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
         ItemType::Range => {
             let (min, max) = item.range_bounds();
             let step = item.step.filter(|s| *s > 0.0).unwrap_or(1.0);
-            let touched = c.kept_has(&format!("{key}__touched"), "1");
-            let start = item.start_value.filter(|v| *v >= min && *v <= max).unwrap_or((min + max) / 2.0);
-            let start = min + ((start - min) / step).round() * step;
-            let value = if touched { c.kept_one(key) } else { fmt_num(start) };
+            let kept = c.kept_one(key);
+            let touched = item.slider_set(c.kept_has(&format!("{key}__touched"), "1"), Some(kept.as_str()));
+            let value = if touched { kept } else { fmt_num(item.slider_start()) };
             let labels: Vec<String> = item.labels.iter().map(|l| c.html(Some(l), student)).collect();
             o.insert("is_range".into(), json!(true));
             o.insert(
                 "range".into(),
                 json!({"min": fmt_num(min), "max": fmt_num(max), "step": fmt_num(step), "value": value, "touched": touched,
+                       "unit": item.unit.as_ref().map(|u| c.plain(Some(u), student)),
                        "labels": labels, "single": labels.len() == 1, "vertical": item.vertical}),
             );
         }

@@ -43,6 +43,8 @@ pub struct PageInput {
     /// The one step to show (1-based) when the server shows steps one page at a time (for
     /// browsers without scripts; the page's script shows them itself); `None` shows all.
     pub step: Option<usize>,
+    /// The label of the link to the study's help page, when it lists places to turn to.
+    pub help: Option<String>,
 }
 
 /// The button that copies last week's action series: without scripts a form posting to
@@ -108,6 +110,7 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
         "csrf": input.csrf,
         "draft": input.draft_url,
         "notice": input.notice,
+        "help": input.help,
         "plain_steps": input.step.map(|at| json!({
             "back": if at > 1 { json!(at - 1) } else { json!(false) },
             "next": if at < c.step_count { json!(at + 1) } else { json!(false) },

@@ -8,6 +8,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::coordination as co;
 use serde_json::{json, Value};
 
+/// How far back answers with an alarm word are listed.
+const ALARM_DAYS: i64 = 14;
+
 #[derive(serde::Deserialize)]
 pub(super) struct AttentionQuery {
     weeks: Option<String>,
@@ -56,8 +59,19 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
         })
         .collect();
     let warnings = early_warnings(state, &s).await?;
+    let scope = s.scope.clone();
+    let since = now - chrono::TimeDelta::days(ALARM_DAYS);
+    let alarms = read(state, move |c| Ok(koers_store::safety::alarms_in_scope(c, &scope, since)?)).await?;
+    let alarms: Vec<Value> = alarms
+        .iter()
+        .map(|a| {
+            json!({"href": format!("/staff/people/{}", a.person_id), "name": a.name, "team": a.team_name,
+                   "at": nl_instant(a.at, zone)})
+        })
+        .collect();
     let mut data = base(&s, "Aandacht nodig");
     data.insert("warnings".into(), json!(warnings));
+    data.insert("alarms".into(), json!(alarms));
     data.insert("weeks".into(), json!(weeks));
     data.insert("failing".into(), json!(failing));
     data.insert("silent".into(), json!(silent));

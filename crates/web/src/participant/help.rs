@@ -1,0 +1,47 @@
+//! "Hulp nodig?": the places a study lists for someone who needs help now (a school's care
+//! coordinator, a help line), linked from the foot of every participant page. Off unless the
+//! study lists some (`safety.help`, see `koers_core::safety`).
+
+use super::{db, info, me, Me, Page};
+use crate::page_error::{respond, Audience, PageError};
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use koers_texts::t;
+use serde_json::json;
+
+/// The link's words, when the person's study lists places to turn to.
+pub(super) fn link_label(me: &Me) -> Option<String> {
+    me.person.help.then(|| t(me.lang, "help-link", &[]))
+}
+
+pub(super) async fn help_page(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    respond(&state, page(&state, &req).await)
+}
+
+async fn page(state: &AppState, req: &HttpRequest) -> Page {
+    let me = me(state, req).await?;
+    let study = me.person.study_id;
+    let safety = db(state, false, move |c| koers_store::safety::settings_of(c, study)).await?;
+    if !safety.has_help() {
+        return Err(PageError::NotFound(Audience::Participant(me.lang)));
+    }
+    let mut lines = vec![t(me.lang, "help-intro", &[])];
+    let mut links = Vec::new();
+    for h in &safety.help {
+        lines.push(match &h.text {
+            Some(text) => format!("{}: {text}", h.name),
+            None => h.name.clone(),
+        });
+        if let Some(phone) = &h.phone {
+            let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+            links.push(json!({"href": format!("tel:{digits}"),
+                              "label": t(me.lang, "help-call", &[("name", h.name.clone()), ("phone", phone.clone())])}));
+        }
+        if let Some(url) = &h.url {
+            links.push(json!({"href": url, "label": t(me.lang, "help-site", &[("name", h.name.clone())])}));
+        }
+    }
+    lines.push(t(me.lang, "help-emergency", &[]));
+    links.push(json!({"href": "/p", "label": t(me.lang, "p-back", &[])}));
+    info(state, &me, (t(me.lang, "help-heading", &[]), lines), links)
+}
