@@ -78,9 +78,11 @@ fn without_the_script_a_slider_moved_from_its_start_counts_as_set() {
     assert!(moved.paradata.iter().find(|p| p.key == "mood").unwrap().touched);
     let left = submit(&[("mood", "50"), ("mood__touched", "0"), ("must", "x")], &ctx()).unwrap();
     assert_eq!(value(&left, "mood"), Some(&Value::NotAnswered), "left at its start: not an answer");
-    let (q, _) =
-        parse_questionnaire("key: s\nquestions:\n  - {id: h, type: range, min: 0, max: 40, value: 12, unit: uur}\n", None)
-            .unwrap();
+    let (q, _) = parse_questionnaire(
+        "key: s\nquestions:\n  - {id: h, type: range, min: 0, max: 40, value: 12, unit: uur}\n",
+        None,
+    )
+    .unwrap();
     assert_eq!(q.questions[0].slider_start(), 12.0);
     assert!(q.questions[0].unit.is_some(), "a slider may say what it counts");
     assert!(!q.questions[0].slider_set(false, Some("12")) && q.questions[0].slider_set(false, Some("20")));

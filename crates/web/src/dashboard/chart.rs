@@ -72,6 +72,8 @@ struct Tick {
     x: f64,
     y: f64,
     label: String,
+    /// How the label sits on its point: the last week's ends there, so it stays on the chart.
+    anchor: &'static str,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -131,7 +133,7 @@ impl LineChart {
         let grid = (0..=4)
             .map(|k| {
                 let v = y_max * f64::from(k) / 4.0;
-                Tick { x: LEFT, y: round1(y_at(v)), label: number(v, self.unit) }
+                Tick { x: LEFT, y: round1(y_at(v)), label: number(v, self.unit), anchor: "end" }
             })
             .collect();
         // At most about ten labels, so they never run into each other.
@@ -142,7 +144,12 @@ impl LineChart {
             .iter()
             .enumerate()
             .filter(|(i, _)| i % every == 0 || *i == n - 1)
-            .map(|(i, label)| Tick { x: round1(x_at(i)), y: height - BOTTOM + 18.0, label: label.clone() })
+            .map(|(i, label)| Tick {
+                x: round1(x_at(i)),
+                y: height - BOTTOM + 18.0,
+                label: label.clone(),
+                anchor: if i == n - 1 && n > 1 { "end" } else { "middle" },
+            })
             .collect();
         let series = self
             .series
