@@ -102,6 +102,16 @@ async fn the_diary_fits_a_phone_screen_with_javascript_on() {
     // One step at a time ("Stap 1 van 4"), back and next; the slider is in the last step.
     assert_eq!(visible_count(&b, ".k-step").await, 1, "one step shows");
     assert_eq!(visible_count(&b, "form.k-form button[type=submit]").await, 0, "send waits for the last step");
+    // A slider that counts something shows its value once set: "20 uur", not a bare track.
+    let hours_shown = |b: &Browser| {
+        let c = b.client.clone();
+        async move { c.find(Locator::Css("#q-school_hours output.k-value")).await.unwrap().text().await.unwrap() }
+    };
+    assert_eq!(hours_shown(&b).await, "", "nothing shown before it is set");
+    let hours = b.client.find(Locator::Css("#f-school_hours")).await.unwrap();
+    hours.click().await.unwrap();
+    let value = hours.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(hours_shown(&b).await, format!("{value} uur"));
     for _ in 0..3 {
         b.client.find(Locator::Css(".k-stepnav .k-next")).await.unwrap().click().await.unwrap();
     }

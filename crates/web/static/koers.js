@@ -81,7 +81,8 @@
       var flag = el.parentNode.querySelector(".k-touch");
       out.textContent = flag && flag.value === "1" ? el.value + " " + out.getAttribute("data-unit") : "";
     };
-    each(["input", "change"], function (ev) { el.addEventListener(ev, show, false); });
+    // After the touch handler above: a tap on the thumb's own spot changes nothing but sets it.
+    each(["input", "change", "mousedown", "touchstart", "keydown"], function (ev) { el.addEventListener(ev, show, false); });
     fits.push(show);
   });
   each(form.querySelectorAll(".k-expandable"), function (box) {
