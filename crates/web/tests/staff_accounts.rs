@@ -17,6 +17,9 @@ use koers_web::AppState;
 use std::sync::Arc;
 
 mod second_factor;
+mod staff_support;
+
+use staff_support::{call, csrf_of, Answer};
 
 const PASSWORD: &str = "een heel goed wachtwoord";
 
@@ -24,33 +27,8 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 10, 15, 10, 0, 0).unwrap()
 }
 
-struct Answer {
-    status: StatusCode,
-    location: Option<String>,
-    cookies: Vec<Cookie<'static>>,
-    body: String,
-}
-
-async fn call<S, B>(app: &S, req: actix_http::Request) -> Answer
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: actix_web::body::MessageBody,
-{
-    let resp = test::call_service(app, req).await;
-    let status = resp.status();
-    let location = resp.headers().get("location").map(|l| l.to_str().unwrap().to_string());
-    let cookies = resp.response().cookies().map(|c| c.into_owned()).collect();
-    let body = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
-    Answer { status, location, cookies, body }
-}
-
 fn cookie(a: &Answer, name: &str) -> Option<Cookie<'static>> {
     a.cookies.iter().find(|c| c.name() == name && !c.value().is_empty()).cloned()
-}
-
-fn csrf_of(body: &str) -> String {
-    let at = body.find("name=\"csrf\" value=\"").expect("a CSRF token") + 19;
-    body[at..at + body[at..].find('"').unwrap()].to_string()
 }
 
 /// Logs in (through the second factor where the account needs one); the session cookie.
