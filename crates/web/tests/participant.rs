@@ -1,11 +1,10 @@
 //! Students, parents and mentors through the real application on real databases: from the
 //! link to a stored answer, and everything that must be refused on the way.
 
-use actix_web::cookie::Cookie;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{test, web, App};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use koers_core::clock::{Clock, FixedClock};
 use koers_core::settings::Settings;
@@ -17,10 +16,9 @@ use koers_store::{tokens, Database};
 use koers_web::AppState;
 use std::sync::Arc;
 
-/// Thursday 26 November 2026, 13:00 in Amsterdam: the week's diary opened an hour ago.
-fn thursday() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap()
-}
+mod study_support;
+
+use study_support::{csrf, link, person, thursday, Visitor};
 
 const PEOPLE: &str =
     "type,team_name,first_name,last_name,gender,mobile_phone,protocol_name,start_date,filling_out_for,locale
@@ -99,76 +97,6 @@ fn study(t: TestDb) -> Study {
 fn app_state(s: &Study) -> AppState {
     let settings = Settings { base_url: "https://koers.example".into(), ..Settings::default() };
     AppState::new(s.t.db.clone(), s.clock.clone(), settings)
-}
-
-fn person(db: &Database, phone: &str) -> i64 {
-    use koers_store::schema::person_identities;
-    person_identities::table
-        .filter(person_identities::mobile_phone.eq(phone))
-        .select(person_identities::person_id)
-        .first(&mut *db.conn().unwrap())
-        .unwrap()
-}
-
-fn link(db: &Database, person_id: i64, now: DateTime<Utc>) -> String {
-    let mut c = db.conn().unwrap();
-    let (_, token) = tokens::issue(&mut c, person_id, "invitation", now + chrono::TimeDelta::hours(30), now).unwrap();
-    format!("/l/{token}")
-}
-
-/// A browser in miniature: keeps the session cookie between requests.
-struct Visitor<S> {
-    app: S,
-    cookies: Vec<Cookie<'static>>,
-}
-
-impl<S> Visitor<S>
-where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
-{
-    async fn call(&mut self, mut req: test::TestRequest) -> (StatusCode, String, Option<String>) {
-        for c in &self.cookies {
-            req = req.cookie(c.clone());
-        }
-        let res = test::call_service(&self.app, req.to_request()).await;
-        for c in res.response().cookies() {
-            self.cookies.retain(|k| k.name() != c.name());
-            self.cookies.push(c.into_owned());
-        }
-        let status = res.status();
-        let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
-        let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
-        (status, body, location)
-    }
-
-    async fn get(&mut self, uri: &str) -> (StatusCode, String, Option<String>) {
-        self.call(test::TestRequest::get().uri(uri)).await
-    }
-
-    async fn post(&mut self, uri: &str, form: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
-        let body = serde_urlencoded::to_string(form).unwrap();
-        self.call(
-            test::TestRequest::post()
-                .uri(uri)
-                .insert_header(("content-type", "application/x-www-form-urlencoded"))
-                .set_payload(body),
-        )
-        .await
-    }
-
-    /// Follows the link and the redirect after it; returns the page at the clean address.
-    async fn open(&mut self, link: &str) -> (StatusCode, String, Option<String>) {
-        let (status, _, to) = self.get(link).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "a valid link redirects");
-        let to = to.unwrap();
-        assert!(!to.contains(&link[3..]), "the token does not stay in the address");
-        self.get(&to).await
-    }
-}
-
-fn csrf(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("the form carries a CSRF token") + 19;
-    page[at..at + page[at..].find('"').unwrap()].to_string()
 }
 
 async fn visitor(

@@ -74,6 +74,15 @@ where
         .await
     }
 
+    /// Follows the link and the redirect after it; returns the page at the clean address.
+    pub async fn open(&mut self, link: &str) -> (StatusCode, String, Option<String>) {
+        let (status, _, to) = self.get(link).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "a valid link redirects");
+        let to = to.unwrap();
+        assert!(!to.contains(&link[3..]), "the token does not stay in the address");
+        self.get(&to).await
+    }
+
     /// Follows a redirect chain from `uri` to the page at its end.
     pub async fn follow(&mut self, uri: &str) -> String {
         let mut at = uri.to_string();
