@@ -79,10 +79,15 @@ impl Safety {
         !self.help.is_empty()
     }
 
+    /// Whether the study looks for alarm words at all: it names words and someone to tell.
+    pub fn watches(&self) -> bool {
+        self.notify_role.is_some() && !self.alarm_words.is_empty()
+    }
+
     /// Whether any of these answers holds an alarm word (as whole words, any case), and the
     /// study names someone to tell.
     pub fn alarms<'a>(&self, answers: impl IntoIterator<Item = &'a str>) -> bool {
-        if self.notify_role.is_none() || self.alarm_words.is_empty() {
+        if !self.watches() {
             return false;
         }
         let phrases: Vec<String> = self.alarm_words.iter().map(|w| format!(" {} ", words(w).join(" "))).collect();

@@ -290,15 +290,18 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
             utc_offset_minutes: offset,
             started_at: o.response.opened_at,
         };
-        part::complete(c, person_id, &completion, rewards.as_ref(), now)
+        let saved = part::complete(c, person_id, &completion, rewards.as_ref(), now)?;
+        if saved == Saved::Stored {
+            // A free-text answer with one of the study's alarm words: its coordinators look at it.
+            koers_store::safety::check_response(c, study_id, person_id, response_id, now)?;
+        }
+        Ok(saved)
     })
     .await?;
     if saved == Saved::Stored {
         if let Some(report) = reported {
             db(state, true, move |c| report.act(c, person_id, now)).await?;
         }
-        // A free-text answer with one of the study's alarm words: its coordinators look at it.
-        db(state, true, move |c| koers_store::safety::check_response(c, person_id, response_id, now)).await?;
     }
     if saved == Saved::Stored && stop_after {
         if let Some(closing) = stop_participation(state, &me, "unsubscribe_item").await? {
