@@ -1,9 +1,9 @@
 //! One person as a coordinator sees them: details, pairs and subscriptions.
 
-use super::scope::{visible, Visible};
+use super::scope::{study_zone, visible, Visible};
 use super::{audit_change, full_name, CoordinationResult};
 use crate::db::DbConnection;
-use crate::schema::{organisations, pairs, people, person_identities, protocols, studies, subscriptions, teams};
+use crate::schema::{organisations, pairs, people, person_identities, protocols, subscriptions, teams};
 use crate::staff::Scope;
 use crate::studies::from_db;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -36,8 +36,8 @@ pub struct SubscriptionInfo {
 pub struct PersonDetail {
     pub id: i64,
     pub study_id: i64,
-    /// The study's IANA zone, for showing instants as local time.
-    pub time_zone: String,
+    /// The study's zone, for showing instants as local time.
+    pub time_zone: chrono_tz::Tz,
     pub role: Role,
     pub role_title: Option<String>,
     pub gender: Option<String>,
@@ -120,7 +120,7 @@ pub fn person_detail(
     let current = history.iter().filter(|p| p.ends_on.is_none()).cloned().collect();
     let subscriptions = subscriptions_of(conn, scope, id)?;
     audit_change(conn, scope, "person.view", &v, serde_json::json!({}), now)?;
-    let time_zone: String = studies::table.find(v.study_id).select(studies::time_zone).first(conn)?;
+    let time_zone = study_zone(conn, v.study_id)?;
     Ok(PersonDetail {
         id,
         study_id: v.study_id,

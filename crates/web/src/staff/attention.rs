@@ -88,7 +88,7 @@ async fn early_warnings(state: &AppState, s: &super::Staff) -> Result<Vec<Value>
         let mut found = Vec::new();
         for st in students {
             let Some(study) = studies.iter().find(|x| x.id == st.study_id) else { continue };
-            let zone: chrono_tz::Tz = study.time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+            let zone = study.zone()?;
             let now = koers_store::study_clock::of_study(c, study.id)?.at(real_now);
             let f = koers_store::feedback::settings_of(c, study.id)?;
             let weeks = koers_store::feedback::diary_weeks(c, st.id, zone, now)?;

@@ -10,7 +10,6 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use koers_core::people::{DropoutType, Role};
 use koers_store::coordination::{self as co, CoordinationError, CoordinationResult, FieldProblem};
 use koers_store::lifecycle::OnWithdrawal;
@@ -102,13 +101,12 @@ async fn detail_page(state: &AppState, s: &Staff, id: i64, input: DetailInput<'_
     let found = write(state, move |c| {
         let d = co::person_detail(c, &scope, id, now)?;
         let mentors = if d.role == Role::Student { co::mentors_in_scope(c, &scope)? } else { Vec::new() };
-        let zone = d.time_zone.clone();
+        let zone = d.time_zone;
         let protocols = koers_store::definitions::latest_protocols(c, d.study_id)?;
         Ok((d, mentors, zone, protocols))
     })
     .await;
     let (d, mentors, zone, protocols) = found?;
-    let zone: Tz = zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
     let lang = s.lang();
     let current_ids: Vec<i64> = d.current.iter().map(|p| p.other_id).collect();
     let pair_json = |p: &co::PairInfo| {
