@@ -80,22 +80,15 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
     let mut ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     sink.header(COLUMN_NAMES.iter().map(|c| c.to_string()).collect())?;
     let total = batch::count_completed(conn, req.study_id, req.teams.as_deref(), None)?;
-    let (mut after, mut rows, mut done) = (0, 0u64, 0u64);
-    loop {
-        let responses = batch::completed_responses(conn, req.study_id, req.teams.as_deref(), after, None)?;
-        let Some(last) = responses.last() else { break };
-        after = last.id;
-        let ids: Vec<i64> = responses.iter().map(|r| r.id).collect();
-        let answers = batch::answers_of(conn, &ids)?;
-        let touched = batch::touched_of(conn, &ids)?;
-        let sent = batch::sent_of(conn, &ids)?;
+    let (mut rows, mut done) = (0u64, 0u64);
+    batch::each_batch(conn, req, None, |conn, responses, ids| {
+        let answers = batch::answers_of(conn, ids)?;
+        let touched = batch::touched_of(conn, ids)?;
+        let sent = batch::sent_of(conn, ids)?;
         let mut answers = answers.into_iter().peekable();
         let mut codes: std::collections::HashMap<(i64, String), Option<crate::columns::Codes>> = Default::default();
-        for r in &responses {
-            let version = match r.questionnaire_id {
-                Some(id) => ctx.questionnaire(conn, id)?.map(|q| q.version.clone()),
-                None => None,
-            };
+        for r in responses {
+            let version = ctx.version_of(conn, r.questionnaire_id)?;
             let s = sent.get(&r.id).copied().unwrap_or_default();
             while let Some(a) = answers.next_if(|a| a.response_id == r.id) {
                 let about = a.about_person_id.or(r.about);
@@ -145,6 +138,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             done += 1;
         }
         progress(done, Some(total as u64));
-    }
+        Ok(())
+    })?;
     Ok(rows)
 }

@@ -47,6 +47,24 @@ type MetaTuple = (
     Option<i32>,
 );
 
+/// Walks the completed responses of a request's study (of its teams; of one questionnaire when
+/// given) a batch at a time, oldest first, handing `page` each batch and the ids in it.
+pub fn each_batch(
+    conn: &mut DbConnection,
+    req: &crate::Request,
+    questionnaire: Option<&str>,
+    mut page: impl FnMut(&mut DbConnection, &[ResponseMeta], &[i64]) -> ExportResult<()>,
+) -> ExportResult<()> {
+    let mut after = 0;
+    loop {
+        let responses = completed_responses(conn, req.study_id, req.teams.as_deref(), after, questionnaire)?;
+        let Some(last) = responses.last() else { return Ok(()) };
+        after = last.id;
+        let ids: Vec<i64> = responses.iter().map(|r| r.id).collect();
+        page(conn, &responses, &ids)?;
+    }
+}
+
 /// The next completed responses of a study (of people of `teams` when given) after `after` (a
 /// response id), oldest id first.
 pub fn completed_responses(

@@ -205,6 +205,18 @@ impl StudyContext {
     }
 
     /// A questionnaire version, parsed once.
+    /// The version (content hash) a response was answered with, if its questionnaire is known.
+    pub fn version_of(
+        &mut self,
+        conn: &mut DbConnection,
+        questionnaire_id: Option<i64>,
+    ) -> ExportResult<Option<String>> {
+        match questionnaire_id {
+            Some(id) => Ok(self.questionnaire(conn, id)?.map(|q| q.version.clone())),
+            None => Ok(None),
+        }
+    }
+
     pub fn questionnaire(&mut self, conn: &mut DbConnection, id: i64) -> ExportResult<Option<&Questionnaire>> {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.questionnaires.entry(id) {
             let found: Option<(String, String)> = questionnaires::table

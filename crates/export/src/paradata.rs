@@ -31,21 +31,14 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
     let mut ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     sink.header(column_names())?;
     let total = batch::count_completed(conn, req.study_id, req.teams.as_deref(), None)?;
-    let (mut after, mut rows, mut done) = (0, 0u64, 0u64);
-    loop {
-        let responses = batch::completed_responses(conn, req.study_id, req.teams.as_deref(), after, None)?;
-        let Some(last) = responses.last() else { break };
-        after = last.id;
-        let ids: Vec<i64> = responses.iter().map(|r| r.id).collect();
-        let items = koers_store::paradata::items_of(conn, &ids)?;
-        let devices = koers_store::paradata::devices_of(conn, &ids)?;
-        let about = koers_store::paradata::about_of(conn, &ids)?;
+    let (mut rows, mut done) = (0u64, 0u64);
+    batch::each_batch(conn, req, None, |conn, responses, ids| {
+        let items = koers_store::paradata::items_of(conn, ids)?;
+        let devices = koers_store::paradata::devices_of(conn, ids)?;
+        let about = koers_store::paradata::about_of(conn, ids)?;
         let mut items = items.into_iter().peekable();
-        for r in &responses {
-            let version = match r.questionnaire_id {
-                Some(id) => ctx.questionnaire(conn, id)?.map(|q| q.version.clone()),
-                None => None,
-            };
+        for r in responses {
+            let version = ctx.version_of(conn, r.questionnaire_id)?;
             let device = devices.get(&r.id).copied().unwrap_or(DeviceClass::Unknown);
             while let Some(p) = items.next_if(|p| p.response_id == r.id) {
                 let about = about.get(&(r.id, p.item_id.clone())).copied().or(r.about);
@@ -65,6 +58,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             done += 1;
         }
         progress(done, Some(total as u64));
-    }
+        Ok(())
+    })?;
     Ok(rows)
 }

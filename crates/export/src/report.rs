@@ -44,19 +44,14 @@ pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData
     let Curves { rates: curves, last_diary_week: last_week } = response_curves(conn, req, &ctx)?;
 
     let (mut values, mut aligned, mut mentions) = (Vec::new(), Vec::new(), Vec::new());
-    let mut after = 0;
     let mut versions: HashMap<i64, Option<koers_core::questionnaire::Questionnaire>> = HashMap::new();
-    loop {
-        let batch = batch::completed_responses(conn, req.study_id, req.teams.as_deref(), after, None)?;
-        let Some(last) = batch.last() else { break };
-        after = last.id;
-        let ids: Vec<i64> = batch.iter().map(|r| r.id).collect();
-        let answers = batch::answers_of(conn, &ids)?;
+    batch::each_batch(conn, req, None, |conn, responses, ids| {
+        let answers = batch::answers_of(conn, ids)?;
         let by_response: HashMap<i64, Vec<&batch::AnswerRow>> = answers.iter().fold(HashMap::new(), |mut m, a| {
             m.entry(a.response_id).or_default().push(a);
             m
         });
-        for r in &batch {
+        for r in responses {
             if ctx.measurement_kind(r.protocol_id, &r.measurement_key) != "diary" {
                 continue;
             }
@@ -101,7 +96,8 @@ pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData
                 }
             }
         }
-    }
+        Ok(())
+    })?;
 
     // Joint weeks per pair, from the pair-weeks export itself (so both agree by construction).
     let mut bytes = Vec::new();

@@ -63,25 +63,17 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
     sink.header(koers_core::varnames::short_names(&header))?;
 
     let total = batch::count_completed(conn, req.study_id, req.teams.as_deref(), req.questionnaire.as_deref())?;
-    let (mut after, mut rows) = (0, 0u64);
-    loop {
-        let responses =
-            batch::completed_responses(conn, req.study_id, req.teams.as_deref(), after, req.questionnaire.as_deref())?;
-        let Some(last) = responses.last() else { break };
-        after = last.id;
-        let ids: Vec<i64> = responses.iter().map(|r| r.id).collect();
-        let answers = batch::answers_of(conn, &ids)?;
-        let scores = batch::scores_of(conn, &ids)?;
-        let sent = batch::sent_of(conn, &ids)?;
+    let mut rows = 0u64;
+    batch::each_batch(conn, req, req.questionnaire.as_deref(), |conn, responses, ids| {
+        let answers = batch::answers_of(conn, ids)?;
+        let scores = batch::scores_of(conn, ids)?;
+        let sent = batch::sent_of(conn, ids)?;
         let mut answers = answers.iter().peekable();
-        for r in &responses {
+        for r in responses {
             let mine: Vec<&batch::AnswerRow> =
                 std::iter::from_fn(|| answers.next_if(|a| a.response_id == r.id)).collect();
             let Some((key, item_cols)) = cols.iter().find(|(k, _)| *k == r.questionnaire_key) else { continue };
-            let version = match r.questionnaire_id {
-                Some(id) => ctx.questionnaire(conn, id)?.map(|q| q.version.clone()),
-                None => None,
-            };
+            let version = ctx.version_of(conn, r.questionnaire_id)?;
             let about = r.about.or_else(|| mine.iter().find_map(|a| a.about_person_id));
             let mut cells = place(&ctx, &req.pseudonym_key, r, about);
             cells[9] = Cell::opt_text(version);
@@ -108,6 +100,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             rows += 1;
         }
         progress(rows, Some(total as u64));
-    }
+        Ok(())
+    })?;
     Ok(rows)
 }
