@@ -33,8 +33,7 @@ async fn page(state: &AppState, req: &HttpRequest) -> Page {
             None => h.name.clone(),
         });
         if let Some(phone) = &h.phone {
-            let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-            links.push(json!({"href": format!("tel:{digits}"),
+            links.push(json!({"href": super::tel_href(phone),
                               "label": t(me.lang, "help-call", &[("name", h.name.clone()), ("phone", phone.clone())])}));
         }
         if let Some(url) = &h.url {

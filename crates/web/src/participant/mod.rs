@@ -230,6 +230,12 @@ fn base_input(me: &Me, action: String) -> PageInput {
     }
 }
 
+/// A `tel:` address for a number as people write it ("020 123 4567"): a tap calls it.
+fn tel_href(phone: &str) -> String {
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    format!("tel:{digits}")
+}
+
 /// A simple page: heading, a few sentences and links.
 fn info<H: AsRef<str>>(state: &AppState, me: &Me, (heading, lines): (H, Vec<String>), links: Vec<Value>) -> Page {
     render(

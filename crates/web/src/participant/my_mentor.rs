@@ -37,9 +37,8 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
     let mut links = Vec::new();
     // A tap calls the mentor: the number is a tel: link, not text to copy.
     if let Some(MentorContact { first_name: name, phone: Some(phone), .. }) = &mentor {
-        let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
         let label = t(lang, "my-mentor-call-button", &[("name", name.clone())]);
-        links.push(json!({"href": format!("tel:{digits}"), "label": label, "primary": true}));
+        links.push(json!({"href": super::tel_href(phone), "label": label, "primary": true}));
     }
     links.push(json!({"href": "/p", "label": t(lang, "p-back", &[])}));
     let heading = t(lang, "my-mentor-heading", &[("title", title)]);
