@@ -176,7 +176,7 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
         }
         StudyCommand::Settings { study, file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let settings = koers_core::safety::SettingsFile::from_yaml(&text)
+            let settings = koers_core::study_settings::SettingsFile::from_yaml(&text)
                 .map_err(|p| anyhow::anyhow!("{}: {}", file.display(), p.join("; ")))?;
             let study = db.read(|c| resolve_study(c, study.as_deref()))?;
             let now = clock.now();

@@ -39,25 +39,7 @@ impl Default for Feedback {
     }
 }
 
-/// The YAML file a researcher loads: a `feedback:` section (other sections may follow later).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    feedback: Feedback,
-}
-
 impl Feedback {
-    /// Reads a settings file with a `feedback:` section; problems are returned as sentences.
-    pub fn from_yaml(text: &str) -> Result<Feedback, Vec<String>> {
-        let f: File = serde_yaml_ng::from_str(text).map_err(|e| vec![format!("the settings file: {e}")])?;
-        let problems = f.feedback.problems();
-        if problems.is_empty() {
-            Ok(f.feedback)
-        } else {
-            Err(problems)
-        }
-    }
-
     /// The feedback part of a study's settings JSON; missing or unreadable means all off.
     pub fn from_settings_json(settings: &str) -> Feedback {
         serde_json::from_str::<serde_json::Value>(settings)
@@ -115,9 +97,14 @@ mod tests {
         assert!(!Feedback::from_settings_json("not json").any());
     }
 
+    /// The feedback section of a settings file, or what is wrong with the file.
+    fn from_yaml(text: &str) -> Result<Feedback, Vec<String>> {
+        crate::study_settings::SettingsFile::from_yaml(text).map(|f| f.feedback.expect("a feedback section"))
+    }
+
     #[test]
     fn a_yaml_file_sets_the_switches_and_rule_numbers() {
-        let f = Feedback::from_yaml(
+        let f = from_yaml(
             "feedback:\n  trends: true\n  warnings: true\n  constructs: [commitment, wellbeing]\n  rules:\n    sustained_fall: {weeks: 4, threshold: 12}\n",
         )
         .unwrap();
@@ -141,11 +128,11 @@ mod tests {
 
     #[test]
     fn mistakes_in_the_file_are_named() {
-        let e = Feedback::from_yaml("feedback:\n  trend: true\n").unwrap_err();
+        let e = from_yaml("feedback:\n  trend: true\n").unwrap_err();
         assert!(e[0].contains("trend"), "{e:?}");
-        let e = Feedback::from_yaml("feedback:\n  constructs: [motivation]\n").unwrap_err();
+        let e = from_yaml("feedback:\n  constructs: [motivation]\n").unwrap_err();
         assert!(e[0].contains("motivation"), "{e:?}");
-        let e = Feedback::from_yaml("feedback:\n  rules:\n    low_after_mid_year: {mid_year: '13-40'}\n").unwrap_err();
+        let e = from_yaml("feedback:\n  rules:\n    low_after_mid_year: {mid_year: '13-40'}\n").unwrap_err();
         assert!(e[0].contains("MM-DD"), "{e:?}");
     }
 }

@@ -24,6 +24,7 @@ pub mod safety;
 pub mod settings;
 pub mod sms;
 pub mod stats;
+pub mod study_settings;
 pub mod suggest;
 pub mod time;
 pub mod totp;

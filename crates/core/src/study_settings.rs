@@ -1,0 +1,48 @@
+//! A study's settings file, as `koers study settings --file` reads it: a `feedback:` section
+//! (`crate::feedback`), a `safety:` section (`crate::safety`) or both.
+
+use serde::Deserialize;
+
+/// A study's settings file (`koers study settings --file`): a `feedback:` section, a `safety:`
+/// section or both; a section left out keeps what the study had.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingsFile {
+    pub feedback: Option<crate::feedback::Feedback>,
+    pub safety: Option<crate::safety::Safety>,
+}
+
+impl SettingsFile {
+    pub fn from_yaml(text: &str) -> Result<SettingsFile, Vec<String>> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            feedback: Option<crate::feedback::Feedback>,
+            safety: Option<crate::safety::Safety>,
+        }
+        let f: File = serde_yaml_ng::from_str(text).map_err(|e| vec![format!("the settings file: {e}")])?;
+        if f.feedback.is_none() && f.safety.is_none() {
+            return Err(vec!["the settings file has neither a feedback: nor a safety: section".into()]);
+        }
+        let mut problems = f.feedback.as_ref().map(|x| x.problems()).unwrap_or_default();
+        problems.extend(f.safety.as_ref().map(crate::safety::Safety::problems).unwrap_or_default());
+        if problems.is_empty() {
+            Ok(SettingsFile { feedback: f.feedback, safety: f.safety })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_settings_file_may_hold_either_section_and_is_checked() {
+        let only_safety = SettingsFile::from_yaml("safety:\n  help:\n    - name: Zorgcoördinator\n").unwrap();
+        assert!(only_safety.feedback.is_none() && only_safety.safety.unwrap().has_help());
+        assert!(SettingsFile::from_yaml("feedback:\n  trends: true\n").unwrap().safety.is_none());
+        assert!(SettingsFile::from_yaml("other: 1\n").is_err());
+        assert!(SettingsFile::from_yaml("safety:\n  alarm_words: [pesten]\n").is_err(), "no one to tell");
+    }
+}
