@@ -29,10 +29,4 @@ impl From<koers_core::people::UnknownCode> for StoreError {
     }
 }
 
-/// A study's stored time zone, parsed once where the study is read: an unknown zone is an error,
-/// never a silent fallback to Amsterdam (`koers study create` refuses one).
-pub fn stored_zone(name: &str) -> StoreResult<chrono_tz::Tz> {
-    koers_core::time::parse_zone(name).map_err(|_| StoreError::UnknownCode(format!("the time zone '{name}'")))
-}
-
 pub type StoreResult<T> = Result<T, StoreError>;

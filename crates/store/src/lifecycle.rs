@@ -340,7 +340,7 @@ pub fn withdraw(
         }
         if role == koers_core::people::Role::Student.as_str() {
             let zone: String = studies::table.find(study_id).select(studies::time_zone).first(conn)?;
-            let zone = crate::error::stored_zone(&zone)?;
+            let zone = crate::studies::stored_zone(&zone)?;
             let today = now.with_timezone(&zone).date_naive();
             let open: Vec<(i64, chrono::NaiveDate)> = pairs::table
                 .filter(pairs::student_id.eq(person_id).and(pairs::ends_on.is_null()))

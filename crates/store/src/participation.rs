@@ -96,7 +96,7 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
         locale: Locale::try_from(locale)?,
         gender,
         first_name: first_name.flatten(),
-        time_zone: crate::error::stored_zone(&time_zone)?,
+        time_zone: crate::studies::stored_zone(&time_zone)?,
         ended: ended_at.is_some(),
         ended_at: ended_at.map(from_db),
         mentor_title,

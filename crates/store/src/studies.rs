@@ -37,7 +37,7 @@ impl Study {
 
     /// The zone its weeks and days are counted in; an unknown one is an error, not Amsterdam.
     pub fn zone(&self) -> StoreResult<chrono_tz::Tz> {
-        crate::error::stored_zone(&self.time_zone)
+        stored_zone(&self.time_zone)
     }
 }
 
@@ -223,4 +223,10 @@ pub fn set_settings_section(
         .insert(key.into(), value);
     diesel::update(studies::table.find(study_id)).set(studies::settings.eq(json.to_string())).execute(conn)?;
     Ok(())
+}
+
+/// A study's stored time zone, parsed once where the study is read: an unknown zone is an error,
+/// never a silent fallback to Amsterdam (`koers study create` refuses one).
+pub fn stored_zone(name: &str) -> StoreResult<chrono_tz::Tz> {
+    koers_core::time::parse_zone(name).map_err(|_| StoreError::UnknownCode(format!("the time zone '{name}'")))
 }

@@ -73,7 +73,7 @@ pub fn enrol(
     let now = crate::study_clock::of_study(conn, study_id)?.at(real_now);
     let (zone_name, default_locale): (String, String) =
         studies::table.find(study_id).select((studies::time_zone, studies::default_locale)).first(conn)?;
-    let zone: Tz = crate::error::stored_zone(&zone_name)?;
+    let zone: Tz = crate::studies::stored_zone(&zone_name)?;
     let role = Role::parse(e.role.trim());
     if role.is_none() {
         push("role", Msg::new("enrol-choose-role"));

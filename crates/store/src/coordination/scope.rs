@@ -39,5 +39,5 @@ pub(super) fn visible(conn: &mut DbConnection, scope: &Scope, id: i64) -> Coordi
 
 pub(super) fn study_zone(conn: &mut DbConnection, study_id: i64) -> CoordinationResult<Tz> {
     let zone: String = studies::table.find(study_id).select(studies::time_zone).first(conn)?;
-    Ok(crate::error::stored_zone(&zone)?)
+    Ok(crate::studies::stored_zone(&zone)?)
 }
