@@ -49,7 +49,7 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
         let now = s.clock().at(real_now);
         let parsed = protocols.entry(s.protocol_id).or_insert_with(|| {
             let p = parse_protocol(&s.protocol_content).ok()?.0;
-            let zone: Tz = p.time_zone.parse().or_else(|_| s.time_zone.parse()).ok()?;
+            let zone: Tz = p.zone().or_else(|| s.time_zone.parse().ok())?;
             Some((p, zone))
         });
         let Some((protocol, zone)) = parsed.as_ref() else {

@@ -92,6 +92,14 @@ pub enum Channel {
     Email,
 }
 
+impl Protocol {
+    /// The zone its times are in: checked when the protocol is loaded (`check_protocol`), so
+    /// `None` only for a protocol that never was.
+    pub fn zone(&self) -> Option<chrono_tz::Tz> {
+        crate::time::parse_zone(&self.time_zone).ok()
+    }
+}
+
 impl Channel {
     pub fn as_str(self) -> &'static str {
         match self {

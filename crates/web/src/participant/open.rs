@@ -41,7 +41,7 @@ pub(super) fn next_window(
     subs.iter()
         .filter_map(|s| {
             let p = protocol_of(state, &s.protocol_content)?;
-            let z: Tz = p.time_zone.parse().unwrap_or(zone);
+            let z: Tz = p.zone().unwrap_or(zone);
             let stop = participation_end(&p, z, s.starts_at, s.ends_at);
             windows(&p, z, s.starts_at, stop).into_iter().map(|w| w.open_at).find(|o| *o > now)
         })

@@ -29,7 +29,7 @@ pub(super) async fn stop_participation(
     for sub in subs.iter().filter(|s| s.about_student.is_none()) {
         let (id, start) = (sub.id, sub.starts_at);
         let Some(p) = protocol_of(state, &sub.protocol_content) else { continue };
-        let zone: Tz = p.time_zone.parse().unwrap_or(me.zone);
+        let zone: Tz = p.zone().unwrap_or(me.zone);
         let end = participation_end(&p, zone, start, Some(now));
         let closing: Vec<_> = windows(&p, zone, start, end)
             .into_iter()
