@@ -42,11 +42,7 @@ impl Default for Feedback {
 impl Feedback {
     /// The feedback part of a study's settings JSON; missing or unreadable means all off.
     pub fn from_settings_json(settings: &str) -> Feedback {
-        serde_json::from_str::<serde_json::Value>(settings)
-            .ok()
-            .and_then(|v| v.get("feedback").cloned())
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default()
+        crate::study_settings::section(settings, "feedback")
     }
 
     pub fn problems(&self) -> Vec<String> {

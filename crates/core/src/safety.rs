@@ -36,11 +36,7 @@ pub struct HelpResource {
 impl Safety {
     /// The safety part of a study's settings JSON; missing or unreadable means all off.
     pub fn from_settings_json(settings: &str) -> Safety {
-        serde_json::from_str::<serde_json::Value>(settings)
-            .ok()
-            .and_then(|v| v.get("safety").cloned())
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default()
+        crate::study_settings::section(settings, "safety")
     }
 
     pub fn problems(&self) -> Vec<String> {

@@ -1,7 +1,18 @@
 //! A study's settings file, as `koers study settings --file` reads it: a `feedback:` section
 //! (`crate::feedback`), a `safety:` section (`crate::safety`) or both.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+
+/// One section of a study's settings JSON (as stored); missing or unreadable means the
+/// section's defaults, which keep everything off.
+pub fn section<T: DeserializeOwned + Default>(settings: &str, key: &str) -> T {
+    serde_json::from_str::<serde_json::Value>(settings)
+        .ok()
+        .and_then(|mut v| v.get_mut(key).map(serde_json::Value::take))
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
 
 /// A study's settings file (`koers study settings --file`): a `feedback:` section, a `safety:`
 /// section or both; a section left out keeps what the study had.
