@@ -187,6 +187,9 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
                 if let Some(safety) = &settings.safety {
                     koers_store::studies::set_settings_section(c, study.id, "safety", safety)?;
                 }
+                if let Some(register) = &settings.register {
+                    koers_store::studies::set_settings_section(c, study.id, "register", register)?;
+                }
                 audit::record(
                     c,
                     now,
@@ -194,7 +197,7 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
                         actor: "cli",
                         action: "study.settings",
                         study_id: Some(study.id),
-                        details: serde_json::json!({ "feedback": settings.feedback, "safety": settings.safety }),
+                        details: serde_json::json!({ "feedback": settings.feedback, "safety": settings.safety, "register": settings.register }),
                         ..Default::default()
                     },
                 )?;
@@ -220,6 +223,14 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
                     on(!safety.alarm_words.is_empty()),
                     safety.alarm_words.len(),
                     safety.notify_role.as_deref().unwrap_or("nobody")
+                );
+            }
+            if let Some(register) = &settings.register {
+                println!(
+                    "Study {}: mentors are addressed with '{}', parents with '{}'.",
+                    study.key,
+                    register.mentors.code(),
+                    register.parents.code()
                 );
             }
             Ok(())

@@ -19,6 +19,7 @@ pub mod phone;
 pub mod protocol;
 pub mod quality;
 pub mod questionnaire;
+pub mod register;
 pub mod rewards;
 pub mod safety;
 pub mod settings;

@@ -1,5 +1,6 @@
 //! A study's settings file, as `koers study settings --file` reads it: a `feedback:` section
-//! (`crate::feedback`), a `safety:` section (`crate::safety`) or both.
+//! (`crate::feedback`), a `safety:` section (`crate::safety`), a `register:` section
+//! (`crate::register`), or any of them together.
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -14,12 +15,13 @@ pub fn section<T: DeserializeOwned + Default>(settings: &str, key: &str) -> T {
         .unwrap_or_default()
 }
 
-/// A study's settings file (`koers study settings --file`): a `feedback:` section, a `safety:`
-/// section or both; a section left out keeps what the study had.
+/// A study's settings file (`koers study settings --file`): `feedback:`, `safety:` and
+/// `register:` sections; a section left out keeps what the study had.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SettingsFile {
     pub feedback: Option<crate::feedback::Feedback>,
     pub safety: Option<crate::safety::Safety>,
+    pub register: Option<crate::register::Registers>,
 }
 
 impl SettingsFile {
@@ -29,15 +31,16 @@ impl SettingsFile {
         struct File {
             feedback: Option<crate::feedback::Feedback>,
             safety: Option<crate::safety::Safety>,
+            register: Option<crate::register::Registers>,
         }
         let f: File = serde_yaml_ng::from_str(text).map_err(|e| vec![format!("the settings file: {e}")])?;
-        if f.feedback.is_none() && f.safety.is_none() {
-            return Err(vec!["the settings file has neither a feedback: nor a safety: section".into()]);
+        if f.feedback.is_none() && f.safety.is_none() && f.register.is_none() {
+            return Err(vec!["the settings file has no feedback:, safety: or register: section".into()]);
         }
         let mut problems = f.feedback.as_ref().map(|x| x.problems()).unwrap_or_default();
         problems.extend(f.safety.as_ref().map(crate::safety::Safety::problems).unwrap_or_default());
         if problems.is_empty() {
-            Ok(SettingsFile { feedback: f.feedback, safety: f.safety })
+            Ok(SettingsFile { feedback: f.feedback, safety: f.safety, register: f.register })
         } else {
             Err(problems)
         }
@@ -54,6 +57,9 @@ mod tests {
         assert!(only_safety.feedback.is_none() && only_safety.safety.unwrap().has_help());
         assert!(SettingsFile::from_yaml("feedback:\n  trends: true\n").unwrap().safety.is_none());
         assert!(SettingsFile::from_yaml("other: 1\n").is_err());
+        let buddies = SettingsFile::from_yaml("register:\n  mentors: je\n").unwrap();
+        assert_eq!(buddies.register.unwrap().mentors, crate::register::Register::Je);
+        assert!(SettingsFile::from_yaml("register:\n  mentors: jij\n").is_err(), "je or u only");
         assert!(SettingsFile::from_yaml("safety:\n  alarm_words: [pesten]\n").is_err(), "no one to tell");
     }
 }

@@ -204,6 +204,12 @@ pub fn setting_flag(conn: &mut DbConnection, study_id: i64, key: &str) -> StoreR
     Ok(settings.get(key).and_then(|v| v.as_bool()).unwrap_or(false))
 }
 
+/// Whom the study addresses with "je" and whom with "u" (its `register` settings section).
+pub fn registers_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<koers_core::register::Registers> {
+    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
+    Ok(koers_core::register::Registers::from_settings_json(&settings))
+}
+
 /// Study setting: whether a questionnaire sent with nothing answered still earns its reward.
 pub const REWARD_EMPTY: &str = "reward_empty_questionnaires";
 

@@ -9,6 +9,7 @@
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use koers_core::msg::Msg;
+pub use koers_core::register::Register;
 use std::collections::BTreeSet;
 use std::sync::{Mutex, OnceLock};
 
@@ -21,10 +22,16 @@ pub const FILES: &[(&str, &str, &str)] = &[
     ("nl", "import.ftl", include_str!("../locales/nl/import.ftl")),
     ("nl", "staff.ftl", include_str!("../locales/nl/staff.ftl")),
     ("nl", "participant.ftl", include_str!("../locales/nl/participant.ftl")),
+    ("nl", "mentor.ftl", include_str!("../locales/nl/mentor.ftl")),
+    ("nl", "questionnaire.ftl", include_str!("../locales/nl/questionnaire.ftl")),
+    ("nl", "staff_pages.ftl", include_str!("../locales/nl/staff_pages.ftl")),
     ("en", "common.ftl", include_str!("../locales/en/common.ftl")),
     ("en", "import.ftl", include_str!("../locales/en/import.ftl")),
     ("en", "staff.ftl", include_str!("../locales/en/staff.ftl")),
     ("en", "participant.ftl", include_str!("../locales/en/participant.ftl")),
+    ("en", "mentor.ftl", include_str!("../locales/en/mentor.ftl")),
+    ("en", "questionnaire.ftl", include_str!("../locales/en/questionnaire.ftl")),
+    ("en", "staff_pages.ftl", include_str!("../locales/en/staff_pages.ftl")),
 ];
 
 struct Catalogue {
@@ -72,11 +79,23 @@ fn value(v: &str) -> FluentValue<'_> {
     }
 }
 
-/// The text of `key` in `lang` with its arguments filled in.
+/// The text of `key` in `lang` with its arguments filled in, addressing the reader with "je".
 pub fn t(lang: &str, key: &str, args: &[(&str, String)]) -> String {
+    t_in(lang, Register::Je, key, args)
+}
+
+/// The text of `key` in `lang` and `register`: a message whose words differ for "u" carries them
+/// as its `.u` attribute (`home-hi = Hoi { $name }!` / `    .u = Goedendag { $name },`); one
+/// without it reads the same in both registers.
+pub fn t_in(lang: &str, register: Register, key: &str, args: &[(&str, String)]) -> String {
     let c = catalogue();
     let b = if lang_of(lang) == "en" { &c.en } else { &c.nl };
-    let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+    let message = b.get_message(key);
+    let polite = match register {
+        Register::U => message.as_ref().and_then(|m| m.get_attribute("u")).map(|a| a.value()),
+        Register::Je => None,
+    };
+    let Some(pattern) = polite.or_else(|| message.and_then(|m| m.value())) else {
         if let Ok(mut m) = MISSING.lock() {
             m.insert(format!("{}:{key}", lang_of(lang)));
         }
@@ -98,8 +117,13 @@ pub fn t(lang: &str, key: &str, args: &[(&str, String)]) -> String {
 
 /// The text of a message core (or the store) chose, in `lang`.
 pub fn msg(lang: &str, m: &Msg) -> String {
+    msg_in(lang, Register::Je, m)
+}
+
+/// The text of a message core (or the store) chose, in `lang` and `register`.
+pub fn msg_in(lang: &str, register: Register, m: &Msg) -> String {
     let args: Vec<(&str, String)> = m.args.iter().map(|(k, v)| (*k, v.clone())).collect();
-    t(lang, m.key, &args)
+    t_in(lang, register, m.key, &args)
 }
 
 /// Keys asked for that the catalogue lacks (or could not fill in), as `lang:key`, since start.
@@ -123,6 +147,16 @@ mod tests {
     fn phone_numbers_stay_as_written() {
         let m = Msg::new("import-phone-twice").arg("phone", "+31612345678").arg("line", 2);
         assert!(msg("nl", &m).contains("+31612345678"), "{}", msg("nl", &m));
+    }
+
+    #[test]
+    fn a_polite_variant_is_used_for_u_and_only_where_the_words_differ() {
+        let je = t_in("nl", Register::Je, "p-logout", &[]);
+        assert_eq!(t_in("nl", Register::U, "p-logout", &[]), je, "no .u attribute: the same words");
+        let polite = t_in("nl", Register::U, "stop-any-time", &[]);
+        assert_ne!(polite, t_in("nl", Register::Je, "stop-any-time", &[]));
+        assert!(polite.starts_with("U "), "{polite}");
+        assert_eq!(t_in("en", Register::U, "stop-any-time", &[]), t("en", "stop-any-time", &[]), "English has one you");
     }
 
     #[test]

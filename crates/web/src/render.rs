@@ -63,7 +63,8 @@ impl Templates {
 }
 
 /// `{{t "key"}}` or `{{t "key" name=value}}`: the catalogue's text for the page's language (the
-/// root's `lang`), escaped like any `{{ }}` value.
+/// root's `lang`) and register (the root's `register`, "je" or "u"; "je" when absent), escaped
+/// like any `{{ }}` value.
 fn catalogue_text(
     h: &Helper<'_>,
     _: &Handlebars<'_>,
@@ -73,12 +74,14 @@ fn catalogue_text(
 ) -> HelperResult {
     let key = h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
     let lang = ctx.data().get("lang").and_then(|l| l.as_str()).unwrap_or("nl");
+    let register =
+        koers_texts::Register::from_code(ctx.data().get("register").and_then(|r| r.as_str()).unwrap_or("je"));
     let args: Vec<(&str, String)> = h
         .hash()
         .iter()
         .map(|(k, v)| (*k, v.value().as_str().map(str::to_string).unwrap_or_else(|| v.value().to_string())))
         .collect();
-    out.write(&handlebars::html_escape(&koers_texts::t(lang, key, &args)))?;
+    out.write(&handlebars::html_escape(&koers_texts::t_in(lang, register, key, &args)))?;
     Ok(())
 }
 
@@ -111,6 +114,15 @@ mod tests {
         let en = t.render("probe", &json!({"lang": "en", "v": "<b>"})).unwrap();
         assert_eq!(nl, "&#x27;&lt;b&gt;&#x27; is geen soort; vul Student of Mentor in");
         assert!(en.contains("is not a type"), "{en}");
+    }
+
+    #[test]
+    fn the_t_helper_follows_the_page_register() {
+        let mut t = Templates::new();
+        t.hb.register_template_string("probe", r#"{{t "stop-any-time"}}"#).unwrap();
+        let je = t.render("probe", &json!({"lang": "nl"})).unwrap();
+        let u = t.render("probe", &json!({"lang": "nl", "register": "u"})).unwrap();
+        assert!(je.starts_with("Je ") && u.starts_with("U "), "{je} / {u}");
     }
 
     #[test]

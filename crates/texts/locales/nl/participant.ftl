@@ -1,4 +1,5 @@
-# What students, mentors and parents read on their own pages (they read "je").
+# What students, mentors and parents read on their own pages. Students read "je"; a text that
+# mentors or parents may read carries its "u" words as a `.u` attribute (koers_texts::t_in).
 
 p-back = Terug
 pause-intro = Op vakantie of even geen tijd? Kies de dag waarop je weer berichten wilt krijgen. Tot die dag krijg je geen sms van ons.
@@ -9,6 +10,7 @@ pause-choose-day = Kies een dag tussen morgen en over { $weeks } weken.
 pause-done = Fijne pauze! Vanaf { $day } krijg je weer berichten van ons.
 pause-done-heading = Gepauzeerd
 stop-any-time = Je mag altijd stoppen, zonder uitleg.
+    .u = U mag altijd stoppen, zonder uitleg.
 stop-last-questionnaire = Als je stopt, vragen we je nog één laatste korte vragenlijst. Daarna krijg je geen sms meer van ons.
 stop-heading = Stoppen met meedoen?
 stop-keep-going = Nee, ik doe verder mee
