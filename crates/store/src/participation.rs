@@ -64,6 +64,8 @@ pub struct Participant {
     pub mentor_title: String,
     /// Whether the study lists places to turn to for help (its pages then link them).
     pub help: bool,
+    /// "je" or "u" on this person's pages (students always "je"; the study chooses for mentors).
+    pub register: koers_core::register::Register,
 }
 
 pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Option<Participant>> {
@@ -89,10 +91,12 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
     };
     let first_name: Option<Option<String>> =
         person_identities::table.find(id).select(person_identities::first_name).first(conn).optional()?;
+    let role = Role::try_from(role)?;
+    let register = koers_core::register::Registers::from_settings_json(&settings).of(role.into());
     Ok(Some(Participant {
         id,
         study_id,
-        role: Role::try_from(role)?,
+        role,
         locale: Locale::try_from(locale)?,
         gender,
         first_name: first_name.flatten(),
@@ -101,6 +105,7 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
         ended_at: ended_at.map(from_db),
         mentor_title,
         help: koers_core::safety::Safety::from_settings_json(&settings).has_help(),
+        register,
     }))
 }
 

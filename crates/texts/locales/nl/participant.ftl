@@ -12,6 +12,7 @@ pause-done-heading = Gepauzeerd
 stop-any-time = Je mag altijd stoppen, zonder uitleg.
     .u = U mag altijd stoppen, zonder uitleg.
 stop-last-questionnaire = Als je stopt, vragen we je nog één laatste korte vragenlijst. Daarna krijg je geen sms meer van ons.
+    .u = Als u stopt, vragen we u nog één laatste korte vragenlijst. Daarna krijgt u geen sms meer van ons.
 stop-heading = Stoppen met meedoen?
 stop-keep-going = Nee, ik doe verder mee
 stop-submit = Ja, ik wil stoppen

@@ -129,6 +129,9 @@ struct Me {
     session: SessionRow,
     person: Participant,
     lang: &'static str,
+    /// "je" or "u" on their pages: pass `me.register.code()` as the page's `register` and use
+    /// `koers_texts::t_in(me.lang, me.register, ...)` in Rust.
+    register: koers_texts::Register,
     zone: Tz,
     now: DateTime<Utc>,
 }
@@ -168,7 +171,8 @@ async fn me_and<T: Send + 'static>(
     let zone: Tz = person.time_zone;
     let lang = lang(person.locale.as_str());
     let now = session.clock.at(real_now);
-    Ok((Me { session, person, lang, zone, now }, more))
+    let register = person.register;
+    Ok((Me { session, person, lang, register, zone, now }, more))
 }
 
 fn protocol_of(state: &AppState, content: &str) -> Option<Arc<Protocol>> {

@@ -65,11 +65,14 @@ pub(super) async fn stop_page(state: web::Data<AppState>, req: HttpRequest) -> H
 async fn stop_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     let me = me(state, req).await?;
     let lang = me.lang;
-    let lines = vec![t(lang, "stop-any-time", &[]), t(lang, "stop-last-questionnaire", &[])];
+    let lines = vec![
+        koers_texts::t_in(lang, me.register, "stop-any-time", &[]),
+        koers_texts::t_in(lang, me.register, "stop-last-questionnaire", &[]),
+    ];
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": t(lang, "stop-heading", &[]), "paragraphs": lines,
+        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "heading": t(lang, "stop-heading", &[]), "paragraphs": lines,
                 "links": [{"href": "/p", "label": t(lang, "stop-keep-going", &[]), "primary": true}],
                 "form": {"action": "/p/stoppen", "csrf": me.session.csrf_token, "button": t(lang, "stop-submit", &[])}}),
     )
