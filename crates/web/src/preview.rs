@@ -122,7 +122,7 @@ async fn show(state: web::Data<AppState>, key: web::Path<String>, q: web::Query<
 
 fn shown(v: &Value, lang: &str) -> String {
     match v {
-        Value::NotAnswered => if lang == "en" { "(not answered)" } else { "(niet beantwoord)" }.into(),
+        Value::NotAnswered => koers_texts::t(lang, "q-preview-not-answered", &[]),
         Value::Text(t) => t.clone(),
         Value::Number(n) => n.to_string(),
         Value::Choice(c) => c.clone(),
@@ -167,12 +167,7 @@ async fn submit(
                 .iter()
                 .map(|(id, v)| json!({"id": id, "value": v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())}))
                 .collect();
-            let t = if lang == "en" {
-                json!({"heading": "This is what koers would store", "intro": "Nothing was stored: this is a preview.", "item": "Question", "value": "Answer", "scores": "Scores", "stop": "This answer would end participation (after the closing questionnaire).", "again": "Fill it in again", "all": "All questionnaires"})
-            } else {
-                json!({"heading": "Dit zou koers bewaren", "intro": "Er is niets bewaard: dit is een voorbeeld.", "item": "Vraag", "value": "Antwoord", "scores": "Scores", "stop": "Met dit antwoord stopt het meedoen (na de laatste vragenlijst).", "again": "Opnieuw invullen", "all": "Alle vragenlijsten"})
-            };
-            let data = json!({"lang": lang, "title": "koers", "t": t, "answers": answers, "scores": scores, "stop": accepted.stop_subscription, "again": format!("/preview/{}?lang={lang}", questionnaire.key)});
+            let data = json!({"lang": lang, "title": "koers", "answers": answers, "scores": scores, "stop": accepted.stop_subscription, "again": format!("/preview/{}?lang={lang}", questionnaire.key)});
             match state.templates.render("preview_result", &data) {
                 Ok(body) => html(body),
                 Err(_) => HttpResponse::InternalServerError().finish(),
