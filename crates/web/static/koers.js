@@ -99,7 +99,7 @@
       var box = el.parentNode;
       box.className = box.className.replace(/ ?k-untouched/g, "");
       var flag = box.querySelector(".k-touch");
-      if (flag && flag.value !== "1") { flag.value = "1"; soon(); }
+      if (flag && flag.value !== "1") { flag.value = "1"; progress(); soon(); }
     };
     each(["input", "change", "mousedown", "touchstart", "keydown"], function (ev) { el.addEventListener(ev, touch, false); });
   });
