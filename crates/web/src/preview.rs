@@ -33,7 +33,8 @@ fn lang_of(q: &Lang) -> String {
 }
 
 fn not_here(state: &AppState) -> HttpResponse {
-    message(state, StatusCode::NOT_FOUND, "nl", "Deze pagina bestaat niet", &["Kijk of het adres klopt."])
+    let t = |key: &str| koers_texts::t("nl", key, &[]);
+    message(state, StatusCode::NOT_FOUND, "nl", &t("q-preview-not-found"), &[&t("q-preview-check-address")])
 }
 
 /// The newest version of a questionnaire, parsed.
@@ -83,13 +84,20 @@ async fn list(state: web::Data<AppState>) -> HttpResponse {
     })
     .await
     else {
-        return message(&state, StatusCode::SERVICE_UNAVAILABLE, "nl", "Even geduld", &["Probeer het zo opnieuw."]);
+        let t = |key: &str| koers_texts::t("nl", key, &[]);
+        return message(
+            &state,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "nl",
+            &t("q-preview-busy"),
+            &[&t("q-preview-try-again")],
+        );
     };
     let items: Vec<serde_json::Value> = all.keys().map(|k| json!({"key": k, "name": k.replace('_', " ")})).collect();
-    match state
-        .templates
-        .render("preview_list", &json!({"lang": "nl", "title": "Vragenlijsten", "questionnaires": items}))
-    {
+    match state.templates.render(
+        "preview_list",
+        &json!({"lang": "nl", "title": koers_texts::t("nl", "q-preview-list-heading", &[]), "questionnaires": items}),
+    ) {
         Ok(body) => html(body),
         Err(_) => HttpResponse::InternalServerError().finish(),
     }

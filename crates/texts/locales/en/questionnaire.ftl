@@ -75,3 +75,11 @@ q-preview-scores = Scores
 q-preview-stop = This answer would end participation (after the closing questionnaire).
 q-preview-again = Fill it in again
 q-preview-all = All questionnaires
+q-preview-not-found = This page does not exist
+q-preview-check-address = Check whether the address is right.
+q-preview-busy = One moment
+q-preview-try-again = Try again in a little while.
+
+## A form sent without a session whose answers could not be kept
+q-open-link-heading = Open the link from your text message
+q-open-link-line = You get here through the personal link in your text message. Open that link again.

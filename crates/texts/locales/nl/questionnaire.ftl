@@ -92,3 +92,11 @@ q-preview-scores = Scores
 q-preview-stop = Met dit antwoord stopt het meedoen (na de laatste vragenlijst).
 q-preview-again = Opnieuw invullen
 q-preview-all = Alle vragenlijsten
+q-preview-not-found = Deze pagina bestaat niet
+q-preview-check-address = Kijk of het adres klopt.
+q-preview-busy = Even geduld
+q-preview-try-again = Probeer het zo opnieuw.
+
+## A form sent without a session whose answers could not be kept
+q-open-link-heading = Open de link uit je sms
+q-open-link-line = Je komt hier via de persoonlijke link in je sms. Open die link nog een keer.

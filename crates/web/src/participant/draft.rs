@@ -90,8 +90,8 @@ pub(super) async fn kept_for_later(state: &AppState, response_id: i64, fields: V
             state,
             StatusCode::UNAUTHORIZED,
             "nl",
-            "Open de link uit je sms",
-            &["Je komt hier via de persoonlijke link in je sms. Open die link nog een keer."],
+            &koers_texts::t("nl", "q-open-link-heading", &[]),
+            &[&koers_texts::t("nl", "q-open-link-line", &[])],
         ),
     };
     Err(page.into())
