@@ -143,6 +143,8 @@ async fn a_submit_without_a_session_keeps_the_answers_for_the_link() {
     let page = text(&b.client).await;
     assert!(page.contains("Je antwoorden zijn bewaard"), "{page}");
     b.screenshot("01-kept").await;
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "01-kept: axe-core found {violations:?}");
     assert_eq!(stored(dir.path(), "attended"), 0, "nothing was submitted");
     assert_eq!(drafts(dir.path()).len(), 1, "what was posted is kept");
 
@@ -151,6 +153,8 @@ async fn a_submit_without_a_session_keeps_the_answers_for_the_link() {
     assert!(selected(&b.client, "input[name=attended][value=no]").await, "the answer is back");
     assert!(selected(&b.client, "input[name=wellbeing__touched][type=checkbox]").await, "the slider's tick is back");
     b.screenshot("02-back").await;
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "02-back: axe-core found {violations:?}");
     press_and_follow(&b.client, SUBMIT).await;
     assert!(text(&b.client).await.contains("Dank je wel, Daan!"));
     b.close().await;

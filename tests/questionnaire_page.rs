@@ -45,6 +45,11 @@ fn serve(html: String) -> (String, actix_web::dev::ServerHandle) {
 }
 
 fn diary_html() -> String {
+    diary_step_html(None)
+}
+
+/// The diary as the server sends it: every step, or (for a browser without scripts) one.
+fn diary_step_html(step: Option<usize>) -> String {
     let source =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../questionnaires/student_diary.yaml"))
             .unwrap();
@@ -55,9 +60,32 @@ fn diary_html() -> String {
         action: "/".into(),
         csrf: "t".into(),
         first_time: true,
+        step,
         ..Default::default()
     };
     render_page(&koers_web::render::Templates::new(), &q, &input).unwrap()
+}
+
+/// A short questionnaire without steps: a choice, a text and a slider.
+fn short_html() -> String {
+    let source = "title: Even kort\nquestions:\n\
+        - {id: mood, type: radio, title: Ging het goed vandaag?, options: [{value: 'yes', title: Ja}, {value: 'no', title: Nee}]}\n\
+        - {id: note, type: textarea, title: Wil je er iets over kwijt?}\n\
+        - {id: energy, type: range, title: Hoeveel energie had je?, labels: [Weinig, Veel]}\n";
+    let (q, _) = parse_questionnaire(source, Some("short")).unwrap();
+    let input = PageInput {
+        lang: "nl".into(),
+        fallback_lang: "nl".into(),
+        action: "/".into(),
+        csrf: "t".into(),
+        first_time: true,
+        ..Default::default()
+    };
+    render_page(&koers_web::render::Templates::new(), &q, &input).unwrap()
+}
+
+async fn progress_line(b: &Browser) -> String {
+    b.client.find(Locator::Css("#k-progress-text")).await.unwrap().text().await.unwrap()
 }
 
 async fn visible_count(b: &Browser, css: &str) -> usize {
@@ -160,7 +188,69 @@ async fn the_diary_is_usable_with_javascript_off() {
     // Sliders offer a checkbox that says they were set, since no script can notice a touch.
     assert!(visible_count(&b, "input[name=wellbeing__touched][type=checkbox]").await == 1);
     assert_eq!(unlabelled_controls(&b).await, 0);
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "every step on one page passes axe-core: {violations:?}");
     b.screenshot("01-no-script").await;
     b.close().await;
     handle.stop(false).await;
+}
+
+#[actix_web::test]
+async fn a_page_without_steps_shows_how_far_along_the_person_is() {
+    let (url, handle) = serve(short_html());
+    // Without scripts: the length of the questionnaire, as a sentence.
+    let plain = Browser::phone_of_width("questionnaire_progress_no_js", false, 320).await;
+    plain.client.goto(&url).await.unwrap();
+    assert_eq!(progress_line(&plain).await, "Deze vragenlijst heeft 3 vragen.");
+    assert_eq!(visible_count(&plain, "#k-progress progress").await, 0, "no bar that never moves");
+    assert_eq!(plain.horizontal_overflow().await, 0);
+    let violations = plain.axe_violations().await;
+    assert!(violations.is_empty(), "axe-core found {violations:?}");
+    plain.close().await;
+    // With scripts: "0 van de 3", then "1 van de 3" once a question is answered, in words and
+    // as a bar that is labelled by those words.
+    let b = Browser::phone("questionnaire_progress_js", true).await;
+    b.client.goto(&url).await.unwrap();
+    assert_eq!(progress_line(&b).await, "0 van de 3 vragen beantwoord");
+    b.client.find(Locator::Css("input[name=mood][value=yes]")).await.unwrap().click().await.unwrap();
+    assert_eq!(progress_line(&b).await, "1 van de 3 vragen beantwoord");
+    let bar = b.client.find(Locator::Css("#k-progress progress")).await.unwrap();
+    assert!(bar.is_displayed().await.unwrap());
+    assert_eq!(bar.attr("value").await.unwrap().as_deref(), Some("1"));
+    assert_eq!(bar.attr("aria-labelledby").await.unwrap().as_deref(), Some("k-progress-text"));
+    // Typing alone does not change the line (nothing is announced per keystroke); leaving the
+    // field does.
+    let note = b.client.find(Locator::Css("#f-note")).await.unwrap();
+    note.send_keys("Prima").await.unwrap();
+    assert_eq!(progress_line(&b).await, "1 van de 3 vragen beantwoord");
+    b.client.find(Locator::Css("#f-energy")).await.unwrap().click().await.unwrap();
+    assert_eq!(progress_line(&b).await, "3 van de 3 vragen beantwoord");
+    assert!(b.axe_violations().await.is_empty(), "the live progress passes axe-core");
+    b.screenshot("01-progress").await;
+    b.close().await;
+    handle.stop(false).await;
+}
+
+#[actix_web::test]
+async fn every_step_of_the_diary_passes_axe_at_320_pixels_without_scripts() {
+    let b = Browser::phone_of_width("questionnaire_steps_320_no_js", false, 320).await;
+    for step in 1..=4 {
+        let (url, handle) = serve(diary_step_html(Some(step)));
+        b.client.goto(&url).await.unwrap();
+        let shown = b.client.find(Locator::Css(".k-step:not([hidden]) .k-step-n")).await.unwrap().text().await.unwrap();
+        assert_eq!(shown, format!("Stap {step} van 4"));
+        assert_eq!(b.horizontal_overflow().await, 0, "step {step}: no sideways scrolling");
+        let violations = b.axe_violations().await;
+        assert!(violations.is_empty(), "step {step}: axe-core found {violations:?}");
+        b.screenshot(&format!("step-{step}")).await;
+        handle.stop(false).await;
+    }
+    // axe-core really runs on a page without scripts: a field without a label is found.
+    b.client
+        .execute("document.querySelector('form').appendChild(document.createElement('input')); return true;", vec![])
+        .await
+        .unwrap();
+    let violations = b.axe_violations().await;
+    assert!(violations.iter().any(|v| v.starts_with("label")), "{violations:?}");
+    b.close().await;
 }

@@ -33,7 +33,8 @@ fn lang_of(q: &Lang) -> String {
 }
 
 fn not_here(state: &AppState) -> HttpResponse {
-    message(state, StatusCode::NOT_FOUND, "nl", "Deze pagina bestaat niet", &["Kijk of het adres klopt."])
+    let t = |key: &str| koers_texts::t("nl", key, &[]);
+    message(state, StatusCode::NOT_FOUND, "nl", &t("q-preview-not-found"), &[&t("q-preview-check-address")])
 }
 
 /// The newest version of a questionnaire, parsed.
@@ -83,13 +84,20 @@ async fn list(state: web::Data<AppState>) -> HttpResponse {
     })
     .await
     else {
-        return message(&state, StatusCode::SERVICE_UNAVAILABLE, "nl", "Even geduld", &["Probeer het zo opnieuw."]);
+        let t = |key: &str| koers_texts::t("nl", key, &[]);
+        return message(
+            &state,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "nl",
+            &t("q-preview-busy"),
+            &[&t("q-preview-try-again")],
+        );
     };
     let items: Vec<serde_json::Value> = all.keys().map(|k| json!({"key": k, "name": k.replace('_', " ")})).collect();
-    match state
-        .templates
-        .render("preview_list", &json!({"lang": "nl", "title": "Vragenlijsten", "questionnaires": items}))
-    {
+    match state.templates.render(
+        "preview_list",
+        &json!({"lang": "nl", "title": koers_texts::t("nl", "q-preview-list-heading", &[]), "questionnaires": items}),
+    ) {
         Ok(body) => html(body),
         Err(_) => HttpResponse::InternalServerError().finish(),
     }
@@ -122,7 +130,7 @@ async fn show(state: web::Data<AppState>, key: web::Path<String>, q: web::Query<
 
 fn shown(v: &Value, lang: &str) -> String {
     match v {
-        Value::NotAnswered => if lang == "en" { "(not answered)" } else { "(niet beantwoord)" }.into(),
+        Value::NotAnswered => koers_texts::t(lang, "q-preview-not-answered", &[]),
         Value::Text(t) => t.clone(),
         Value::Number(n) => n.to_string(),
         Value::Choice(c) => c.clone(),
@@ -167,12 +175,7 @@ async fn submit(
                 .iter()
                 .map(|(id, v)| json!({"id": id, "value": v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())}))
                 .collect();
-            let t = if lang == "en" {
-                json!({"heading": "This is what koers would store", "intro": "Nothing was stored: this is a preview.", "item": "Question", "value": "Answer", "scores": "Scores", "stop": "This answer would end participation (after the closing questionnaire).", "again": "Fill it in again", "all": "All questionnaires"})
-            } else {
-                json!({"heading": "Dit zou koers bewaren", "intro": "Er is niets bewaard: dit is een voorbeeld.", "item": "Vraag", "value": "Antwoord", "scores": "Scores", "stop": "Met dit antwoord stopt het meedoen (na de laatste vragenlijst).", "again": "Opnieuw invullen", "all": "Alle vragenlijsten"})
-            };
-            let data = json!({"lang": lang, "title": "koers", "t": t, "answers": answers, "scores": scores, "stop": accepted.stop_subscription, "again": format!("/preview/{}?lang={lang}", questionnaire.key)});
+            let data = json!({"lang": lang, "title": "koers", "answers": answers, "scores": scores, "stop": accepted.stop_subscription, "again": format!("/preview/{}?lang={lang}", questionnaire.key)});
             match state.templates.render("preview_result", &data) {
                 Ok(body) => html(body),
                 Err(_) => HttpResponse::InternalServerError().finish(),

@@ -60,6 +60,38 @@
       if (on && when && window.JSON) { try { on = holds(JSON.parse(when)); } catch (e) { on = true; } }
       el.className = el.className.replace(/ ?k-off/g, "") + (on ? "" : " k-off");
     });
+    progress();
+  }
+
+  // Progress on a page without steps: the line at the top counts the questions that show and
+  // those answered. It changes on "change" (a choice, leaving a text field), not per keystroke,
+  // and only when the numbers do, so a screen reader hears it now and then, politely.
+  var bar = d.getElementById("k-progress");
+  function off(el) {
+    for (; el && el !== form; el = el.parentNode) { if (/(^| )k-off( |$)/.test(el.className)) { return true; } }
+    return false;
+  }
+  function filled(q) {
+    var yes = false;
+    each(q.querySelectorAll("input, select, textarea"), function (el) {
+      if (el.type === "hidden") { yes = yes || (el.className === "k-touch" && el.value === "1"); } else if (el.type === "radio" || el.type === "checkbox") { yes = yes || el.checked; } else if (el.type !== "range") { yes = yes || el.value !== ""; }
+    });
+    return yes;
+  }
+  function progress() {
+    if (!bar) { return; }
+    var count = 0, done = 0;
+    each(form.querySelectorAll("[data-q]"), function (q) {
+      if (off(q)) { return; }
+      count += 1;
+      if (filled(q)) { done += 1; }
+    });
+    var text = bar.getAttribute("data-live").replace("{done}", done).replace("{count}", count);
+    var line = d.getElementById("k-progress-text"), meter = bar.querySelector("progress");
+    if (line.textContent !== text) { line.textContent = text; }
+    meter.max = count || 1;
+    meter.value = done;
+    meter.hidden = false;
   }
 
   each(form.querySelectorAll("input[type=range]"), function (el) {
@@ -67,7 +99,7 @@
       var box = el.parentNode;
       box.className = box.className.replace(/ ?k-untouched/g, "");
       var flag = box.querySelector(".k-touch");
-      if (flag && flag.value !== "1") { flag.value = "1"; soon(); }
+      if (flag && flag.value !== "1") { flag.value = "1"; progress(); soon(); }
     };
     each(["input", "change", "mousedown", "touchstart", "keydown"], function (ev) { el.addEventListener(ev, touch, false); });
   });

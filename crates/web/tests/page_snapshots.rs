@@ -4,6 +4,7 @@
 
 use koers_core::questionnaire::parse_questionnaire;
 use koers_core::questionnaire::vars::PersonVars;
+use koers_core::register::Register;
 use koers_web::questionnaire_page::{render_page, PageInput};
 use koers_web::render::Templates;
 
@@ -40,6 +41,8 @@ fn every_shipped_questionnaire_renders_as_its_snapshot() {
             draft_url: Some("/p/r/1/concept".into()),
             students: vec![(7, "Daan".into()), (8, "Sanne".into())],
             first_time: true,
+            // Mentors and parents read "u" (the default for them), students "je".
+            register: if key.starts_with("student") { Register::Je } else { Register::U },
             ..Default::default()
         };
         let html = render_page(&templates, &q, &input).unwrap();

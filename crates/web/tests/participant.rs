@@ -334,8 +334,8 @@ async fn a_mentor_sees_status_never_answers_and_cannot_reach_another_mentors_stu
         assert!(to.starts_with("/p/r/") && to.ends_with(&format!("?na={first}")), "{name}: {to}");
         let (_, page, _) = mentor.get(&to).await;
         assert!(
-            page.contains("Opgeslagen: je dagboek over"),
-            "{name}: the next diary says the first was saved: {page}"
+            page.contains("Opgeslagen: uw dagboek over"),
+            "{name}: the next diary says the first was saved, in the mentor's \"u\": {page}"
         );
     }
 }

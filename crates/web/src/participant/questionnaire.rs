@@ -105,6 +105,7 @@ async fn open_response(state: &AppState, me: &Me, loaded: Loaded) -> Result<Open
         questionnaire_by_id(state, me.person.study_id, response.questionnaire_key.clone(), newest_questionnaire)
             .await?;
     let mut input = base_input(me, format!("/p/r/{}", response.response_id));
+    input.register = me.register;
     input.draft_url = Some(format!("/p/r/{}/concept", response.response_id));
     input.today = Some(now.with_timezone(&me.zone).date_naive());
     input.first_time = !completed_before;
@@ -195,23 +196,9 @@ pub(super) async fn answerable(
 }
 
 async fn closed(state: &AppState, me: &Me) -> Page {
-    let texts = if me.lang == "en" {
-        (
-            "This questionnaire has closed",
-            vec!["That's fine. You will get a text message when the next one is ready.".to_string()],
-        )
-    } else {
-        (
-            "Deze vragenlijst is gesloten",
-            vec!["Dat is niet erg. Je krijgt een sms als de volgende klaarstaat.".to_string()],
-        )
-    };
-    let mut page = info(
-        state,
-        me,
-        texts,
-        vec![json!({"href": "/p", "label": if me.lang == "en" { "To my overview" } else { "Naar mijn overzicht" }})],
-    )?;
+    let t = |key: &str| koers_texts::t_in(me.lang, me.register, key, &[]);
+    let texts = (t("q-closed-heading"), vec![t("q-closed-line")]);
+    let mut page = info(state, me, texts, vec![json!({"href": "/p", "label": t("q-to-overview")})])?;
     *page.status_mut() = StatusCode::GONE;
     Ok(page)
 }
@@ -327,26 +314,12 @@ const EMPTY_OK: &str = "koers_empty_ok";
 
 /// A questionnaire sent with nothing filled in: asked once more, kindly.
 fn confirm_empty(state: &AppState, me: &Me, response_id: i64) -> Page {
-    let en = me.lang == "en";
-    let (heading, line, yes, back) = if en {
-        (
-            "Nothing filled in yet",
-            "You have not answered any question. Do you want to send it like this?",
-            "Yes, send it empty",
-            "No, back to the questions",
-        )
-    } else {
-        (
-            "Nog niets ingevuld",
-            "Je hebt nog geen enkele vraag beantwoord. Wil je het zo versturen?",
-            "Ja, leeg versturen",
-            "Nee, terug naar de vragen",
-        )
-    };
+    let t = |key: &str| koers_texts::t_in(me.lang, me.register, key, &[]);
+    let (heading, line, yes, back) = (t("q-empty-heading"), t("q-empty-line"), t("q-empty-yes"), t("q-empty-back"));
     super::render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": heading, "paragraphs": [line],
+        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "heading": heading, "paragraphs": [line],
                 "links": [{"href": format!("/p/r/{response_id}"), "label": back, "primary": true}],
                 "form": {"action": format!("/p/r/{response_id}"), "csrf": me.session.csrf_token, "button": yes,
                          "hidden": [{"name": EMPTY_OK, "value": "1"}]}}),

@@ -39,63 +39,46 @@ async fn thanks_inner(state: &AppState, req: &HttpRequest, response_id: i64) -> 
     }
     let name = me.person.first_name.clone().unwrap_or_default();
     let Earned { total_cents: total, streak } = earned;
+    let (lang, register) = (me.lang, me.register);
+    let t = |key: &str, args: &[(&str, String)]| koers_texts::t_in(lang, register, key, args);
     let mut lines = Vec::new();
-    let en = me.lang == "en";
     let title = super::questionnaire(state, me.person.study_id, r.questionnaire_key.clone())
         .await
         .map(|(_, q)| q.title.as_ref().map(|t| t.resolve(me.lang, "nl").to_string()).unwrap_or_default())
         .unwrap_or_default();
-    lines.push(match (en, title.is_empty()) {
-        (true, false) => format!("Your answers to \u{201c}{title}\u{201d} have been saved."),
-        (true, true) => "Your answers have been saved.".to_string(),
-        (false, false) => format!("Je antwoorden op \u{201c}{title}\u{201d} zijn opgeslagen."),
-        (false, true) => "Je antwoorden zijn opgeslagen.".to_string(),
+    lines.push(if title.is_empty() {
+        t("q-thanks-saved", &[])
+    } else {
+        t("q-thanks-saved-title", &[("title", title)])
     });
     if let Some(amount) = reward {
-        lines.push(if en {
-            format!("You earned {} with this. In total you now have {}.", euros(amount, "en"), euros(total, "en"))
-        } else {
-            format!("Je hebt hiermee {} verdiend. In totaal heb je nu {}.", euros(amount, "nl"), euros(total, "nl"))
-        });
+        lines.push(t("q-thanks-earned", &[("amount", euros(amount, lang)), ("total", euros(total, lang))]));
     }
-    lines.push(encouragement(streak, more, en));
-    let heading = if en { format!("Thank you, {name}!") } else { format!("Dank je wel, {name}!") };
-    let go_on = match (more, en) {
-        (true, true) => "On to the next questionnaire",
-        (true, false) => "Verder naar de volgende vragenlijst",
-        (false, true) => "To my overview",
-        (false, false) => "Naar mijn overzicht",
-    };
+    lines.push(encouragement(streak, more, lang, register));
+    let heading = t("q-thanks-heading", &[("name", name)]);
+    let go_on = if more { t("q-thanks-next", &[]) } else { t("q-to-overview", &[]) };
     let trends = super::student_view::own_trend(state, &me, &r.questionnaire_key).await?;
     if !trends.is_empty() {
-        lines.push(if en {
-            "This is how things went for you over the weeks (a mean per week, from 0 to 100). Only you see this.".into()
-        } else {
-            "Zo ging het de afgelopen weken met je (een gemiddelde per week, van 0 tot 100). Alleen jij ziet dit."
-                .into()
-        });
+        lines.push(t("q-thanks-trend", &[]));
     }
     let mut links = vec![json!({"href": "/p", "label": go_on, "primary": true})];
     links.extend(student_links(&me, false));
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": heading, "paragraphs": lines, "links": links, "form": false, "trends": trends,
-                "streak": streak, "earned": euros(total, me.lang), "t": if en { json!({"earned": "Earned so far", "streak": "In a row"}) } else { json!({"earned": "Tot nu toe verdiend", "streak": "Keer op rij"}) }}),
+        &json!({"lang": me.lang, "register": register.code(), "title": "koers", "heading": heading, "paragraphs": lines, "links": links, "form": false, "trends": trends,
+                "streak": streak, "earned": euros(total, me.lang), "t": {"earned": t("q-thanks-total", &[]), "streak": t("q-thanks-in-a-row", &[])}}),
     )
 }
 
 /// Never punitive: a first answer after a gap is welcomed, a streak is praised. With another
 /// questionnaire open now (`more`) there is no "see you next week".
-fn encouragement(streak: i32, more: bool, en: bool) -> String {
-    match (streak, en) {
-        (s, true) if s >= 3 => format!("{s} times in a row. Great going!"),
-        (s, false) if s >= 3 => format!("Al {s} keer op rij. Goed bezig!"),
-        (2, true) => "Twice in a row. Nice!".into(),
-        (2, false) => "Twee keer op rij. Mooi!".into(),
-        (_, true) if more => "Good to have you here. There is one more for you now.".into(),
-        (_, false) if more => "Fijn dat je meedoet. Er staat nog een vragenlijst voor je klaar.".into(),
-        (_, true) => "Good to have you here. See you next week!".into(),
-        (_, false) => "Fijn dat je meedoet. Tot volgende week!".into(),
+fn encouragement(streak: i32, more: bool, lang: &str, register: koers_texts::Register) -> String {
+    let t = |key: &str, args: &[(&str, String)]| koers_texts::t_in(lang, register, key, args);
+    match streak {
+        s if s >= 3 => t("q-thanks-streak", &[("streak", s.to_string())]),
+        2 => t("q-thanks-twice", &[]),
+        _ if more => t("q-thanks-welcome-more", &[]),
+        _ => t("q-thanks-welcome", &[]),
     }
 }

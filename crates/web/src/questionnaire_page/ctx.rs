@@ -6,7 +6,6 @@ use super::clean::{escape, remembered, sanitizer, Cleaned};
 use super::PageInput;
 use koers_core::questionnaire::model::{DateBound, Item, Text};
 use koers_core::questionnaire::Questionnaire;
-use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 
 /// Where an item stands on the page: its student's suffix (`_s12`), the expansion it is in
@@ -22,7 +21,6 @@ pub(super) struct Ctx<'a> {
     clean: &'static ammonia::Builder<'static>,
     kept: HashMap<&'a str, Vec<&'a str>>,
     pub errors: HashMap<&'a str, &'a str>,
-    pub t: Value,
     items: HashMap<&'a str, &'a Item>,
     /// Items some answer can hide: the page's script must be able to hide them too.
     hide_targets: HashSet<&'a str>,
@@ -63,7 +61,6 @@ impl<'a> Ctx<'a> {
             clean: sanitizer(),
             kept,
             errors: input.errors.iter().map(|e| (e.key.as_str(), e.message.as_str())).collect(),
-            t: translations(&input.lang),
             items,
             hide_targets,
             steps,
@@ -102,6 +99,11 @@ impl<'a> Ctx<'a> {
 
     pub fn kept_has(&self, key: &str, value: &str) -> bool {
         self.kept.get(key).is_some_and(|v| v.contains(&value))
+    }
+
+    /// Whether any field the page was sent back with, named as `which` says, holds something.
+    pub fn kept_filled(&self, which: impl Fn(&str) -> bool) -> bool {
+        self.kept.iter().any(|(k, v)| which(k) && v.iter().any(|v| !v.is_empty()))
     }
 
     /// Whether the page was sent back with answers (then nothing is prefilled).
@@ -177,18 +179,7 @@ pub(super) fn date_bound(b: &Option<DateBound>, today: Option<chrono::NaiveDate>
     }
 }
 
-fn translations(lang: &str) -> Value {
-    if lang == "en" {
-        json!({"send": "Send", "fix": "Some answers need another look:", "only_if": "Only fill this in if it applies to you.",
-               "slider_set": "I have set this slider", "date": "Date", "hours": "Hour", "minutes": "Minutes", "drawing": "Drawing needs a newer browser.",
-               "network": "Drawing your network needs a newer browser.", "choose": "Choose", "answer": "Answer",
-               "notice": "Press Send below to hand in your answers.", "step": "Step", "of": "of", "other": "Other, namely", "other_fill": "Fill something in", "back": "Back", "next": "Next", "tap": "Tap the line",
-               "offline": "You have no internet connection right now. Your answers are kept on this phone: press Send again when you are back online."})
-    } else {
-        json!({"send": "Versturen", "fix": "Kijk nog even naar deze antwoorden:", "only_if": "Vul dit alleen in als het voor jou geldt.",
-               "slider_set": "Ik heb dit schuifje ingesteld", "date": "Datum", "hours": "Uur", "minutes": "Minuten", "drawing": "Tekenen werkt alleen in een nieuwere browser.",
-               "network": "Je netwerk tekenen werkt alleen in een nieuwere browser.", "choose": "Kies", "answer": "Antwoord",
-               "notice": "Druk hieronder op Versturen om je antwoorden in te leveren.", "step": "Stap", "of": "van", "other": "Anders, namelijk", "other_fill": "Vul iets in", "back": "Vorige", "next": "Volgende", "tap": "Tik op de lijn",
-               "offline": "Je hebt nu geen internet. Je antwoorden blijven bewaard op deze telefoon: druk op Versturen als je weer internet hebt."})
-    }
+/// One of the page's own words from the catalogue, in the page's language and register.
+pub(super) fn t(input: &PageInput, key: &str) -> String {
+    koers_texts::t_in(&input.lang, input.register, key, &[])
 }

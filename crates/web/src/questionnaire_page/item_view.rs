@@ -2,7 +2,7 @@
 //! server reads them back (`koers_core::questionnaire::submit`), and what the page's script
 //! needs for live show/hide.
 
-use super::ctx::{date_bound, fmt_num, Ctx, Spot};
+use super::ctx::{date_bound, fmt_num, t, Ctx, Spot};
 use koers_core::mentor_week::shown_without_script;
 use koers_core::questionnaire::model::{Item, ItemType, RawContent};
 use koers_core::questionnaire::submit::day_choices;
@@ -24,7 +24,9 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
         "section_start": c.html(item.section_start.as_ref(), student),
         "section_end": item.section_end,
         "error": c.errors.get(key).copied().unwrap_or(""),
-        "t": c.t,
+        // For the `{{t}}` helper when the item is rendered on its own (a remembered fragment).
+        "lang": c.input.lang,
+        "register": c.input.register.code(),
     });
     let o = v.as_object_mut().expect("object");
     for flag in [
@@ -43,6 +45,7 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
         "is_notice",
         "is_step",
         "off",
+        "question",
     ] {
         o.insert(flag.into(), json!(false));
     }
@@ -72,11 +75,8 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
                 })
                 .collect();
             o.insert("options".into(), json!(options));
-            let placeholder = item
-                .placeholder
-                .as_ref()
-                .map(|p| c.plain(Some(p), student))
-                .unwrap_or_else(|| c.t["choose"].as_str().unwrap_or("").to_string());
+            let placeholder =
+                item.placeholder.as_ref().map(|p| c.plain(Some(p), student)).unwrap_or_else(|| t(c.input, "q-choose"));
             o.insert("placeholder".into(), json!(placeholder));
             o.insert("label".into(), json!(c.html(item.label.as_ref(), student)));
         }
@@ -130,9 +130,11 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
                 Some(RawContent::Same(t)) => c.html(Some(t), student),
                 _ => String::new(),
             };
-            let button = item.button_text.as_ref().map(|b| c.plain(Some(b), student)).unwrap_or_else(|| {
-                if c.input.lang == "en" { "Stop taking part" } else { "Stoppen met meedoen" }.into()
-            });
+            let button = item
+                .button_text
+                .as_ref()
+                .map(|b| c.plain(Some(b), student))
+                .unwrap_or_else(|| t(c.input, "q-unsubscribe"));
             o.insert("is_unsubscribe".into(), json!(true));
             o.insert("content".into(), json!(content));
             o.insert("button".into(), json!(button));
@@ -156,7 +158,8 @@ pub(super) fn item_view(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&st
             });
             let kept = c.kept_one(key);
             o.insert("value".into(), json!(if kept.is_empty() { start.unwrap_or_default() } else { kept }));
-            o.insert("note".into(), c.t[if item.kind == ItemType::Gentle { "network" } else { "drawing" }].clone());
+            let note = if item.kind == ItemType::Gentle { t(c.input, "q-network") } else { t(c.input, "q-drawing") };
+            o.insert("note".into(), json!(note));
         }
         ItemType::NextQuestionnaireNotice => {
             o.insert("is_notice".into(), json!(true));
@@ -197,16 +200,13 @@ fn choice(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>, spot: Spot
     };
     o.insert("options".into(), json!(options));
     let otherwise = (item.show_otherwise && matches!(item.kind, ItemType::Radio | ItemType::Checkbox)).then(|| {
-        let label = item
-            .otherwise_label
-            .as_ref()
-            .map(|l| c.html(Some(l), student))
-            .unwrap_or_else(|| c.t["other"].as_str().unwrap_or("").to_string());
+        let label =
+            item.otherwise_label.as_ref().map(|l| c.html(Some(l), student)).unwrap_or_else(|| t(c.input, "q-other"));
         let placeholder = item
             .otherwise_placeholder
             .as_ref()
             .map(|p| c.plain(Some(p), student))
-            .unwrap_or_else(|| c.t["other_fill"].as_str().unwrap_or("").to_string());
+            .unwrap_or_else(|| t(c.input, "q-other-fill"));
         json!({"label": label, "checked": c.kept_has(key, "__other"), "text": c.kept_one(&format!("{key}__other")),
                "placeholder": placeholder, "tooltip": c.html(item.otherwise_tooltip.as_ref(), student)})
     });
@@ -285,13 +285,13 @@ fn time(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>, o: &mut Map<
         .into_iter()
         .map(|m| json!({"value": m.to_string(), "label": format!("{m:02}"), "selected": kept_m == m.to_string()}))
         .collect();
-    let label = |l: &Option<koers_core::questionnaire::Text>, fallback: &str| {
-        l.as_ref().map(|l| c.html(Some(l), student)).unwrap_or_else(|| c.t[fallback].as_str().unwrap_or("").into())
+    let label = |l: &Option<koers_core::questionnaire::Text>, fallback: String| {
+        l.as_ref().map(|l| c.html(Some(l), student)).unwrap_or(fallback)
     };
     o.insert(
         "time".into(),
         json!({"hours_name": h_name, "minutes_name": m_name, "hours": hours, "minutes": minutes,
-               "hours_label": label(&item.time.hours_label, "hours"), "minutes_label": label(&item.time.minutes_label, "minutes")}),
+               "hours_label": label(&item.time.hours_label, t(c.input, "q-hours")), "minutes_label": label(&item.time.minutes_label, t(c.input, "q-minutes"))}),
     );
     let date = (item.kind == ItemType::DateAndTime).then(|| {
         let mut value = c.kept_one(key);
@@ -340,7 +340,7 @@ fn expandable(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>, spot: 
                     item_view(c, inner, &inner_key, student, inner_spot)
                 })
                 .collect();
-            json!({"n": n, "label": format!("{} {n}", if c.input.lang == "en" { "Number" } else { "Nummer" }), "items": items,
+            json!({"n": n, "label": koers_texts::t_in(&c.input.lang, c.input.register, "q-expansion", &[("n", n.to_string())]), "items": items,
                    "hidden": n as usize > shown, "anchor": format!("x-{key}-{n}")})
         })
         .collect();
@@ -349,16 +349,9 @@ fn expandable(c: &Ctx<'_>, item: &Item, key: &str, student: Option<&str>, spot: 
     o.insert("expansions".into(), json!(expansions));
     o.insert("max".into(), json!(max));
     o.insert("default".into(), json!(default));
-    let add = item
-        .add_button_label
-        .as_ref()
-        .map(|l| c.plain(Some(l), student))
-        .unwrap_or_else(|| if c.input.lang == "en" { "Add one" } else { "Nog een toevoegen" }.into());
-    let remove = item
-        .remove_button_label
-        .as_ref()
-        .map(|l| c.plain(Some(l), student))
-        .unwrap_or_else(|| if c.input.lang == "en" { "Remove the last" } else { "Laatste weghalen" }.into());
+    let add = item.add_button_label.as_ref().map(|l| c.plain(Some(l), student)).unwrap_or_else(|| t(c.input, "q-add"));
+    let remove =
+        item.remove_button_label.as_ref().map(|l| c.plain(Some(l), student)).unwrap_or_else(|| t(c.input, "q-remove"));
     o.insert("add_label".into(), json!(add));
     o.insert("remove_label".into(), json!(remove));
 }

@@ -7,6 +7,7 @@
 mod clean;
 mod ctx;
 mod item_view;
+mod progress;
 
 use crate::render::Templates;
 use clean::{remembered, Cleaned};
@@ -15,12 +16,16 @@ use koers_core::questionnaire::model::{Item, ItemType};
 use koers_core::questionnaire::submit::FieldError;
 use koers_core::questionnaire::vars::PersonVars;
 use koers_core::questionnaire::Questionnaire;
+use koers_core::register::Register;
 use serde_json::{json, Value};
 
 /// Everything a page needs besides the questionnaire.
 #[derive(Debug, Clone, Default)]
 pub struct PageInput {
     pub lang: String,
+    /// "je" or "u" for the page's own words (buttons, hints, steps); the questionnaire's
+    /// texts are written in their own register.
+    pub register: Register,
     pub fallback_lang: String,
     pub vars: PersonVars,
     /// Where the form posts to, and its CSRF token.
@@ -59,14 +64,14 @@ pub struct CopyOffer {
 
 /// One item placed on the page: its position among the questions, the form key it posts
 /// under and, for `foreach: student`, the student it asks about.
-struct Placed<'q> {
+pub(super) struct Placed<'q> {
     n: usize,
-    item: &'q Item,
-    key: String,
-    student: Option<(&'q str, String)>,
+    pub item: &'q Item,
+    pub key: String,
+    pub student: Option<(&'q str, String)>,
 }
 
-fn placed<'q>(q: &'q Questionnaire, input: &'q PageInput) -> Vec<Placed<'q>> {
+pub(super) fn placed<'q>(q: &'q Questionnaire, input: &'q PageInput) -> Vec<Placed<'q>> {
     let mut out = Vec::new();
     for (n, item) in q.questions.iter().enumerate() {
         let id = item.id.as_deref().unwrap_or("");
@@ -90,6 +95,7 @@ fn view(c: &Ctx<'_>, p: &Placed<'_>) -> Value {
         v["step"] = json!(c.steps.get(&p.n).copied().unwrap_or(1));
     }
     v["off"] = json!(c.input.step.is_some_and(|at| c.step_of.get(p.n).copied().unwrap_or(1) != at));
+    v["question"] = json!(progress::counts(p.item));
     v
 }
 
@@ -111,6 +117,8 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
         "draft": input.draft_url,
         "notice": input.notice,
         "help": input.help,
+        "register": input.register.code(),
+        "progress": progress::shown(c, placed(q, input).as_slice()),
         "plain_steps": input.step.map(|at| json!({
             "back": if at > 1 { json!(at - 1) } else { json!(false) },
             "next": if at < c.step_count { json!(at + 1) } else { json!(false) },
@@ -120,7 +128,6 @@ fn frame(c: &Ctx<'_>, q: &Questionnaire, items: Vec<Value>, items_html: String) 
         "errors": input.errors.iter().map(|e| json!({"key": e.key, "message": e.message, "question": c.question_of(&e.key)})).collect::<Vec<_>>(),
         "items": items,
         "items_html": items_html,
-        "t": c.t,
     })
 }
 
@@ -186,11 +193,12 @@ mod fragments {
         // Who the students are changes the names of repeated questions an option shows.
         let students = format!("{:?}", input.students);
         let id = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{vars}\u{1f}{students}\u{1f}{:?}",
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{vars}\u{1f}{students}\u{1f}{:?}",
             q.version,
             p.n,
             p.key,
             input.lang,
+            input.register.code(),
             input.fallback_lang,
             p.student.as_ref().map(|(name, _)| name),
             input.first_time,

@@ -36,7 +36,7 @@ fn person(name: &str, mentor: &str, students: &[(i64, &str)], lang: &str) -> Pag
 fn remembered_items_give_the_same_page_and_each_person_their_own_names() {
     let templates = Templates::new();
     for source in SHIPPED {
-        let (q, _) = parse_questionnaire(source, None).unwrap();
+        let (q, _) = parse_questionnaire(source, Some("kort")).unwrap();
         let people = [
             person("Sanne", "Fatima", &[(1, "Daan"), (2, "Noor")], "nl"),
             person("Mo", "Peter", &[(3, "Lotte")], "nl"),
@@ -101,4 +101,41 @@ fn without_scripts_two_action_blocks_show_and_more_on_request() {
     let page = render_page(&templates, &diary, &more).unwrap();
     assert_eq!(page.matches(" hidden><p class=\"k-count\">").count(), 0);
     assert!(!page.contains("name=\"__more\""), "no button past the last block");
+}
+
+/// A questionnaire without steps says how many questions it has, and how many are answered
+/// when it comes back with answers; one with steps says "Stap 1 van 4" instead.
+#[test]
+fn a_page_without_steps_counts_its_questions() {
+    let templates = Templates::new();
+    let source = "title: Kort\nquestions:\n- {id: a, type: radio, title: Een, options: [{value: '1', title: Ja}]}\n- {id: b, type: textfield, title: Twee}\n- {type: raw, content: Tekst}\n- {id: c, type: range, title: Drie}\n";
+    let (q, _) = parse_questionnaire(source, Some("kort")).unwrap();
+    let input = person("Sanne", "Joris", &[], "nl");
+    let fresh = render_page(&templates, &q, &input).unwrap();
+    assert!(fresh.contains("Deze vragenlijst heeft 3 vragen."), "{fresh}");
+    assert_eq!(fresh.matches(" data-q").count(), 3, "the raw text is no question");
+    let mut back = input.clone();
+    back.kept = vec![("b".into(), "iets".into()), ("c".into(), "5".into()), ("c__touched".into(), "0".into())];
+    let refilled = render_page(&templates, &q, &back).unwrap();
+    assert!(refilled.contains("1 van de 3 vragen beantwoord"), "an untouched slider is not an answer");
+    let (diary, _) = parse_questionnaire(SHIPPED[0], None).unwrap();
+    let stepped = render_page(&templates, &diary, &input).unwrap();
+    assert!(!stepped.contains("k-progress"), "steps show their own progress");
+    assert!(stepped.contains("Stap 1 van 4"));
+}
+
+/// The page's own words follow the register: a mentor reads "u" where a student reads "je".
+#[test]
+fn the_page_words_follow_the_register() {
+    let templates = Templates::new();
+    let source = "title: Kort\nquestions:\n- {id: a, type: radio, title: Een, options: [{value: '1', title: Ja}], hidden: true}\n- {id: b, type: textfield, title: Twee}\n";
+    let (q, _) = parse_questionnaire(source, Some("kort")).unwrap();
+    let je = person("Sanne", "Joris", &[], "nl");
+    let u = PageInput { register: Register::U, ..je.clone() };
+    let for_je = render_page(&templates, &q, &je).unwrap();
+    let for_u = render_page(&templates, &q, &u).unwrap();
+    assert!(for_je.contains("als het voor jou geldt"), "{for_je}");
+    assert!(for_u.contains("als het voor u geldt"), "{for_u}");
+    assert!(for_u.contains("Uw antwoorden blijven bewaard"));
+    assert!(koers_texts::missing_keys().is_empty(), "{:?}", koers_texts::missing_keys());
 }
