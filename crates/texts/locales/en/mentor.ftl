@@ -26,12 +26,10 @@ warning-missing = { $student } has not filled in a diary for a few weeks. Perhap
 mentor-thanks-heading = Thank you!
 mentor-saved-diary = Saved. Thank you for your diary about { $name }.
 mentor-saved-own = Saved: “{ $title }”. Thank you!
-mentor-saved-next = Saved: your diary about { $name }. Thank you! Here is the next one.
 mentor-next = Next: { $name }
 mentor-next-own = Next: a questionnaire about yourself
 mentor-week-done = That was everything for this week.
 mentor-to-overview = To my overview
-mentor-copy-last-week = Same as last week, with changes
 
 # A student's trend and the support match, as far as the student agreed.
 mentor-trend-heading = How it goes with { $name }

@@ -65,11 +65,6 @@ link-expired = This link belongs to a questionnaire that has closed. That's fine
 link-expired-open = There is a questionnaire open for you now: use the link in your newest text message.
 link-expired-next = The next one comes on { $when }. You will get a text message then.
 
-# Answers kept when the session ended halfway through a questionnaire.
-draft-kept-heading = Your answers are saved
-draft-kept = You were signed out, but nothing is lost: we kept your answers.
-draft-kept-again = Open the link from your text message again to check them and send them.
-
 feedback-consent-link = What may my mentor see?
 
 # A parent's or carer's consent for their child.

@@ -34,14 +34,11 @@ mentor-saved-diary = Opgeslagen. Dank je wel voor je dagboek over { $name }.
     .u = Opgeslagen. Dank u wel voor uw dagboek over { $name }.
 mentor-saved-own = Opgeslagen: “{ $title }”. Dank je wel!
     .u = Opgeslagen: “{ $title }”. Dank u wel!
-mentor-saved-next = Opgeslagen: je dagboek over { $name }. Dank je wel! Hier is de volgende.
-    .u = Opgeslagen: uw dagboek over { $name }. Dank u wel! Hier is de volgende.
 mentor-next = Volgende: { $name }
 mentor-next-own = Volgende: een vragenlijst over jezelf
     .u = Volgende: een vragenlijst over uzelf
 mentor-week-done = Dat was alles voor deze week.
 mentor-to-overview = Naar mijn overzicht
-mentor-copy-last-week = Zelfde als vorige week, met aanpassingen
 
 # A student's trend and the support match, as far as the student agreed.
 mentor-trend-heading = Hoe het gaat met { $name }

@@ -76,14 +76,6 @@ link-expired-open = Er staat nu wel een vragenlijst voor je klaar: gebruik de li
 link-expired-next = De volgende komt op { $when }. Je krijgt dan een sms.
     .u = De volgende komt op { $when }. U krijgt dan een sms.
 
-# Answers kept when the session ended halfway through a questionnaire.
-draft-kept-heading = Je antwoorden zijn bewaard
-    .u = Uw antwoorden zijn bewaard
-draft-kept = Je was uitgelogd, maar er is niets kwijt: we hebben je antwoorden bewaard.
-    .u = U was uitgelogd, maar er is niets kwijt: we hebben uw antwoorden bewaard.
-draft-kept-again = Open de link uit je sms nog een keer. Dan kun je ze nakijken en versturen.
-    .u = Open de link uit uw sms nog een keer. Dan kunt u ze nakijken en versturen.
-
 feedback-consent-link = Wat mag mijn begeleider zien?
 
 # A parent's or carer's consent for their child.

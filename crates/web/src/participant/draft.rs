@@ -11,7 +11,6 @@ use crate::state::AppState;
 use crate::words::lang;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use koers_core::register::Register;
 use koers_store::drafts;
 use koers_store::participation as part;
 
@@ -46,13 +45,12 @@ pub(super) async fn save(
 }
 
 /// Keeps a form whose session has ended (or whose cookie is gone) as the draft of its
-/// response, found through the form's CSRF token; if it was kept, the person's language and
-/// register.
+/// response, found through the form's CSRF token; if it was kept, the person's language.
 pub(super) async fn rescue(
     state: &AppState,
     response_id: i64,
     fields: &[(String, String)],
-) -> Result<Option<(&'static str, Register)>, PageError> {
+) -> Result<Option<&'static str>, PageError> {
     let Some(token) = fields.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.clone()) else { return Ok(None) };
     let kept = answers_only(fields);
     let now = state.real_clock.now();
@@ -61,10 +59,7 @@ pub(super) async fn rescue(
         match part::response_of(c, person, response_id)? {
             Some(r) if r.completed_at.is_none() => {
                 drafts::save(c, response_id, &kept, now)?;
-                Ok(Some(
-                    part::participant(c, person)?
-                        .map_or(("nl", Register::Je), |p| (lang(p.locale.as_str()), p.register)),
-                ))
+                Ok(Some(part::participant(c, person)?.map_or("nl", |p| lang(p.locale.as_str()))))
             }
             _ => Ok(None),
         }
@@ -76,14 +71,34 @@ pub(super) async fn rescue(
 /// from the SMS brings it back.
 pub(super) async fn kept_for_later(state: &AppState, response_id: i64, fields: Vec<(String, String)>) -> Page {
     let kept = rescue(state, response_id, &fields).await?;
-    let Some((lang, register)) = kept else { return Err(super::signed_out(state).into()) };
-    let t = |key: &str| koers_texts::t_in(lang, register, key, &[]);
-    let page = message(
-        state,
-        StatusCode::UNAUTHORIZED,
-        lang,
-        &t("draft-kept-heading"),
-        &[&t("draft-kept"), &t("draft-kept-again")],
-    );
+    let page = match kept {
+        Some("en") => message(
+            state,
+            StatusCode::UNAUTHORIZED,
+            "en",
+            "Your answers are saved",
+            &[
+                "You were signed out, but nothing is lost: we kept your answers.",
+                "Open the link from your text message again to check them and send them.",
+            ],
+        ),
+        Some(_) => message(
+            state,
+            StatusCode::UNAUTHORIZED,
+            "nl",
+            "Je antwoorden zijn bewaard",
+            &[
+                "Je was uitgelogd, maar er is niets kwijt: we hebben je antwoorden bewaard.",
+                "Open de link uit je sms nog een keer. Dan kun je ze nakijken en versturen.",
+            ],
+        ),
+        None => message(
+            state,
+            StatusCode::UNAUTHORIZED,
+            "nl",
+            "Open de link uit je sms",
+            &["Je komt hier via de persoonlijke link in je sms. Open die link nog een keer."],
+        ),
+    };
     Err(page.into())
 }

@@ -62,7 +62,12 @@ pub(super) fn copy_offer(
     let fields = copied_actions(q, &previous);
     (!fields.is_empty()).then(|| CopyOffer {
         action: format!("/p/r/{response_id}/vorige-week"),
-        label: koers_texts::t(lang, "mentor-copy-last-week", &[]),
+        label: if lang == "en" {
+            "Same as last week, with changes"
+        } else {
+            "Zelfde als vorige week, met aanpassingen"
+        }
+        .into(),
         fields,
     })
 }
@@ -120,5 +125,11 @@ pub(super) async fn saved_notice(state: &AppState, me: &Me, previous: i64) -> Re
         Ok(part::names(c, &[student])?.get(&student).map(|n| n.first_name.clone()))
     })
     .await?;
-    Ok(name.map(|n| me.t("mentor-saved-next", &[("name", n)])))
+    Ok(name.map(|n| {
+        if me.lang == "en" {
+            format!("Saved: your diary about {n}. Thank you! Here is the next one.")
+        } else {
+            format!("Opgeslagen: je dagboek over {n}. Dank je wel! Hier is de volgende.")
+        }
+    }))
 }
