@@ -106,7 +106,7 @@ pub(super) fn trend_sections(trends: &[(Construct, Vec<Point>)], whose: &str, la
         .iter()
         .map(|(k, points)| {
             let construct = ("construct", k.as_str().to_string());
-            let title = t("construct-title", &[construct.clone()]);
+            let title = t("construct-title", std::slice::from_ref(&construct));
             let chart = LineChart {
                 id: format!("trend-{}", k.as_str()),
                 title: t("trend-chart-title", &[("whose", whose.to_string()), construct]),
