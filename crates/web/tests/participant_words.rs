@@ -192,7 +192,17 @@ async fn walk(backend: &str, t: TestDb) {
     let asked = p.follow(&format!("/l/{plain}")).await;
     assert!(asked.contains("guardian_agree"), "{backend}: the parent's consent: {asked}");
     let (_, thanks, _) = p.post("/g", &[("csrf", &csrf(&asked)), ("guardian_agree", "agree")]).await;
-    let parent = vec![("parent consent".to_string(), asked), ("parent thanks".to_string(), thanks)];
+    let (_, old) =
+        tokens::issue(&mut db.conn().unwrap(), daan, "guardian", thursday() - chrono::TimeDelta::hours(1), thursday())
+            .unwrap();
+    let (status, expired, _) = visitor(db).await.get(&format!("/l/{old}")).await;
+    assert_eq!(status, StatusCode::GONE, "{backend}");
+    assert!(!expired.contains("vragenlijst voor"), "{backend}: nothing of the child's questionnaires: {expired}");
+    let parent = vec![
+        ("parent consent".to_string(), asked),
+        ("parent thanks".to_string(), thanks),
+        ("parent's expired link".to_string(), expired),
+    ];
     assert_dutch(backend, &parent);
 
     let missing = koers_texts::missing_keys();
