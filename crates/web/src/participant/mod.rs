@@ -130,7 +130,7 @@ struct Me {
     person: Participant,
     lang: &'static str,
     /// "je" or "u" on their pages: pass `me.register.code()` as the page's `register` and use
-    /// `koers_texts::t_in(me.lang, me.register, ...)` in Rust.
+    /// [`Me::t`] in Rust.
     register: koers_texts::Register,
     zone: Tz,
     now: DateTime<Utc>,
