@@ -169,7 +169,7 @@ async fn a_mentor_sees_the_trend_and_support_of_a_consenting_student_only() {
     press_and_follow(&m.client, "a[href^='/p/student/']").await;
     let view = text(&m.client).await;
     assert!(view.contains("Hoe het gaat met Sanne"), "{view}");
-    assert!(view.contains("Steun: jij en je student"), "{view}");
+    assert!(view.contains("Steun: u en uw student"), "{view}");
     assert_eq!(
         m.client.find_all(Locator::Css("svg[role=img]")).await.unwrap().len(),
         3,

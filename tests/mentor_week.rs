@@ -158,7 +158,7 @@ async fn a_normal_mentor_week_for_three_students_takes_at_most_30_taps_and_5_pag
     c.goto(&format!("{}/p", server.base)).await.unwrap();
     count.loads += 1;
     let overview = text(c).await;
-    assert_eq!(overview.matches("Jouw dagboek: nog te doen").count(), 3, "{overview}");
+    assert_eq!(overview.matches("Uw dagboek: nog te doen").count(), 3, "{overview}");
     assert!(overview.contains("Daan zelf: heeft nog niet ingevuld"), "the student's own diary apart: {overview}");
     page_ok(&m, "01-overview").await;
     count.tap_and_follow(c, "li.p-todo a.p-button").await;
@@ -202,7 +202,7 @@ async fn a_normal_mentor_week_for_three_students_takes_at_most_30_taps_and_5_pag
 
     c.goto(&format!("{}/p", server.base)).await.unwrap();
     let overview = text(c).await;
-    assert_eq!(overview.matches("Jouw dagboek: ✓ klaar").count(), 3, "{overview}");
+    assert_eq!(overview.matches("Uw dagboek: ✓ klaar").count(), 3, "{overview}");
     page_ok(&m, "04-overview-done").await;
     m.close().await;
     assert_eq!(stored_texts(dir.path(), "action_description__1"), 3 + 3, "last week's three and this week's three");

@@ -162,7 +162,7 @@ async fn a_student_and_a_mentor_from_the_sms_link_to_stored_answers() {
     assert_eq!(diaries, 2, "a diary for each student");
     m.client.goto(&format!("{}/p", _server.base)).await.unwrap();
     let overview = text(&m.client).await;
-    assert!(overview.contains("Jouw dagboek: ✓ klaar"), "{overview}");
+    assert!(overview.contains("Uw dagboek: ✓ klaar"), "{overview}");
     page_ok(&m, "05-overview-done").await;
     m.close().await;
     assert_eq!(stored(dir.path(), "contact").len(), 2);

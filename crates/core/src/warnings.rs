@@ -5,6 +5,7 @@
 //! The rules see one point per diary week the student was invited to, in order; a point without
 //! an answered diary counts as missed. Values are on the sliders' 0-100 scale.
 
+use crate::msg::Msg;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -52,24 +53,6 @@ impl Construct {
             Construct::Wellbeing => &["wellbeing"],
             Construct::NeedSchool => &["school_autonomy", "school_competence", "school_peers", "school_teachers"],
             Construct::NeedOutside => &["outside_autonomy", "outside_competence", "outside_friends", "outside_family"],
-        }
-    }
-
-    /// How a mentor reads it, in Dutch and English (for warnings and trend titles).
-    pub fn title(self, dutch: bool) -> &'static str {
-        match (self, dutch) {
-            (Construct::Commitment, true) => "zin in de opleiding",
-            (Construct::Commitment, false) => "commitment to the programme",
-            (Construct::PassConfidence, true) => "vertrouwen om het jaar te halen",
-            (Construct::PassConfidence, false) => "confidence in passing the year",
-            (Construct::TimeEnough, true) => "genoeg tijd voor school",
-            (Construct::TimeEnough, false) => "enough time for school",
-            (Construct::Wellbeing, true) => "hoe de student zich voelt",
-            (Construct::Wellbeing, false) => "how the student feels",
-            (Construct::NeedSchool, true) => "hoe het op school gaat",
-            (Construct::NeedSchool, false) => "how school is going",
-            (Construct::NeedOutside, true) => "hoe het buiten school gaat",
-            (Construct::NeedOutside, false) => "how life outside school is going",
         }
     }
 
@@ -228,25 +211,12 @@ pub struct Warning {
 }
 
 impl Warning {
-    /// The words a mentor sees: a question, never a diagnosis.
-    pub fn text(&self, student: &str, dutch: bool) -> String {
-        match (self.construct, dutch) {
-            (Some(c), true) => format!(
-                "Het lijkt minder te gaan met {} bij {student}. Misschien goed om te vragen hoe het gaat?",
-                c.title(true)
-            ),
-            (Some(c), false) => {
-                format!(
-                    "It looks like {} is going less well for {student}. Perhaps ask how things are going?",
-                    c.title(false)
-                )
-            }
-            (None, true) => {
-                format!("{student} heeft een paar weken geen vragenlijst ingevuld. Misschien goed om te vragen hoe het gaat?")
-            }
-            (None, false) => {
-                format!("{student} has not filled in a diary for a few weeks. Perhaps ask how things are going?")
-            }
+    /// What a mentor (and a coordinator) reads: a question, never a diagnosis. The catalogue
+    /// names the construct from its `construct` argument (`construct-title`).
+    pub fn msg(&self, student: &str) -> Msg {
+        match self.construct {
+            Some(c) => Msg::new("warning-less-well").arg("student", student).arg("construct", c.as_str()),
+            None => Msg::new("warning-missing").arg("student", student),
         }
     }
 }

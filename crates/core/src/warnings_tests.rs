@@ -117,9 +117,11 @@ fn a_rule_with_zero_weeks_is_off() {
 #[test]
 fn warnings_are_questions_to_the_mentor() {
     let w = Warning { rule: Rule::SustainedFall, construct: Some(C), date: monday() };
-    let t = w.text("Sanne", true);
-    assert!(t.starts_with("Het lijkt minder te gaan met") && t.ends_with("Misschien goed om te vragen hoe het gaat?"));
-    assert!(w.text("Sanne", false).ends_with('?'));
+    let m = w.msg("Sanne");
+    assert_eq!(m.key, "warning-less-well");
+    assert_eq!(m.args, vec![("student", "Sanne".to_string()), ("construct", C.as_str().to_string())]);
+    let missed = Warning { rule: Rule::MissingInRow, construct: None, date: monday() };
+    assert_eq!(missed.msg("Sanne").key, "warning-missing");
 }
 
 #[test]

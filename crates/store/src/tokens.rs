@@ -73,8 +73,10 @@ pub enum TokenState {
         expires_at: DateTime<Utc>,
         clock: StudyClock,
     },
+    /// `purpose` as for a valid one: a parent's old link is answered in words for a parent.
     Expired {
         person_id: i64,
+        purpose: String,
         clock: StudyClock,
     },
     Unknown,
@@ -108,7 +110,7 @@ pub fn redeem(conn: &mut DbConnection, plain: &str, real_now: DateTime<Utc>) -> 
             let clock = StudyClock::from_offset_micros(offset);
             let now = clock.at(real_now);
             if revoked_at.is_some() || expires_at <= to_db(now) {
-                TokenState::Expired { person_id, clock }
+                TokenState::Expired { person_id, purpose, clock }
             } else {
                 diesel::update(link_tokens::table.find(token_id))
                     .set(link_tokens::last_used_at.eq(to_db(now)))

@@ -213,7 +213,11 @@ fn erasing_identifiers_leaves_no_name_or_phone_and_the_answers_whole() {
         assert_eq!(answers_of_person(&mut c, w.student), 2, "{backend}");
         assert_eq!(
             tokens::redeem(&mut c, &w.token, later).unwrap(),
-            tokens::TokenState::Expired { person_id: w.student, clock: koers_core::clock::StudyClock::REAL },
+            tokens::TokenState::Expired {
+                person_id: w.student,
+                purpose: "invitation".into(),
+                clock: koers_core::clock::StudyClock::REAL
+            },
             "{backend}: the link no longer opens"
         );
         let live_sessions: i64 =

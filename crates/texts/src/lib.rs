@@ -160,6 +160,16 @@ mod tests {
     }
 
     #[test]
+    fn a_message_reference_reads_the_arguments_of_the_message_that_names_it() {
+        let m = Msg::new("warning-less-well").arg("student", "Sanne").arg("construct", "wellbeing");
+        assert_eq!(
+            msg("nl", &m),
+            "Het lijkt minder te gaan met hoe de student zich voelt bij Sanne. Misschien goed om te vragen hoe het gaat?"
+        );
+        assert!(msg("en", &m).contains("how the student feels"), "{}", msg("en", &m));
+    }
+
+    #[test]
     fn a_missing_key_shows_the_key_and_is_remembered() {
         assert_eq!(t("nl", "no-such-key-here", &[]), "no-such-key-here");
         assert!(missing_keys().contains(&"nl:no-such-key-here".to_string()));

@@ -60,10 +60,14 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Keys named in code: `Msg::new("k")`, `t(lang, "k"`, `key("k")` and `{{t "k"}}` in templates.
+/// Keys named in code: `Msg::new("k")`, `t(lang, "k"`, `t_in(lang, register, "k"`, `me.t("k"`,
+/// `key("k")` and `{{t "k"}}` in templates.
 #[test]
 fn every_key_code_and_templates_name_exists() {
-    let used = Regex::new(r#"(?:Msg::new\(|\bt\([a-z_.&]+, |\bkey\(|\{\{t |\(t )"([a-z][a-z0-9-]*)""#).unwrap();
+    let used = Regex::new(
+        r#"(?:Msg::new\(|\bt\([a-z_.&]+, |\bt_in\([a-z_.&]+, [a-z_.&]+, |\bme\.t\(|\bkey\(|\{\{t |\(t )"([a-z][a-z0-9-]*)""#,
+    )
+    .unwrap();
     let nl = messages("nl");
     let mut files = Vec::new();
     for dir in ["crates/core/src", "crates/store/src", "crates/web/src", "crates/web/templates", "crates/cli/src"] {

@@ -2,8 +2,9 @@
 //!
 //! Participant, guardian and staff pages fail in the same few ways (nothing there, the store
 //! cannot answer, a form refused for its CSRF token) but speak to different people: participants
-//! read plain Dutch or English that points back to their text message, staff read Dutch that
-//! points back to their list. A page returns [`PageResult`]; its handler hands that to
+//! read plain Dutch or English from the catalogue that points back to their text message, in words
+//! for anyone (an error does not know whether its reader is addressed as "je" or "u"); staff read
+//! Dutch that points back to their list. A page returns [`PageResult`]; its handler hands that to
 //! [`respond`], which renders the error through the one message template.
 
 use crate::pages::message;
@@ -11,6 +12,7 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use koers_store::coordination::CoordinationError;
+use koers_texts::t;
 
 /// Whom an error page speaks to, and in which language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,20 +52,11 @@ impl PageError {
         use Audience::{Participant, Staff};
         match self {
             PageError::Instead(page) => page,
-            PageError::NotFound(Participant("en")) => message(
-                state,
-                StatusCode::NOT_FOUND,
-                "en",
-                "This page does not exist",
-                &["Go back to your overview through the link in your text message."],
-            ),
-            PageError::NotFound(Participant(_)) => message(
-                state,
-                StatusCode::NOT_FOUND,
-                "nl",
-                "Deze pagina bestaat niet",
-                &["Ga terug naar je overzicht via de link in je sms."],
-            ),
+            PageError::NotFound(Participant(l)) => {
+                let l = koers_texts::lang_of(l);
+                let (heading, line) = (t(l, "p-not-found-heading", &[]), t(l, "p-not-found", &[]));
+                message(state, StatusCode::NOT_FOUND, l, &heading, &[&line])
+            }
             PageError::NotFound(Staff) => message(
                 state,
                 StatusCode::NOT_FOUND,
@@ -71,34 +64,23 @@ impl PageError {
                 "Deze pagina bestaat niet",
                 &["Kijk of het adres klopt, of ga terug naar de lijst met mensen."],
             ),
-            PageError::Unavailable(Participant("en")) => message(
-                state,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "en",
-                "One moment",
-                &["It does not work right now. Please try again in a few minutes."],
-            ),
-            PageError::Unavailable(_) => message(
+            PageError::Unavailable(Participant(l)) => {
+                let l = koers_texts::lang_of(l);
+                let (heading, line) = (t(l, "p-unavailable-heading", &[]), t(l, "p-unavailable", &[]));
+                message(state, StatusCode::SERVICE_UNAVAILABLE, l, &heading, &[&line])
+            }
+            PageError::Unavailable(Staff) => message(
                 state,
                 StatusCode::SERVICE_UNAVAILABLE,
                 "nl",
                 "Even geduld",
                 &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
             ),
-            PageError::CsrfRefused(Participant("en")) => message(
-                state,
-                StatusCode::FORBIDDEN,
-                "en",
-                "Please try again",
-                &["This form was open too long or came from elsewhere. Open the link in your text message and fill it in again."],
-            ),
-            PageError::CsrfRefused(Participant(_)) => message(
-                state,
-                StatusCode::FORBIDDEN,
-                "nl",
-                "Probeer het nog een keer",
-                &["Dit formulier stond te lang open of kwam ergens anders vandaan. Open de link uit je sms en vul het opnieuw in."],
-            ),
+            PageError::CsrfRefused(Participant(l)) => {
+                let l = koers_texts::lang_of(l);
+                let (heading, line) = (t(l, "p-csrf-heading", &[]), t(l, "p-csrf", &[]));
+                message(state, StatusCode::FORBIDDEN, l, &heading, &[&line])
+            }
             PageError::CsrfRefused(Staff) => message(
                 state,
                 StatusCode::FORBIDDEN,

@@ -39,7 +39,14 @@ pub fn message(
 
 #[get("/")]
 async fn landing(state: web::Data<AppState>) -> impl Responder {
-    html(&state, "landing", &json!({"lang": "nl", "title": "koers", "demo_links": state.demo_links}))
+    // Whoever arrives here has no language yet: the Dutch text, and under it the same in
+    // English, marked as English, for a student who reads English.
+    let intro_other = json!({"lang": "en", "text": koers_texts::t("en", "landing-intro", &[])});
+    html(
+        &state,
+        "landing",
+        &json!({"lang": "nl", "title": "koers", "intro_other": intro_other, "demo_links": state.demo_links}),
+    )
 }
 
 #[get("/static/koers.css")]

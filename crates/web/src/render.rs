@@ -126,6 +126,17 @@ mod tests {
     }
 
     #[test]
+    fn the_t_helper_reads_the_root_inside_blocks_and_partials() {
+        let mut t = Templates::new();
+        t.hb.register_template_string("probe", r#"{{#> layout}}{{#each xs}}{{t "mentor-own"}}|{{/each}}{{/layout}}"#)
+            .unwrap();
+        let u = t.render("probe", &json!({"lang": "nl", "register": "u", "title": "x", "xs": [1, 2]})).unwrap();
+        assert_eq!(u.matches("Een vragenlijst over uzelf|").count(), 2, "{u}");
+        let en = t.render("probe", &json!({"lang": "en", "register": "u", "title": "x", "xs": [1]})).unwrap();
+        assert!(en.contains("A questionnaire about yourself|"), "{en}");
+    }
+
+    #[test]
     fn a_missing_variable_is_an_error_not_an_empty_string() {
         let t = Templates::new();
         assert!(t.render("message", &json!({"lang": "nl"})).is_err());

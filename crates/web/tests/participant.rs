@@ -576,7 +576,10 @@ async fn logging_out(t: TestDb) {
     let old = v.cookies.iter().find(|c| c.name() == "koers_p").cloned().expect("a session");
     let (status, body, _) = v.post("/p/uitloggen", &[("csrf", &csrf(&home))]).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("Je bent uitgelogd"), "{body}");
+    assert!(
+        body.contains("Uitgelogd") && body.contains("Open dan de link uit de sms") && !body.contains("logged out"),
+        "{body}"
+    );
     assert!(v.cookies.iter().all(|c| c.name() != "koers_p" || c.value().is_empty()), "the cookie is removed");
     let live: i64 = count(&s.t.db, |c| {
         use koers_store::schema::web_sessions;

@@ -42,3 +42,44 @@ home-link-stop = Stop taking part
 home-paused = You are taking a break. From { $day } you will get text messages from us again.
 home-paused-heading = Taking a break
 home-resume = Start again now
+
+# Words that may reach anyone, before it is known who they are (no session, an error).
+p-signed-out-heading = Open the link in your text message
+p-signed-out = This page opens through the personal link in your text message. Open that link again.
+p-logged-out-heading = Logged out
+p-logged-out = Want to go on? Open the link in your text message again.
+p-link-busy-heading = One moment
+p-link-busy = Too many links were tried. Wait a minute, then open the link in your text message.
+p-link-unknown-heading = We do not know this link
+p-link-unknown = Check that the whole link from the text message was opened. Still not working? Get in touch with the school.
+p-not-found-heading = This page does not exist
+p-not-found = Go back to your overview through the link in your text message.
+p-unavailable-heading = One moment
+p-unavailable = It does not work right now. Please try again in a few minutes.
+p-csrf-heading = Please try again
+p-csrf = This form was open too long or came from elsewhere. Open the link in your text message and fill it in again.
+
+# An old link: what is open now and when the next one comes.
+link-expired-heading = This link has expired
+link-expired = This link belongs to a questionnaire that has closed. That's fine.
+link-expired-open = There is a questionnaire open for you now: use the link in your newest text message.
+link-expired-next = The next one comes on { $when }. You will get a text message then.
+
+feedback-consent-link = What may my mentor see?
+
+# A parent's or carer's consent for their child.
+guardian-thanks-heading = Thank you
+guardian-saved = Your answer has been saved.
+guardian-agreed = Your child can take part now. Thank you for your consent.
+guardian-declined = Your child will not take part and will get no questions from us. Thank you for your answer.
+
+# A student's own trend after a diary: the chart names them.
+trend-you = You
+
+# The front page, for anyone who arrives without a link.
+landing-heading = Welcome to koers
+landing-intro = Taking part in a study? Open the personal link in your text message. No password needed.
+landing-demo = This is a demo study. Open a personal link to see what participants see:
+landing-demo-try = Try the questionnaires
+landing-demo-nothing-kept = (nothing is kept)
+landing-status = Status

@@ -3,11 +3,13 @@
 
 p-back = Terug
 pause-intro = Op vakantie of even geen tijd? Kies de dag waarop je weer berichten wilt krijgen. Tot die dag krijg je geen sms van ons.
+    .u = Op vakantie of even geen tijd? Kies de dag waarop u weer berichten wilt krijgen. Tot die dag krijgt u geen sms van ons.
 pause-heading = Even pauzeren
 pause-submit = Pauzeer tot deze dag
 pause-date = Weer berichten vanaf
 pause-choose-day = Kies een dag tussen morgen en over { $weeks } weken.
 pause-done = Fijne pauze! Vanaf { $day } krijg je weer berichten van ons.
+    .u = Fijne pauze! Vanaf { $day } krijgt u weer berichten van ons.
 pause-done-heading = Gepauzeerd
 stop-any-time = Je mag altijd stoppen, zonder uitleg.
     .u = U mag altijd stoppen, zonder uitleg.
@@ -26,6 +28,7 @@ p-logout = Uitloggen
 help-link = Hulp nodig?
 help-heading = Hulp nodig?
 help-intro = Zit je ergens mee en wil je er nu met iemand over praten? Hier kun je terecht.
+    .u = Zit u ergens mee en wilt u er nu met iemand over praten? Hier kunt u terecht.
 help-call = { $name } bellen: { $phone }
 help-site = Naar de website van { $name }
 help-emergency = Is er gevaar? Bel dan meteen 112.
@@ -40,8 +43,59 @@ home-next = De volgende komt op { $when }. Je krijgt dan een sms.
 home-all-done = Je hebt alles ingevuld. Bedankt voor het meedoen!
 home-earned = Je hebt tot nu toe { $amount } verdiend.
 home-ended = Je doet niet meer mee aan het onderzoek. Bedankt voor alles wat je hebt ingevuld!
+    .u = U doet niet meer mee aan het onderzoek. Bedankt voor alles wat u hebt ingevuld!
 home-link-mentor = Wie is mijn { $title }?
 home-link-stop = Stoppen met meedoen
 home-paused = Je hebt even pauze. Vanaf { $day } krijg je weer sms'jes van ons.
+    .u = U hebt even pauze. Vanaf { $day } krijgt u weer sms'jes van ons.
 home-paused-heading = Even pauze
 home-resume = Nu weer meedoen
+
+# Words that may reach anyone, before it is known who they are (no session, an error): they
+# speak to nobody in particular, so they read the same for "je" and "u".
+p-signed-out-heading = Open de link uit de sms
+p-signed-out = Deze pagina opent via de persoonlijke link in de sms. Open die link nog een keer.
+p-logged-out-heading = Uitgelogd
+p-logged-out = Verder gaan? Open dan de link uit de sms nog een keer.
+p-link-busy-heading = Even wachten
+p-link-busy = Er zijn te veel links geprobeerd. Wacht een minuut en open dan de link uit de sms.
+p-link-unknown-heading = Deze link kennen we niet
+p-link-unknown = Kijk of de hele link uit de sms is geopend. Lukt het niet? Neem dan contact op met school.
+p-not-found-heading = Deze pagina bestaat niet
+p-not-found = Ga terug naar het overzicht via de link in de sms.
+p-unavailable-heading = Even geduld
+p-unavailable = Het lukt nu even niet. Probeer het over een paar minuten opnieuw.
+p-csrf-heading = Probeer het nog een keer
+p-csrf = Dit formulier stond te lang open of kwam ergens anders vandaan. Open de link uit de sms en vul het opnieuw in.
+
+# An old link: what is open now and when the next one comes.
+link-expired-heading = Deze link is verlopen
+link-expired = Deze link hoort bij een vragenlijst die gesloten is. Dat is niet erg.
+link-expired-open = Er staat nu wel een vragenlijst voor je klaar: gebruik de link uit je nieuwste sms.
+    .u = Er staat nu wel een vragenlijst voor u klaar: gebruik de link uit uw nieuwste sms.
+link-expired-next = De volgende komt op { $when }. Je krijgt dan een sms.
+    .u = De volgende komt op { $when }. U krijgt dan een sms.
+
+feedback-consent-link = Wat mag mijn begeleider zien?
+
+# A parent's or carer's consent for their child.
+guardian-thanks-heading = Dank je wel
+    .u = Dank u wel
+guardian-saved = Je antwoord is opgeslagen.
+    .u = Uw antwoord is opgeslagen.
+guardian-agreed = Je kind kan nu meedoen. Dank je wel voor je toestemming.
+    .u = Uw kind kan nu meedoen. Dank u wel voor uw toestemming.
+guardian-declined = Je kind doet niet mee en krijgt geen vragen van ons. Dank je wel voor je antwoord.
+    .u = Uw kind doet niet mee en krijgt geen vragen van ons. Dank u wel voor uw antwoord.
+
+# A student's own trend after a diary: the chart names them.
+trend-you = Jij
+
+# The front page, for anyone who arrives without a link. The English line under the Dutch one
+# is the English text of landing-intro, marked as English.
+landing-heading = Welkom bij koers
+landing-intro = Doe je mee aan een onderzoek? Je krijgt elke week een sms met een persoonlijke link. Open die link om de vragenlijst in te vullen. Je hebt geen wachtwoord nodig.
+landing-demo = Dit is een demo-studie. Open een persoonlijke link om te zien wat deelnemers zien:
+landing-demo-try = Probeer de vragenlijsten uit
+landing-demo-nothing-kept = (er wordt niets bewaard)
+landing-status = Status

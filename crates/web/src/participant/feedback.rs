@@ -56,7 +56,7 @@ pub(super) fn record(
     record_shown(c, study_id, &rows)
 }
 
-/// The warning texts for the mentor's overview (recorded as shown), in the mentor's language.
+/// The warning texts for the mentor's overview (recorded as shown), in the mentor's words.
 pub(super) async fn shown_warnings(
     state: &crate::state::AppState,
     me: &super::Me,
@@ -76,9 +76,11 @@ pub(super) async fn shown_warnings(
     }
     let shown = found.clone();
     super::db(state, true, move |c| record(c, study, mentor, &shown, now)).await?;
-    let dutch = me.lang != "en";
     Ok(found
         .iter()
-        .map(|(s, w)| w.text(&names.get(s).map(|n| n.first_name.clone()).unwrap_or_default(), dutch))
+        .map(|(s, w)| {
+            let name = names.get(s).map(|n| n.first_name.clone()).unwrap_or_default();
+            koers_texts::msg_in(me.lang, me.register, &w.msg(&name))
+        })
         .collect())
 }

@@ -47,7 +47,7 @@ pub(super) fn choice_of(c: &mut DbConnection, p: &part::Participant) -> Result<C
 
 /// The link to change the choice later (home and thank-you pages).
 pub(super) fn link(lang: &str) -> serde_json::Value {
-    serde_json::json!({"href": ACTION, "label": if lang == "en" { "What may my mentor see?" } else { "Wat mag mijn begeleider zien?" }})
+    serde_json::json!({"href": ACTION, "label": koers_texts::t(lang, "feedback-consent-link", &[])})
 }
 
 /// The feedback consent questionnaire with only the questions about settings that are on.

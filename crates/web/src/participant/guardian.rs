@@ -10,8 +10,10 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::questionnaire::submit::{validate_submission, Submission};
+use koers_core::register::{Reader, Register};
 use koers_store::participation::{self as part, CONSENT_GUARDIAN, CONSENT_GUARDIAN_DECLINED};
 use koers_store::sessions::{SessionKind, SessionRow, Subject};
+use koers_texts::t_in;
 
 /// A parent's or carer's session: only the consent for their child.
 pub(super) async fn guardian(state: &AppState, req: &HttpRequest) -> Result<(SessionRow, i64), PageError> {
@@ -20,14 +22,7 @@ pub(super) async fn guardian(state: &AppState, req: &HttpRequest) -> Result<(Ses
             Subject::GuardianOf(student) => Ok((s, student)),
             _ => Err(PageError::NotFound(Audience::Participant("nl"))),
         },
-        Ok(None) => Err(message(
-            state,
-            StatusCode::UNAUTHORIZED,
-            "nl",
-            "Open de link uit uw sms",
-            &["U komt hier via de link in de sms die u van ons kreeg."],
-        )
-        .into()),
+        Ok(None) => Err(super::signed_out(state).into()),
         Err(_) => Err(PageError::Unavailable(Audience::Participant("nl"))),
     }
 }
@@ -38,15 +33,16 @@ pub(super) async fn guardian_page(state: web::Data<AppState>, req: HttpRequest) 
 
 async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     let (s, student) = guardian(state, req).await?;
+    let (study, register) = study_of(state, student).await?;
     let answered = db(state, false, move |c| {
         Ok(part::has_consent(c, student, CONSENT_GUARDIAN)?
             || part::has_consent(c, student, CONSENT_GUARDIAN_DECLINED)?)
     })
     .await?;
     if answered {
-        return Err(message(state, StatusCode::OK, "nl", "Dank u wel", &["Uw antwoord is opgeslagen."]).into());
+        return Err(thanks(state, register, "guardian-saved").into());
     }
-    let (_, q) = questionnaire(state, study_of(state, student).await?, "guardian_consent".into()).await?;
+    let (_, q) = questionnaire(state, study, "guardian_consent".into()).await?;
     let input = PageInput {
         lang: "nl".into(),
         fallback_lang: "nl".into(),
@@ -74,7 +70,8 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
     if !csrf_ok(&s, &fields) {
         return Err(PageError::CsrfRefused(Audience::Participant("nl")));
     }
-    let (_, q) = questionnaire(state, study_of(state, student).await?, "guardian_consent".into()).await?;
+    let (study, register) = study_of(state, student).await?;
+    let (_, q) = questionnaire(state, study, "guardian_consent".into()).await?;
     let now = s.clock.now(state.real_clock.as_ref());
     let ctx = consent_context("nl", now, now.date_naive());
     let submission = Submission { fields, started_at: None, user_agent: None };
@@ -103,19 +100,27 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
     let version = q.version.clone();
     let first =
         db(state, true, move |c| koers_store::lifecycle::guardian_answer(c, student, agreed, &version, now)).await?;
-    if !first {
-        return Err(message(state, StatusCode::OK, "nl", "Dank u wel", &["Uw antwoord is opgeslagen."]).into());
-    }
-    let line = if agreed {
-        "Uw kind kan nu meedoen. Dank u wel voor uw toestemming."
-    } else {
-        "Uw kind doet niet mee en krijgt geen vragen van ons. Dank u wel voor uw antwoord."
+    let line = match (first, agreed) {
+        (false, _) => "guardian-saved",
+        (true, true) => "guardian-agreed",
+        (true, false) => "guardian-declined",
     };
-    Err(message(state, StatusCode::OK, "nl", "Dank u wel", &[line]).into())
+    Err(thanks(state, register, line).into())
 }
 
-/// The study of the child a parent or carer answers for: its own guardian_consent wording.
-async fn study_of(state: &AppState, student: i64) -> Result<i64, PageError> {
-    let found = db(state, false, move |c| part::participant(c, student)).await?;
-    found.map(|p| p.study_id).ok_or(PageError::NotFound(Audience::Participant("nl")))
+/// "Thank you" and one line, in the study's words for parents.
+fn thanks(state: &AppState, register: Register, line: &str) -> HttpResponse {
+    let (heading, line) = (t_in("nl", register, "guardian-thanks-heading", &[]), t_in("nl", register, line, &[]));
+    message(state, StatusCode::OK, "nl", &heading, &[&line])
+}
+
+/// The study of the child a parent or carer answers for (its own guardian_consent wording), and
+/// whether it addresses parents with "je" or "u".
+async fn study_of(state: &AppState, student: i64) -> Result<(i64, Register), PageError> {
+    let found = db(state, false, move |c| {
+        let Some(p) = part::participant(c, student)? else { return Ok(None) };
+        Ok(Some((p.study_id, koers_store::studies::registers_of(c, p.study_id)?.of(Reader::Parent))))
+    })
+    .await?;
+    found.ok_or(PageError::NotFound(Audience::Participant("nl")))
 }

@@ -6,12 +6,11 @@ use super::{db, info, me, Me, Page};
 use crate::page_error::{respond, Audience, PageError};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use koers_texts::t;
 use serde_json::json;
 
 /// The link's words, when the person's study lists places to turn to.
 pub(super) fn link_label(me: &Me) -> Option<String> {
-    me.person.help.then(|| t(me.lang, "help-link", &[]))
+    me.person.help.then(|| me.t("help-link", &[]))
 }
 
 pub(super) async fn help_page(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
@@ -25,7 +24,7 @@ async fn page(state: &AppState, req: &HttpRequest) -> Page {
     if !safety.has_help() {
         return Err(PageError::NotFound(Audience::Participant(me.lang)));
     }
-    let mut lines = vec![t(me.lang, "help-intro", &[])];
+    let mut lines = vec![me.t("help-intro", &[])];
     let mut links = Vec::new();
     for h in &safety.help {
         lines.push(match &h.text {
@@ -34,13 +33,13 @@ async fn page(state: &AppState, req: &HttpRequest) -> Page {
         });
         if let Some(phone) = &h.phone {
             links.push(json!({"href": super::tel_href(phone),
-                              "label": t(me.lang, "help-call", &[("name", h.name.clone()), ("phone", phone.clone())])}));
+                              "label": me.t("help-call", &[("name", h.name.clone()), ("phone", phone.clone())])}));
         }
         if let Some(url) = &h.url {
-            links.push(json!({"href": url, "label": t(me.lang, "help-site", &[("name", h.name.clone())])}));
+            links.push(json!({"href": url, "label": me.t("help-site", &[("name", h.name.clone())])}));
         }
     }
-    lines.push(t(me.lang, "help-emergency", &[]));
-    links.push(json!({"href": "/p", "label": t(me.lang, "p-back", &[])}));
-    info(state, &me, (t(me.lang, "help-heading", &[]), lines), links)
+    lines.push(me.t("help-emergency", &[]));
+    links.push(json!({"href": "/p", "label": me.t("p-back", &[])}));
+    info(state, &me, (me.t("help-heading", &[]), lines), links)
 }

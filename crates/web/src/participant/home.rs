@@ -13,7 +13,6 @@ use crate::words::{euros, when};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::participation as part;
-use koers_texts::t;
 use serde_json::{json, Value};
 
 /// The page a link leads to: consent, the open questionnaire, the mentor's overview, or a
@@ -32,7 +31,7 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
         if let Some(r) = first_open(state, &closing, now) {
             return Ok(see_other(&format!("/p/r/{}", r.response_id)));
         }
-        return info(state, &me, ended_texts(me.lang), vec![]);
+        return info(state, &me, ended_texts(&me), vec![]);
     }
     match consent {
         Consent::Needed => {
@@ -44,11 +43,11 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
             return Ok(html(StatusCode::OK, body));
         }
         Consent::WaitingForGuardian => {
-            let texts = (t(me.lang, "home-waiting-heading", &[]), vec![t(me.lang, "home-waiting", &[])]);
+            let texts = (me.t("home-waiting-heading", &[]), vec![me.t("home-waiting", &[])]);
             return info(state, &me, texts, vec![]);
         }
         Consent::GuardianDeclined => {
-            let texts = (t(me.lang, "home-thanks-heading", &[]), vec![t(me.lang, "home-guardian-declined", &[])]);
+            let texts = (me.t("home-thanks-heading", &[]), vec![me.t("home-guardian-declined", &[])]);
             return info(state, &me, texts, vec![]);
         }
         Consent::Given => {}
@@ -78,7 +77,7 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     // closing questionnaire is done or closed), not when the next questionnaire comes.
     let own: Vec<_> = subs.iter().filter(|s| s.about_student.is_none()).collect();
     if !own.is_empty() && own.iter().all(|s| s.ends_at.is_some_and(|e| e <= now)) {
-        return info(state, &me, ended_texts(me.lang), vec![]);
+        return info(state, &me, ended_texts(&me), vec![]);
     }
     if let Some(until) = paused {
         return paused_page(state, &me, until);
@@ -87,15 +86,15 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     let next = next_window(state, &subs, me.zone, now);
     let mut lines = Vec::new();
     let lang = me.lang;
-    let heading = t(lang, "home-hi", &[("name", name)]);
-    lines.push(t(lang, "home-nothing-open", &[]));
+    let heading = me.t("home-hi", &[("name", name)]);
+    lines.push(me.t("home-nothing-open", &[]));
     match next {
-        Some(n) => lines.push(t(lang, "home-next", &[("when", when(n, me.zone, lang))])),
-        None if subs.is_empty() => lines.push(t(lang, "home-all-done", &[])),
+        Some(n) => lines.push(me.t("home-next", &[("when", when(n, me.zone, lang))])),
+        None if subs.is_empty() => lines.push(me.t("home-all-done", &[])),
         None => {}
     }
     if earned.total_cents > 0 {
-        lines.push(t(lang, "home-earned", &[("amount", euros(earned.total_cents, lang))]));
+        lines.push(me.t("home-earned", &[("amount", euros(earned.total_cents, lang))]));
     }
     // Someone who stopped is no longer offered the stop button, while their closing is due.
     let taking_part = subs.iter().any(|s| s.ends_at.is_none_or(|e| e > now));
@@ -106,36 +105,34 @@ async fn home_inner(state: &AppState, req: &HttpRequest) -> Page {
     info(state, &me, (&heading, lines), links)
 }
 
-pub(super) fn ended_texts(l: &str) -> (String, Vec<String>) {
-    (t(l, "home-thanks-heading", &[]), vec![t(l, "home-ended", &[])])
+pub(super) fn ended_texts(me: &Me) -> (String, Vec<String>) {
+    (me.t("home-thanks-heading", &[]), vec![me.t("home-ended", &[])])
 }
 
 pub(super) fn student_links(me: &Me, taking_part: bool) -> Vec<Value> {
     let mut links = Vec::new();
     if me.person.role == koers_core::people::Role::Student {
         let title = koers_core::mentor_title::mentor_title_in(&me.person.mentor_title, me.lang);
-        links.push(
-            json!({"href": "/p/begeleider", "label": t(me.lang, "home-link-mentor", &[("title", title.to_string())])}),
-        );
+        links
+            .push(json!({"href": "/p/begeleider", "label": me.t("home-link-mentor", &[("title", title.to_string())])}));
     }
     if taking_part {
-        links.push(json!({"href": "/p/pauze", "label": t(me.lang, "pause-heading", &[])}));
-        links.push(json!({"href": "/p/stoppen", "label": t(me.lang, "home-link-stop", &[])}));
+        links.push(json!({"href": "/p/pauze", "label": me.t("pause-heading", &[])}));
+        links.push(json!({"href": "/p/stoppen", "label": me.t("home-link-stop", &[])}));
     }
     links
 }
 
 /// While paused: when messages come again, and a way back before that.
 fn paused_page(state: &AppState, me: &Me, until: chrono::DateTime<chrono::Utc>) -> Page {
-    let lang = me.lang;
     let day = until.with_timezone(&me.zone).date_naive().format("%-d-%-m-%Y").to_string();
-    let line = t(lang, "home-paused", &[("day", day)]);
+    let line = me.t("home-paused", &[("day", day)]);
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": t(lang, "home-paused-heading", &[]), "paragraphs": [line],
+        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "heading": me.t("home-paused-heading", &[]), "paragraphs": [line],
                 "links": [], "form": {"action": "/p/pauze", "csrf": me.session.csrf_token, "resume": true,
-                                       "button": t(lang, "home-resume", &[])},
+                                       "button": me.t("home-resume", &[])},
                 "logout": super::logout::logout_form(me)}),
     )
 }

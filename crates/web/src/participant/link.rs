@@ -13,9 +13,11 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use koers_core::register::Reader;
 use koers_store::participation as part;
 use koers_store::sessions::Subject;
 use koers_store::tokens::{self, TokenState};
+use koers_texts::{t, t_in};
 
 /// The link from an SMS: opens a session and sends the browser on to a clean address.
 pub(super) async fn open_link(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> HttpResponse {
@@ -24,14 +26,8 @@ pub(super) async fn open_link(state: web::Data<AppState>, req: HttpRequest, toke
 
 async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> Page {
     if !state.limits.link_allowed(req) {
-        return Err(message(
-            state,
-            StatusCode::TOO_MANY_REQUESTS,
-            "nl",
-            "Even wachten",
-            &["Er zijn te veel links geprobeerd. Wacht een minuut en open dan de link uit je sms."],
-        )
-        .into());
+        let (heading, line) = (t("nl", "p-link-busy-heading", &[]), t("nl", "p-link-busy", &[]));
+        return Err(message(state, StatusCode::TOO_MANY_REQUESTS, "nl", &heading, &[&line]).into());
     }
     let real_now = state.real_clock.now();
     let st = db(state, true, move |c| tokens::redeem(c, &token, real_now)).await?;
@@ -51,15 +47,14 @@ async fn open_link_inner(state: &AppState, req: &HttpRequest, token: String) -> 
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .finish())
         }
-        TokenState::Expired { person_id, clock } => expired_link(state, person_id, clock.at(real_now)).await,
-        TokenState::Unknown => Err(message(
-            state,
-            StatusCode::NOT_FOUND,
-            "nl",
-            "Deze link kennen we niet",
-            &["Kijk of je de hele link uit je sms hebt geopend. Lukt het niet? Vraag je begeleider om hulp."],
-        )
-        .into()),
+        TokenState::Expired { person_id, purpose, .. } if purpose == "guardian" => {
+            expired_guardian_link(state, person_id).await
+        }
+        TokenState::Expired { person_id, clock, .. } => expired_link(state, person_id, clock.at(real_now)).await,
+        TokenState::Unknown => {
+            let (heading, line) = (t("nl", "p-link-unknown-heading", &[]), t("nl", "p-link-unknown", &[]));
+            Err(message(state, StatusCode::NOT_FOUND, "nl", &heading, &[&line]).into())
+        }
     }
 }
 
@@ -77,25 +72,28 @@ async fn expired_link(state: &AppState, person_id: i64, now: DateTime<Utc>) -> P
     let l = lang(person.locale.as_str());
     let anything_open = open.iter().any(|r| is_open(state, r, now));
     let next = next_window(state, &next, zone, now);
-    let mut lines: Vec<String> = Vec::new();
-    if l == "en" {
-        lines.push("This link belongs to a questionnaire that has closed. That's fine.".into());
-        if anything_open {
-            lines.push("There is a questionnaire open for you now: use the link in your newest text message.".into());
-        }
-        if let Some(n) = next {
-            lines.push(format!("The next one comes on {}. You will get a text message then.", when(n, zone, l)));
-        }
-    } else {
-        lines.push("Deze link hoort bij een vragenlijst die gesloten is. Dat is niet erg.".into());
-        if anything_open {
-            lines.push("Er staat nu wel een vragenlijst voor je klaar: gebruik de link uit je nieuwste sms.".into());
-        }
-        if let Some(n) = next {
-            lines.push(format!("De volgende komt op {}. Je krijgt dan een sms.", when(n, zone, l)));
-        }
+    let t = |key: &str, args: &[(&str, String)]| t_in(l, person.register, key, args);
+    let mut lines = vec![t("link-expired", &[])];
+    if anything_open {
+        lines.push(t("link-expired-open", &[]));
     }
-    let heading = if l == "en" { "This link has expired" } else { "Deze link is verlopen" };
+    if let Some(n) = next {
+        lines.push(t("link-expired-next", &[("when", when(n, zone, l))]));
+    }
+    let heading = t("link-expired-heading", &[]);
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-    Err(message(state, StatusCode::GONE, l, heading, &refs).into())
+    Err(message(state, StatusCode::GONE, l, &heading, &refs).into())
+}
+
+/// A parent's old link: nothing of the child's questionnaires, in the study's words for parents.
+async fn expired_guardian_link(state: &AppState, student: i64) -> Page {
+    let found = db(state, false, move |c| {
+        let Some(p) = part::participant(c, student)? else { return Ok(None) };
+        Ok(Some(koers_store::studies::registers_of(c, p.study_id)?.of(Reader::Parent)))
+    })
+    .await?;
+    let Some(register) = found else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
+    let (heading, line) =
+        (t_in("nl", register, "link-expired-heading", &[]), t_in("nl", register, "link-expired", &[]));
+    Err(message(state, StatusCode::GONE, "nl", &heading, &[&line]).into())
 }

@@ -14,25 +14,13 @@ pub(super) async fn mentor_overview(state: &AppState, me: &Me) -> Page {
     let (rows, own) = mentor_rows(state, me).await?;
     let warnings = super::feedback::shown_warnings(state, me).await?;
     let name = me.person.first_name.clone().unwrap_or_default();
-    let en = me.lang == "en";
     let todo: Vec<&Value> = rows.iter().filter(|r| r["todo"] == json!(true)).collect();
     let rest: Vec<&Value> = rows.iter().filter(|r| r["todo"] != json!(true)).collect();
-    let t = if en {
-        json!({"hello": format!("Hi {name}!"), "todo": "Still to do this week", "rest": "Your students", "none_todo": "Nothing to fill in right now. Thank you!",
-               "fill": "Fill in", "student_done": "answered this week", "student_open": "has not answered yet", "student_none": "has no questionnaire yet",
-               "your_diary": "Your diary", "you_todo": "to do", "you_done": "done", "you_none": "not open now", "themselves": "themselves",
-               "own": "A questionnaire about yourself", "view": "How it goes"})
-    } else {
-        json!({"hello": format!("Hoi {name}!"), "todo": "Nog te doen deze week", "rest": "Je studenten", "none_todo": "Er is nu niets in te vullen. Dank je wel!",
-               "fill": "Invullen", "student_done": "heeft deze week ingevuld", "student_open": "heeft nog niet ingevuld", "student_none": "heeft nog geen vragenlijst",
-               "your_diary": "Jouw dagboek", "you_todo": "nog te doen", "you_done": "klaar", "you_none": "nu niet open", "themselves": "zelf",
-               "own": "Een vragenlijst over jezelf", "view": "Hoe het gaat"})
-    };
     let anything = !todo.is_empty() || !own.is_empty();
     render(
         state,
         "p_mentor",
-        &json!({"lang": me.lang, "title": "koers", "t": t, "todo": todo, "rest": rest, "own": own, "anything": anything,
+        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "mentor_name": name, "todo": todo, "rest": rest, "own": own, "anything": anything,
                 "warnings": warnings, "logout": super::logout::logout_form(me)}),
     )
 }
@@ -113,7 +101,6 @@ pub(super) async fn mentor_thanks(state: &AppState, me: &Me, r: &ResponseRef) ->
     let (rows, own) = mentor_rows(state, me).await?;
     let next =
         next_of(&rows, r.about_student).and_then(|n| rows.iter().find(|row| row["student_id"] == json!(n.student)));
-    let en = me.lang == "en";
     let about = match r.about_student {
         Some(s) => {
             let names = db(state, false, move |c| part::names(c, &[s])).await?;
@@ -121,41 +108,24 @@ pub(super) async fn mentor_thanks(state: &AppState, me: &Me, r: &ResponseRef) ->
         }
         None => String::new(),
     };
-    let mut lines = vec![if en {
-        format!("Saved. Thank you for your diary about {about}.")
-    } else {
-        format!("Opgeslagen. Dank je wel voor je dagboek over {about}.")
-    }];
+    let mut lines = vec![me.t("mentor-saved-diary", &[("name", about.clone())])];
     if about.is_empty() {
         // Their own questionnaire (intake, closing): named, so it is not taken for a diary.
         let title = super::questionnaire(state, me.person.study_id, r.questionnaire_key.clone())
             .await
             .map(|(_, q)| q.title.as_ref().map(|t| t.resolve(me.lang, "nl").to_string()).unwrap_or_default())
             .unwrap_or_default();
-        lines = vec![if en {
-            format!("Saved: \u{201c}{title}\u{201d}. Thank you!")
-        } else {
-            format!("Opgeslagen: \u{201c}{title}\u{201d}. Dank je wel!")
-        }];
+        lines = vec![me.t("mentor-saved-own", &[("title", title)])];
     }
     let mut links = Vec::new();
     if let Some(n) = next {
-        let label = if en {
-            format!("Next: {}", n["name"].as_str().unwrap_or(""))
-        } else {
-            format!("Volgende: {}", n["name"].as_str().unwrap_or(""))
-        };
+        let label = me.t("mentor-next", &[("name", n["name"].as_str().unwrap_or("").to_string())]);
         links.push(json!({"href": n["href"], "label": label, "primary": true}));
     } else if let Some(href) = own.first() {
-        let label = if en { "Next: a questionnaire about yourself" } else { "Volgende: een vragenlijst over jezelf" };
-        links.push(json!({"href": href, "label": label, "primary": true}));
+        links.push(json!({"href": href, "label": me.t("mentor-next-own", &[]), "primary": true}));
     } else {
-        lines.push(if en {
-            "That was everything for this week.".into()
-        } else {
-            "Dat was alles voor deze week.".into()
-        });
+        lines.push(me.t("mentor-week-done", &[]));
     }
-    links.push(json!({"href": "/p", "label": if en { "To my overview" } else { "Naar mijn overzicht" }}));
-    info(state, me, (if en { "Thank you!" } else { "Dank je wel!" }, lines), links)
+    links.push(json!({"href": "/p", "label": me.t("mentor-to-overview", &[])}));
+    info(state, me, (me.t("mentor-thanks-heading", &[]), lines), links)
 }

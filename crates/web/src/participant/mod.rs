@@ -130,10 +130,23 @@ struct Me {
     person: Participant,
     lang: &'static str,
     /// "je" or "u" on their pages: pass `me.register.code()` as the page's `register` and use
-    /// `koers_texts::t_in(me.lang, me.register, ...)` in Rust.
+    /// [`Me::t`] in Rust.
     register: koers_texts::Register,
     zone: Tz,
     now: DateTime<Utc>,
+}
+
+impl Me {
+    /// The catalogue's text of `key` in this person's language and register.
+    fn t(&self, key: &str, args: &[(&str, String)]) -> String {
+        koers_texts::t_in(self.lang, self.register, key, args)
+    }
+}
+
+/// The page for a visitor without a session: nobody in particular, so words for everyone.
+fn signed_out(state: &AppState) -> HttpResponse {
+    let t = |key| koers_texts::t("nl", key, &[]);
+    message(state, StatusCode::UNAUTHORIZED, "nl", &t("p-signed-out-heading"), &[&t("p-signed-out")])
 }
 
 async fn me(state: &AppState, req: &HttpRequest) -> Result<Me, PageError> {
@@ -147,16 +160,9 @@ async fn me_and<T: Send + 'static>(
     req: &HttpRequest,
     more: impl FnOnce(&mut DbConnection, &Participant) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<(Me, T), PageError> {
-    let signed_out = || {
-        message(
-            state,
-            StatusCode::UNAUTHORIZED,
-            "nl",
-            "Open de link uit je sms",
-            &["Je komt hier via de persoonlijke link in je sms. Open die link nog een keer."],
-        )
+    let Some(value) = session::cookie_value(req, SessionKind::Participant) else {
+        return Err(signed_out(state).into());
     };
-    let Some(value) = session::cookie_value(req, SessionKind::Participant) else { return Err(signed_out().into()) };
     let real_now = state.real_clock.now();
     let found = db(state, false, move |c| {
         let Some(session) = sessions::find(c, SessionKind::Participant, &value, real_now)? else { return Ok(None) };
@@ -166,7 +172,7 @@ async fn me_and<T: Send + 'static>(
         Ok(Some((session, Some((person, more)))))
     })
     .await?;
-    let Some((session, person)) = found else { return Err(signed_out().into()) };
+    let Some((session, person)) = found else { return Err(signed_out(state).into()) };
     let Some((person, more)) = person else { return Err(PageError::NotFound(Audience::Participant("nl"))) };
     let zone: Tz = person.time_zone;
     let lang = lang(person.locale.as_str());
@@ -245,7 +251,7 @@ fn info<H: AsRef<str>>(state: &AppState, me: &Me, (heading, lines): (H, Vec<Stri
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": heading.as_ref(), "paragraphs": lines, "links": links, "form": false,
+        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "heading": heading.as_ref(), "paragraphs": lines, "links": links, "form": false,
                 "logout": logout::logout_form(me)}),
     )
 }

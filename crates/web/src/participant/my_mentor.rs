@@ -6,7 +6,6 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::mentor_title::mentor_title_in;
 use koers_store::participation::{self as part, MentorContact};
-use koers_texts::t;
 use serde_json::json;
 
 /// Who the student's mentor is, and their number if the mentor agreed to share it.
@@ -18,29 +17,28 @@ async fn my_mentor_inner(state: &AppState, req: &HttpRequest) -> Page {
     let me = me(state, req).await?;
     let id = me.person.id;
     let mentor = db(state, false, move |c| part::mentor_of(c, id)).await?;
-    let lang = me.lang;
     // The school's own word: "je coach", "your job coach".
     let title = mentor_title_in(&me.person.mentor_title, me.lang).to_string();
     let lines = match &mentor {
         Some(MentorContact { first_name: name, phone: Some(phone), .. }) => vec![
-            t(lang, "my-mentor-is", &[("name", name.clone()), ("title", title.clone())]),
-            t(lang, "my-mentor-call", &[("name", name.clone()), ("phone", phone.clone())]),
+            me.t("my-mentor-is", &[("name", name.clone()), ("title", title.clone())]),
+            me.t("my-mentor-call", &[("name", name.clone()), ("phone", phone.clone())]),
         ],
         Some(MentorContact { first_name: name, phone: None, .. }) => {
             vec![
-                t(lang, "my-mentor-is", &[("name", name.clone()), ("title", title.clone())]),
-                t(lang, "my-mentor-talk", &[("name", name.clone())]),
+                me.t("my-mentor-is", &[("name", name.clone()), ("title", title.clone())]),
+                me.t("my-mentor-talk", &[("name", name.clone())]),
             ]
         }
-        None => vec![t(lang, "my-mentor-none", &[("title", title.clone())])],
+        None => vec![me.t("my-mentor-none", &[("title", title.clone())])],
     };
     let mut links = Vec::new();
     // A tap calls the mentor: the number is a tel: link, not text to copy.
     if let Some(MentorContact { first_name: name, phone: Some(phone), .. }) = &mentor {
-        let label = t(lang, "my-mentor-call-button", &[("name", name.clone())]);
+        let label = me.t("my-mentor-call-button", &[("name", name.clone())]);
         links.push(json!({"href": super::tel_href(phone), "label": label, "primary": true}));
     }
-    links.push(json!({"href": "/p", "label": t(lang, "p-back", &[])}));
-    let heading = t(lang, "my-mentor-heading", &[("title", title)]);
+    links.push(json!({"href": "/p", "label": me.t("p-back", &[])}));
+    let heading = me.t("my-mentor-heading", &[("title", title)]);
     info(state, &me, (&heading, lines), links)
 }

@@ -9,7 +9,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, TimeDelta};
 use koers_core::time::{local_date, start_of_local_day};
 use koers_store::participation as part;
-use koers_texts::t;
 use serde_json::json;
 
 /// The longest pause one can choose at a time: a school holiday, not a way out of the study.
@@ -25,19 +24,18 @@ async fn pause_page_inner(state: &AppState, req: &HttpRequest) -> Page {
 }
 
 fn form(state: &AppState, me: &Me, problem: Option<&str>) -> Page {
-    let lang = me.lang;
     let today = local_date(me.zone, me.now);
-    let mut lines = vec![t(lang, "pause-intro", &[])];
+    let mut lines = vec![me.t("pause-intro", &[])];
     if let Some(p) = problem {
         lines.push(p.to_string());
     }
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "title": "koers", "heading": t(lang, "pause-heading", &[]), "paragraphs": lines,
-                "links": [{"href": "/p", "label": t(lang, "p-back", &[])}],
-                "form": {"action": "/p/pauze", "csrf": me.session.csrf_token, "button": t(lang, "pause-submit", &[]),
-                         "date": {"label": t(lang, "pause-date", &[]),
+        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "heading": me.t("pause-heading", &[]), "paragraphs": lines,
+                "links": [{"href": "/p", "label": me.t("p-back", &[])}],
+                "form": {"action": "/p/pauze", "csrf": me.session.csrf_token, "button": me.t("pause-submit", &[]),
+                         "date": {"label": me.t("pause-date", &[]),
                                   "min": (today + TimeDelta::days(1)).to_string(), "max": (today + TimeDelta::days(MAX_DAYS)).to_string()}}}),
     )
 }
@@ -55,7 +53,6 @@ async fn pause_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, S
     if !csrf_ok(&me.session, &fields) {
         return Err(PageError::CsrfRefused(Audience::Participant(me.lang)));
     }
-    let lang = me.lang;
     let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
     let id = me.person.id;
     if field("resume").is_some() {
@@ -65,13 +62,13 @@ async fn pause_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, S
     let today = local_date(me.zone, me.now);
     let until = field("until").and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok());
     let Some(until) = until.filter(|d| *d > today && *d <= today + TimeDelta::days(MAX_DAYS)) else {
-        let problem = t(lang, "pause-choose-day", &[("weeks", (MAX_DAYS / 7).to_string())]);
+        let problem = me.t("pause-choose-day", &[("weeks", (MAX_DAYS / 7).to_string())]);
         return form(state, &me, Some(&problem));
     };
     let at = start_of_local_day(me.zone, until);
     db(state, true, move |c| part::set_pause(c, id, Some(at))).await?;
     let day = until.format("%-d-%-m-%Y").to_string();
-    let line = t(lang, "pause-done", &[("day", day)]);
-    let heading = t(lang, "pause-done-heading", &[]);
-    info(state, &me, (&heading, vec![line]), vec![json!({"href": "/p", "label": t(lang, "p-back", &[])})])
+    let line = me.t("pause-done", &[("day", day)]);
+    let heading = me.t("pause-done-heading", &[]);
+    info(state, &me, (&heading, vec![line]), vec![json!({"href": "/p", "label": me.t("p-back", &[])})])
 }

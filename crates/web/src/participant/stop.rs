@@ -11,7 +11,6 @@ use chrono_tz::Tz;
 use koers_core::people::SubscriptionState;
 use koers_core::protocol::windows::{asks, participation_end, windows};
 use koers_store::participation as part;
-use koers_texts::t;
 use serde_json::json;
 
 /// Ends the person's own participation now; the closing questionnaire opens at once. Returns
@@ -64,17 +63,13 @@ pub(super) async fn stop_page(state: web::Data<AppState>, req: HttpRequest) -> H
 
 async fn stop_page_inner(state: &AppState, req: &HttpRequest) -> Page {
     let me = me(state, req).await?;
-    let lang = me.lang;
-    let lines = vec![
-        koers_texts::t_in(lang, me.register, "stop-any-time", &[]),
-        koers_texts::t_in(lang, me.register, "stop-last-questionnaire", &[]),
-    ];
+    let lines = vec![me.t("stop-any-time", &[]), me.t("stop-last-questionnaire", &[])];
     render(
         state,
         "p_info",
-        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "heading": t(lang, "stop-heading", &[]), "paragraphs": lines,
-                "links": [{"href": "/p", "label": t(lang, "stop-keep-going", &[]), "primary": true}],
-                "form": {"action": "/p/stoppen", "csrf": me.session.csrf_token, "button": t(lang, "stop-submit", &[])}}),
+        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "heading": me.t("stop-heading", &[]), "paragraphs": lines,
+                "links": [{"href": "/p", "label": me.t("stop-keep-going", &[]), "primary": true}],
+                "form": {"action": "/p/stoppen", "csrf": me.session.csrf_token, "button": me.t("stop-submit", &[])}}),
     )
 }
 
@@ -93,6 +88,6 @@ async fn stop_inner(state: &AppState, req: &HttpRequest, fields: Vec<(String, St
     }
     match stop_participation(state, &me, "unsubscribed").await? {
         Some(closing) => Ok(see_other(&format!("/p/r/{closing}"))),
-        None => info(state, &me, ended_texts(me.lang), vec![]),
+        None => info(state, &me, ended_texts(&me), vec![]),
     }
 }

@@ -100,49 +100,38 @@ fn number(v: Option<f64>) -> String {
 }
 
 /// A section per trend (chart and table) for the `p_trend` partial; `whose` heads each chart.
-pub(super) fn trend_sections(trends: &[(Construct, Vec<Point>)], whose: &str, en: bool) -> Vec<Value> {
+pub(super) fn trend_sections(trends: &[(Construct, Vec<Point>)], whose: &str, lang: &str) -> Vec<Value> {
+    let t = |key: &str, args: &[(&str, String)]| koers_texts::t(lang, key, args);
     trends
         .iter()
         .map(|(k, points)| {
-            let title = k.title(!en);
+            let construct = ("construct", k.as_str().to_string());
+            let title = t("construct-title", std::slice::from_ref(&construct));
             let chart = LineChart {
                 id: format!("trend-{}", k.as_str()),
-                title: format!("{whose}: {title} per week"),
-                description: if en {
-                    "Weekly mean from 0 to 100; the table below has the same numbers.".into()
-                } else {
-                    "Gemiddelde per week van 0 tot 100; de tabel eronder heeft dezelfde getallen.".into()
-                },
+                title: t("trend-chart-title", &[("whose", whose.to_string()), construct]),
+                description: t("trend-chart-description", &[]),
                 x_labels: points.iter().map(|p| short(&p.calendar_week)).collect(),
-                series: vec![Series { name: title.to_string(), values: points.iter().map(|p| p.value).collect() }],
+                series: vec![Series { name: title.clone(), values: points.iter().map(|p| p.value).collect() }],
                 y_max: Some(100.0),
                 unit: "",
             };
             json!({"heading": title, "chart": chart.draw_sized(WIDTH, HEIGHT),
-                   "columns": ["Week", if en { "Mean" } else { "Gemiddelde" }],
+                   "columns": [t("trend-week", &[]), t("trend-mean", &[])],
                    "rows": points.iter().map(|p| json!({"week": short(&p.calendar_week), "cells": [number(p.value)]})).collect::<Vec<_>>()})
         })
         .collect()
 }
 
 fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
-    let en = me.lang == "en";
     let name = &seen.name;
-    let trends = trend_sections(&seen.trends, name, en);
-    let (you, them) = if en {
-        ("Your support (as you meant it)".to_string(), format!("Support as {name} felt it"))
-    } else {
-        ("Jouw steun (zoals je die bedoelde)".to_string(), format!("Steun zoals {name} die voelde"))
-    };
+    let trends = trend_sections(&seen.trends, name, me.lang);
+    let (you, them) = (me.t("support-yours", &[]), me.t("support-theirs", &[("name", name.clone())]));
     let support = seen.support.as_ref().filter(|s| !s.is_empty()).map(|weeks| {
         let chart = LineChart {
             id: "support-match".into(),
-            title: if en { format!("Support per week: you and {name}") } else { format!("Steun per week: jij en {name}") },
-            description: if en {
-                "Two lines from 0 to 100; the table below has the same numbers.".into()
-            } else {
-                "Twee lijnen van 0 tot 100; de tabel eronder heeft dezelfde getallen.".into()
-            },
+            title: me.t("support-chart-title", &[("name", name.clone())]),
+            description: me.t("support-chart-description", &[]),
             x_labels: weeks.iter().map(|w| short(&w.calendar_week)).collect(),
             series: vec![
                 Series { name: you.clone(), values: weeks.iter().map(|w| w.intended).collect() },
@@ -151,30 +140,17 @@ fn page(state: &AppState, me: &Me, seen: &Seen) -> Page {
             y_max: Some(100.0),
             unit: "",
         };
-        json!({"heading": if en { "Support: you and your student" } else { "Steun: jij en je student" },
-               "intro": if en { "The mean of the three support questions (own choices, feeling capable, belonging) per week." }
-                        else { "Het gemiddelde van de drie vragen over steun (zelf kiezen, het gevoel dat je iets kunt, erbij horen) per week." },
-               "columns": ["Week", you.as_str(), them.as_str()],
+        json!({"heading": me.t("support-heading", &[]), "intro": me.t("support-intro", &[]),
+               "columns": [me.t("trend-week", &[]), you.clone(), them.clone()],
                "chart": chart.draw_sized(WIDTH, HEIGHT),
                "rows": weeks.iter().map(|w| json!({"week": short(&w.calendar_week), "cells": [number(w.intended), number(w.experienced)]})).collect::<Vec<_>>()})
     });
-    let t = if en {
-        json!({"heading": format!("How it goes with {name}"),
-               "intro": format!("{name} agreed that you see this. Each point is the mean of one week's diary, from 0 to 100. You never see single answers or what {name} wrote."),
-               "none": "There are not enough weeks yet to show a line.",
-               "back": "Back to my overview"})
-    } else {
-        json!({"heading": format!("Hoe het gaat met {name}"),
-               "intro": format!("{name} vindt het goed dat je dit ziet. Elk punt is het gemiddelde van het dagboek van één week, van 0 tot 100. Je ziet nooit losse antwoorden of wat {name} schreef."),
-               "none": "Er zijn nog niet genoeg weken om een lijn te laten zien.",
-               "back": "Terug naar mijn overzicht"})
-    };
     let nothing = trends.is_empty() && support.is_none();
     render(
         state,
         "p_student",
-        &json!({"lang": me.lang, "title": "koers", "t": t, "trends": trends, "support": support, "nothing": nothing,
-                "logout": super::logout::logout_form(me)}),
+        &json!({"lang": me.lang, "register": me.register.code(), "title": "koers", "student_name": name, "trends": trends,
+                "support": support, "nothing": nothing, "logout": super::logout::logout_form(me)}),
     )
 }
 
@@ -203,6 +179,5 @@ pub(super) async fn own_trend(state: &AppState, me: &Me, questionnaire_key: &str
     let rows: Vec<ShownRow> =
         shown_rows(&seen, id, id, now).into_iter().map(|r| ShownRow { rule: Some("own_trend".into()), ..r }).collect();
     db(state, true, move |c| record_shown(c, study, &rows)).await?;
-    let en = me.lang == "en";
-    Ok(trend_sections(&seen.trends, if en { "You" } else { "Jij" }, en))
+    Ok(trend_sections(&seen.trends, &me.t("trend-you", &[]), me.lang))
 }

@@ -129,7 +129,7 @@ async fn early_warnings(state: &AppState, s: &super::Staff) -> Result<Vec<Value>
         .iter()
         .map(|(st, w, _)| {
             let first = st.name.split_whitespace().next().unwrap_or_default();
-            json!({"href": format!("/staff/people/{}", st.id), "name": st.name, "team": st.team_name, "text": w.text(first, true)})
+            json!({"href": format!("/staff/people/{}", st.id), "name": st.name, "team": st.team_name, "text": koers_texts::msg("nl", &w.msg(first))})
         })
         .collect())
 }
