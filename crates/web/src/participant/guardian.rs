@@ -50,6 +50,7 @@ async fn guardian_page_inner(state: &AppState, req: &HttpRequest) -> Page {
         csrf: s.csrf_token.clone(),
         today: Some(s.clock.now(state.real_clock.as_ref()).date_naive()),
         first_time: true,
+        register,
         ..Default::default()
     };
     let body =
@@ -87,6 +88,7 @@ async fn guardian_submit_inner(state: &AppState, req: &HttpRequest, fields: Vec<
                 errors: r.errors,
                 today: Some(ctx.today),
                 first_time: true,
+                register,
                 ..Default::default()
             };
             let body = render_page(&state.templates, &q, &input)

@@ -236,6 +236,7 @@ fn base_input(me: &Me, action: String) -> PageInput {
         today: Some(me.now.with_timezone(&me.zone).date_naive()),
         first_time: true,
         help: help::link_label(me),
+        register: me.register,
         ..Default::default()
     }
 }
