@@ -12,7 +12,7 @@
 
 pub(crate) mod chart;
 
-use crate::page_error::{respond, Audience, PageError, PageResult};
+use crate::page_error::{respond_staff, Audience, PageError, PageResult};
 use crate::pages::message;
 use crate::staff::{encode, nl_instant, staff_session, SignedIn};
 use crate::state::AppState;
@@ -304,7 +304,7 @@ fn quality_view(q: &[(i64, PersonQuality)], t: &QualityThresholds) -> Value {
 }
 
 async fn dashboard(state: web::Data<AppState>, req: HttpRequest, query: web::Query<DashboardQuery>) -> HttpResponse {
-    respond(&state, dashboard_page(&state, &req, &query).await)
+    respond_staff(&state, &req, dashboard_page(&state, &req, &query).await)
 }
 
 async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQuery) -> PageResult {
@@ -497,7 +497,7 @@ struct AuditQuery {
 }
 
 async fn audit_page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<AuditQuery>) -> HttpResponse {
-    respond(&state, audit_log(&state, &req, &query).await)
+    respond_staff(&state, &req, audit_log(&state, &req, &query).await)
 }
 
 async fn audit_log(state: &AppState, req: &HttpRequest, query: &AuditQuery) -> PageResult {

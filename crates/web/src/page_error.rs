@@ -2,22 +2,25 @@
 //!
 //! Participant, guardian and staff pages fail in the same few ways (nothing there, the store
 //! cannot answer, a form refused for its CSRF token) but speak to different people: participants
-//! read plain Dutch or English that points back to their text message, staff read Dutch that
-//! points back to their list. A page returns [`PageResult`]; its handler hands that to
-//! [`respond`], which renders the error through the one message template.
+//! read plain Dutch or English that points back to their text message, staff read the language of
+//! their account (Dutch by default) and are pointed back to their list. A page returns
+//! [`PageResult`]; its handler hands that to [`respond`] (or, on a staff page, [`respond_staff`]),
+//! which renders the error through the one message template.
 
 use crate::pages::message;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use koers_core::msg::Msg;
 use koers_store::coordination::CoordinationError;
+use koers_texts::t;
 
 /// Whom an error page speaks to, and in which language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     /// A student, mentor or parent, in their language (`"en"`, otherwise Dutch).
     Participant(&'static str),
-    /// A coordinator, researcher or admin: Dutch.
+    /// A coordinator, researcher or admin, in the language of their account (see [`StaffLang`]).
     Staff,
 }
 
@@ -30,8 +33,8 @@ pub enum PageError {
     Unavailable(Audience),
     /// A form without this session's CSRF token: too old, or sent from elsewhere (403).
     CsrfRefused(Audience),
-    /// What a coordinator asked cannot be done, one line per problem (422).
-    Refused(Vec<String>),
+    /// What a coordinator asked cannot be done, one message per problem (422).
+    Refused(Vec<Msg>),
     /// Another page to show instead: a redirect, or a message with words of its own.
     Instead(HttpResponse),
 }
@@ -39,15 +42,43 @@ pub enum PageError {
 /// A page, or the page to show instead.
 pub type PageResult = Result<HttpResponse, PageError>;
 
+/// The language of the signed-in staff member, kept with the request once their account is read
+/// (`staff::staff_session` puts it there), so that whatever a staff page fails with speaks it.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffLang(pub &'static str);
+
 /// The response for a page's result.
 pub fn respond(state: &AppState, page: PageResult) -> HttpResponse {
     page.unwrap_or_else(|e| e.into_response(state))
 }
 
+/// The response for a staff page's result: an error speaks the signed-in staff member's language
+/// (Dutch before anyone is signed in).
+pub fn respond_staff(state: &AppState, req: &HttpRequest, page: PageResult) -> HttpResponse {
+    page.unwrap_or_else(|e| e.into_response_in(state, staff_lang(req)))
+}
+
+/// The language of the staff member signed in on this request, Dutch when none is (yet).
+pub fn staff_lang(req: &HttpRequest) -> &'static str {
+    req.extensions().get::<StaffLang>().map_or("nl", |l| l.0)
+}
+
+/// A friendly page for staff in `lang`: the heading and one paragraph, by catalogue key.
+pub fn staff_message(state: &AppState, status: StatusCode, lang: &str, heading: &str, text: &str) -> HttpResponse {
+    message(state, status, lang, heading, &[text])
+}
+
 impl PageError {
-    /// The page this error shows, with the words and status its audience has always seen.
+    /// The page this error shows, with the words and status its audience has always seen; staff
+    /// read Dutch.
     pub fn into_response(self, state: &AppState) -> HttpResponse {
+        self.into_response_in(state, "nl")
+    }
+
+    /// The page this error shows, staff reading `staff_lang`.
+    pub fn into_response_in(self, state: &AppState, staff_lang: &str) -> HttpResponse {
         use Audience::{Participant, Staff};
+        let lang = koers_texts::lang_of(staff_lang);
         match self {
             PageError::Instead(page) => page,
             PageError::NotFound(Participant("en")) => message(
@@ -64,12 +95,12 @@ impl PageError {
                 "Deze pagina bestaat niet",
                 &["Ga terug naar je overzicht via de link in je sms."],
             ),
-            PageError::NotFound(Staff) => message(
+            PageError::NotFound(Staff) => staff_message(
                 state,
                 StatusCode::NOT_FOUND,
-                "nl",
-                "Deze pagina bestaat niet",
-                &["Kijk of het adres klopt, of ga terug naar de lijst met mensen."],
+                lang,
+                &t(lang, "staff-not-found-heading", &[]),
+                &t(lang, "staff-not-found-text", &[]),
             ),
             PageError::Unavailable(Participant("en")) => message(
                 state,
@@ -78,7 +109,14 @@ impl PageError {
                 "One moment",
                 &["It does not work right now. Please try again in a few minutes."],
             ),
-            PageError::Unavailable(_) => message(
+            PageError::Unavailable(Staff) => staff_message(
+                state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang,
+                &t(lang, "staff-busy-heading", &[]),
+                &t(lang, "staff-busy-text", &[]),
+            ),
+            PageError::Unavailable(Participant(_)) => message(
                 state,
                 StatusCode::SERVICE_UNAVAILABLE,
                 "nl",
@@ -99,16 +137,17 @@ impl PageError {
                 "Probeer het nog een keer",
                 &["Dit formulier stond te lang open of kwam ergens anders vandaan. Open de link uit je sms en vul het opnieuw in."],
             ),
-            PageError::CsrfRefused(Staff) => message(
+            PageError::CsrfRefused(Staff) => staff_message(
                 state,
                 StatusCode::FORBIDDEN,
-                "nl",
-                "Dit formulier is verlopen",
-                &["Er is niets veranderd. Ga terug, laad de pagina opnieuw en probeer het nog een keer."],
+                lang,
+                &t(lang, "staff-expired-heading", &[]),
+                &t(lang, "staff-expired-text", &[]),
             ),
-            PageError::Refused(lines) => {
+            PageError::Refused(problems) => {
+                let lines: Vec<String> = problems.iter().map(|m| koers_texts::msg(lang, m)).collect();
                 let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-                message(state, StatusCode::UNPROCESSABLE_ENTITY, "nl", "Dat lukte niet", &lines)
+                message(state, StatusCode::UNPROCESSABLE_ENTITY, lang, &t(lang, "staff-refused-heading", &[]), &lines)
             }
         }
     }
@@ -126,7 +165,7 @@ impl From<CoordinationError> for PageError {
         match e {
             CoordinationError::NotFound => PageError::NotFound(Audience::Staff),
             CoordinationError::Problems(ps) | CoordinationError::NumberRefused { problems: ps, .. } => {
-                PageError::Refused(ps.into_iter().map(|p| koers_texts::msg("nl", &p.msg)).collect())
+                PageError::Refused(ps.into_iter().map(|p| p.msg).collect())
             }
             CoordinationError::Store(e) => {
                 tracing::error!(error = %e, "staff page: storage failed");

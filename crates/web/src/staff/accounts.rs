@@ -5,7 +5,7 @@
 //! admin as actor; an account out of the admin's reach is a 404 like an unknown id.
 
 use super::{parse_id, render, see_other, Form};
-use crate::page_error::{respond, Audience, PageError, PageResult};
+use crate::page_error::{respond_staff, Audience, PageError, PageResult};
 use crate::pages::message;
 use crate::session;
 use crate::state::AppState;
@@ -98,7 +98,7 @@ fn base(a: &Admin, title: &str) -> serde_json::Map<String, Value> {
 }
 
 async fn list(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    respond(&state, list_page(&state, &req).await)
+    respond_staff(&state, &req, list_page(&state, &req).await)
 }
 
 async fn list_page(state: &AppState, req: &HttpRequest) -> PageResult {
@@ -139,7 +139,7 @@ async fn list_page(state: &AppState, req: &HttpRequest) -> PageResult {
 }
 
 async fn detail(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> HttpResponse {
-    respond(&state, detail_page(&state, &req, &path, None).await)
+    respond_staff(&state, &req, detail_page(&state, &req, &path, None).await)
 }
 
 async fn detail_page(state: &AppState, req: &HttpRequest, raw: &str, done: Option<String>) -> PageResult {
@@ -184,7 +184,7 @@ async fn act(
     form: Form,
 ) -> HttpResponse {
     let (raw, action) = path.into_inner();
-    respond(&state, act_inner(&state, &req, &raw, &action, &form).await)
+    respond_staff(&state, &req, act_inner(&state, &req, &raw, &action, &form).await)
 }
 
 async fn act_inner(

@@ -1,7 +1,7 @@
 //! Who needs attention: failing phone numbers and people who stopped answering.
 
 use super::{base, nl_instant, read, render, role_word, staff_member, write};
-use crate::page_error::{respond, PageResult};
+use crate::page_error::{respond_staff, PageResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -21,7 +21,7 @@ pub(super) async fn attention(
     req: HttpRequest,
     query: web::Query<AttentionQuery>,
 ) -> HttpResponse {
-    respond(&state, attention_page(&state, &req, &query).await)
+    respond_staff(&state, &req, attention_page(&state, &req, &query).await)
 }
 
 async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQuery) -> PageResult {

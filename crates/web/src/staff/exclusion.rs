@@ -7,7 +7,7 @@
 
 use super::{field, render, see_other, Form};
 use crate::api::auth::installation_secret;
-use crate::page_error::{respond, Audience, PageError, PageResult};
+use crate::page_error::{respond_staff, Audience, PageError, PageResult};
 use crate::pages::message;
 use crate::session;
 use crate::state::AppState;
@@ -95,7 +95,7 @@ async fn page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<Ve
         _ => None,
     };
     let study = field(&query, "study").to_string();
-    respond(&state, show(&state, &req, &study, ok, Typed::default(), StatusCode::OK).await)
+    respond_staff(&state, &req, show(&state, &req, &study, ok, Typed::default(), StatusCode::OK).await)
 }
 
 async fn show(
@@ -186,7 +186,7 @@ pub(super) fn chosen_study(studies: &[Reachable], key: &str) -> Option<usize> {
 }
 
 async fn change(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
-    respond(&state, change_inner(&state, &req, &form).await)
+    respond_staff(&state, &req, change_inner(&state, &req, &form).await)
 }
 
 async fn change_inner(state: &AppState, req: &HttpRequest, form: &[(String, String)]) -> PageResult {

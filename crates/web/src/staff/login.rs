@@ -5,7 +5,7 @@
 
 use super::{field, render, see_other, Form, LOGIN_COOKIE};
 use crate::login::{self, Password};
-use crate::page_error::{respond, Audience, PageError, PageResult};
+use crate::page_error::{respond_staff, Audience, PageError, PageResult};
 use crate::pages::message;
 use crate::session::{self, CSRF_FIELD};
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub(super) async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> 
 }
 
 pub(super) async fn login(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
-    respond(&state, log_in(&state, &req, &form).await)
+    respond_staff(&state, &req, log_in(&state, &req, &form).await)
 }
 
 async fn log_in(state: &AppState, req: &HttpRequest, form: &[(String, String)]) -> PageResult {

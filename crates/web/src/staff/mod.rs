@@ -23,12 +23,12 @@ mod protocol_move;
 mod report;
 mod withdrawal;
 
-use crate::page_error::{Audience, PageError};
+use crate::page_error::{Audience, PageError, StaffLang};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use attention::attention;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -163,6 +163,7 @@ pub(crate) async fn staff_session<T: Send + 'static>(
     .await;
     match found {
         Ok(Ok((Some(account), test_studies, loaded))) if account.disabled_at.is_none() => {
+            req.extensions_mut().insert(StaffLang(koers_texts::lang_of(&account.locale)));
             Ok(SignedIn { session, account, test_studies, loaded })
         }
         Ok(Ok(_)) => {

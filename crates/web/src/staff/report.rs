@@ -8,7 +8,7 @@
 //! Content-Security-Policy that allows exactly that style by its hash.
 
 use super::exclusion::{chosen_study, reachable, researcher};
-use crate::page_error::{respond, Audience, PageError, PageResult};
+use crate::page_error::{respond_staff, Audience, PageError, PageResult};
 use crate::pages::message;
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
@@ -40,7 +40,7 @@ enum Outcome {
 
 async fn page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<Vec<(String, String)>>) -> HttpResponse {
     let study = super::field(&query, "study").to_string();
-    respond(&state, report(&state, &req, &study).await)
+    respond_staff(&state, &req, report(&state, &req, &study).await)
 }
 
 /// The policy of the report page: the application's, with the page's own style allowed by hash.
