@@ -21,6 +21,7 @@ mod person;
 mod phone;
 mod protocol_move;
 mod report;
+pub(crate) mod study_times;
 mod withdrawal;
 
 use crate::page_error::{Audience, PageError, StaffLang};
@@ -193,12 +194,7 @@ impl Staff {
     }
 }
 
-/// What every staff page shows around its content, for a page whose texts are still Dutch only.
-fn base(s: &Staff, title: &str) -> Map<String, Value> {
-    base_in(s, title, "nl")
-}
-
-/// [`base`] for a page whose texts come from the catalogue, in the staff member's language.
+/// What every staff page shows around its content, in the staff member's language.
 fn base_in(s: &Staff, title: &str, lang: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("lang".into(), json!(lang));
