@@ -90,7 +90,8 @@ pub(crate) fn render(state: &AppState, status: StatusCode, template: &str, data:
             .body(body),
         Err(e) => {
             tracing::error!(template, error = %e, "template failed");
-            PageError::Unavailable(Audience::Staff).into_response(state)
+            let lang = data.get("lang").and_then(Value::as_str).unwrap_or("nl");
+            PageError::Unavailable(Audience::Staff).into_response_in(state, lang)
         }
     }
 }
