@@ -157,10 +157,10 @@ pub fn page(conn: &mut DbConnection, q: &AuditQuery) -> StoreResult<AuditPage> {
         .load(conn)?;
     let entries = rows
         .into_iter()
-        .map(|(id, at, actor, actor_name, action, study_id, study_key, organisation_id, target_kind, target_id, details)| {
-            AuditEntry {
+        .map(
+            |(
                 id,
-                at: crate::studies::from_db(at),
+                at,
                 actor,
                 actor_name,
                 action,
@@ -170,8 +170,22 @@ pub fn page(conn: &mut DbConnection, q: &AuditQuery) -> StoreResult<AuditPage> {
                 target_kind,
                 target_id,
                 details,
-            }
-        })
+            )| {
+                AuditEntry {
+                    id,
+                    at: crate::studies::from_db(at),
+                    actor,
+                    actor_name,
+                    action,
+                    study_id,
+                    study_key,
+                    organisation_id,
+                    target_kind,
+                    target_id,
+                    details,
+                }
+            },
+        )
         .collect();
     Ok(AuditPage { entries, total, page, pages })
 }

@@ -249,11 +249,8 @@ fn alerts(lang: &str, h: &SendingHealth, zone: Tz) -> Vec<Value> {
         }));
     }
     if h.overdue > 0 {
-        let mut text = t(
-            lang,
-            "dash-overdue-text",
-            &[("n", h.overdue.to_string()), ("minutes", dash::LAG_MINUTES.to_string())],
-        );
+        let mut text =
+            t(lang, "dash-overdue-text", &[("n", h.overdue.to_string()), ("minutes", dash::LAG_MINUTES.to_string())]);
         if let Some(since) = h.oldest_overdue {
             text.push(' ');
             text.push_str(&t(lang, "dash-overdue-since", &[("since", nl_instant(since, zone))]));
@@ -294,9 +291,8 @@ fn quality_view(lang: &str, q: &[(i64, PersonQuality)], th: &QualityThresholds) 
         t(lang, "dash-untouched", &[("percent", mean.to_string())])
     };
     let mssds: Vec<f64> = q.iter().filter_map(|(_, p)| p.mssd).collect();
-    let mssd = median(&mssds)
-        .map(|m| t(lang, "dash-mssd", &[("mssd", decimal(lang, m))]))
-        .unwrap_or_else(|| "–".into());
+    let mssd =
+        median(&mssds).map(|m| t(lang, "dash-mssd", &[("mssd", decimal(lang, m))])).unwrap_or_else(|| "–".into());
     json!({
         "assessed": assessed,
         "middle": middle,
@@ -413,11 +409,16 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     let mut series: Vec<Series> = group_names
         .iter()
         .zip(&rate)
-        .map(|(g, r)| Series { name: group_label(lang, g), values: r.iter().map(|(n, done)| percent(*done, *n)).collect() })
+        .map(|(g, r)| Series {
+            name: group_label(lang, g),
+            values: r.iter().map(|(n, done)| percent(*done, *n)).collect(),
+        })
         .collect();
     if group_names.len() > 1 {
-        series
-            .push(Series { name: t(lang, "dash-all-groups", &[]), values: per_week.iter().map(|w| percent(w.3, w.2)).collect() });
+        series.push(Series {
+            name: t(lang, "dash-all-groups", &[]),
+            values: per_week.iter().map(|w| percent(w.3, w.2)).collect(),
+        });
     }
     let mut rate_headers: Vec<String> = group_names.iter().map(|g| group_label(lang, g)).collect();
     if group_names.len() > 1 {
@@ -453,7 +454,10 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
                 name: t(lang, "dash-series-invites", &[]),
                 values: per_week.iter().map(|w| Some(w.0 as f64)).collect(),
             },
-            Series { name: t(lang, "dash-series-completed", &[]), values: per_week.iter().map(|w| Some(w.3 as f64)).collect() },
+            Series {
+                name: t(lang, "dash-series-completed", &[]),
+                values: per_week.iter().map(|w| Some(w.3 as f64)).collect(),
+            },
         ],
         y_max: None,
         unit: "",

@@ -32,7 +32,7 @@ tfa-code-submit = Inloggen
 tfa-recovery-hint = Telefoon kwijt? Vul dan een van je herstelcodes in (bijvoorbeeld abcde-fghjk). Elke herstelcode werkt één keer. Geen herstelcodes meer? Vraag de beheerder om je code opnieuw in te stellen.
 tfa-code-empty = Vul de code uit je app in.
 tfa-code-wrong = Deze code klopt niet. Kijk of de tijd op je telefoon goed staat en vul de nieuwste code in.
-tfa-expired-text = Er is niets veranderd. Log opnieuw in via de inlogpagina.
+tfa-expired-text = Er is niets veranderd. Begin opnieuw op de inlogpagina.
 tfa-wait = Er is te vaak een verkeerde code geprobeerd. Wacht { $minutes ->
     [one] 1 minuut
    *[other] { $minutes } minuten
@@ -40,7 +40,7 @@ tfa-wait = Er is te vaak een verkeerde code geprobeerd. Wacht { $minutes ->
 tfa-setup-title = Inloggen met een code
 tfa-enrolled-text = Je logt al in met een code uit je app. Nieuwe telefoon of app? Vraag de beheerder om je code opnieuw in te stellen. Daarna stel je hier een nieuwe in.
 tfa-continue = Verder naar koers
-tfa-why = Je account ziet namen, telefoonnummers of exports. Daarom log je in met je wachtwoord én een code uit een app op je telefoon. Stel dat nu één keer in.
+tfa-why = Je account ziet namen, telefoonnummers of exports. Daarom vraagt koers bij het inloggen om je wachtwoord én een code uit een app op je telefoon. Stel dat nu één keer in.
 tfa-step-install = Installeer een authenticator-app op je telefoon, als je die nog niet hebt.
 tfa-step-scan = Scan in de app deze QR-code.
 tfa-qr-alt = QR-code met je sleutel voor de app
@@ -50,7 +50,7 @@ tfa-setup-label = Code uit de app
 tfa-setup-submit = Instellen
 tfa-setup-wrong = Deze code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de nieuwste code in.
 tfa-codes-title = Je herstelcodes
-tfa-codes-text = Vanaf nu log je in met je wachtwoord en een code uit je app. Raak je je telefoon kwijt? Dan kun je in plaats van de code een van deze herstelcodes gebruiken. Elke code werkt één keer.
+tfa-codes-text = Vanaf nu vraagt koers bij het inloggen om je wachtwoord en een code uit je app. Raak je je telefoon kwijt? Dan kun je in plaats van de code een van deze herstelcodes gebruiken. Elke code werkt één keer.
 tfa-codes-keep = Bewaar ze nu op een veilige plek, bijvoorbeeld in je wachtwoordbeheerder. Je ziet ze hierna nooit meer.
 tfa-codes-done = Ik heb ze bewaard: verder naar koers
 

@@ -22,7 +22,11 @@ pub(super) struct AuditQuery {
     page: Option<String>,
 }
 
-pub(super) async fn audit_page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<AuditQuery>) -> HttpResponse {
+pub(super) async fn audit_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<AuditQuery>,
+) -> HttpResponse {
     respond_staff(&state, &req, audit_log(&state, &req, &query).await)
 }
 

@@ -216,7 +216,9 @@ async fn change_inner(state: &AppState, req: &HttpRequest, form: &[(String, Stri
     let mut typed =
         Typed { person: person.chars().take(MAX_KEY_CHARS).collect(), reason: reason.clone(), ..Default::default() };
     if !include && (reason.is_empty() || reason.chars().count() > MAX_REASON || reason.chars().any(char::is_control)) {
-        typed.errors.insert("reason".into(), json!(t(r.lang(), "excl-reason-problem", &[("max", MAX_REASON.to_string())])));
+        typed
+            .errors
+            .insert("reason".into(), json!(t(r.lang(), "excl-reason-problem", &[("max", MAX_REASON.to_string())])));
     }
     let key = pseudonym_key(state).ok_or(PageError::Unavailable(Audience::Staff))?;
     let (access, staff_id, now) = (r.access.clone(), r.account.id, state.real_clock.now());

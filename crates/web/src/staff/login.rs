@@ -30,7 +30,8 @@ fn login_page(state: &AppState, status: StatusCode, email: &str, error: Option<&
         .max_age(CookieDuration::minutes(30))
         .finish();
     let error = error.map(|key| t(LANG, key, &[]));
-    let data = json!({"lang": LANG, "title": t(LANG, "login-title", &[]), "csrf": token, "email": email, "error": error});
+    let data =
+        json!({"lang": LANG, "title": t(LANG, "login-title", &[]), "csrf": token, "email": email, "error": error});
     let mut r = render(state, status, "staff_login", &data);
     let _ = r.add_cookie(&cookie);
     r

@@ -5,8 +5,8 @@
 use super::nl_instant;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use koers_store::studies::Study;
 use koers_store::error::StoreResult;
+use koers_store::studies::Study;
 use koers_texts::t;
 use std::collections::BTreeMap;
 
