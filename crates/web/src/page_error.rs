@@ -174,3 +174,33 @@ impl From<CoordinationError> for PageError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+    use koers_core::clock::FixedClock;
+    use koers_store::testing::TestDb;
+    use std::sync::Arc;
+
+    fn body(r: HttpResponse) -> String {
+        String::from_utf8(r.into_body().try_into_bytes().unwrap().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_refusal_reads_in_the_staff_members_language() {
+        let t = TestDb::sqlite();
+        let state =
+            AppState::new(t.db.clone(), Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH)), Default::default());
+        let refused = || PageError::Refused(vec![Msg::new("end-choose-reason")]);
+        let nl = refused().into_response_in(&state, "nl");
+        assert_eq!(nl.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let nl = body(nl);
+        assert!(nl.contains("lang=\"nl\"") && nl.contains("Dat lukte niet") && nl.contains("Kies een reden."), "{nl}");
+        let en = body(refused().into_response_in(&state, "en"));
+        assert!(en.contains("lang=\"en\"") && en.contains("That did not work"), "{en}");
+        assert!(!en.contains("Kies een reden."), "{en}");
+        let dutch_by_default = body(PageError::NotFound(Audience::Staff).into_response(&state));
+        assert!(dutch_by_default.contains("Deze pagina bestaat niet"), "{dutch_by_default}");
+    }
+}
