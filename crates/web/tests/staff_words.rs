@@ -1,6 +1,8 @@
-//! The coordinator's pages speak one language: Dutch by default, with no English word on any of
-//! them (the import's messages showed in English here before), English after choosing it; every
-//! text comes from the catalogue (no key is missing). A phone number is accepted however it is
+//! The staff pages speak one language: Dutch by default, with no English word on any of them (the
+//! import's messages showed in English here before), English after choosing it; every text comes
+//! from the catalogue (no key is missing). That holds for the coordinator's pages, the research
+//! team's and admins' (dashboard, exclusions, accounts, audit log, the second factor) and the
+//! pages that refuse, and an admin whose account speaks English reads all of them in English. A phone number is accepted however it is
 //! written, and a form error is summed up at the top of the page, linked to its field.
 
 use actix_web::{test, web};
