@@ -1,4 +1,4 @@
-//! The staff dashboard and the audit log page.
+//! The staff dashboard, and the audit log page ([`audit_log`]).
 //!
 //! The dashboard shows counts only: response per group and week, messages sent against
 //! questionnaires completed, active pairs, people who stopped answering, and data-quality flags,

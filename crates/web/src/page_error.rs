@@ -63,7 +63,7 @@ pub fn staff_lang(req: &HttpRequest) -> &'static str {
     req.extensions().get::<StaffLang>().map_or("nl", |l| l.0)
 }
 
-/// A friendly page for staff in `lang`: the heading and one paragraph, by catalogue key.
+/// A friendly page for staff in `lang`: a heading and one paragraph (both from the catalogue).
 pub fn staff_message(state: &AppState, status: StatusCode, lang: &str, heading: &str, text: &str) -> HttpResponse {
     message(state, status, lang, heading, &[text])
 }
