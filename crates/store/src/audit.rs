@@ -77,6 +77,8 @@ pub struct AuditEntry {
     pub actor: String,
     pub actor_name: Option<String>,
     pub action: String,
+    /// The study the entry is about, if any: its zone is the one the entry's time reads in.
+    pub study_id: Option<i64>,
     pub study_key: Option<String>,
     pub organisation_id: Option<i64>,
     pub target_kind: Option<String>,
@@ -127,6 +129,7 @@ pub fn page(conn: &mut DbConnection, q: &AuditQuery) -> StoreResult<AuditPage> {
         String,
         Option<String>,
         String,
+        Option<i64>,
         Option<String>,
         Option<i64>,
         Option<String>,
@@ -144,6 +147,7 @@ pub fn page(conn: &mut DbConnection, q: &AuditQuery) -> StoreResult<AuditPage> {
             audit_log::actor,
             staff_accounts::display_name.nullable(),
             audit_log::action,
+            audit_log::study_id,
             studies::key.nullable(),
             audit_log::organisation_id,
             audit_log::target_kind,
@@ -153,20 +157,35 @@ pub fn page(conn: &mut DbConnection, q: &AuditQuery) -> StoreResult<AuditPage> {
         .load(conn)?;
     let entries = rows
         .into_iter()
-        .map(|(id, at, actor, actor_name, action, study_key, organisation_id, target_kind, target_id, details)| {
-            AuditEntry {
+        .map(
+            |(
                 id,
-                at: crate::studies::from_db(at),
+                at,
                 actor,
                 actor_name,
                 action,
+                study_id,
                 study_key,
                 organisation_id,
                 target_kind,
                 target_id,
                 details,
-            }
-        })
+            )| {
+                AuditEntry {
+                    id,
+                    at: crate::studies::from_db(at),
+                    actor,
+                    actor_name,
+                    action,
+                    study_id,
+                    study_key,
+                    organisation_id,
+                    target_kind,
+                    target_id,
+                    details,
+                }
+            },
+        )
         .collect();
     Ok(AuditPage { entries, total, page, pages })
 }

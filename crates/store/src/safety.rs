@@ -49,6 +49,8 @@ pub fn record_alarm(conn: &mut DbConnection, person_id: i64, response_id: i64, n
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alarm {
     pub person_id: i64,
+    /// The study the person takes part in.
+    pub study_id: i64,
     pub name: String,
     pub team_name: String,
     pub at: DateTime<Utc>,
@@ -56,7 +58,7 @@ pub struct Alarm {
 
 /// Alarms since `since` about people in the teams of `scope`, newest first.
 pub fn alarms_in_scope(conn: &mut DbConnection, scope: &Scope, since: DateTime<Utc>) -> StoreResult<Vec<Alarm>> {
-    type Raw = (i64, NaiveDateTime, Option<String>, Option<String>, String);
+    type Raw = (i64, i64, NaiveDateTime, Option<String>, Option<String>, String);
     let rows: Vec<Raw> = audit_log::table
         .inner_join(people::table.on(audit_log::target_id.eq(people::id.nullable())))
         .inner_join(person_identities::table.on(person_identities::person_id.eq(people::id)))
@@ -66,12 +68,20 @@ pub fn alarms_in_scope(conn: &mut DbConnection, scope: &Scope, since: DateTime<U
         .filter(people::team_id.eq_any(scope.team_ids()))
         .order(audit_log::id.desc())
         .limit(200)
-        .select((people::id, audit_log::at, person_identities::first_name, person_identities::last_name, teams::name))
+        .select((
+            people::id,
+            people::study_id,
+            audit_log::at,
+            person_identities::first_name,
+            person_identities::last_name,
+            teams::name,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(person_id, at, first, last, team_name)| Alarm {
+        .map(|(person_id, study_id, at, first, last, team_name)| Alarm {
             person_id,
+            study_id,
             name: full_name(first.as_deref(), last.as_deref()),
             team_name,
             at: from_db(at),

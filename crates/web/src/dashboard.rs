@@ -1,4 +1,4 @@
-//! The staff dashboard and the audit log page.
+//! The staff dashboard, and the audit log page ([`audit_log`]).
 //!
 //! The dashboard shows counts only: response per group and week, messages sent against
 //! questionnaires completed, active pairs, people who stopped answering, and data-quality flags,
@@ -10,11 +10,11 @@
 //!
 //! Charts are SVG drawn on the server ([`chart`]), each with a table of the same numbers.
 
+mod audit_log;
 pub(crate) mod chart;
 
-use crate::page_error::{respond, Audience, PageError, PageResult};
-use crate::pages::message;
-use crate::staff::{encode, nl_instant, staff_session, SignedIn};
+use crate::page_error::{respond_staff, staff_message, Audience, PageError, PageResult};
+use crate::staff::{nl_instant, staff_session, SignedIn};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -28,19 +28,18 @@ use koers_store::dashboard::{self as dash, Population, Reach, SendingHealth};
 use koers_store::sessions::SessionRow;
 use koers_store::staff::{self, StaffAccount, StaffRole};
 use koers_store::studies::{list_studies, Study};
-use koers_store::{audit, quality, DbConnection, StoreError};
+use koers_store::{quality, DbConnection, StoreError};
+use koers_texts::t;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/staff/dashboard", web::get().to(dashboard)).route("/staff/audit", web::get().to(audit_page));
+    cfg.route("/staff/dashboard", web::get().to(dashboard)).route("/staff/audit", web::get().to(audit_log::audit_page));
 }
 
 /// Input limits of the query parameters.
 const MAX_KEY_CHARS: usize = 64;
 const MAX_GROUP_CHARS: usize = 100;
-const MAX_ACTION_CHARS: usize = 100;
-const AUDIT_PER_PAGE: i64 = 50;
 
 // ---------------------------------------------------------------------------------------------
 // Who is asking
@@ -93,10 +92,17 @@ async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, PageError
     Ok(Viewer { session, account, reach, audit, researcher_only, test_studies })
 }
 
+impl Viewer {
+    /// The language of the viewer's pages: Dutch unless their account says English.
+    fn lang(&self) -> &'static str {
+        koers_texts::lang_of(&self.account.locale)
+    }
+}
+
 /// What every page here shows around its content (the menu needs the same as staff pages).
 fn base(v: &Viewer, title: &str) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("lang".into(), json!("nl"));
+    m.insert("lang".into(), json!(v.lang()));
     m.insert("title".into(), json!(title));
     m.insert("staff_name".into(), json!(v.account.display_name));
     m.insert("csrf".into(), json!(v.session.csrf_token));
@@ -142,9 +148,9 @@ impl Weeks {
     }
 
     /// `2026-W37 (vanaf 07-09)` for tables, `W37` for axes.
-    fn long_label(&self, i: usize) -> String {
+    fn long_label(&self, lang: &str, i: usize) -> String {
         let m = self.mondays[i];
-        format!("{} (vanaf {})", calendar_week(m), m.format("%d-%m"))
+        t(lang, "dash-week", &[("week", calendar_week(m)), ("monday", m.format("%d-%m").to_string())])
     }
 
     fn short_label(&self, i: usize) -> String {
@@ -160,17 +166,19 @@ fn percent(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }
 
-fn percent_text(part: i64, whole: i64) -> String {
+fn percent_text(lang: &str, part: i64, whole: i64) -> String {
     match percent(part, whole) {
-        Some(p) => format!("{} % ({part} van {whole})", p.round() as i64),
+        Some(p) => t(
+            lang,
+            "dash-percent",
+            &[("percent", (p.round() as i64).to_string()), ("part", part.to_string()), ("whole", whole.to_string())],
+        ),
         None => "–".into(),
     }
 }
 
-const NO_GROUP: &str = "Zonder groep";
-
-fn group_label(g: &Option<String>) -> String {
-    g.clone().unwrap_or_else(|| NO_GROUP.to_string())
+fn group_label(lang: &str, g: &Option<String>) -> String {
+    g.clone().unwrap_or_else(|| t(lang, "dash-no-group", &[]))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,7 +229,7 @@ fn count_all(
 }
 
 /// Counts per team summed per group, in group order, with a total.
-fn per_group(teams: &BTreeMap<i64, Option<String>>, counts: &BTreeMap<i64, i64>) -> (Vec<Value>, i64) {
+fn per_group(lang: &str, teams: &BTreeMap<i64, Option<String>>, counts: &BTreeMap<i64, i64>) -> (Vec<Value>, i64) {
     let mut groups: BTreeMap<Option<String>, i64> = BTreeMap::new();
     for (team, n) in counts {
         if let Some(g) = teams.get(team) {
@@ -229,49 +237,48 @@ fn per_group(teams: &BTreeMap<i64, Option<String>>, counts: &BTreeMap<i64, i64>)
         }
     }
     let total = groups.values().sum();
-    (groups.iter().map(|(g, n)| json!({"label": group_label(g), "count": n})).collect(), total)
+    (groups.iter().map(|(g, n)| json!({"label": group_label(lang, g), "count": n})).collect(), total)
 }
 
-fn alerts(h: &SendingHealth, zone: Tz) -> Vec<Value> {
+fn alerts(lang: &str, h: &SendingHealth, zone: Tz) -> Vec<Value> {
     let mut out = Vec::new();
     if h.failed_last_day > 0 {
         out.push(json!({
-            "heading": "Berichten komen niet aan.",
-            "text": if h.failed_last_day == 1 {
-                "In de afgelopen 24 uur is 1 bericht niet verstuurd, of is niet zeker of het aankwam. Vraag de beheerder of de sms-dienst werkt.".to_string()
-            } else {
-                format!(
-                    "In de afgelopen 24 uur zijn {} berichten niet verstuurd, of is niet zeker of ze aankwamen. Vraag de beheerder of de sms-dienst werkt.",
-                    h.failed_last_day
-                )
-            },
+            "heading": t(lang, "dash-failed-heading", &[]),
+            "text": t(lang, "dash-failed-text", &[("n", h.failed_last_day.to_string())]),
         }));
     }
     if h.overdue > 0 {
-        out.push(json!({
-            "heading": "Het versturen loopt achter.",
-            "text": format!(
-                "{} {} al meer dan {} minuten op verzending{}. Kijk of de planner draait.",
-                h.overdue,
-                if h.overdue == 1 { "bericht wacht" } else { "berichten wachten" },
-                dash::LAG_MINUTES,
-                h.oldest_overdue.map(|t| format!(", het oudste sinds {}", nl_instant(t, zone))).unwrap_or_default(),
-            ),
-        }));
+        let mut text =
+            t(lang, "dash-overdue-text", &[("n", h.overdue.to_string()), ("minutes", dash::LAG_MINUTES.to_string())]);
+        if let Some(since) = h.oldest_overdue {
+            text.push(' ');
+            text.push_str(&t(lang, "dash-overdue-since", &[("since", nl_instant(since, zone))]));
+        }
+        out.push(json!({"heading": t(lang, "dash-overdue-heading", &[]), "text": text}));
     }
     for (job, ok) in &h.failing_jobs {
-        out.push(json!({
-            "heading": "Een taak van de planner mislukt.",
-            "text": format!(
-                "De taak '{job}' ging de laatste keer mis{}.",
-                ok.map(|t| format!("; het laatst gelukt op {}", nl_instant(t, zone))).unwrap_or_default()
-            ),
-        }));
+        let mut text = t(lang, "dash-job-text", &[("job", job.clone())]);
+        if let Some(ok) = ok {
+            text.push(' ');
+            text.push_str(&t(lang, "dash-job-last-ok", &[("when", nl_instant(*ok, zone))]));
+        }
+        out.push(json!({"heading": t(lang, "dash-job-heading", &[]), "text": text}));
     }
     out
 }
 
-fn quality_view(q: &[(i64, PersonQuality)], t: &QualityThresholds) -> Value {
+/// A number with one decimal, with a decimal comma in Dutch.
+fn decimal(lang: &str, v: f64) -> String {
+    let s = format!("{v:.1}");
+    if lang == "en" {
+        s
+    } else {
+        s.replace('.', ",")
+    }
+}
+
+fn quality_view(lang: &str, q: &[(i64, PersonQuality)], th: &QualityThresholds) -> Value {
     let assessed = q.len();
     let middle = q.iter().filter(|(_, p)| p.middle_flag).count();
     let fast = q.iter().filter(|(_, p)| p.fast_flag).count();
@@ -280,12 +287,12 @@ fn quality_view(q: &[(i64, PersonQuality)], t: &QualityThresholds) -> Value {
     let untouched = if shares.is_empty() {
         "–".to_string()
     } else {
-        format!("gemiddeld {} %", (shares.iter().sum::<f64>() / shares.len() as f64 * 100.0).round() as i64)
+        let mean = (shares.iter().sum::<f64>() / shares.len() as f64 * 100.0).round() as i64;
+        t(lang, "dash-untouched", &[("percent", mean.to_string())])
     };
     let mssds: Vec<f64> = q.iter().filter_map(|(_, p)| p.mssd).collect();
-    let mssd = median(&mssds)
-        .map(|m| format!("{} (schaal 0-100)", format!("{m:.1}").replace('.', ",")))
-        .unwrap_or_else(|| "–".into());
+    let mssd =
+        median(&mssds).map(|m| t(lang, "dash-mssd", &[("mssd", decimal(lang, m))])).unwrap_or_else(|| "–".into());
     json!({
         "assessed": assessed,
         "middle": middle,
@@ -293,29 +300,33 @@ fn quality_view(q: &[(i64, PersonQuality)], t: &QualityThresholds) -> Value {
         "flagged": flagged,
         "untouched": untouched,
         "mssd": mssd,
-        "rules": format!(
-            "Sliders in het midden: minstens {} % van de aangeraakte sliders ligt binnen {} % van het midden. Heel snel: een dagboek duurt in het midden genomen korter dan {} seconden. Beide pas vanaf {} ingevulde dagboeken.",
-            (t.middle_share * 100.0).round(),
-            t.middle_band,
-            t.fast_seconds,
-            t.min_responses
+        "rules": t(
+            lang,
+            "dash-quality-rules",
+            &[
+                ("share", ((th.middle_share * 100.0).round() as i64).to_string()),
+                ("band", th.middle_band.to_string()),
+                ("seconds", th.fast_seconds.to_string()),
+                ("responses", th.min_responses.to_string()),
+            ]
         ),
     })
 }
 
 async fn dashboard(state: web::Data<AppState>, req: HttpRequest, query: web::Query<DashboardQuery>) -> HttpResponse {
-    respond(&state, dashboard_page(&state, &req, &query).await)
+    respond_staff(&state, &req, dashboard_page(&state, &req, &query).await)
 }
 
 async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQuery) -> PageResult {
     let v = viewer(state, req).await?;
+    let lang = v.lang();
     if v.reach.is_empty() {
-        return Err(message(
+        return Err(staff_message(
             state,
             StatusCode::FORBIDDEN,
-            "nl",
-            "Geen toegang",
-            &["Je account heeft nog geen rol in een onderzoek. Vraag de beheerder om een rol."],
+            lang,
+            &t(lang, "dash-no-role-heading", &[]),
+            &t(lang, "dash-no-role-text", &[]),
         )
         .into());
     }
@@ -333,12 +344,12 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
         None => studies.first(),
     };
     let Some(study) = study.cloned() else {
-        return Err(message(
+        return Err(staff_message(
             state,
             StatusCode::NOT_FOUND,
-            "nl",
-            "Dit onderzoek bestaat niet",
-            &["Of je mag het niet zien. Kies een onderzoek op het overzicht."],
+            lang,
+            &t(lang, "dash-no-study-heading", &[]),
+            &t(lang, "dash-no-study-text", &[]),
         )
         .into());
     };
@@ -398,33 +409,36 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     let mut series: Vec<Series> = group_names
         .iter()
         .zip(&rate)
-        .map(|(g, r)| Series { name: group_label(g), values: r.iter().map(|(n, done)| percent(*done, *n)).collect() })
+        .map(|(g, r)| Series {
+            name: group_label(lang, g),
+            values: r.iter().map(|(n, done)| percent(*done, *n)).collect(),
+        })
         .collect();
     if group_names.len() > 1 {
-        series
-            .push(Series { name: "Alle groepen".into(), values: per_week.iter().map(|w| percent(w.3, w.2)).collect() });
+        series.push(Series {
+            name: t(lang, "dash-all-groups", &[]),
+            values: per_week.iter().map(|w| percent(w.3, w.2)).collect(),
+        });
     }
-    let mut rate_headers: Vec<String> = group_names.iter().map(group_label).collect();
+    let mut rate_headers: Vec<String> = group_names.iter().map(|g| group_label(lang, g)).collect();
     if group_names.len() > 1 {
-        rate_headers.push("Alle groepen".into());
+        rate_headers.push(t(lang, "dash-all-groups", &[]));
     }
     let rate_rows: Vec<Value> = (0..weeks.len())
         .rev()
         .map(|i| {
-            let mut cells: Vec<String> = rate.iter().map(|r| percent_text(r[i].1, r[i].0)).collect();
+            let mut cells: Vec<String> = rate.iter().map(|r| percent_text(lang, r[i].1, r[i].0)).collect();
             if group_names.len() > 1 {
-                cells.push(percent_text(per_week[i].3, per_week[i].2));
+                cells.push(percent_text(lang, per_week[i].3, per_week[i].2));
             }
-            json!({"week": weeks.long_label(i), "cells": cells})
+            json!({"week": weeks.long_label(lang, i), "cells": cells})
         })
         .collect();
     let x_labels: Vec<String> = (0..weeks.len()).map(|i| weeks.short_label(i)).collect();
     let rate_chart = LineChart {
         id: "respons".into(),
-        title: "Respons per groep en week".into(),
-        description: format!(
-            "Percentage ingevulde vragenlijsten per week over de laatste {span} weken, één lijn per groep. De tabel hieronder geeft dezelfde cijfers."
-        ),
+        title: t(lang, "dash-rate-title", &[]),
+        description: t(lang, "dash-rate-description", &[("weeks", span.to_string())]),
         x_labels: x_labels.clone(),
         series,
         y_max: Some(100.0),
@@ -432,12 +446,18 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     };
     let sent_chart = LineChart {
         id: "verstuurd".into(),
-        title: "Uitnodigingen verstuurd en vragenlijsten ingevuld per week".into(),
-        description: "Aantal verstuurde uitnodigingen en aantal ingevulde vragenlijsten per week. De tabel hieronder geeft dezelfde cijfers.".into(),
+        title: t(lang, "dash-sent-title", &[]),
+        description: t(lang, "dash-sent-description", &[]),
         x_labels,
         series: vec![
-            Series { name: "Uitnodigingen verstuurd".into(), values: per_week.iter().map(|w| Some(w.0 as f64)).collect() },
-            Series { name: "Ingevuld".into(), values: per_week.iter().map(|w| Some(w.3 as f64)).collect() },
+            Series {
+                name: t(lang, "dash-series-invites", &[]),
+                values: per_week.iter().map(|w| Some(w.0 as f64)).collect(),
+            },
+            Series {
+                name: t(lang, "dash-series-completed", &[]),
+                values: per_week.iter().map(|w| Some(w.3 as f64)).collect(),
+            },
         ],
         y_max: None,
         unit: "",
@@ -446,13 +466,13 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
         .rev()
         .map(|i| {
             let (invites, reminders, windows, completed) = per_week[i];
-            json!({"week": weeks.long_label(i), "invites": invites, "reminders": reminders, "windows": windows, "completed": completed})
+            json!({"week": weeks.long_label(lang, i), "invites": invites, "reminders": reminders, "windows": windows, "completed": completed})
         })
         .collect();
-    let (pairs, pairs_total) = per_group(&counts.teams, &counts.pairs);
-    let (silent, silent_total) = per_group(&counts.teams, &counts.silent);
+    let (pairs, pairs_total) = per_group(lang, &counts.teams, &counts.pairs);
+    let (silent, silent_total) = per_group(lang, &counts.teams, &counts.silent);
 
-    let mut data = base(&v, "Overzicht");
+    let mut data = base(&v, &t(lang, "dash-title", &[]));
     data.insert("study_name".into(), json!(study.name));
     data.insert("test_mode".into(), json!(study.test_mode));
     data.insert("study_key".into(), json!(study.key));
@@ -464,7 +484,8 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
             .map(|s| json!({"key": s.key, "name": s.name, "selected": s.id == study.id}))
             .collect::<Vec<_>>()),
     );
-    let mut group_options = vec![json!({"value": "", "label": "Alle groepen", "selected": group.is_none()})];
+    let mut group_options =
+        vec![json!({"value": "", "label": t(lang, "dash-all-groups", &[]), "selected": group.is_none()})];
     group_options.extend(
         groups.iter().map(|g| json!({"value": g, "label": g, "selected": group.as_deref() == Some(g.as_str())})),
     );
@@ -473,7 +494,7 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     data.insert("span".into(), json!(span));
     data.insert("limited".into(), json!(limited_view));
     data.insert("updated".into(), json!(nl_instant(now, zone)));
-    data.insert("alerts".into(), json!(alerts(&counts.health, zone)));
+    data.insert("alerts".into(), json!(alerts(lang, &counts.health, zone)));
     data.insert("rate_chart".into(), json!(rate_chart.draw()));
     data.insert("rate_headers".into(), json!(rate_headers));
     data.insert("rate_rows".into(), json!(rate_rows));
@@ -483,107 +504,6 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     data.insert("pairs_total".into(), json!(pairs_total));
     data.insert("silent".into(), json!(silent));
     data.insert("silent_total".into(), json!(silent_total));
-    data.insert("quality".into(), quality_view(&counts.quality, &counts.thresholds));
+    data.insert("quality".into(), quality_view(lang, &counts.quality, &counts.thresholds));
     Ok(render(state, "staff_dashboard", &Value::Object(data)))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The audit log
-
-#[derive(serde::Deserialize)]
-struct AuditQuery {
-    action: Option<String>,
-    page: Option<String>,
-}
-
-async fn audit_page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<AuditQuery>) -> HttpResponse {
-    respond(&state, audit_log(&state, &req, &query).await)
-}
-
-async fn audit_log(state: &AppState, req: &HttpRequest, query: &AuditQuery) -> PageResult {
-    let v = viewer(state, req).await?;
-    let Some(studies) = v.audit.clone() else {
-        return Err(message(
-            state,
-            StatusCode::FORBIDDEN,
-            "nl",
-            "Alleen voor beheerders",
-            &["Het logboek is alleen te zien voor beheerders. Het overzicht met aantallen vind je onder Overzicht."],
-        )
-        .into());
-    };
-    let action = limited(&query.action, MAX_ACTION_CHARS);
-    let page = query.page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 1_000_000);
-    let q = audit::AuditQuery { action: action.clone(), study_ids: studies.clone(), page, per_page: AUDIT_PER_PAGE };
-    let staff_id = v.account.id;
-    let now = state.real_clock.now();
-    let db = state.db.clone();
-    let found = web::block(move || {
-        db.write(|c| -> Result<_, StoreError> {
-            let found = audit::page(c, &q)?;
-            let actions = audit::actions(c, q.study_ids.as_deref())?;
-            audit::record(
-                c,
-                now,
-                &audit::Entry {
-                    actor: &format!("staff:{staff_id}"),
-                    actor_staff_id: Some(staff_id),
-                    action: "audit.view",
-                    target_kind: Some("audit_log"),
-                    details: json!({"action": q.action, "page": found.page}),
-                    ..Default::default()
-                },
-            )?;
-            Ok((found, actions))
-        })
-    })
-    .await;
-    let (found, actions) = match found {
-        Ok(Ok(f)) => f,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "audit page: reading failed");
-            return Err(PageError::Unavailable(Audience::Staff));
-        }
-        Err(_) => return Err(PageError::Unavailable(Audience::Staff)),
-    };
-    let zone = chrono_tz::Europe::Amsterdam;
-    let entries: Vec<Value> = found
-        .entries
-        .iter()
-        .map(|e| {
-            let who = match &e.actor_name {
-                Some(name) => format!("{name} ({})", e.actor),
-                None => e.actor.clone(),
-            };
-            let mut target = String::new();
-            if let Some(s) = &e.study_key {
-                target.push_str(&format!("onderzoek {s}"));
-            }
-            if let Some(kind) = &e.target_kind {
-                if !target.is_empty() {
-                    target.push_str(", ");
-                }
-                target.push_str(kind);
-                if let Some(id) = e.target_id {
-                    target.push_str(&format!(" {id}"));
-                }
-            }
-            let details = if e.details == "{}" { String::new() } else { e.details.clone() };
-            json!({"at": nl_instant(e.at, zone), "who": who, "action": e.action, "target": target, "details": details})
-        })
-        .collect();
-    let mut options = vec![json!({"value": "", "label": "Alles", "selected": action.is_none()})];
-    options.extend(actions.iter().map(|audit::ActionCount { action: a, count: n }| {
-        json!({"value": a, "label": format!("{a} ({n})"), "selected": action.as_deref() == Some(a.as_str())})
-    }));
-    let link = |n: i64| format!("/staff/audit?action={}&page={n}", encode(action.as_deref().unwrap_or("")));
-    let mut data = base(&v, "Logboek");
-    data.insert("actions".into(), json!(options));
-    data.insert("entries".into(), json!(entries));
-    data.insert("total".into(), json!(found.total));
-    data.insert("page".into(), json!(found.page));
-    data.insert("pages".into(), json!(found.pages));
-    data.insert("prev".into(), json!((found.page > 1).then(|| link(found.page - 1))));
-    data.insert("next".into(), json!((found.page < found.pages).then(|| link(found.page + 1))));
-    Ok(render(state, "staff_audit", &Value::Object(data)))
 }

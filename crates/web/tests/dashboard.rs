@@ -451,7 +451,7 @@ async fn an_admin_reads_the_audit_log_and_that_is_logged_too() {
         let session = login(server.addr, ADMIN).await;
         let page = get(server.addr, "/staff/audit", &session).await;
         assert_eq!(page.status, 200, "{backend}: {}", page.body);
-        assert!(page.body.contains("<td>staff.login</td>"), "{backend}: {}", page.body);
+        assert!(page.body.contains("<td><code>staff.login</code></td>"), "{backend}: {}", page.body);
         assert!(page.body.contains("Onderzoeker (staff:"), "{backend}: who logged in is named");
         let views: Vec<Option<i64>> = audit_log::table
             .filter(audit_log::action.eq("audit.view"))
@@ -463,8 +463,8 @@ async fn an_admin_reads_the_audit_log_and_that_is_logged_too() {
 
         let filtered = get(server.addr, "/staff/audit?action=audit.view&page=99", &session).await;
         assert_eq!(filtered.status, 200);
-        assert!(filtered.body.contains("<td>audit.view</td>"), "{backend}");
-        assert!(!filtered.body.contains("<td>staff.login</td>"), "{backend}: only the chosen action");
+        assert!(filtered.body.contains("<td><code>audit.view</code></td>"), "{backend}");
+        assert!(!filtered.body.contains("<td><code>staff.login</code></td>"), "{backend}: only the chosen action");
         assert!(filtered.body.contains("Pagina 1 van 1"), "{backend}: a page past the end shows the last");
         assert!(page.body.contains("href=\"/staff/audit\""), "{backend}: the admin's menu has the log");
 

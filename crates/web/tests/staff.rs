@@ -523,3 +523,54 @@ async fn the_attention_page_shows_early_warnings_only_when_the_study_and_the_stu
         assert!(!signals(&page.body), "{backend}: withdrawn, nothing shown");
     }
 }
+
+/// An admin who sees studies in two zones reads each time on its own study's clock, with the
+/// zone named; a coordinator of one study reads its times without a zone's name.
+#[actix_web::test]
+async fn times_read_on_their_studys_clock_and_name_the_zone_when_zones_differ() {
+    use koers_store::studies::{ensure_organisation, ensure_study, ensure_team, NewStudy};
+    for (backend, t) in TestDb::both() {
+        let w = world(&t.db);
+        let admin = "beheer@koers.example";
+        let alarm_at = now() - chrono::TimeDelta::days(1);
+        t.db.write(|c| -> Result<(), koers_store::StoreError> {
+            let new = NewStudy {
+                key: "curacao",
+                name: "Curaçao",
+                time_zone: "America/Curacao",
+                default_locale: "nl",
+                test_mode: false,
+            };
+            let study = ensure_study(c, &new, now())?;
+            let org = ensure_organisation(c, study.id, "roc-west", "ROC West", None, now())?;
+            let team = ensure_team(c, org.id, "Zorg", now())?;
+            let kay = person(c, study.id, team, koers_core::people::Role::Student, "Kay", "+31612300109");
+            koers_store::safety::record_alarm(c, kay, 1, alarm_at)?;
+            koers_store::safety::record_alarm(c, w.sanne, 2, alarm_at)?;
+            koers_store::staff::create_account(c, admin, "Beheerder", PASSWORD, true, now())?;
+            Ok(())
+        })
+        .unwrap();
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
+        let done = try_login(&app, admin, PASSWORD).await;
+        let session = match cookie(&done, "koers_s") {
+            Some(s) => s.clone(),
+            None => past_second_factor_of(&app, admin, &done).await,
+        };
+        let page = call(&app, get("/staff/attention", &session)).await;
+        assert_eq!(page.status, 200, "{backend}");
+        assert!(page.body.contains("14-10-2026 12:00 (Europe/Amsterdam)"), "{backend}: {}", page.body);
+        assert!(page.body.contains("14-10-2026 06:00 (America/Curacao)"), "{backend}: Kay's alarm on Curaçao's clock");
+        let log = call(&app, get("/staff/audit?action=safety.alarm", &session)).await;
+        assert!(log.body.contains("14-10-2026 06:00 (America/Curacao)"), "{backend}: {}", log.body);
+        assert!(log.body.contains("14-10-2026 12:00 (Europe/Amsterdam)"), "{backend}");
+
+        let (session, _) = login(&app).await;
+        let page = call(&app, get("/staff/attention", &session)).await;
+        assert!(page.body.contains("14-10-2026 12:00"), "{backend}");
+        assert!(
+            !page.body.contains("Europe/Amsterdam") && !page.body.contains("Kay"),
+            "{backend}: one study, one zone"
+        );
+    }
+}

@@ -1,6 +1,8 @@
-//! The coordinator's pages speak one language: Dutch by default, with no English word on any of
-//! them (the import's messages showed in English here before), English after choosing it; every
-//! text comes from the catalogue (no key is missing). A phone number is accepted however it is
+//! The staff pages speak one language: Dutch by default, with no English word on any of them (the
+//! import's messages showed in English here before), English after choosing it; every text comes
+//! from the catalogue (no key is missing). That holds for the coordinator's pages, the research
+//! team's and admins' (dashboard, exclusions, accounts, audit log, the second factor) and the
+//! pages that refuse, and an admin whose account speaks English reads all of them in English. A phone number is accepted however it is
 //! written, and a form error is summed up at the top of the page, linked to its field.
 
 use actix_web::{test, web};
@@ -46,8 +48,17 @@ const ENGLISH: &[&str] = &[
     "is not",
 ];
 
-/// The visible text of a page: tags dropped, entities left as they are.
+/// The visible text of a page: tags dropped, entities left as they are, and what is shown as
+/// code (a file's or column's name, an audit action, a pseudonym: `<code>` or an element marked
+/// `translate="no"`) left out: it is in no language.
 fn text_of(html: &str) -> String {
+    let mut html = html.to_string();
+    for (open, close) in [("<code", "</code>"), ("<option translate=\"no\"", "</option>")] {
+        while let Some(start) = html.find(open) {
+            let Some(len) = html[start..].find(close) else { break };
+            html.replace_range(start..start + len + close.len(), " ");
+        }
+    }
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for ch in html.chars() {
@@ -186,5 +197,226 @@ async fn a_form_error_is_summed_up_at_the_top_and_links_to_its_field() {
         assert!(summary.contains("<a href=\"#data\">Kies wat er met de antwoorden gebeurt.</a>"), "{summary}");
         assert!(summary.contains("<a href=\"#confirm\">"), "{summary}");
         assert!(r.body.contains("id=\"data\"") && r.body.contains("id=\"confirm\""), "each link has its field");
+    }
+}
+
+/// Dutch words an English page must not show (whole words, as [`ENGLISH`]).
+const DUTCH: &[&str] =
+    &["het", "een", "niet", "je", "van", "voor", "geen", "naar", "wie", "nog", "alleen", "pagina", "vragenlijsten"];
+
+fn dutch_words_in(html: &str) -> Vec<&'static str> {
+    let words: Vec<String> =
+        text_of(html).split(|c: char| !c.is_alphanumeric() && c != '\'').map(str::to_string).collect();
+    let joined = format!(" {} ", words.join(" "));
+    DUTCH.iter().copied().filter(|w| joined.contains(&format!(" {w} "))).collect()
+}
+
+const RESEARCHER: &str = "onderzoeker@uni.example";
+const ADMIN: &str = "beheer@koers.example";
+const ADMIN_EN: &str = "admin@koers.example";
+
+/// A researcher of the study, a Dutch admin and an English one; the coordinator's account id.
+fn research_team(db: &koers_store::Database) -> i64 {
+    use koers_store::staff::{self, StaffRole};
+    let mut c = db.conn().unwrap();
+    let c = &mut *c;
+    let study = koers_store::studies::list_studies(c).unwrap()[0].id;
+    let researcher = staff::create_account(c, RESEARCHER, "Onderzoeker", PASSWORD, false, now()).unwrap();
+    staff::add_role(c, researcher, study, None, None, StaffRole::Researcher, now()).unwrap();
+    staff::create_account(c, ADMIN, "Beheerder", PASSWORD, true, now()).unwrap();
+    let en = staff::create_account(c, ADMIN_EN, "Admin", PASSWORD, true, now()).unwrap();
+    staff::set_locale(c, en, "en").unwrap();
+    staff::find_by_email(c, EMAIL).unwrap().unwrap().id
+}
+
+/// Sanne left two diaries open and agreed to warnings, which her study sends to coordinators
+/// too; and one of her answers held an alarm word.
+fn signal_and_alarm(db: &koers_store::Database, sanne: i64) {
+    use diesel::prelude::*;
+    use koers_store::participation::{record_consent, CONSENT_FEEDBACK_WARNINGS, CONSENT_PARTICIPANT};
+    use koers_store::schema::{people, responses, subscriptions};
+    db.write(|c| -> Result<(), koers_store::StoreError> {
+        let study: i64 = people::table.find(sanne).select(people::study_id).first(c)?;
+        let warn = koers_core::feedback::Feedback { warnings: true, warn_coordinator: true, ..Default::default() };
+        koers_store::feedback::set_settings(c, study, &warn)?;
+        record_consent(c, sanne, CONSENT_PARTICIPANT, "v1", now())?;
+        record_consent(c, sanne, CONSENT_FEEDBACK_WARNINGS, "v1", now())?;
+        let sub: i64 = subscriptions::table
+            .filter(subscriptions::person_id.eq(sanne).and(subscriptions::filling_out_for_id.is_null()))
+            .select(subscriptions::id)
+            .first(c)?;
+        for weeks_ago in [2, 1] {
+            let open = (now() - chrono::TimeDelta::weeks(weeks_ago)).naive_utc();
+            diesel::insert_into(responses::table)
+                .values((
+                    responses::subscription_id.eq(sub),
+                    responses::measurement_key.eq("diary"),
+                    responses::occurrence.eq(weeks_ago as i32),
+                    responses::questionnaire_key.eq(koers_store::feedback::STUDENT_DIARY),
+                    responses::open_at.eq(open),
+                    responses::close_at.eq(open + chrono::TimeDelta::days(2)),
+                    responses::created_at.eq(open),
+                ))
+                .execute(c)?;
+        }
+        let response: i64 =
+            responses::table.filter(responses::subscription_id.eq(sub)).select(responses::id).first(c)?;
+        koers_store::safety::record_alarm(c, sanne, response, now() - chrono::TimeDelta::days(1))
+    })
+    .unwrap();
+}
+
+/// Logs `email` in; the pages of the second factor on the way (set up the first time, the code
+/// after that) are added to `pages`, with a wrong code's answer.
+async fn login_as<S, B>(
+    app: &S,
+    email: &str,
+    pages: &mut Vec<(String, Answer)>,
+) -> (actix_web::cookie::Cookie<'static>, String)
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let done = try_login(app, email, PASSWORD).await;
+    assert_eq!(done.status, 303, "{email}: {}", done.body);
+    let session = match cookie(&done, "koers_s") {
+        Some(s) => s.clone(),
+        None => {
+            let pending = cookie(&done, "koers_s2").expect("a pending session").clone();
+            let to = done.location.clone().unwrap();
+            let page = call(app, get(&to, &pending)).await;
+            assert_eq!(page.status, 200, "{email}: {to}");
+            let csrf = csrf_of(&page.body);
+            pages.push((format!("{to} for {email}"), page));
+            let wrong = call(app, post(&to, &pending, &[("csrf", &csrf), ("code", "000000")])).await;
+            assert!(wrong.status.is_client_error(), "{email}: {to} refuses a wrong code");
+            pages.push((format!("{to} with a wrong code for {email}"), wrong));
+            past_second_factor_of(app, email, &done).await
+        }
+    };
+    let dash = call(app, get("/staff/dashboard", &session)).await;
+    assert_eq!(dash.status, 200, "{email}");
+    (session.clone(), csrf_of(&dash.body))
+}
+
+#[actix_web::test]
+async fn the_pages_of_researchers_admins_and_refusals_are_dutch_too_and_english_when_chosen() {
+    for (backend, t) in TestDb::both() {
+        let w = world(&t.db);
+        let coordinator = research_team(&t.db);
+        signal_and_alarm(&t.db, w.sanne);
+        let app = test::init_service(koers_web::app(web::Data::new(state(&t.db)))).await;
+        let mut pages: Vec<(String, Answer)> = Vec::new();
+
+        // The coordinator: the attention page with a signal and an alarm, and what refuses them.
+        let (session, csrf) = login(&app).await;
+        let attention = call(&app, get("/staff/attention", &session)).await;
+        assert!(attention.body.contains("Signalen uit de dagboeken"), "{backend}: {}", attention.body);
+        assert!(attention.body.contains("Antwoorden om naar te kijken"), "{backend}");
+        assert!(attention.body.contains("14-10-2026 12:00"), "{backend}: the alarm on Amsterdam's clock, unnamed");
+        pages.push(("/staff/attention with a signal and an alarm".into(), attention));
+        for (uri, status) in [
+            ("/staff/accounts", 403),
+            ("/staff/audit", 403),
+            ("/staff/exclusions", 403),
+            ("/staff/report", 403),
+            ("/staff/people/999999", 404),
+        ] {
+            let page = call(&app, get(uri, &session)).await;
+            assert_eq!(page.status, status, "{backend}: {uri} for a coordinator");
+            pages.push((format!("{uri} for a coordinator"), page));
+        }
+        let forged = post(&format!("/staff/people/{}/phone", w.sanne), &session, &[("mobile_phone", "0612345678")]);
+        let forged = call(&app, forged).await;
+        assert_eq!(forged.status, 403, "{backend}");
+        assert!(forged.body.contains("Dit formulier is verlopen"), "{backend}");
+        pages.push(("a form without its token".into(), forged));
+        let _ = csrf;
+
+        // The researcher: the figures, the exclusions and the report.
+        let (session, csrf) = login_as(&app, RESEARCHER, &mut pages).await;
+        for uri in ["/staff/dashboard", "/staff/exclusions", "/staff/exclusions?ok=exclude", "/staff/2fa/setup"] {
+            let page = call(&app, get(uri, &session)).await;
+            assert_eq!(page.status, 200, "{backend}: {uri} for a researcher");
+            pages.push((format!("{uri} for a researcher"), page));
+        }
+        let refused = post("/staff/exclusions", &session, &[("csrf", &csrf), ("study", "vsv"), ("person", "p00")]);
+        let refused = call(&app, refused).await;
+        assert_eq!(refused.status, 422, "{backend}");
+        assert!(refused.body.contains("Schrijf kort waarom"), "{backend}");
+        pages.push(("an exclusion without a reason".into(), refused));
+        // The report itself is `koers report`'s English page; the staff pages give it its title.
+        let report = call(&app, get("/staff/report", &session)).await;
+        assert_eq!(report.status, 200, "{backend}: {}", report.body);
+        assert!(report.body.contains("<html lang=\"en\">"), "{backend}: the report says its language");
+
+        // The admin: accounts and the audit log.
+        let (session, csrf) = login_as(&app, ADMIN, &mut pages).await;
+        let account = format!("/staff/accounts/{coordinator}");
+        for uri in ["/staff/accounts", account.as_str(), "/staff/audit", "/staff/attention"] {
+            let page = call(&app, get(uri, &session)).await;
+            assert_eq!(page.status, 200, "{backend}: {uri} for an admin");
+            pages.push((format!("{uri} for an admin"), page));
+        }
+        let password = call(&app, post(&format!("{account}/password"), &session, &[("csrf", &csrf)])).await;
+        assert_eq!(password.status, 200, "{backend}");
+        assert!(password.body.contains("Nieuw tijdelijk wachtwoord:"), "{backend}");
+        pages.push(("a new password".into(), password));
+        // Logging in again asks for the code.
+        login_as(&app, ADMIN, &mut pages).await;
+        assert!(pages.iter().any(|(uri, _)| uri.starts_with("/staff/2fa for")), "{backend}: the code page was walked");
+
+        for (uri, page) in &pages {
+            assert!(page.body.contains("<html lang=\"nl\">"), "{backend}: {uri}");
+            assert_eq!(english_words_in(&page.body), Vec::<&str>::new(), "{backend}: English on {uri}");
+        }
+        let missing = koers_texts::missing_keys();
+        assert!(missing.iter().all(|k| k.contains("no-such-key")), "{backend}: keys the catalogue lacks: {missing:?}");
+
+        // An admin whose account speaks English reads all of it in English.
+        let mut english: Vec<(String, Answer)> = Vec::new();
+        let (session, csrf) = login_as(&app, ADMIN_EN, &mut english).await;
+        for uri in ["/staff/attention", "/staff/accounts", account.as_str(), "/staff/audit", "/staff/dashboard"] {
+            let page = call(&app, get(uri, &session)).await;
+            assert_eq!(page.status, 200, "{backend}: {uri} in English");
+            english.push((uri.to_string(), page));
+        }
+        for uri in ["/staff/exclusions", "/staff/2fa/setup"] {
+            let page = call(&app, get(uri, &session)).await;
+            english.push((uri.to_string(), page));
+        }
+        let missing_page = call(&app, get("/staff/people/999999", &session)).await;
+        assert_eq!(missing_page.status, 404);
+        english.push(("an unknown person".into(), missing_page));
+        let forged = call(&app, post(&format!("{account}/sessions"), &session, &[])).await;
+        assert_eq!(forged.status, 403);
+        assert!(forged.body.contains("This form has expired"), "{backend}: {}", forged.body);
+        english.push(("a form without its token".into(), forged));
+        let _ = csrf;
+        let expected = [
+            "Set up",
+            "Needs attention",
+            "Signals from the diaries",
+            "Answers to look at",
+            "What you can do",
+            "Audit log",
+            "Response per week",
+            "Exclude from the analysis",
+            "This page does not exist",
+        ];
+        for phrase in expected {
+            assert!(english.iter().any(|(_, p)| p.body.contains(phrase)), "{backend}: '{phrase}' on an English page");
+        }
+        for (uri, page) in &english {
+            assert!(page.body.contains("<html lang=\"en\">"), "{backend}: {uri}: {}", page.body);
+            assert_eq!(dutch_words_in(&page.body), Vec::<&str>::new(), "{backend}: Dutch on {uri}");
+        }
+        assert!(dutch_words_in(&pages[0].1.body).len() > 3, "the check above would see Dutch");
+        let missing = koers_texts::missing_keys();
+        assert!(missing.iter().all(|k| k.contains("no-such-key")), "{backend}: keys the catalogue lacks: {missing:?}");
     }
 }

@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailingPhone {
     pub id: i64,
+    /// The study the person takes part in: its zone is the one their times read in.
+    pub study_id: i64,
     pub name: String,
     pub role: Role,
     pub team_name: String,
@@ -22,7 +24,7 @@ pub struct FailingPhone {
 
 /// People still taking part whose phone number fails, longest failing first.
 pub fn failing_phones(conn: &mut DbConnection, scope: &Scope) -> CoordinationResult<Vec<FailingPhone>> {
-    type Raw = (i64, String, Option<NaiveDateTime>, Option<String>, Option<String>, Option<String>, String);
+    type Raw = (i64, i64, String, Option<NaiveDateTime>, Option<String>, Option<String>, Option<String>, String);
     let rows: Vec<Raw> = people::table
         .inner_join(person_identities::table)
         .inner_join(teams::table)
@@ -32,6 +34,7 @@ pub fn failing_phones(conn: &mut DbConnection, scope: &Scope) -> CoordinationRes
         .order((people::phone_failing_since.asc(), people::id.asc()))
         .select((
             people::id,
+            people::study_id,
             people::role,
             people::phone_failing_since,
             people::phone_failure,
@@ -42,9 +45,10 @@ pub fn failing_phones(conn: &mut DbConnection, scope: &Scope) -> CoordinationRes
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, role, since, why, first, last, team_name)| {
+        .filter_map(|(id, study_id, role, since, why, first, last, team_name)| {
             Some(FailingPhone {
                 id,
+                study_id,
                 name: full_name(first.as_deref(), last.as_deref()),
                 role: Role::parse(&role)?,
                 team_name,
@@ -58,6 +62,8 @@ pub fn failing_phones(conn: &mut DbConnection, scope: &Scope) -> CoordinationRes
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Silent {
     pub id: i64,
+    /// The study the person takes part in.
+    pub study_id: i64,
     pub name: String,
     pub role: Role,
     pub team_name: String,
@@ -110,19 +116,27 @@ pub fn silent_people(
     if silent_ids.is_empty() {
         return Ok(Vec::new());
     }
-    type Named = (i64, String, Option<String>, Option<String>, String);
+    type Named = (i64, i64, String, Option<String>, Option<String>, String);
     let rows: Vec<Named> = people::table
         .inner_join(person_identities::table)
         .inner_join(teams::table)
         .filter(people::id.eq_any(&silent_ids))
         .order((person_identities::first_name.asc(), people::id.asc()))
-        .select((people::id, people::role, person_identities::first_name, person_identities::last_name, teams::name))
+        .select((
+            people::id,
+            people::study_id,
+            people::role,
+            person_identities::first_name,
+            person_identities::last_name,
+            teams::name,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, role, first, last, team_name)| {
+        .filter_map(|(id, study_id, role, first, last, team_name)| {
             Some(Silent {
                 id,
+                study_id,
                 name: full_name(first.as_deref(), last.as_deref()),
                 role: Role::parse(&role)?,
                 team_name,

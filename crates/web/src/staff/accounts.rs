@@ -5,8 +5,7 @@
 //! admin as actor; an account out of the admin's reach is a 404 like an unknown id.
 
 use super::{parse_id, render, see_other, Form};
-use crate::page_error::{respond, Audience, PageError, PageResult};
-use crate::pages::message;
+use crate::page_error::{respond_staff, staff_message, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -16,6 +15,7 @@ use koers_store::lifecycle::Actor;
 use koers_store::sessions::SessionRow;
 use koers_store::staff::{self, RoleRow, StaffAccount};
 use koers_store::{staff_lifecycle, StoreError};
+use koers_texts::t;
 use serde_json::{json, Value};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
@@ -35,16 +35,23 @@ async fn admin(state: &AppState, req: &HttpRequest) -> Result<Admin, PageError> 
     let signed = super::staff_session(state, req, access::access_of).await?;
     let (session, account, access) = (signed.session, signed.account, signed.loaded);
     if !access.admin && !access.roles.iter().any(|r| r.role == staff::StaffRole::Admin) {
-        return Err(message(
+        let lang = koers_texts::lang_of(&account.locale);
+        return Err(staff_message(
             state,
             StatusCode::FORBIDDEN,
-            "nl",
-            "Alleen voor beheerders",
-            &["Accounts beheren kan alleen een beheerder van het onderzoek."],
+            lang,
+            &t(lang, "staff-admins-only-heading", &[]),
+            &t(lang, "accounts-admins-only-text", &[]),
         )
         .into());
     }
     Ok(Admin { session, account, access })
+}
+
+impl Admin {
+    fn lang(&self) -> &'static str {
+        koers_texts::lang_of(&self.account.locale)
+    }
 }
 
 /// An account with its roles and access, if this admin may manage it.
@@ -72,23 +79,31 @@ fn managed(
     Ok(Some(Managed { two_factor: account.totp_confirmed_at.is_some(), account, roles, sessions }))
 }
 
-fn role_text(r: &RoleRow) -> String {
-    let mut s = format!("{} in {}", r.role, r.study_key);
+/// "coördinator in studie, organisatie roc-noord, team Noord (mag exporteren)".
+fn role_text(lang: &str, r: &RoleRow) -> String {
+    let role = match staff::StaffRole::parse(&r.role) {
+        Some(staff::StaffRole::Coordinator) => t(lang, "staff-role-coordinator", &[]),
+        Some(staff::StaffRole::Researcher) => t(lang, "staff-role-researcher", &[]),
+        Some(staff::StaffRole::Admin) => t(lang, "staff-role-admin", &[]),
+        None => r.role.clone(),
+    };
+    let mut parts = vec![t(lang, "accounts-role-in", &[("role", role), ("study", r.study_key.clone())])];
     if let Some(o) = &r.organisation_key {
-        s.push_str(&format!(", organisatie {o}"));
+        parts.push(t(lang, "accounts-role-organisation", &[("organisation", o.clone())]));
     }
-    if let Some(t) = &r.team_name {
-        s.push_str(&format!(", team {t}"));
+    if let Some(team) = &r.team_name {
+        parts.push(t(lang, "accounts-role-team", &[("team", team.clone())]));
     }
+    let mut s = parts.join(", ");
     if access::can_export(&r.permissions) {
-        s.push_str(" (mag exporteren)");
+        s.push_str(&format!(" ({})", t(lang, "accounts-role-exports", &[])));
     }
     s
 }
 
 fn base(a: &Admin, title: &str) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
-    m.insert("lang".into(), json!("nl"));
+    m.insert("lang".into(), json!(a.lang()));
     m.insert("title".into(), json!(title));
     m.insert("staff_name".into(), json!(a.account.display_name));
     m.insert("csrf".into(), json!(a.session.csrf_token));
@@ -98,7 +113,7 @@ fn base(a: &Admin, title: &str) -> serde_json::Map<String, Value> {
 }
 
 async fn list(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    respond(&state, list_page(&state, &req).await)
+    respond_staff(&state, &req, list_page(&state, &req).await)
 }
 
 async fn list_page(state: &AppState, req: &HttpRequest) -> PageResult {
@@ -126,20 +141,20 @@ async fn list_page(state: &AppState, req: &HttpRequest) -> PageResult {
                 "href": format!("/staff/accounts/{}", m.account.id),
                 "name": m.account.display_name,
                 "email": m.account.email,
-                "roles": m.roles.iter().map(role_text).collect::<Vec<_>>(),
+                "roles": m.roles.iter().map(|r| role_text(a.lang(), r)).collect::<Vec<_>>(),
                 "disabled": m.account.disabled_at.is_some(),
                 "two_factor": m.two_factor,
             })
         })
         .collect();
-    let mut data = base(&a, "Accounts");
+    let mut data = base(&a, &t(a.lang(), "accounts-title", &[]));
     data.insert("accounts".into(), json!(rows));
     data.insert("detail".into(), json!(false));
     Ok(render(state, StatusCode::OK, "staff_accounts", &Value::Object(data)))
 }
 
 async fn detail(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> HttpResponse {
-    respond(&state, detail_page(&state, &req, &path, None).await)
+    respond_staff(&state, &req, detail_page(&state, &req, &path, None).await)
 }
 
 async fn detail_page(state: &AppState, req: &HttpRequest, raw: &str, done: Option<String>) -> PageResult {
@@ -154,7 +169,7 @@ async fn detail_page(state: &AppState, req: &HttpRequest, raw: &str, done: Optio
         Ok(Ok(None)) => return Err(PageError::NotFound(Audience::Staff)),
         _ => return Err(PageError::Unavailable(Audience::Staff)),
     };
-    let mut data = base(&a, "Account");
+    let mut data = base(&a, &t(a.lang(), "accounts-account", &[]));
     data.insert("detail".into(), json!(true));
     data.insert(
         "account".into(),
@@ -165,7 +180,7 @@ async fn detail_page(state: &AppState, req: &HttpRequest, raw: &str, done: Optio
             "disabled": m.account.disabled_at.is_some(),
             "two_factor": m.two_factor,
             "sessions": m.sessions,
-            "roles": m.roles.iter().map(|r| json!({"id": r.id, "text": role_text(r)})).collect::<Vec<_>>(),
+            "roles": m.roles.iter().map(|r| json!({"id": r.id, "text": role_text(a.lang(), r)})).collect::<Vec<_>>(),
         }),
     );
     data.insert("done".into(), json!(done));
@@ -184,7 +199,7 @@ async fn act(
     form: Form,
 ) -> HttpResponse {
     let (raw, action) = path.into_inner();
-    respond(&state, act_inner(&state, &req, &raw, &action, &form).await)
+    respond_staff(&state, &req, act_inner(&state, &req, &raw, &action, &form).await)
 }
 
 async fn act_inner(
@@ -205,61 +220,46 @@ async fn act_inner(
     let action_owned = action.to_string();
     let pw = password.clone();
     let db = state.db.clone();
+    // Done: Some; not this admin's account or no such action: None.
     let outcome = web::block(move || {
-        db.write(|c| -> Result<Option<String>, StoreError> {
+        db.write(|c| -> Result<Option<()>, StoreError> {
             if managed(c, &me, id, now)?.is_none() {
                 return Ok(None);
             }
             let name = format!("staff:{admin_id}");
             let actor = Actor { name: &name, staff_id: Some(admin_id) };
-            let said = match action_owned.as_str() {
+            match action_owned.as_str() {
                 "disable" => {
-                    let d = staff_lifecycle::disable(c, id, actor, now)?;
-                    format!(
-                        "Het account is uitgeschakeld: {} sessie(s) beëindigd, {} API-sleutel(s) ingetrokken.",
-                        d.sessions_revoked, d.api_keys_revoked
-                    )
+                    staff_lifecycle::disable(c, id, actor, now)?;
                 }
                 "enable" => {
                     staff_lifecycle::enable(c, id, actor, now)?;
-                    "Het account kan weer inloggen. Ingetrokken API-sleutels blijven ingetrokken.".into()
                 }
                 "sessions" => {
-                    let n = staff_lifecycle::revoke_sessions(c, id, actor, now)?;
-                    format!("{n} sessie(s) en alle API-tokens van dit account zijn beëindigd.")
+                    staff_lifecycle::revoke_sessions(c, id, actor, now)?;
                 }
-                "totp" => {
-                    staff_lifecycle::reset_totp(c, id, actor, now)?;
-                    "De tweede stap is verwijderd; bij de volgende keer inloggen stelt het account een nieuwe in."
-                        .into()
-                }
+                "totp" => staff_lifecycle::reset_totp(c, id, actor, now)?,
                 "password" => {
-                    let pw = pw.as_deref().unwrap_or_default();
-                    staff_lifecycle::reset_password(c, id, pw, actor, now)?;
-                    format!(
-                        "Nieuw tijdelijk wachtwoord: {pw} . Geef het veilig door (niet per e-mail); het staat nergens \
-                         anders en je ziet het maar één keer. Alle sessies van het account zijn beëindigd."
-                    )
+                    staff_lifecycle::reset_password(c, id, pw.as_deref().unwrap_or_default(), actor, now)?;
                 }
                 "role" => {
                     let Some(role_id) = role_id else { return Ok(None) };
                     staff_lifecycle::remove_role(c, id, role_id, actor, now)?;
-                    "De rol is verwijderd; de sessies van het account zijn beëindigd.".into()
                 }
                 _ => return Ok(None),
-            };
-            Ok(Some(said))
+            }
+            Ok(Some(()))
         })
     })
     .await;
     match outcome {
-        Ok(Ok(Some(said))) => match action {
-            // The temporary password is shown on this page only, never in an address.
-            "password" => detail_page(state, req, raw, Some(said)).await,
-            _ => {
-                let _ = said;
-                Ok(see_other(&format!("/staff/accounts/{id}")))
+        // The temporary password is shown on this page only, never in an address.
+        Ok(Ok(Some(()))) => match password {
+            Some(pw) => {
+                let said = t(a.lang(), "accounts-password-done", &[("password", pw)]);
+                detail_page(state, req, raw, Some(said)).await
             }
+            None => Ok(see_other(&format!("/staff/accounts/{id}"))),
         },
         Ok(Ok(None)) => Err(PageError::NotFound(Audience::Staff)),
         Ok(Err(StoreError::Invalid(_))) => Err(PageError::NotFound(Audience::Staff)),

@@ -1,11 +1,14 @@
-//! Who needs attention: failing phone numbers and people who stopped answering.
+//! Who needs attention: failing phone numbers and people who stopped answering. Each time reads
+//! on the clock of the person's study ([`StudyTimes`]).
 
-use super::{base, nl_instant, read, render, role_word, staff_member, write};
-use crate::page_error::{respond, PageResult};
+use super::study_times::StudyTimes;
+use super::{base_in, read, render, role_word, staff_member, write};
+use crate::page_error::{respond_staff, PageResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::coordination as co;
+use koers_texts::t;
 use serde_json::{json, Value};
 
 /// How far back answers with an alarm word are listed.
@@ -21,7 +24,7 @@ pub(super) async fn attention(
     req: HttpRequest,
     query: web::Query<AttentionQuery>,
 ) -> HttpResponse {
-    respond(&state, attention_page(&state, &req, &query).await)
+    respond_staff(&state, &req, attention_page(&state, &req, &query).await)
 }
 
 async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQuery) -> PageResult {
@@ -29,10 +32,15 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
     let weeks = query.weeks.as_deref().and_then(|w| w.trim().parse::<usize>().ok()).unwrap_or(3).clamp(1, 52);
     let scope = s.scope.clone();
     let now = state.real_clock.now();
-    let found =
-        read(state, move |c| Ok((co::failing_phones(c, &scope)?, co::silent_people(c, &scope, weeks, now)?))).await;
-    let (failing, silent) = found?;
-    let zone = chrono_tz::Europe::Amsterdam;
+    let found = read(state, move |c| {
+        let ids = scope.study_ids();
+        let studies = koers_store::studies::list_studies(c)?;
+        let times = StudyTimes::of(studies.iter().filter(|s| ids.contains(&s.id)))?;
+        Ok((co::failing_phones(c, &scope)?, co::silent_people(c, &scope, weeks, now)?, times))
+    })
+    .await;
+    let (failing, silent, times) = found?;
+    let lang = s.lang();
     let failing: Vec<Value> = failing
         .iter()
         .map(|p| {
@@ -41,7 +49,7 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
                 "name": p.name,
                 "role": role_word(s.lang(), p.role),
                 "team": p.team_name,
-                "since": p.since.map(|t| nl_instant(t, zone)).unwrap_or_default(),
+                "since": p.since.map(|at| times.at(lang, Some(p.study_id), at)).unwrap_or_default(),
                 "why": p.why.clone().unwrap_or_default(),
             })
         })
@@ -54,7 +62,7 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
                 "name": p.name,
                 "role": role_word(s.lang(), p.role),
                 "team": p.team_name,
-                "last": p.last_completed_at.map(|t| nl_instant(t, zone)),
+                "last": p.last_completed_at.map(|at| times.at(lang, Some(p.study_id), at)),
             })
         })
         .collect();
@@ -66,10 +74,10 @@ async fn attention_page(state: &AppState, req: &HttpRequest, query: &AttentionQu
         .iter()
         .map(|a| {
             json!({"href": format!("/staff/people/{}", a.person_id), "name": a.name, "team": a.team_name,
-                   "at": nl_instant(a.at, zone)})
+                   "at": times.at(lang, Some(a.study_id), a.at)})
         })
         .collect();
-    let mut data = base(&s, "Aandacht nodig");
+    let mut data = base_in(&s, &t(lang, "attention-heading", &[]), lang);
     data.insert("warnings".into(), json!(warnings));
     data.insert("alarms".into(), json!(alarms));
     data.insert("weeks".into(), json!(weeks));
@@ -129,7 +137,7 @@ async fn early_warnings(state: &AppState, s: &super::Staff) -> Result<Vec<Value>
         .iter()
         .map(|(st, w, _)| {
             let first = st.name.split_whitespace().next().unwrap_or_default();
-            json!({"href": format!("/staff/people/{}", st.id), "name": st.name, "team": st.team_name, "text": koers_texts::msg("nl", &w.msg(first))})
+            json!({"href": format!("/staff/people/{}", st.id), "name": st.name, "team": st.team_name, "text": koers_texts::msg(s.lang(), &w.msg(first))})
         })
         .collect())
 }

@@ -1,7 +1,7 @@
 //! Enrolling one person from a form.
 
 use super::{base_in, field, problems_map, read, render, see_other, staff_member, write, Form, Staff};
-use crate::page_error::{respond, Audience, PageError, PageResult};
+use crate::page_error::{respond_staff, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -106,7 +106,7 @@ async fn enrol_page(
 }
 
 pub(super) async fn enrol_form(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    respond(&state, empty_form(&state, &req).await)
+    respond_staff(&state, &req, empty_form(&state, &req).await)
 }
 
 async fn empty_form(state: &AppState, req: &HttpRequest) -> PageResult {
@@ -115,7 +115,7 @@ async fn empty_form(state: &AppState, req: &HttpRequest) -> PageResult {
 }
 
 pub(super) async fn enrol(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
-    respond(&state, enrol_one(&state, &req, &form).await)
+    respond_staff(&state, &req, enrol_one(&state, &req, &form).await)
 }
 
 async fn enrol_one(state: &AppState, req: &HttpRequest, form: &[(String, String)]) -> PageResult {

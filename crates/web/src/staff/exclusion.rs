@@ -7,8 +7,7 @@
 
 use super::{field, render, see_other, Form};
 use crate::api::auth::installation_secret;
-use crate::page_error::{respond, Audience, PageError, PageResult};
-use crate::pages::message;
+use crate::page_error::{respond_staff, staff_message, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -19,6 +18,7 @@ use koers_store::sessions::SessionRow;
 use koers_store::staff::StaffAccount;
 use koers_store::studies::{list_studies, Study};
 use koers_store::{DbConnection, StoreError};
+use koers_texts::t;
 use serde_json::{json, Map, Value};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
@@ -41,6 +41,13 @@ pub(super) struct Researcher {
     pub(super) account: StaffAccount,
     pub(super) access: Access,
     test_studies: Vec<String>,
+}
+
+impl Researcher {
+    /// The language of their pages: Dutch unless their account says English.
+    pub(super) fn lang(&self) -> &'static str {
+        koers_texts::lang_of(&self.account.locale)
+    }
 }
 
 pub(super) async fn researcher(state: &AppState, req: &HttpRequest) -> Result<Researcher, PageError> {
@@ -89,13 +96,14 @@ struct Typed {
 }
 
 async fn page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<Vec<(String, String)>>) -> HttpResponse {
+    // The catalogue key of what was just done.
     let ok = match field(&query, "ok") {
-        "exclude" => Some("Uitgesloten. De bestanden zeggen het vanaf de volgende export."),
-        "include" => Some("Weer meegenomen in de analyse."),
+        "exclude" => Some("excl-done-exclude"),
+        "include" => Some("excl-done-include"),
         _ => None,
     };
     let study = field(&query, "study").to_string();
-    respond(&state, show(&state, &req, &study, ok, Typed::default(), StatusCode::OK).await)
+    respond_staff(&state, &req, show(&state, &req, &study, ok, Typed::default(), StatusCode::OK).await)
 }
 
 async fn show(
@@ -124,21 +132,22 @@ async fn show(
         Ok((studies, Some(chosen), excluded))
     })
     .await?;
+    let lang = r.lang();
     let Some(chosen) = chosen else {
         if studies.is_empty() {
-            return Ok(message(
+            return Ok(staff_message(
                 state,
                 StatusCode::FORBIDDEN,
-                "nl",
-                "Alleen voor onderzoekers",
-                &["Iemand uitsluiten van de analyse kan alleen wie de antwoorden van het onderzoek mag bekijken."],
+                lang,
+                &t(lang, "staff-researchers-only-heading", &[]),
+                &t(lang, "excl-researchers-only-text", &[]),
             ));
         }
         return Err(PageError::NotFound(Audience::Staff));
     };
     let mut m = Map::new();
-    m.insert("lang".into(), json!("nl"));
-    m.insert("title".into(), json!("Uitsluiten van de analyse"));
+    m.insert("lang".into(), json!(lang));
+    m.insert("title".into(), json!(t(lang, "excl-title", &[])));
     m.insert("staff_name".into(), json!(r.account.display_name));
     m.insert("csrf".into(), json!(r.session.csrf_token));
     m.insert("test_studies".into(), json!(r.test_studies));
@@ -146,7 +155,7 @@ async fn show(
     let sees_people = r.access.admin || r.access.roles.iter().any(|role| role.scopes.has(Scope::PeopleRead));
     m.insert("researcher_only".into(), json!(!sees_people));
     m.insert("nav_audit".into(), json!(r.access.admin));
-    m.insert("ok".into(), json!(ok));
+    m.insert("ok".into(), json!(ok.map(|key| t(lang, key, &[]))));
     m.insert("study".into(), json!(studies[chosen].study.key));
     if studies.len() > 1 {
         let list: Vec<Value> = studies
@@ -161,7 +170,10 @@ async fn show(
         .map(|e| {
             json!({
                 "pseudonym": koers_export::pseudonym(&key, e.person_id),
-                "role": if e.role == "mentor" { "begeleider" } else { "student" },
+                "role": match koers_core::people::Role::parse(&e.role) {
+                    Some(role) => super::role_word(lang, role),
+                    None => e.role.clone(),
+                },
                 "reason": e.reason,
             })
         })
@@ -186,7 +198,7 @@ pub(super) fn chosen_study(studies: &[Reachable], key: &str) -> Option<usize> {
 }
 
 async fn change(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
-    respond(&state, change_inner(&state, &req, &form).await)
+    respond_staff(&state, &req, change_inner(&state, &req, &form).await)
 }
 
 async fn change_inner(state: &AppState, req: &HttpRequest, form: &[(String, String)]) -> PageResult {
@@ -204,10 +216,9 @@ async fn change_inner(state: &AppState, req: &HttpRequest, form: &[(String, Stri
     let mut typed =
         Typed { person: person.chars().take(MAX_KEY_CHARS).collect(), reason: reason.clone(), ..Default::default() };
     if !include && (reason.is_empty() || reason.chars().count() > MAX_REASON || reason.chars().any(char::is_control)) {
-        typed.errors.insert(
-            "reason".into(),
-            json!(format!("Schrijf kort waarom, op één regel (hoogstens {MAX_REASON} tekens).")),
-        );
+        typed
+            .errors
+            .insert("reason".into(), json!(t(r.lang(), "excl-reason-problem", &[("max", MAX_REASON.to_string())])));
     }
     let key = pseudonym_key(state).ok_or(PageError::Unavailable(Audience::Staff))?;
     let (access, staff_id, now) = (r.access.clone(), r.account.id, state.real_clock.now());
@@ -243,10 +254,7 @@ async fn change_inner(state: &AppState, req: &HttpRequest, form: &[(String, Stri
         Ok(Ok(None)) => Err(PageError::NotFound(Audience::Staff)),
         Ok(Ok(Some(found))) => {
             if !found {
-                typed.errors.insert(
-                    "person".into(),
-                    json!("Niemand in dit onderzoek heeft dit pseudoniem, of je mag deze persoon niet zien. Kopieer het uit de bestanden."),
-                );
+                typed.errors.insert("person".into(), json!(t(r.lang(), "excl-person-unknown", &[])));
             }
             if !typed.errors.is_empty() {
                 return show(state, req, study_key, None, typed, StatusCode::UNPROCESSABLE_ENTITY).await;

@@ -2,7 +2,7 @@
 
 use super::person::person_post;
 use super::{field, Form};
-use crate::page_error::respond;
+use crate::page_error::respond_staff;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::msg::Msg;
@@ -24,5 +24,5 @@ pub(super) async fn handover(
         }
     })
     .await;
-    respond(&state, page)
+    respond_staff(&state, &req, page)
 }

@@ -1,13 +1,13 @@
 //! A staff member chooses the language of their pages: Dutch (the default) or English.
 
 use super::{field, see_other, staff_session, Form};
-use crate::page_error::{respond, Audience, PageError, PageResult};
+use crate::page_error::{respond_staff, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub(super) async fn choose(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
-    respond(&state, set(&state, &req, &form).await)
+    respond_staff(&state, &req, set(&state, &req, &form).await)
 }
 
 async fn set(state: &AppState, req: &HttpRequest, form: &[(String, String)]) -> PageResult {

@@ -5,8 +5,7 @@
 
 use super::{field, render, see_other, Form, LOGIN_COOKIE};
 use crate::login::{self, Password};
-use crate::page_error::{respond, Audience, PageError, PageResult};
-use crate::pages::message;
+use crate::page_error::{respond_staff, staff_message, Audience, PageError, PageResult};
 use crate::session::{self, CSRF_FIELD};
 use crate::state::AppState;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
@@ -14,8 +13,13 @@ use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::sessions::SessionKind;
+use koers_texts::t;
 use serde_json::json;
 
+/// Before anyone is logged in, nobody's language is known: these pages are Dutch.
+const LANG: &str = "nl";
+
+/// The login form, with the catalogue key of what went wrong, if anything.
 fn login_page(state: &AppState, status: StatusCode, email: &str, error: Option<&str>) -> HttpResponse {
     let token = koers_store::tokens::new_token().plain;
     let cookie = Cookie::build(LOGIN_COOKIE, token.clone())
@@ -25,7 +29,9 @@ fn login_page(state: &AppState, status: StatusCode, email: &str, error: Option<&
         .secure(state.settings.base_url.starts_with("https://"))
         .max_age(CookieDuration::minutes(30))
         .finish();
-    let data = json!({"lang": "nl", "title": "Inloggen", "csrf": token, "email": email, "error": error});
+    let error = error.map(|key| t(LANG, key, &[]));
+    let data =
+        json!({"lang": LANG, "title": t(LANG, "login-title", &[]), "csrf": token, "email": email, "error": error});
     let mut r = render(state, status, "staff_login", &data);
     let _ = r.add_cookie(&cookie);
     r
@@ -39,19 +45,13 @@ pub(super) async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> 
 }
 
 pub(super) async fn login(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
-    respond(&state, log_in(&state, &req, &form).await)
+    respond_staff(&state, &req, log_in(&state, &req, &form).await)
 }
 
 async fn log_in(state: &AppState, req: &HttpRequest, form: &[(String, String)]) -> PageResult {
     if !state.limits.login_allowed(req) {
-        return Err(message(
-            state,
-            StatusCode::TOO_MANY_REQUESTS,
-            "nl",
-            "Even wachten",
-            &["Er is te vaak geprobeerd in te loggen. Wacht een minuut en probeer het dan opnieuw."],
-        )
-        .into());
+        let (heading, text) = (t(LANG, "staff-wait-heading", &[]), t(LANG, "login-too-often", &[]));
+        return Err(staff_message(state, StatusCode::TOO_MANY_REQUESTS, LANG, &heading, &text).into());
     }
     let sent = field(form, CSRF_FIELD);
     let cookie = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
@@ -76,19 +76,16 @@ async fn log_in(state: &AppState, req: &HttpRequest, form: &[(String, String)]) 
         Ok(Password::Wrong) => Ok(login_page(state, StatusCode::UNAUTHORIZED, &email, Some(WRONG))),
         Ok(Password::Throttled(wait)) => {
             let minutes = (wait.num_seconds() + 59) / 60;
-            let text = format!(
-                "Er is te vaak een verkeerd wachtwoord geprobeerd voor dit account. Wacht {minutes} {} en probeer \
-                 het dan opnieuw.",
-                if minutes == 1 { "minuut" } else { "minuten" }
-            );
-            Err(message(state, StatusCode::TOO_MANY_REQUESTS, "nl", "Even wachten", &[&text]).into())
+            let text = t(LANG, "login-wait", &[("minutes", minutes.to_string())]);
+            Err(staff_message(state, StatusCode::TOO_MANY_REQUESTS, LANG, &t(LANG, "staff-wait-heading", &[]), &text)
+                .into())
         }
         Err(_) => Err(PageError::Unavailable(Audience::Staff)),
     }
 }
 
 /// One message for an unknown address, a wrong password and a disabled account alike.
-const WRONG: &str = "Dit e-mailadres en wachtwoord passen niet bij elkaar. Controleer ze en probeer het opnieuw.";
+const WRONG: &str = "login-wrong";
 
 pub(super) async fn logout(state: web::Data<AppState>, req: HttpRequest, form: Form) -> HttpResponse {
     let Ok(Some(s)) = session::current(&state, &req, SessionKind::Staff).await else {

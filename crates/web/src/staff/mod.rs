@@ -21,14 +21,15 @@ mod person;
 mod phone;
 mod protocol_move;
 mod report;
+pub(crate) mod study_times;
 mod withdrawal;
 
-use crate::page_error::{Audience, PageError};
+use crate::page_error::{Audience, PageError, StaffLang};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use attention::attention;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -89,7 +90,8 @@ pub(crate) fn render(state: &AppState, status: StatusCode, template: &str, data:
             .body(body),
         Err(e) => {
             tracing::error!(template, error = %e, "template failed");
-            PageError::Unavailable(Audience::Staff).into_response(state)
+            let lang = data.get("lang").and_then(Value::as_str).unwrap_or("nl");
+            PageError::Unavailable(Audience::Staff).into_response_in(state, lang)
         }
     }
 }
@@ -163,6 +165,7 @@ pub(crate) async fn staff_session<T: Send + 'static>(
     .await;
     match found {
         Ok(Ok((Some(account), test_studies, loaded))) if account.disabled_at.is_none() => {
+            req.extensions_mut().insert(StaffLang(koers_texts::lang_of(&account.locale)));
             Ok(SignedIn { session, account, test_studies, loaded })
         }
         Ok(Ok(_)) => {
@@ -192,12 +195,7 @@ impl Staff {
     }
 }
 
-/// What every staff page shows around its content, for a page whose texts are still Dutch only.
-fn base(s: &Staff, title: &str) -> Map<String, Value> {
-    base_in(s, title, "nl")
-}
-
-/// [`base`] for a page whose texts come from the catalogue, in the staff member's language.
+/// What every staff page shows around its content, in the staff member's language.
 fn base_in(s: &Staff, title: &str, lang: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("lang".into(), json!(lang));

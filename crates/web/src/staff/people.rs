@@ -1,7 +1,7 @@
 //! The list of people: search, filter by role, page.
 
 use super::{base_in, encode, read, render, role_word, staff_member, PER_PAGE};
-use crate::page_error::{respond, PageResult};
+use crate::page_error::{respond_staff, PageResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -18,7 +18,7 @@ pub(super) struct ListQuery {
 }
 
 pub(super) async fn list(state: web::Data<AppState>, req: HttpRequest, query: web::Query<ListQuery>) -> HttpResponse {
-    respond(&state, people_page(&state, &req, &query).await)
+    respond_staff(&state, &req, people_page(&state, &req, &query).await)
 }
 
 async fn people_page(state: &AppState, req: &HttpRequest, query: &ListQuery) -> PageResult {

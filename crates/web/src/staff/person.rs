@@ -4,7 +4,7 @@
 use super::{
     base_in, nl_date, nl_instant, parse_id, problems_map, render, role_word, see_other, staff_member, write, Staff,
 };
-use crate::page_error::{respond, Audience, PageError, PageResult};
+use crate::page_error::{respond_staff, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -223,7 +223,7 @@ pub(super) async fn detail(
     path: web::Path<String>,
     query: web::Query<DetailQuery>,
 ) -> HttpResponse {
-    respond(&state, person_page(&state, &req, &path, &query).await)
+    respond_staff(&state, &req, person_page(&state, &req, &path, &query).await)
 }
 
 async fn person_page(state: &AppState, req: &HttpRequest, path: &str, query: &DetailQuery) -> PageResult {

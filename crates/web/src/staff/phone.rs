@@ -2,7 +2,7 @@
 
 use super::person::person_post;
 use super::{field, Form};
-use crate::page_error::respond;
+use crate::page_error::respond_staff;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::coordination as co;
@@ -18,5 +18,5 @@ pub(super) async fn change_phone(
         co::change_phone(c, scope, id, &phone, now)
     })
     .await;
-    respond(&state, page)
+    respond_staff(&state, &req, page)
 }

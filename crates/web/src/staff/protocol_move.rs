@@ -2,7 +2,7 @@
 
 use super::person::person_post;
 use super::{field, Form};
-use crate::page_error::respond;
+use crate::page_error::respond_staff;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_store::coordination as co;
@@ -19,5 +19,5 @@ pub(super) async fn move_protocol(
         co::move_protocol(c, scope, id, &protocol, &from, now).map(|_| ())
     })
     .await;
-    respond(&state, page)
+    respond_staff(&state, &req, page)
 }

@@ -8,8 +8,7 @@
 //! Content-Security-Policy that allows exactly that style by its hash.
 
 use super::exclusion::{chosen_study, reachable, researcher};
-use crate::page_error::{respond, Audience, PageError, PageResult};
-use crate::pages::message;
+use crate::page_error::{respond_staff, staff_message, Audience, PageError, PageResult};
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
@@ -17,6 +16,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use koers_export::{Format, Kind, Request};
 use koers_store::audit;
+use koers_texts::t;
 use sha2::{Digest, Sha256};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
@@ -40,7 +40,7 @@ enum Outcome {
 
 async fn page(state: web::Data<AppState>, req: HttpRequest, query: web::Query<Vec<(String, String)>>) -> HttpResponse {
     let study = super::field(&query, "study").to_string();
-    respond(&state, report(&state, &req, &study).await)
+    respond_staff(&state, &req, report(&state, &req, &study).await)
 }
 
 /// The policy of the report page: the application's, with the page's own style allowed by hash.
@@ -52,6 +52,7 @@ fn policy_for(html: &str) -> String {
 
 async fn report(state: &AppState, req: &HttpRequest, study_key: &str) -> PageResult {
     let r = researcher(state, req).await?;
+    let lang = r.lang();
     if study_key.chars().count() > MAX_KEY_CHARS {
         return Err(PageError::NotFound(Audience::Staff));
     }
@@ -79,8 +80,11 @@ async fn report(state: &AppState, req: &HttpRequest, study_key: &str) -> PageRes
                 teams: s.teams.clone(),
             };
             let data = koers_export::report::gather(c, &request)?;
-            let title =
-                if s.study.test_mode { format!("{} (TEST: oefengegevens)", s.study.key) } else { s.study.key.clone() };
+            let title = if s.study.test_mode {
+                t(lang, "report-test-title", &[("study", s.study.key.clone())])
+            } else {
+                s.study.key.clone()
+            };
             let html = koers_export::report_html::html(&title, &data);
             Ok(Outcome::Made { study_id: s.study.id, teams: s.teams.clone(), html })
         })?;
@@ -110,12 +114,12 @@ async fn report(state: &AppState, req: &HttpRequest, study_key: &str) -> PageRes
             .insert_header((header::CONTENT_SECURITY_POLICY, policy_for(&html)))
             .body(html)),
         Ok(Ok(Outcome::NotThatStudy)) => Err(PageError::NotFound(Audience::Staff)),
-        Ok(Ok(Outcome::NoStudy)) => Ok(message(
+        Ok(Ok(Outcome::NoStudy)) => Ok(staff_message(
             state,
             StatusCode::FORBIDDEN,
-            "nl",
-            "Alleen voor onderzoekers",
-            &["Het rapport van een onderzoek kan alleen zien wie de antwoorden van het onderzoek mag bekijken."],
+            lang,
+            &t(lang, "staff-researchers-only-heading", &[]),
+            &t(lang, "report-researchers-only-text", &[]),
         )),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "the staff report failed");

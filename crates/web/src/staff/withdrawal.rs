@@ -2,7 +2,7 @@
 
 use super::person::person_change;
 use super::{field, Form};
-use crate::page_error::respond;
+use crate::page_error::respond_staff;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::msg::Msg;
@@ -46,5 +46,5 @@ pub(super) async fn withdraw(
         )
     };
     let page = person_change(&state, &req, &path, &form, change, query).await;
-    respond(&state, page)
+    respond_staff(&state, &req, page)
 }

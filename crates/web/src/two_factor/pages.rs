@@ -1,12 +1,13 @@
 //! The pages of the second factor; see the module's documentation.
 
 use crate::login::{self, SecondFactor};
+use crate::page_error::{staff_message, StaffLang};
 use crate::pages::message;
 use crate::session;
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::TimeDelta;
 use koers_core::clock::StudyClock;
@@ -14,6 +15,7 @@ use koers_store::sessions::{SessionKind, SessionRow, Subject};
 use koers_store::staff::{self, StaffAccount};
 use koers_store::totp_store::{self, TwoFactor};
 use koers_store::{audit, StoreError};
+use koers_texts::t;
 use serde_json::{json, Value};
 
 /// How long the step between password and code may take.
@@ -46,46 +48,36 @@ fn page(state: &AppState, status: StatusCode, template: &str, data: &Value) -> H
             .body(body),
         Err(e) => {
             tracing::error!(template, error = %e, "template failed");
-            busy(state)
+            let lang = data.get("lang").and_then(Value::as_str).unwrap_or("nl");
+            busy(state, lang)
         }
     }
 }
 
-fn busy(state: &AppState) -> HttpResponse {
-    message(
-        state,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "nl",
-        "Even geduld",
-        &["Het lukt nu even niet. Probeer het over een paar minuten opnieuw."],
-    )
+/// The store or a template failed, in `lang` (Dutch until the account is known).
+fn busy(state: &AppState, lang: &str) -> HttpResponse {
+    let (heading, text) = (t(lang, "staff-busy-heading", &[]), t(lang, "staff-busy-text", &[]));
+    staff_message(state, StatusCode::SERVICE_UNAVAILABLE, lang, &heading, &text)
 }
 
-fn expired(state: &AppState) -> HttpResponse {
-    message(
-        state,
-        StatusCode::FORBIDDEN,
-        "nl",
-        "Dit formulier is verlopen",
-        &["Er is niets veranderd. Log opnieuw in via de inlogpagina."],
-    )
+fn expired(state: &AppState, lang: &str) -> HttpResponse {
+    let (heading, text) = (t(lang, "staff-expired-heading", &[]), t(lang, "tfa-expired-text", &[]));
+    staff_message(state, StatusCode::FORBIDDEN, lang, &heading, &text)
 }
 
-fn waiting(state: &AppState, wait: Option<TimeDelta>) -> HttpResponse {
+fn waiting(state: &AppState, lang: &str, wait: Option<TimeDelta>) -> HttpResponse {
     let minutes = wait.map_or(1, |w| (w.num_seconds() + 59) / 60).max(1);
-    let text = format!(
-        "Er is te vaak een verkeerde code geprobeerd. Wacht {minutes} {} en probeer het dan opnieuw.",
-        if minutes == 1 { "minuut" } else { "minuten" }
-    );
-    message(state, StatusCode::TOO_MANY_REQUESTS, "nl", "Even wachten", &[&text])
+    let text = t(lang, "tfa-wait", &[("minutes", minutes.to_string())]);
+    message(state, StatusCode::TOO_MANY_REQUESTS, lang, &t(lang, "staff-wait-heading", &[]), &[&text])
 }
 
 /// Where a right password leads: straight into a staff session, or through the second factor
 /// (a pending session to `/staff/2fa`, or to `/staff/2fa/setup` when one must be set up).
 /// The login page calls this; `staff.login` is audited when the session is opened.
 pub async fn after_password(state: &AppState, account: &StaffAccount, next: SecondFactor) -> HttpResponse {
+    let lang = koers_texts::lang_of(&account.locale);
     match next {
-        SecondFactor::None => open_staff_session(state, account.id, None).await,
+        SecondFactor::None => open_staff_session(state, account.id, lang, None).await,
         SecondFactor::Code | SecondFactor::Enrol => {
             let expires = state.real_clock.now() + TimeDelta::minutes(PENDING_MINUTES);
             match session::open(state, Subject::StaffPending(account.id), expires, StudyClock::REAL).await {
@@ -93,7 +85,7 @@ pub async fn after_password(state: &AppState, account: &StaffAccount, next: Seco
                     let to = if next == SecondFactor::Code { "/staff/2fa" } else { "/staff/2fa/setup" };
                     HttpResponse::SeeOther().insert_header((header::LOCATION, to)).cookie(cookie).finish()
                 }
-                Err(_) => busy(state),
+                Err(_) => busy(state, lang),
             }
         }
     }
@@ -101,7 +93,7 @@ pub async fn after_password(state: &AppState, account: &StaffAccount, next: Seco
 
 /// Opens the staff session (audited as `staff.login`), ends a pending one, and goes to the
 /// staff pages (or shows `then` instead of redirecting, with the cookie set).
-async fn open_staff_session(state: &AppState, staff_id: i64, then: Option<HttpResponse>) -> HttpResponse {
+async fn open_staff_session(state: &AppState, staff_id: i64, lang: &str, then: Option<HttpResponse>) -> HttpResponse {
     let now = state.real_clock.now();
     let db = state.db.clone();
     let audited = web::block(move || {
@@ -122,11 +114,11 @@ async fn open_staff_session(state: &AppState, staff_id: i64, then: Option<HttpRe
     })
     .await;
     if !matches!(audited, Ok(Ok(()))) {
-        return busy(state);
+        return busy(state, lang);
     }
     let expires = now + TimeDelta::hours(i64::from(state.settings.staff.session_hours));
     let Ok((cookie, _)) = session::open(state, Subject::Staff(staff_id), expires, StudyClock::REAL).await else {
-        return busy(state);
+        return busy(state, lang);
     };
     let mut out = then.unwrap_or_else(|| see_other("/staff"));
     let _ = out.add_cookie(&cookie);
@@ -142,15 +134,22 @@ struct Visitor {
     pending: bool,
 }
 
+impl Visitor {
+    /// The language of the visitor's pages: Dutch unless their account says English.
+    fn lang(&self) -> &'static str {
+        koers_texts::lang_of(&self.account.locale)
+    }
+}
+
 async fn visitor(state: &AppState, req: &HttpRequest) -> Result<Visitor, HttpResponse> {
     let (session, pending) = match session::current(state, req, SessionKind::StaffPending).await {
         Ok(Some(s)) => (s, true),
         Ok(None) => match session::current(state, req, SessionKind::Staff).await {
             Ok(Some(s)) => (s, false),
             Ok(None) => return Err(see_other("/staff/login")),
-            Err(_) => return Err(busy(state)),
+            Err(_) => return Err(busy(state, "nl")),
         },
-        Err(_) => return Err(busy(state)),
+        Err(_) => return Err(busy(state, "nl")),
     };
     let id = match session.subject {
         Subject::Staff(id) | Subject::StaffPending(id) => id,
@@ -158,18 +157,21 @@ async fn visitor(state: &AppState, req: &HttpRequest) -> Result<Visitor, HttpRes
     };
     let db = state.db.clone();
     match web::block(move || db.read(|c| staff::account(c, id))).await {
-        Ok(Ok(Some(account))) if account.disabled_at.is_none() => Ok(Visitor { session, account, pending }),
+        Ok(Ok(Some(account))) if account.disabled_at.is_none() => {
+            req.extensions_mut().insert(StaffLang(koers_texts::lang_of(&account.locale)));
+            Ok(Visitor { session, account, pending })
+        }
         Ok(Ok(_)) => {
             let _ = session::close(state, &session).await;
             Err(see_other("/staff/login"))
         }
-        _ => Err(busy(state)),
+        _ => Err(busy(state, "nl")),
     }
 }
 
 fn base(v: &Visitor, title: &str) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
-    m.insert("lang".into(), json!("nl"));
+    m.insert("lang".into(), json!(v.lang()));
     m.insert("title".into(), json!(title));
     m.insert("csrf".into(), json!(v.session.csrf_token));
     m.insert("pending".into(), json!(v.pending));
@@ -195,9 +197,10 @@ async fn code_form(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse
     code_page(&state, &v, StatusCode::OK, None)
 }
 
+/// The code page, with the catalogue key of what was wrong with the last code, if anything.
 fn code_page(state: &AppState, v: &Visitor, status: StatusCode, error: Option<&str>) -> HttpResponse {
-    let mut data = base(v, "Code invullen");
-    data.insert("error".into(), json!(error));
+    let mut data = base(v, &t(v.lang(), "tfa-code-title", &[]));
+    data.insert("error".into(), json!(error.map(|key| t(v.lang(), key, &[]))));
     page(state, status, "staff_2fa", &Value::Object(data))
 }
 
@@ -208,25 +211,20 @@ async fn code_submit(state: web::Data<AppState>, req: HttpRequest, form: Form) -
         Err(r) => return r,
     };
     if !session::csrf_ok(&v.session, &form) {
-        return expired(&state);
+        return expired(&state, v.lang());
     }
     let code = field(&form, "code").trim().to_string();
     if code.is_empty() || code.len() > 40 {
-        return code_page(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some("Vul de code uit je app in."));
+        return code_page(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some("tfa-code-empty"));
     }
     match login::check_code(&state, &req, &v.account, &code, "page").await {
         Ok(Ok(())) => {
             let _ = session::close(&state, &v.session).await;
-            open_staff_session(&state, v.account.id, None).await
+            open_staff_session(&state, v.account.id, v.lang(), None).await
         }
-        Ok(Err(Some(wait))) => waiting(&state, Some(wait)),
-        Ok(Err(None)) => code_page(
-            &state,
-            &v,
-            StatusCode::UNAUTHORIZED,
-            Some("Deze code klopt niet. Kijk of de tijd op je telefoon goed staat en vul de nieuwste code in."),
-        ),
-        Err(_) => busy(&state),
+        Ok(Err(Some(wait))) => waiting(&state, v.lang(), Some(wait)),
+        Ok(Err(None)) => code_page(&state, &v, StatusCode::UNAUTHORIZED, Some("tfa-code-wrong")),
+        Err(_) => busy(&state, v.lang()),
     }
 }
 
@@ -253,8 +251,9 @@ async fn setup_form(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
     setup_page(&state, &v, StatusCode::OK, None).await
 }
 
+/// The set-up page, with the catalogue key of what was wrong with the last code, if anything.
 async fn setup_page(state: &AppState, v: &Visitor, status: StatusCode, error: Option<&str>) -> HttpResponse {
-    let Some(key) = login::seal_key(state) else { return busy(state) };
+    let Some(key) = login::seal_key(state) else { return busy(state, v.lang()) };
     let id = v.account.id;
     let db = state.db.clone();
     let found = web::block(move || {
@@ -269,19 +268,19 @@ async fn setup_page(state: &AppState, v: &Visitor, status: StatusCode, error: Op
     let secret = match found {
         Ok(Ok(Some(s))) => s,
         Ok(Ok(None)) => {
-            let mut data = base(v, "Inloggen met een code");
+            let mut data = base(v, &t(v.lang(), "tfa-setup-title", &[]));
             data.insert("enrolled".into(), json!(true));
             return page(state, StatusCode::OK, "staff_2fa_setup", &Value::Object(data));
         }
-        _ => return busy(state),
+        _ => return busy(state, v.lang()),
     };
     let text = koers_core::totp::base32(&secret);
     let uri = koers_core::totp::otpauth_uri(ISSUER, &v.account.email, &secret);
-    let mut data = base(v, "Inloggen met een code");
+    let mut data = base(v, &t(v.lang(), "tfa-setup-title", &[]));
     data.insert("enrolled".into(), json!(false));
     data.insert("qr".into(), json!(qr_image(&uri)));
     data.insert("secret".into(), json!(grouped(&text)));
-    data.insert("error".into(), json!(error));
+    data.insert("error".into(), json!(error.map(|key| t(v.lang(), key, &[]))));
     page(state, status, "staff_2fa_setup", &Value::Object(data))
 }
 
@@ -291,13 +290,13 @@ async fn setup_submit(state: web::Data<AppState>, req: HttpRequest, form: Form) 
         Err(r) => return r,
     };
     if !session::csrf_ok(&v.session, &form) {
-        return expired(&state);
+        return expired(&state, v.lang());
     }
     if let Some(wait) = state.limits.account_wait(&v.account.email) {
-        return waiting(&state, Some(wait));
+        return waiting(&state, v.lang(), Some(wait));
     }
     let code = field(&form, "code").trim().to_string();
-    let Some(key) = login::seal_key(&state) else { return busy(&state) };
+    let Some(key) = login::seal_key(&state) else { return busy(&state, v.lang()) };
     let (id, now) = (v.account.id, state.real_clock.now());
     let db = state.db.clone();
     let confirmed = web::block(move || {
@@ -325,21 +324,19 @@ async fn setup_submit(state: web::Data<AppState>, req: HttpRequest, form: Form) 
         Ok(Ok(Some(codes))) => codes,
         Ok(Ok(None)) => {
             state.limits.login_failed(&v.account.email);
-            let why =
-                "Deze code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de nieuwste code in.";
-            return setup_page(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(why)).await;
+            return setup_page(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some("tfa-setup-wrong")).await;
         }
         Ok(Err(StoreError::Invalid(_))) => return see_other("/staff/2fa/setup"),
-        _ => return busy(&state),
+        _ => return busy(&state, v.lang()),
     };
     state.limits.login_succeeded(&v.account.email);
-    let mut data = base(&v, "Je herstelcodes");
+    let mut data = base(&v, &t(v.lang(), "tfa-codes-title", &[]));
     data.insert("codes".into(), json!(codes));
     let shown = page(&state, StatusCode::OK, "staff_2fa_codes", &Value::Object(data));
     if v.pending {
         // The password was right and the new factor works: the login is complete.
         let _ = session::close(&state, &v.session).await;
-        open_staff_session(&state, v.account.id, Some(shown)).await
+        open_staff_session(&state, v.account.id, v.lang(), Some(shown)).await
     } else {
         shown
     }

@@ -136,13 +136,22 @@ where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: actix_web::body::MessageBody,
 {
+    past_second_factor_of(app, EMAIL, done).await
+}
+
+/// [`past_second_factor`] for the account with address `email`.
+pub async fn past_second_factor_of<S, B>(app: &S, email: &str, done: &Answer) -> Cookie<'static>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
+{
     let pending = cookie(done, "koers_s2").expect("a pending session").clone();
     let to = done.location.clone().expect("on to the second factor");
     let page = call(app, test::TestRequest::get().uri(&to).cookie(pending.clone()).to_request()).await;
     let code = if to == "/staff/2fa/setup" {
-        second_factor::setup_code(EMAIL, &page.body, now())
+        second_factor::setup_code(email, &page.body, now())
     } else {
-        second_factor::login_code(EMAIL, now())
+        second_factor::login_code(email, now())
     };
     let form = [("csrf", csrf_of(&page.body)), ("code", code)];
     let passed = call(app, test::TestRequest::post().uri(&to).cookie(pending).set_form(form).to_request()).await;
