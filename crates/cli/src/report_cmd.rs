@@ -18,6 +18,9 @@ pub struct ReportArgs {
     /// The HTML file to write.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// The report's language, `nl` or `en`; the study's default language when left out.
+    #[arg(long, value_parser = ["nl", "en"])]
+    lang: Option<String>,
 }
 
 pub fn run(args: ReportArgs, settings: &Settings, db: &Database, clock: &dyn Clock) -> Result<()> {
@@ -27,8 +30,13 @@ pub fn run(args: ReportArgs, settings: &Settings, db: &Database, clock: &dyn Clo
     let (study, req) =
         crate::export_cmd::whole_study(&mut conn, &args.study, &secret, Kind::Codebook, Format::Csv, real_now)?;
     let data = koers_export::report::gather(&mut conn, &req)?;
-    let title = if study.test_mode { format!("{} (TEST: rehearsal data)", study.key) } else { study.key.clone() };
-    std::fs::write(&args.out, koers_export::report_html::html(&title, &data))
+    let lang = args.lang.as_deref().unwrap_or(study.default_locale.as_str());
+    let title = if study.test_mode {
+        koers_texts::t(lang, "report-test-title", &[("study", study.key.clone())])
+    } else {
+        study.key.clone()
+    };
+    std::fs::write(&args.out, koers_export::report_html::html(&title, &data, lang))
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     audit::record(
         &mut conn,

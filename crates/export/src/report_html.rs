@@ -1,7 +1,10 @@
 //! The study report as one self-contained HTML page: each figure an inline SVG with its numbers
-//! in a table beneath, so it prints, reads without JavaScript and can be checked by hand.
+//! in a table beneath, so it prints, reads without JavaScript and can be checked by hand. Its
+//! words come from the catalogue (`report-*` in staff_pages.ftl), in the reader's language;
+//! statistical codes (n, ci_low, q25, ...) stay as the exports name them.
 
 use crate::report::ReportData;
+use koers_texts::t;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -110,23 +113,28 @@ fn by_first<V: Clone>(m: &BTreeMap<(String, String, i64), V>) -> Nested<'_, V> {
     out
 }
 
-/// The whole page.
-pub fn html(study: &str, d: &ReportData) -> String {
+/// The whole page, in `lang` (`nl` or `en`).
+pub fn html(study: &str, d: &ReportData, lang: &str) -> String {
+    let lang = koers_texts::lang_of(lang);
+    let tr = |key: &str| t(lang, key, &[]);
+    let study_arg = [("study", study.to_string())];
     let mut s = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Report: {0}</title>\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title>\
 <style>body{{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}}table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}\
 td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}figure{{margin:1rem 0}}</style></head><body>\
-<h1>Study report: {0}</h1><p>Weeks are weeks since each person's start (1 = the calendar week of their first day). \
-Means come with a 95% confidence interval (t distribution) and the middle 50% (quartiles).</p>\n",
-        esc(study)
+<h1>{}</h1><p>{}</p>\n",
+        esc(&t(lang, "report-page-title", &study_arg)),
+        esc(&t(lang, "report-heading", &study_arg)),
+        esc(&tr("report-intro")),
     );
-    s.push_str("<h2 id=\"response\">Response per group and week</h2>\n");
+    let _ = writeln!(s, "<h2 id=\"response\">{}</h2>", esc(&tr("report-response-heading")));
     for (series, groups) in by_first(&d.curves) {
         let lines: Vec<Series> = groups
             .iter()
             .map(|(g, pts)| (g.to_string(), pts.iter().filter_map(|(w, r)| r.rate().map(|v| (*w, v, None))).collect()))
             .collect();
-        s.push_str(&chart(&format!("Response rate: {series}"), &lines, "share completed", Some((0.0, 1.0))));
+        let title = t(lang, "report-response-chart", &[("series", series.to_string())]);
+        s.push_str(&chart(&title, &lines, &tr("report-share-completed"), Some((0.0, 1.0))));
         let rows = groups
             .iter()
             .flat_map(|(g, pts)| {
@@ -141,19 +149,26 @@ Means come with a 95% confidence interval (t distribution) and the middle 50% (q
                 })
             })
             .collect();
-        s.push_str(&table(&["group", "week", "opened", "completed", "rate"], rows));
+        let head = [
+            tr("report-col-group"),
+            tr("report-col-week"),
+            tr("report-col-opened"),
+            tr("report-col-completed"),
+            tr("report-col-rate"),
+        ];
+        s.push_str(&table(&head.each_ref().map(String::as_str), rows));
     }
     for (title, id, data, split) in [
-        ("Diary constructs per group and week", "constructs", &d.constructs, "group"),
-        ("Aligned to the dropout week (stayers: to their last week)", "aligned", &d.aligned, "who"),
+        (tr("report-constructs-heading"), "constructs", &d.constructs, tr("report-col-group")),
+        (tr("report-aligned-heading"), "aligned", &d.aligned, tr("report-col-who")),
     ] {
-        let _ = writeln!(s, "<h2 id=\"{id}\">{}</h2>", esc(title));
+        let _ = writeln!(s, "<h2 id=\"{id}\">{}</h2>", esc(&title));
         for (construct, groups) in by_first(data) {
             let lines: Vec<Series> = groups
                 .iter()
                 .map(|(g, pts)| (g.to_string(), pts.iter().map(|(w, x)| (*w, x.mean, x.ci)).collect()))
                 .collect();
-            s.push_str(&chart(construct, &lines, "mean, 95% CI", None));
+            s.push_str(&chart(construct, &lines, &tr("report-mean-ci"), None));
             let rows = groups
                 .iter()
                 .flat_map(|(g, pts)| {
@@ -171,10 +186,11 @@ Means come with a 95% confidence interval (t distribution) and the middle 50% (q
                     })
                 })
                 .collect();
-            s.push_str(&table(&[split, "week", "n", "mean", "ci_low", "ci_high", "q25", "q75"], rows));
+            let (week, mean) = (tr("report-col-week"), tr("report-col-mean"));
+            s.push_str(&table(&[&split, &week, "n", &mean, "ci_low", "ci_high", "q25", "q75"], rows));
         }
     }
-    s.push_str("<h2 id=\"shares\">Choices per group and outcome</h2>\n");
+    let _ = writeln!(s, "<h2 id=\"shares\">{}</h2>", esc(&tr("report-shares-heading")));
     for ((item, group, outcome), shares) in &d.shares {
         let _ = write!(
             s,
@@ -195,13 +211,15 @@ Means come with a 95% confidence interval (t distribution) and the middle 50% (q
             );
         }
         s.push_str("</svg>\n");
-        s.push_str(&table(&["option", "share"], shares.iter().map(|(c, v)| vec![c.clone(), num(*v)]).collect()));
+        let head = [tr("report-col-option"), tr("report-col-share")];
+        s.push_str(&table(
+            &head.each_ref().map(String::as_str),
+            shares.iter().map(|(c, v)| vec![c.clone(), num(*v)]).collect(),
+        ));
     }
-    s.push_str("<h2 id=\"pairs\">Pairs with at least n joint weeks</h2>\n");
-    s.push_str(&table(
-        &["n", "pairs"],
-        d.joint_weeks.iter().map(|(n, p)| vec![n.to_string(), p.to_string()]).collect(),
-    ));
+    let _ = writeln!(s, "<h2 id=\"pairs\">{}</h2>", esc(&tr("report-pairs-heading")));
+    let pairs = tr("report-col-pairs");
+    s.push_str(&table(&["n", &pairs], d.joint_weeks.iter().map(|(n, p)| vec![n.to_string(), p.to_string()]).collect()));
     s.push_str("</body></html>\n");
     s
 }

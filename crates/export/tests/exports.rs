@@ -572,11 +572,14 @@ fn the_report_holds_the_hand_computed_numbers_on_both_databases() {
             "{backend}"
         );
         assert_eq!(d.joint_weeks, vec![(1, 1), (2, 1)], "{backend}");
-        let page = koers_export::report_html::html("vsv", &d);
+        let page = koers_export::report_html::html("vsv", &d, "en");
         assert!(
             page.contains("<svg") && page.contains("<td>0.75</td>") && page.contains("<td>90.00</td>"),
             "{backend}"
         );
+        let dutch = koers_export::report_html::html("vsv", &d, "nl");
+        assert!(dutch.contains("lang=\"nl\"") && dutch.contains("Respons per groep en week"), "{backend}");
+        assert!(!dutch.contains("Response per group") && page.contains("Response per group"), "{backend}");
     }
 }
 

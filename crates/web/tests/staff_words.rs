@@ -349,10 +349,11 @@ async fn the_pages_of_researchers_admins_and_refusals_are_dutch_too_and_english_
         assert_eq!(refused.status, 422, "{backend}");
         assert!(refused.body.contains("Schrijf kort waarom"), "{backend}");
         pages.push(("an exclusion without a reason".into(), refused));
-        // The report itself is `koers report`'s English page; the staff pages give it its title.
+        // The report (`koers report`'s page) in the researcher's language.
         let report = call(&app, get("/staff/report", &session)).await;
         assert_eq!(report.status, 200, "{backend}: {}", report.body);
-        assert!(report.body.contains("<html lang=\"en\">"), "{backend}: the report says its language");
+        assert!(report.body.contains("Respons per groep en week"), "{backend}: {}", report.body);
+        pages.push(("/staff/report for a researcher".into(), report));
 
         // The admin: accounts and the audit log.
         let (session, csrf) = login_as(&app, ADMIN, &mut pages).await;

@@ -210,3 +210,26 @@ excl-none = Nobody. Everyone counts in the analysis.
 ## The study report
 report-researchers-only-text = Only those who may read the study's answers can see a study's report.
 report-test-title = { $study } (TEST: practice data)
+
+# The study report (`koers report`, /staff/report): its words; statistical codes stay as in the exports.
+report-page-title = Report: { $study }
+report-heading = Study report: { $study }
+report-intro = Weeks are weeks since each person's start (1 = the calendar week of their first day). Means come with a 95% confidence interval (t distribution) and the middle 50% (quartiles).
+report-response-heading = Response per group and week
+report-response-chart = Response rate: { $series }
+report-share-completed = share completed
+report-constructs-heading = Diary constructs per group and week
+report-aligned-heading = Aligned to the dropout week (stayers: to their last week)
+report-mean-ci = mean, 95% CI
+report-shares-heading = Choices per group and outcome
+report-pairs-heading = Pairs with at least n joint weeks
+report-col-group = group
+report-col-who = who
+report-col-week = week
+report-col-opened = opened
+report-col-completed = completed
+report-col-rate = rate
+report-col-mean = mean
+report-col-option = option
+report-col-share = share
+report-col-pairs = pairs

@@ -210,3 +210,26 @@ excl-none = Niemand. Iedereen telt mee in de analyse.
 ## The study report
 report-researchers-only-text = Het rapport van een onderzoek kan alleen zien wie de antwoorden van het onderzoek mag bekijken.
 report-test-title = { $study } (TEST: oefengegevens)
+
+# The study report (`koers report`, /staff/report): its words; statistical codes stay as in the exports.
+report-page-title = Rapport: { $study }
+report-heading = Onderzoeksrapport: { $study }
+report-intro = Weken tellen vanaf ieders start (1 = de kalenderweek van de eerste dag). Gemiddelden staan er met een 95%-betrouwbaarheidsinterval (t-verdeling) en de middelste 50% (kwartielen).
+report-response-heading = Respons per groep en week
+report-response-chart = Respons: { $series }
+report-share-completed = deel ingevuld
+report-constructs-heading = Dagboekschalen per groep en week
+report-aligned-heading = Gezien vanaf de week van uitval (blijvers: vanaf hun laatste week)
+report-mean-ci = gemiddelde, 95%-BI
+report-shares-heading = Keuzes per groep en uitkomst
+report-pairs-heading = Paren met minstens n gezamenlijke weken
+report-col-group = groep
+report-col-who = wie
+report-col-week = week
+report-col-opened = geopend
+report-col-completed = ingevuld
+report-col-rate = respons
+report-col-mean = gemiddelde
+report-col-option = keuze
+report-col-share = aandeel
+report-col-pairs = paren

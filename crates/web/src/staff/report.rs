@@ -85,7 +85,7 @@ async fn report(state: &AppState, req: &HttpRequest, study_key: &str) -> PageRes
             } else {
                 s.study.key.clone()
             };
-            let html = koers_export::report_html::html(&title, &data);
+            let html = koers_export::report_html::html(&title, &data, lang);
             Ok(Outcome::Made { study_id: s.study.id, teams: s.teams.clone(), html })
         })?;
         let Outcome::Made { study_id, teams, html } = found else { return Ok(found) };
