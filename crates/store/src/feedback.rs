@@ -2,36 +2,17 @@
 //! the early-warning rules and trends are computed from.
 
 use crate::db::DbConnection;
-use crate::error::{StoreError, StoreResult};
-use crate::schema::{answers, responses, studies, subscriptions};
+use crate::error::StoreResult;
+use crate::schema::{answers, responses, subscriptions};
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use koers_core::feedback::Feedback;
 use koers_core::warnings::{Construct, Week};
 use std::collections::BTreeMap;
 
-/// The key in a study's settings JSON.
-pub const SETTING: &str = "feedback";
-
 /// The study diary the constructs come from.
 pub const STUDENT_DIARY: &str = "student_diary";
-
-/// A study's feedback settings; all off when it has none.
-pub fn settings_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<Feedback> {
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    Ok(Feedback::from_settings_json(&settings))
-}
-
-/// Replaces a study's feedback settings, keeping its other settings.
-pub fn set_settings(conn: &mut DbConnection, study_id: i64, feedback: &Feedback) -> StoreResult<()> {
-    let problems = feedback.problems();
-    if !problems.is_empty() {
-        return Err(StoreError::Invalid(problems.join("; ")));
-    }
-    crate::studies::set_settings_section(conn, study_id, SETTING, feedback)
-}
 
 /// The student's own diaries that opened before `before`, one [`Week`] each in order, with the
 /// value of every construct (dated by the local day the diary opened).
@@ -115,7 +96,7 @@ pub fn shown_to_mentor(conn: &mut DbConnection, mentor: i64, student: i64, today
     if !paired || ended.is_some() || mentor_study != Some(study_id) {
         return Ok(Shown::default());
     }
-    let f = settings_of(conn, study_id)?;
+    let f = crate::studies::settings_of(conn, study_id)?.feedback;
     let given = active_consents(conn, student)?;
     let has = |k: &str| given.iter().any(|g| g == k) && given.iter().any(|g| g == CONSENT_PARTICIPANT);
     Ok(Shown {

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{test, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use koers_core::study_settings::SettingsSection;
 use koers_store::schema::{pairs, people, subscriptions};
 use koers_store::testing::TestDb;
 
@@ -495,7 +496,8 @@ async fn the_attention_page_shows_early_warnings_only_when_the_study_and_the_stu
         assert!(!signals(&page.body), "{backend}: off by default");
 
         let on = koers_core::feedback::Feedback { warnings: true, ..Default::default() };
-        t.db.write(|c| koers_store::feedback::set_settings(c, study, &on)).unwrap();
+        t.db.write(|c| koers_store::studies::set_settings_section(c, study, &SettingsSection::Feedback(on.clone())))
+            .unwrap();
         t.db.write(|c| -> Result<(), koers_store::StoreError> {
             for s in [w.sanne, w.ravi] {
                 record_consent(c, s, CONSENT_PARTICIPANT, "v1", now())?;
@@ -508,7 +510,8 @@ async fn the_attention_page_shows_early_warnings_only_when_the_study_and_the_stu
         assert!(!signals(&page.body), "{backend}: warnings for mentors only, unless warn_coordinator");
 
         let both = koers_core::feedback::Feedback { warn_coordinator: true, ..on };
-        t.db.write(|c| koers_store::feedback::set_settings(c, study, &both)).unwrap();
+        t.db.write(|c| koers_store::studies::set_settings_section(c, study, &SettingsSection::Feedback(both.clone())))
+            .unwrap();
         let page = call(&app, get("/staff/attention", &session)).await;
         assert!(signals(&page.body), "{backend}: {}", page.body);
         assert!(page.body.contains("Sanne heeft een paar weken geen vragenlijst ingevuld"), "{backend}: a question");
