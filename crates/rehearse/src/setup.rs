@@ -273,6 +273,8 @@ pub async fn rehearse(
         },
     };
 
+    // The pages key what they seal with the installation secret the rehearsal was given.
+    let settings = Settings { secret_key: Some(String::from_utf8_lossy(&secret).into_owned()), ..settings };
     let mut state = koers_web::AppState::new(db.clone(), real_clock.clone(), settings.clone());
     // The rehearsal's own in-process requests all come from one "address": its link limit is
     // lifted for them alone (the server's limits are untouched).
