@@ -11,6 +11,9 @@ use diesel::prelude::*;
 use koers_core::warnings::{Construct, Week};
 use std::collections::BTreeMap;
 
+/// Showings written in one statement (nine values each, well below SQLite's limit).
+const SHOWN_CHUNK: usize = 500;
+
 /// The study diary the constructs come from.
 pub const STUDENT_DIARY: &str = "student_diary";
 
@@ -124,20 +127,25 @@ pub struct ShownRow {
 /// Records that feedback was shown: a research fact (showing it is an intervention).
 pub fn record_shown(conn: &mut DbConnection, study_id: i64, rows: &[ShownRow]) -> StoreResult<()> {
     use crate::schema::feedback_shown as f;
-    for r in rows {
-        diesel::insert_into(f::table)
-            .values((
-                f::study_id.eq(study_id),
-                f::kind.eq(r.kind),
-                f::about_person_id.eq(r.about),
-                f::shown_to_person_id.eq(r.to_person),
-                f::shown_to_staff_id.eq(r.to_staff),
-                f::rule.eq(r.rule.as_deref()),
-                f::construct.eq(r.construct.as_deref()),
-                f::calendar_week.eq(&r.calendar_week),
-                f::shown_at.eq(to_db(r.shown_at)),
-            ))
-            .execute(conn)?;
+    // One multi-row statement per chunk: a mentor's page shows several students at once.
+    for chunk in rows.chunks(SHOWN_CHUNK) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    f::study_id.eq(study_id),
+                    f::kind.eq(r.kind),
+                    f::about_person_id.eq(r.about),
+                    f::shown_to_person_id.eq(r.to_person),
+                    f::shown_to_staff_id.eq(r.to_staff),
+                    f::rule.eq(r.rule.as_deref()),
+                    f::construct.eq(r.construct.as_deref()),
+                    f::calendar_week.eq(&r.calendar_week),
+                    f::shown_at.eq(to_db(r.shown_at)),
+                )
+            })
+            .collect();
+        crate::insert_all!(conn, f::table, &values)?;
     }
     Ok(())
 }

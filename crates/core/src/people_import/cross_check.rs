@@ -1,7 +1,7 @@
 //! Checks across rows: people listed once, mentors paired with students in the file or already
 //! enrolled, subscriptions merged.
 
-use super::{problem, ImportContext, ImportPlan, PhonesSeen, PlannedPair, PlannedSubscription, ImportProblem, Row};
+use super::{problem, ImportContext, ImportPlan, ImportProblem, PhonesSeen, PlannedPair, PlannedSubscription, Row};
 use crate::msg::Msg;
 use crate::people::Role;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -1,6 +1,6 @@
 //! Reading the rows of an import file, each checked on its own.
 
-use super::{file_problem, problem, ImportContext, PhonesSeen, PlannedPerson, ImportProblem, Row};
+use super::{file_problem, problem, ImportContext, ImportProblem, PhonesSeen, PlannedPerson, Row};
 use super::{parse_date, COLUMNS, MAX_BYTES, MAX_EMAIL, MAX_NAME, MAX_ROWS, REQUIRED};
 use crate::msg::Msg;
 use crate::people::{Gender, Locale, Role};
@@ -67,7 +67,11 @@ pub(super) fn read_rows(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(ImportProblem { line, column: None, msg: Msg::new("import-line-unreadable").arg("detail", e) });
+                problems.push(ImportProblem {
+                    line,
+                    column: None,
+                    msg: Msg::new("import-line-unreadable").arg("detail", e),
+                });
                 continue;
             }
         };
