@@ -2,15 +2,15 @@
 //! created with a random key on first start and readable only by its owner.
 
 use anyhow::{bail, Context, Result};
-use koers_core::settings::Settings;
+use koers_core::settings::{Settings, SECRET_MIN_CHARS};
 use rand::RngCore;
 use std::io::Write;
 use std::path::Path;
 
 pub fn load(settings: &Settings) -> Result<Vec<u8>> {
     if let Some(key) = settings.secret_key.as_deref().filter(|k| !k.is_empty()) {
-        if key.len() < 32 {
-            bail!("secret_key must be at least 32 characters");
+        if key.len() < SECRET_MIN_CHARS {
+            bail!("secret_key must be at least {SECRET_MIN_CHARS} characters");
         }
         return Ok(key.as_bytes().to_vec());
     }
@@ -19,8 +19,8 @@ pub fn load(settings: &Settings) -> Result<Vec<u8>> {
         let key = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the secret key file {}", path.display()))?;
         let key = key.trim();
-        if key.len() < 32 {
-            bail!("the secret key file {} holds fewer than 32 characters", path.display());
+        if key.len() < SECRET_MIN_CHARS {
+            bail!("the secret key file {} holds fewer than {SECRET_MIN_CHARS} characters", path.display());
         }
         return Ok(key.as_bytes().to_vec());
     }

@@ -181,14 +181,8 @@ pub fn study(cmd: StudyCommand, db: &Database, clock: &dyn Clock) -> Result<()> 
             let study = db.read(|c| resolve_study(c, study.as_deref()))?;
             let now = clock.now();
             db.write(|c| -> Result<()> {
-                if let Some(feedback) = &settings.feedback {
-                    koers_store::feedback::set_settings(c, study.id, feedback)?;
-                }
-                if let Some(safety) = &settings.safety {
-                    koers_store::studies::set_settings_section(c, study.id, "safety", safety)?;
-                }
-                if let Some(register) = &settings.register {
-                    koers_store::studies::set_settings_section(c, study.id, "register", register)?;
+                for section in settings.sections() {
+                    koers_store::studies::set_settings_section(c, study.id, &section)?;
                 }
                 audit::record(
                     c,

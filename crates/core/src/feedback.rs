@@ -40,11 +40,6 @@ impl Default for Feedback {
 }
 
 impl Feedback {
-    /// The feedback part of a study's settings JSON; missing or unreadable means all off.
-    pub fn from_settings_json(settings: &str) -> Feedback {
-        crate::study_settings::section(settings, "feedback")
-    }
-
     pub fn problems(&self) -> Vec<String> {
         let mut out = self.rules.problems();
         if self.constructs.is_empty() && (self.trends || self.warnings || self.own_trend) {
@@ -85,12 +80,13 @@ pub fn consent_kind(item: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::study_settings::StudySettings;
 
     #[test]
     fn everything_is_off_unless_the_study_switches_it_on() {
         assert!(!Feedback::default().any());
-        assert!(!Feedback::from_settings_json("{}").any());
-        assert!(!Feedback::from_settings_json("not json").any());
+        assert!(!StudySettings::from_json("{}").feedback.any());
+        assert!(!StudySettings::from_json("not json").feedback.any());
     }
 
     /// The feedback section of a settings file, or what is wrong with the file.
@@ -109,7 +105,7 @@ mod tests {
         assert_eq!(f.rules.sustained_fall.weeks, 4);
         assert_eq!(f.rules.sustained_fall.min_baseline, 2, "unset numbers keep their default");
         let json = serde_json::json!({ "feedback": f }).to_string();
-        assert_eq!(Feedback::from_settings_json(&json), f);
+        assert_eq!(StudySettings::from_json(&json).feedback, f);
     }
 
     #[test]

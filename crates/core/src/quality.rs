@@ -4,7 +4,7 @@
 //! middle, and diaries completed implausibly fast.
 //!
 //! Pure arithmetic on values the store hands in; the thresholds come from the study's settings
-//! (`{"quality": {...}}` in `studies.settings`) so a study can tune them without a release.
+//! (`quality` in `crate::study_settings`) so a study can tune them without a release.
 //! The flags are hints for the researcher, never a verdict about the person.
 
 use serde::{Deserialize, Serialize};
@@ -33,24 +33,9 @@ impl Default for QualityThresholds {
 }
 
 impl QualityThresholds {
-    /// The thresholds in a study's settings JSON (key `quality`); the defaults where the
-    /// settings say nothing. A broken value is an error naming it, so a typo is noticed.
-    pub fn from_study_settings(settings: &str) -> Result<Self, String> {
-        let trimmed = settings.trim();
-        if trimmed.is_empty() {
-            return Ok(Self::default());
-        }
-        let value: serde_json::Value =
-            serde_json::from_str(trimmed).map_err(|e| format!("the study settings are not JSON: {e}"))?;
-        let t = match value.get("quality") {
-            None | Some(serde_json::Value::Null) => Self::default(),
-            Some(q) => serde_json::from_value::<Self>(q.clone()).map_err(|e| format!("quality: {e}"))?,
-        };
-        t.check()?;
-        Ok(t)
-    }
-
-    fn check(&self) -> Result<(), String> {
+    /// What is wrong with these thresholds; a study whose `quality` settings fail this is
+    /// screened with the defaults (`crate::study_settings`).
+    pub fn check(&self) -> Result<(), String> {
         if !(0.0..=50.0).contains(&self.middle_band) {
             return Err(format!("quality.middle_band must be between 0 and 50 (got {})", self.middle_band));
         }
@@ -308,19 +293,6 @@ mod tests {
         assert_eq!((q.mssd, q.middle_share, q.middle_flag), (None, None, false));
         assert_eq!(q.untouched_share, Some(1.0));
         assert!(q.fast_flag);
-    }
-
-    #[test]
-    fn thresholds_come_from_the_study_settings() {
-        assert_eq!(QualityThresholds::from_study_settings("{}"), Ok(QualityThresholds::default()));
-        assert_eq!(QualityThresholds::from_study_settings(""), Ok(QualityThresholds::default()));
-        let t = QualityThresholds::from_study_settings(r#"{"other": 1, "quality": {"fast_seconds": 45}}"#).unwrap();
-        assert_eq!(t, QualityThresholds { fast_seconds: 45.0, ..QualityThresholds::default() });
-        assert!(QualityThresholds::from_study_settings(r#"{"quality": {"fast_secnods": 45}}"#)
-            .unwrap_err()
-            .contains("fast_secnods"));
-        assert!(QualityThresholds::from_study_settings(r#"{"quality": {"middle_share": 2}}"#).is_err());
-        assert!(QualityThresholds::from_study_settings("not json").is_err());
     }
 
     proptest! {

@@ -64,11 +64,6 @@ impl Registers {
             Reader::Parent => self.parents,
         }
     }
-
-    /// The study's choice from its stored settings JSON; the defaults when it made none.
-    pub fn from_settings_json(settings: &str) -> Registers {
-        crate::study_settings::section(settings, "register")
-    }
 }
 
 impl From<crate::people::Role> for Reader {
@@ -83,6 +78,7 @@ impl From<crate::people::Role> for Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::study_settings::StudySettings;
 
     #[test]
     fn students_are_always_je_and_the_study_chooses_for_the_others() {
@@ -90,9 +86,9 @@ mod tests {
         assert_eq!(default.of(Reader::Student), Register::Je);
         assert_eq!(default.of(Reader::Mentor), Register::U);
         assert_eq!(default.of(Reader::Parent), Register::U);
-        let buddies = Registers::from_settings_json(r#"{"register": {"mentors": "je"}}"#);
+        let buddies = StudySettings::from_json(r#"{"register": {"mentors": "je"}}"#).register;
         assert_eq!(buddies.of(Reader::Mentor), Register::Je);
         assert_eq!(buddies.of(Reader::Parent), Register::U, "a register left out keeps its default");
-        assert_eq!(Registers::from_settings_json("{}"), Registers::default());
+        assert_eq!(StudySettings::from_json("{}").register, Registers::default());
     }
 }

@@ -15,6 +15,18 @@ pub fn amount_for(scheme: &RewardScheme, streak: u32) -> u32 {
         .unwrap_or(scheme.per_completed_cents)
 }
 
+/// An amount as people read it, the one way koers writes money in pages and messages alike:
+/// Dutch "€ 12,50" (sign, space, decimal comma), English "€12.50" for `lang` "en".
+pub fn euros(cents: i64, lang: &str) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let (whole, rest) = ((cents / 100).abs(), (cents % 100).abs());
+    if lang == "en" {
+        format!("{sign}€{whole}.{rest:02}")
+    } else {
+        format!("{sign}€ {whole},{rest:02}")
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Earnings {
     pub total_cents: u32,
@@ -42,6 +54,14 @@ pub fn earnings(scheme: &RewardScheme, history: impl IntoIterator<Item = bool>) 
 mod tests {
     use super::*;
     use crate::protocol::StreakStep;
+
+    #[test]
+    fn amounts_are_written_one_way_per_language() {
+        assert_eq!(euros(1250, "nl"), "€ 12,50");
+        assert_eq!(euros(5, "nl"), "€ 0,05");
+        assert_eq!(euros(200, "en"), "€2.00");
+        assert_eq!(euros(-1250, "nl"), "-€ 12,50", "a correction reads as one amount");
+    }
 
     fn study_scheme() -> RewardScheme {
         RewardScheme { per_completed_cents: 200, streak: vec![StreakStep { from: 3, per_completed_cents: 300 }] }

@@ -34,11 +34,6 @@ pub struct HelpResource {
 }
 
 impl Safety {
-    /// The safety part of a study's settings JSON; missing or unreadable means all off.
-    pub fn from_settings_json(settings: &str) -> Safety {
-        crate::study_settings::section(settings, "safety")
-    }
-
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.help.len() > MAX_HELP {
@@ -102,6 +97,7 @@ fn words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::study_settings::StudySettings;
 
     fn on(words: &[&str]) -> Safety {
         Safety {
@@ -134,9 +130,9 @@ mod tests {
     fn settings_are_read_from_the_study_json_and_checked() {
         let json = r#"{"safety": {"help": [{"name": "Mentor of zorgcoördinator", "phone": "0201234567"}],
                        "alarm_words": ["pesten"], "notify_role": "coordinator"}}"#;
-        let s = Safety::from_settings_json(json);
+        let s = StudySettings::from_json(json).safety;
         assert!(s.has_help() && s.problems().is_empty(), "{:?}", s.problems());
-        assert_eq!(Safety::from_settings_json("{}"), Safety::default());
+        assert_eq!(StudySettings::from_json("{}").safety, Safety::default());
         let bad = Safety {
             help: vec![HelpResource { name: " ".into(), url: Some("http://x".into()), ..Default::default() }],
             notify_role: Some("mentor".into()),

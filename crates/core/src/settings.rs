@@ -158,7 +158,17 @@ impl Default for SchedulerSettings {
     }
 }
 
+/// The fewest characters an installation secret may have.
+pub const SECRET_MIN_CHARS: usize = 32;
+
 impl Settings {
+    /// The installation secret, once the binary has loaded it into `secret_key` (from
+    /// `KOERS_SECRET_KEY` or its key file: `koers serve` does, the one place that reads the
+    /// file); `None` when there is none long enough to key anything.
+    pub fn installation_secret(&self) -> Option<&str> {
+        self.secret_key.as_deref().filter(|k| k.len() >= SECRET_MIN_CHARS)
+    }
+
     /// Problems a person must fix before koers can start, each as one sentence.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -250,6 +260,15 @@ pub fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_installation_secret_is_the_loaded_key_when_long_enough() {
+        let with = |k: Option<&str>| Settings { secret_key: k.map(str::to_string), ..Settings::default() };
+        assert_eq!(with(Some(&"s".repeat(SECRET_MIN_CHARS))).installation_secret(), Some("s".repeat(32).as_str()));
+        assert_eq!(with(Some("short")).installation_secret(), None);
+        assert_eq!(with(Some("")).installation_secret(), None);
+        assert_eq!(with(None).installation_secret(), None, "the key file is the binary's to read, not this");
+    }
 
     #[test]
     fn defaults_are_valid_and_point_at_a_local_sqlite_file() {

@@ -81,7 +81,9 @@ pub fn choose_text(texts: &InvitationTexts, kind: MessageKind, streak: u32) -> O
 /// Fills in a message's variables, Dutch and English names alike; an unknown variable is
 /// dropped rather than sent raw.
 pub fn render_message(template: &str, v: &MessageVars<'_>) -> String {
-    let earned = format!("€{},{:02}", v.earned_cents / 100, v.earned_cents % 100);
+    // Messages are Dutch or English by their protocol's text, not by a language of their own:
+    // amounts in them are written the Dutch way, as on the Dutch pages.
+    let earned = crate::rewards::euros(i64::from(v.earned_cents), "nl");
     let streak = v.streak.to_string();
     let mut out = String::with_capacity(template.len() + 40);
     let mut rest = template;
@@ -160,7 +162,7 @@ mod tests {
         };
         assert_eq!(
             render_message("Hoi {{voornaam}}, {{verdiend}} verdiend, reeks {{reeks}}: {{link}} {{geheim}}", &v),
-            "Hoi Sanne, €12,50 verdiend, reeks 3: L "
+            "Hoi Sanne, € 12,50 verdiend, reeks 3: L "
         );
         assert_eq!(
             render_message("{{organisatie}}: je {{begeleider}} {{naam_begeleider}} vraagt iets", &v),

@@ -54,7 +54,8 @@ pub struct StudyContext {
     /// Pairs by student, oldest first.
     pub pairs: HashMap<i64, Vec<Pair>>,
     pub protocols: HashMap<i64, Protocol>,
-    questionnaires: HashMap<i64, Option<Questionnaire>>,
+    /// Each questionnaire version parsed once, shared by every writer and the report.
+    questionnaires: HashMap<i64, Option<std::sync::Arc<Questionnaire>>>,
 }
 
 type PersonTuple = (
@@ -217,7 +218,13 @@ impl StudyContext {
         }
     }
 
-    pub fn questionnaire(&mut self, conn: &mut DbConnection, id: i64) -> ExportResult<Option<&Questionnaire>> {
+    /// A questionnaire version by id, parsed on first use and kept (a cheap handle, so the
+    /// caller may go on using the context while it holds it).
+    pub fn questionnaire(
+        &mut self,
+        conn: &mut DbConnection,
+        id: i64,
+    ) -> ExportResult<Option<std::sync::Arc<Questionnaire>>> {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.questionnaires.entry(id) {
             let found: Option<(String, String)> = questionnaires::table
                 .find(id)
@@ -225,10 +232,10 @@ impl StudyContext {
                 .first(conn)
                 .optional()?;
             let parsed =
-                found.and_then(|(key, content)| parse_questionnaire(&content, Some(&key)).ok().map(|(q, _)| q));
+                found.and_then(|(key, content)| parse_questionnaire(&content, Some(&key)).ok().map(|(q, _)| q.into()));
             slot.insert(parsed);
         }
-        Ok(self.questionnaires.get(&id).and_then(Option::as_ref))
+        Ok(self.questionnaires.get(&id).cloned().flatten())
     }
 }
 

@@ -44,7 +44,6 @@ pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData
     let Curves { rates: curves, last_diary_week: last_week } = response_curves(conn, req, &ctx)?;
 
     let (mut values, mut aligned, mut mentions) = (Vec::new(), Vec::new(), Vec::new());
-    let mut versions: HashMap<i64, Option<koers_core::questionnaire::Questionnaire>> = HashMap::new();
     batch::each_batch(conn, req, None, |conn, responses, ids| {
         let answers = batch::answers_of(conn, ids)?;
         let by_response: HashMap<i64, Vec<&batch::AnswerRow>> = answers.iter().fold(HashMap::new(), |mut m, a| {
@@ -63,10 +62,7 @@ pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData
             let week = weeks::week_since_start(start, date);
             let last = last_week.get(&r.person_id).copied().unwrap_or(week);
             let Some(qid) = r.questionnaire_id else { continue };
-            if let std::collections::hash_map::Entry::Vacant(slot) = versions.entry(qid) {
-                slot.insert(ctx.questionnaire(conn, qid)?.cloned());
-            }
-            let Some(qn) = versions[&qid].as_ref() else { continue };
+            let Some(qn) = ctx.questionnaire(conn, qid)? else { continue };
             let items = qn.all_items();
             for a in by_response.get(&r.id).map(Vec::as_slice).unwrap_or(&[]) {
                 let base = crate::columns::base_id(&a.item_id);

@@ -4,11 +4,13 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use koers_core::feedback::Feedback;
 use koers_core::people::Role;
+use koers_core::study_settings::SettingsSection;
 use koers_export::{export, pseudonym, pseudonym_key, Format, Kind, Request};
-use koers_store::feedback::{record_shown, set_settings, shown_to_mentor, Shown, ShownRow};
+use koers_store::feedback::{record_shown, shown_to_mentor, Shown, ShownRow};
 use koers_store::participation::{
     record_consent, CONSENT_FEEDBACK_SUPPORT, CONSENT_FEEDBACK_TRENDS, CONSENT_FEEDBACK_WARNINGS, CONSENT_PARTICIPANT,
 };
+use koers_store::studies::set_settings_section;
 use koers_store::testing::{seed_named_person, seed_two_schools, TestDb};
 use koers_store::{people, Database};
 
@@ -52,7 +54,7 @@ fn nothing_is_shown_without_both_setting_and_consent(t: TestDb, backend: &str) {
     let w = world(&t.db);
     assert_eq!(shown(&t.db, &w, w.mentor), Shown::default(), "{backend}: off by default");
     let on = Feedback { trends: true, support_match: true, warnings: true, ..Feedback::default() };
-    t.db.write(|c| set_settings(c, w.study, &on)).unwrap();
+    t.db.write(|c| set_settings_section(c, w.study, &SettingsSection::Feedback(on.clone()))).unwrap();
     assert_eq!(shown(&t.db, &w, w.mentor), Shown::default(), "{backend}: on, but the student did not agree");
     t.db.write(|c| record_consent(c, w.student, CONSENT_FEEDBACK_TRENDS, "v2", now())).unwrap();
     assert_eq!(shown(&t.db, &w, w.mentor), Shown { trends: true, ..Shown::default() }, "{backend}: trends only");
@@ -61,7 +63,10 @@ fn nothing_is_shown_without_both_setting_and_consent(t: TestDb, backend: &str) {
     assert_eq!(shown(&t.db, &w, w.mentor), Shown { trends: true, support_match: true, warnings: true }, "{backend}");
     assert_eq!(shown(&t.db, &w, w.other_mentor), Shown::default(), "{backend}: not their student");
     // The study switches warnings off again: the consent alone shows nothing.
-    t.db.write(|c| set_settings(c, w.study, &Feedback { warnings: false, ..on.clone() })).unwrap();
+    t.db.write(|c| {
+        set_settings_section(c, w.study, &SettingsSection::Feedback(Feedback { warnings: false, ..on.clone() }))
+    })
+    .unwrap();
     assert!(!shown(&t.db, &w, w.mentor).warnings, "{backend}");
 }
 

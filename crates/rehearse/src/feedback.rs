@@ -41,7 +41,7 @@ impl FeedbackReport {
 }
 
 pub fn evaluate<S>(e: &Engine<'_, S>) -> Result<FeedbackReport, RehearseError> {
-    let settings = e.db.read(|c| koers_store::feedback::settings_of(c, e.study.id))?;
+    let settings = e.db.read(|c| koers_store::studies::settings_of(c, e.study.id))?.feedback;
     let mut report = FeedbackReport::default();
     for (actor, a) in e.actors.iter().enumerate() {
         let Who::Student(i) = a.who else { continue };

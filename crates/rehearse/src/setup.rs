@@ -156,9 +156,10 @@ pub async fn rehearse(
     // Before anything happens the clock stands a day before the first Monday.
     db.write(|c| study_clock::set(c, &study, start_at - TimeDelta::hours(16), real_now))?;
     if opts.feedback {
-        let mut f = db.read(|c| koers_store::feedback::settings_of(c, study.id))?;
+        let mut f = db.read(|c| koers_store::studies::settings_of(c, study.id))?.feedback;
         (f.trends, f.support_match, f.warnings) = (true, true, true);
-        db.write(|c| koers_store::feedback::set_settings(c, study.id, &f))?;
+        let section = koers_core::study_settings::SettingsSection::Feedback(f);
+        db.write(|c| koers_store::studies::set_settings_section(c, study.id, &section))?;
     }
     let study_now = study_clock::of_study(&mut *db.conn()?, study.id)?.at(real_clock.now());
 
@@ -272,6 +273,8 @@ pub async fn rehearse(
         },
     };
 
+    // The pages key what they seal with the installation secret the rehearsal was given.
+    let settings = Settings { secret_key: Some(String::from_utf8_lossy(&secret).into_owned()), ..settings };
     let mut state = koers_web::AppState::new(db.clone(), real_clock.clone(), settings.clone());
     // The rehearsal's own in-process requests all come from one "address": its link limit is
     // lifted for them alone (the server's limits are untouched).

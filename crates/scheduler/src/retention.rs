@@ -41,7 +41,7 @@ pub fn apply_due(db: &Database, instance: &str, now: DateTime<Utc>) -> Result<Re
         }
         // A setting that does not parse is claimed and fails like any other error, so that it
         // shows on the dashboard once a day instead of being skipped silently.
-        if matches!(lifecycle::retention_days_in(&study.settings), Ok(None)) {
+        if matches!(study.settings.retention_days(), Ok(None)) {
             continue;
         }
         let zone = study.zone()?;

@@ -32,17 +32,6 @@ pub fn encode(v: &Value) -> (&'static str, Option<String>, Option<f64>) {
     }
 }
 
-/// A multi-row INSERT, run on the concrete connection (the multi-backend connection type has no
-/// batch insert of its own).
-macro_rules! insert_all {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        match $conn {
-            DbConnection::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
-            DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
-        }
-    };
-}
-
 pub struct Completion<'a> {
     pub response_id: i64,
     pub questionnaire_id: Option<i64>,
@@ -84,7 +73,7 @@ pub fn save_submission(conn: &mut DbConnection, c: &Completion<'_>, now: DateTim
             })
             .collect();
         if !rows.is_empty() {
-            insert_all!(conn, answers::table, rows)?;
+            crate::insert_all!(conn, answers::table, rows)?;
         }
         let rows: Vec<_> = c
             .accepted
@@ -102,7 +91,7 @@ pub fn save_submission(conn: &mut DbConnection, c: &Completion<'_>, now: DateTim
             })
             .collect();
         if !rows.is_empty() {
-            insert_all!(conn, paradata::table, rows)?;
+            crate::insert_all!(conn, paradata::table, rows)?;
         }
         let rows: Vec<_> = c
             .accepted
@@ -117,7 +106,7 @@ pub fn save_submission(conn: &mut DbConnection, c: &Completion<'_>, now: DateTim
             })
             .collect();
         if !rows.is_empty() {
-            insert_all!(conn, response_scores::table, rows)?;
+            crate::insert_all!(conn, response_scores::table, rows)?;
         }
         diesel::update(responses::table.find(c.response_id))
             .set((

@@ -19,6 +19,19 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+/// A multi-row INSERT, run on the concrete connection (the multi-backend connection type has no
+/// batch insert of its own).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            DbConnection::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
+            DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -2,36 +2,20 @@
 //! the early-warning rules and trends are computed from.
 
 use crate::db::DbConnection;
-use crate::error::{StoreError, StoreResult};
-use crate::schema::{answers, responses, studies, subscriptions};
+use crate::error::StoreResult;
+use crate::schema::{answers, responses, subscriptions};
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use koers_core::feedback::Feedback;
 use koers_core::warnings::{Construct, Week};
 use std::collections::BTreeMap;
 
-/// The key in a study's settings JSON.
-pub const SETTING: &str = "feedback";
+/// Showings written in one statement (nine values each, well below SQLite's limit).
+const SHOWN_CHUNK: usize = 500;
 
 /// The study diary the constructs come from.
 pub const STUDENT_DIARY: &str = "student_diary";
-
-/// A study's feedback settings; all off when it has none.
-pub fn settings_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<Feedback> {
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    Ok(Feedback::from_settings_json(&settings))
-}
-
-/// Replaces a study's feedback settings, keeping its other settings.
-pub fn set_settings(conn: &mut DbConnection, study_id: i64, feedback: &Feedback) -> StoreResult<()> {
-    let problems = feedback.problems();
-    if !problems.is_empty() {
-        return Err(StoreError::Invalid(problems.join("; ")));
-    }
-    crate::studies::set_settings_section(conn, study_id, SETTING, feedback)
-}
 
 /// The student's own diaries that opened before `before`, one [`Week`] each in order, with the
 /// value of every construct (dated by the local day the diary opened).
@@ -115,7 +99,7 @@ pub fn shown_to_mentor(conn: &mut DbConnection, mentor: i64, student: i64, today
     if !paired || ended.is_some() || mentor_study != Some(study_id) {
         return Ok(Shown::default());
     }
-    let f = settings_of(conn, study_id)?;
+    let f = crate::studies::settings_of(conn, study_id)?.feedback;
     let given = active_consents(conn, student)?;
     let has = |k: &str| given.iter().any(|g| g == k) && given.iter().any(|g| g == CONSENT_PARTICIPANT);
     Ok(Shown {
@@ -143,20 +127,25 @@ pub struct ShownRow {
 /// Records that feedback was shown: a research fact (showing it is an intervention).
 pub fn record_shown(conn: &mut DbConnection, study_id: i64, rows: &[ShownRow]) -> StoreResult<()> {
     use crate::schema::feedback_shown as f;
-    for r in rows {
-        diesel::insert_into(f::table)
-            .values((
-                f::study_id.eq(study_id),
-                f::kind.eq(r.kind),
-                f::about_person_id.eq(r.about),
-                f::shown_to_person_id.eq(r.to_person),
-                f::shown_to_staff_id.eq(r.to_staff),
-                f::rule.eq(r.rule.as_deref()),
-                f::construct.eq(r.construct.as_deref()),
-                f::calendar_week.eq(&r.calendar_week),
-                f::shown_at.eq(to_db(r.shown_at)),
-            ))
-            .execute(conn)?;
+    // One multi-row statement per chunk: a mentor's page shows several students at once.
+    for chunk in rows.chunks(SHOWN_CHUNK) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    f::study_id.eq(study_id),
+                    f::kind.eq(r.kind),
+                    f::about_person_id.eq(r.about),
+                    f::shown_to_person_id.eq(r.to_person),
+                    f::shown_to_staff_id.eq(r.to_staff),
+                    f::rule.eq(r.rule.as_deref()),
+                    f::construct.eq(r.construct.as_deref()),
+                    f::calendar_week.eq(&r.calendar_week),
+                    f::shown_at.eq(to_db(r.shown_at)),
+                )
+            })
+            .collect();
+        crate::insert_all!(conn, f::table, &values)?;
     }
     Ok(())
 }

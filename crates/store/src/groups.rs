@@ -4,7 +4,7 @@
 
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
-use crate::schema::{organisations, people, studies, teams};
+use crate::schema::{organisations, people, teams};
 use diesel::prelude::*;
 use std::collections::BTreeSet;
 
@@ -28,11 +28,7 @@ pub fn study_groups(conn: &mut DbConnection, study_id: i64) -> StoreResult<BTree
         .into_iter()
         .flatten()
         .collect();
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
-    if let Some(list) = settings.get("groups").and_then(|g| g.as_array()) {
-        groups.extend(list.iter().filter_map(|g| g.as_str()).map(str::to_string));
-    }
+    groups.extend(crate::studies::settings_of(conn, study_id)?.groups);
     Ok(groups)
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use koers_core::msg::Msg;
 use koers_core::people::{Locale, Role};
-use koers_core::people_import::{plan_people_import, ImportContext, ImportPlan, Problem};
+use koers_core::people_import::{plan_people_import, ImportContext, ImportPlan, ImportProblem};
 use koers_core::time::start_of_local_day;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -51,7 +51,7 @@ impl ImportSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("the file has {} problem(s)", .0.len())]
-    Problems(Vec<Problem>),
+    Problems(Vec<ImportProblem>),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Carries a dry run's summary out of the transaction it rolls back.
@@ -107,7 +107,7 @@ fn import_in_transaction(
     let mut problems = Vec::new();
     for p in &plan.people {
         if ambiguous.contains_key(&p.team_name) {
-            problems.push(Problem {
+            problems.push(ImportProblem {
                 line: p.line,
                 column: Some("team_name".into()),
                 msg: Msg::new("import-team-ambiguous").arg("team", &p.team_name),
@@ -120,7 +120,7 @@ fn import_in_transaction(
         match new_team_organisation(conn, opts) {
             Ok(id) => Some(id),
             Err(msg) => {
-                problems.push(Problem { line: 0, column: None, msg });
+                problems.push(ImportProblem { line: 0, column: None, msg });
                 None
             }
         }

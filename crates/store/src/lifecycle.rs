@@ -479,25 +479,10 @@ pub fn guardian_answer(
 /// their participation ended, by the scheduler once a day and by `koers retention --apply`.
 pub const RETENTION_SETTING: &str = "retention_days_after_end";
 
-/// The study's retention period in days, if it has one.
+/// The study's retention period in days, if it has one; a value that does not read is an
+/// error, never a guess (erasing cannot be undone).
 pub fn retention_days(conn: &mut DbConnection, study_id: i64) -> StoreResult<Option<u32>> {
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    retention_days_in(&settings)
-}
-
-/// [`retention_days`] read from a study's settings JSON already at hand (the scheduler reads
-/// every study each tick and need not ask again).
-pub fn retention_days_in(settings: &str) -> StoreResult<Option<u32>> {
-    let json: serde_json::Value = serde_json::from_str(settings)
-        .map_err(|e| StoreError::Invalid(format!("the study's settings are not valid JSON: {e}")))?;
-    match json.get(RETENTION_SETTING) {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(v) => v.as_u64().and_then(|d| u32::try_from(d).ok()).map(Some).ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "the study setting {RETENTION_SETTING} must be a whole number of days (got {v})"
-            ))
-        }),
-    }
+    crate::studies::settings_of(conn, study_id)?.retention_days().map_err(StoreError::Invalid)
 }
 
 /// Sets (or with `None` removes) the study's retention period, keeping its other settings.
@@ -509,17 +494,8 @@ pub fn set_retention_days(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-        let mut json: serde_json::Value = serde_json::from_str(&settings)
-            .map_err(|e| StoreError::Invalid(format!("the study's settings are not valid JSON: {e}")))?;
-        let map = json
-            .as_object_mut()
-            .ok_or_else(|| StoreError::Invalid("the study's settings are not a JSON object".into()))?;
-        match days {
-            Some(d) => map.insert(RETENTION_SETTING.into(), d.into()),
-            None => map.remove(RETENTION_SETTING),
-        };
-        diesel::update(studies::table.find(study_id)).set(studies::settings.eq(json.to_string())).execute(conn)?;
+        let section = koers_core::study_settings::SettingsSection::RetentionDaysAfterEnd(days);
+        crate::studies::set_settings_section(conn, study_id, &section)?;
         audit::record(
             conn,
             now,

@@ -92,7 +92,8 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
     let first_name: Option<Option<String>> =
         person_identities::table.find(id).select(person_identities::first_name).first(conn).optional()?;
     let role = Role::try_from(role)?;
-    let register = koers_core::register::Registers::from_settings_json(&settings).of(role.into());
+    let settings = koers_core::study_settings::StudySettings::from_json(&settings);
+    let register = settings.register.of(role.into());
     Ok(Some(Participant {
         id,
         study_id,
@@ -104,7 +105,7 @@ pub fn participant(conn: &mut DbConnection, person_id: i64) -> StoreResult<Optio
         ended: ended_at.is_some(),
         ended_at: ended_at.map(from_db),
         mentor_title,
-        help: koers_core::safety::Safety::from_settings_json(&settings).has_help(),
+        help: settings.safety.has_help(),
         register,
     }))
 }

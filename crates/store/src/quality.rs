@@ -9,7 +9,7 @@
 use crate::dashboard::{self, Population};
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
-use crate::schema::{answers, people, protocols, questionnaires, responses, studies, subscriptions};
+use crate::schema::{answers, people, protocols, questionnaires, responses, subscriptions};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use koers_core::protocol::{parse_protocol, Opening};
@@ -25,11 +25,11 @@ const RESPONSE_CHUNK: usize = 500;
 /// The thresholds in the study's settings; the defaults (and a warning in the log) when the
 /// settings cannot be read, so a typo there never takes the dashboard down.
 pub fn thresholds(conn: &mut DbConnection, study_id: i64) -> StoreResult<QualityThresholds> {
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    Ok(QualityThresholds::from_study_settings(&settings).unwrap_or_else(|e| {
-        tracing::warn!(study_id, problem = %e, "the study's quality settings are not valid; using the defaults");
-        QualityThresholds::default()
-    }))
+    let settings = crate::studies::settings_of(conn, study_id)?;
+    if let Some(problem) = settings.unreadable("quality") {
+        tracing::warn!(study_id, problem, "the study's quality settings are not valid; using the defaults");
+    }
+    Ok(settings.quality)
 }
 
 /// Every person of the study who completed at least one diary, by id, with the quality of

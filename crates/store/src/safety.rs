@@ -6,21 +6,14 @@ use crate::audit::{self, Entry};
 use crate::coordination::full_name;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schema::{audit_log, people, person_identities, studies, teams};
+use crate::schema::{audit_log, people, person_identities, teams};
 use crate::staff::Scope;
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use koers_core::safety::Safety;
 
 /// The audit action of an answer that held an alarm word.
 pub const ALARM: &str = "safety.alarm";
-
-/// A study's safety settings; all off when it has none.
-pub fn settings_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<Safety> {
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    Ok(Safety::from_settings_json(&settings))
-}
 
 /// Records that a response's free text held an alarm word, for the coordinators to see.
 pub fn record_alarm(conn: &mut DbConnection, person_id: i64, response_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
@@ -99,7 +92,7 @@ pub fn check_response(
     response_id: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let safety = settings_of(conn, study_id)?;
+    let safety = crate::studies::settings_of(conn, study_id)?.safety;
     if !safety.watches() {
         return Ok(false);
     }

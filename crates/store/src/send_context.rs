@@ -132,8 +132,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         .first(conn)
         .optional()?;
 
-    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
-    let setting = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_string).filter(|v| !v.is_empty());
+    let settings = koers_core::study_settings::StudySettings::from_json(&settings);
 
     let mut ctx = SendContext {
         link_generation,
@@ -141,8 +140,8 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         waiting_for_guardian,
         school: Some(school),
         mentor_title,
-        research_group: setting("research_group"),
-        contact: setting("contact"),
+        research_group: settings.research_group,
+        contact: settings.contact,
         role: koers_core::people::Role::try_from(role)?,
         locale: koers_core::people::Locale::try_from(locale)?,
         person_ended: ended_at.is_some(),

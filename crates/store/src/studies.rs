@@ -5,6 +5,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::schema::{organisations, studies, teams};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use koers_core::study_settings::{SettingsSection, StudySettings};
 
 /// Instants are stored as UTC without a zone; these two convert at the boundary.
 pub fn to_db(t: DateTime<Utc>) -> NaiveDateTime {
@@ -24,7 +25,9 @@ pub struct Study {
     pub time_zone: String,
     pub default_locale: String,
     pub test_mode: bool,
-    pub settings: String,
+    /// Read once here, with the study (`koers_core::study_settings`).
+    #[diesel(deserialize_as = String)]
+    pub settings: StudySettings,
     pub created_at: NaiveDateTime,
     pub clock_offset_micros: i64,
 }
@@ -197,37 +200,22 @@ pub fn teams_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<Vec<TeamR
         .collect())
 }
 
-/// A yes/no study setting (in the study's settings JSON); `false` when unset.
-pub fn setting_flag(conn: &mut DbConnection, study_id: i64, key: &str) -> StoreResult<bool> {
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
-    Ok(settings.get(key).and_then(|v| v.as_bool()).unwrap_or(false))
+/// A study's settings, read into their one typed form ([`StudySettings`]).
+pub fn settings_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<StudySettings> {
+    let stored: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
+    Ok(StudySettings::from_json(&stored))
 }
 
-/// Whom the study addresses with "je" and whom with "u" (its `register` settings section).
-pub fn registers_of(conn: &mut DbConnection, study_id: i64) -> StoreResult<koers_core::register::Registers> {
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    Ok(koers_core::register::Registers::from_settings_json(&settings))
-}
-
-/// Study setting: whether a questionnaire sent with nothing answered still earns its reward.
-pub const REWARD_EMPTY: &str = "reward_empty_questionnaires";
-
-/// Replaces one section of a study's settings JSON (`feedback`, `safety`), keeping the others.
-pub fn set_settings_section(
-    conn: &mut DbConnection,
-    study_id: i64,
-    key: &str,
-    value: &impl serde::Serialize,
-) -> StoreResult<()> {
-    let settings: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
-    let mut json: serde_json::Value = serde_json::from_str(&settings)
-        .map_err(|e| StoreError::Invalid(format!("the study's settings are not valid JSON: {e}")))?;
-    let value = serde_json::to_value(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    json.as_object_mut()
-        .ok_or_else(|| StoreError::Invalid("the study's settings are not a JSON object".into()))?
-        .insert(key.into(), value);
-    diesel::update(studies::table.find(study_id)).set(studies::settings.eq(json.to_string())).execute(conn)?;
+/// Replaces one section of a study's settings, keeping the others (and keys this version does
+/// not know) as they are; a value with problems is refused.
+pub fn set_settings_section(conn: &mut DbConnection, study_id: i64, section: &SettingsSection) -> StoreResult<()> {
+    let problems = section.problems();
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(problems.join("; ")));
+    }
+    let stored: String = studies::table.find(study_id).select(studies::settings).first(conn)?;
+    let written = section.write_into(&stored).map_err(StoreError::Invalid)?;
+    diesel::update(studies::table.find(study_id)).set(studies::settings.eq(written)).execute(conn)?;
     Ok(())
 }
 

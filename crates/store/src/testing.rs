@@ -102,6 +102,33 @@ pub fn seed_subscription(
     )
 }
 
+/// A person subscribed from `now` to a protocol that plans nothing, one per role (`p` for
+/// students, `m` for mentors), for tests that place responses by hand; a mentor's names the
+/// student it is `filling_out_for`.
+pub fn seed_bare_subscription(
+    conn: &mut crate::DbConnection,
+    study_id: i64,
+    person_id: i64,
+    role: koers_core::people::Role,
+    filling_out_for: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::StoreResult<i64> {
+    let (key, role) = match role {
+        koers_core::people::Role::Student => ("p", "student"),
+        koers_core::people::Role::Mentor => ("m", "mentor"),
+    };
+    let yaml = format!("name: {key}\n");
+    let protocol = crate::definitions::store_protocol(conn, study_id, key, Some(role), &yaml, None, now)?.id();
+    let new = crate::people::NewSubscription {
+        person_id,
+        protocol_id: protocol,
+        filling_out_for,
+        starts_at: now,
+        ends_at: None,
+    };
+    crate::people::insert_subscription(conn, &new, now)
+}
+
 /// An SMS invitation of `person_id` due at `due_at`, expiring 30 hours later.
 pub fn seed_invitation(
     conn: &mut crate::DbConnection,

@@ -18,10 +18,8 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
 use koers_core::totp;
 use rand::RngCore;
-use sha2::Sha256;
 
 /// Recovery codes made at enrolment.
 pub const RECOVERY_CODES: usize = 10;
@@ -34,9 +32,7 @@ pub struct SealKey([u8; 32]);
 
 impl SealKey {
     pub fn from_installation_secret(secret: &[u8]) -> SealKey {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("any key length");
-        mac.update(b"koers totp seal");
-        SealKey(mac.finalize().into_bytes().into())
+        SealKey(koers_core::keyed::derive_key(secret, "koers totp seal"))
     }
 }
 

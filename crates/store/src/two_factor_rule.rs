@@ -12,46 +12,15 @@ use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::studies;
 use diesel::prelude::*;
+use koers_core::study_settings::SettingsSection;
 
-/// The key in a study's settings JSON.
-pub const SETTING: &str = "staff_two_factor";
-
-/// A study's rule for the second factor of its staff.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
-    Sensitive,
-    All,
-    Optional,
-}
-
-impl Rule {
-    pub const ALL: &'static [Rule] = &[Rule::Sensitive, Rule::All, Rule::Optional];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rule::Sensitive => "sensitive",
-            Rule::All => "all",
-            Rule::Optional => "optional",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Rule> {
-        Rule::ALL.iter().copied().find(|r| r.as_str() == s)
-    }
-}
-
-/// The rule in a study's settings JSON; anything unreadable counts as the default.
-pub fn rule_in(settings: &str) -> Rule {
-    serde_json::from_str::<serde_json::Value>(settings)
-        .ok()
-        .and_then(|v| v.get(SETTING).and_then(|r| r.as_str()).and_then(Rule::parse))
-        .unwrap_or(Rule::Sensitive)
-}
+/// A study's rule for the second factor of its staff: `staff_two_factor` in its settings
+/// (anything unreadable there counts as the default, `sensitive`).
+pub use koers_core::study_settings::TwoFactorRule as Rule;
 
 /// Sets a study's rule, keeping its other settings. `optional` only for a study in test mode.
 pub fn set_rule(conn: &mut DbConnection, study_id: i64, rule: Rule) -> StoreResult<()> {
-    let (settings, test_mode): (String, bool) =
-        studies::table.find(study_id).select((studies::settings, studies::test_mode)).first(conn)?;
+    let test_mode: bool = studies::table.find(study_id).select(studies::test_mode).first(conn)?;
     if rule == Rule::Optional && !test_mode {
         return Err(StoreError::Invalid(
             "a second factor can be optional only in a study in test mode; real studies protect names, numbers and \
@@ -59,13 +28,7 @@ pub fn set_rule(conn: &mut DbConnection, study_id: i64, rule: Rule) -> StoreResu
                 .into(),
         ));
     }
-    let mut json: serde_json::Value = serde_json::from_str(&settings)
-        .map_err(|e| StoreError::Invalid(format!("the study's settings are not valid JSON: {e}")))?;
-    json.as_object_mut()
-        .ok_or_else(|| StoreError::Invalid("the study's settings are not a JSON object".into()))?
-        .insert(SETTING.into(), rule.as_str().into());
-    diesel::update(studies::table.find(study_id)).set(studies::settings.eq(json.to_string())).execute(conn)?;
-    Ok(())
+    crate::studies::set_settings_section(conn, study_id, &SettingsSection::StaffTwoFactor(rule))
 }
 
 /// Whether the account must log in with a second factor, as its roles and studies say.
@@ -75,9 +38,8 @@ pub fn required_for(conn: &mut DbConnection, access: &Access) -> StoreResult<boo
     }
     let sensitive = access.sensitive_studies();
     for study_id in access.study_ids() {
-        let (settings, test_mode): (String, bool) =
-            studies::table.find(study_id).select((studies::settings, studies::test_mode)).first(conn)?;
-        let required = match rule_in(&settings) {
+        let test_mode: bool = studies::table.find(study_id).select(studies::test_mode).first(conn)?;
+        let required = match crate::studies::settings_of(conn, study_id)?.staff_two_factor {
             Rule::All => true,
             Rule::Sensitive => sensitive.contains(&study_id),
             // Kept from a test-mode past: a study taken out of test mode is strict again.
@@ -94,17 +56,4 @@ pub fn required_for(conn: &mut DbConnection, access: &Access) -> StoreResult<boo
 pub fn required(conn: &mut DbConnection, staff_id: i64) -> StoreResult<bool> {
     let access = access_of(conn, staff_id)?;
     required_for(conn, &access)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_rule_defaults_to_sensitive() {
-        assert_eq!(rule_in("{}"), Rule::Sensitive);
-        assert_eq!(rule_in("not json"), Rule::Sensitive);
-        assert_eq!(rule_in(r#"{"staff_two_factor": "all"}"#), Rule::All);
-        assert_eq!(rule_in(r#"{"staff_two_factor": "nonsense"}"#), Rule::Sensitive);
-    }
 }

@@ -5,8 +5,8 @@ use koers_core::people::Role;
 use koers_core::questionnaire::parse_questionnaire;
 use koers_core::questionnaire::submit::{validate_submission, Context, Submission};
 use koers_store::answers::{save_submission, stored_answers, Completion, Saved, StoredAnswer};
-use koers_store::testing::{diary_window, seed_person, seed_study, TestDb};
-use koers_store::{definitions, people, schedule};
+use koers_store::schedule;
+use koers_store::testing::{diary_window, seed_bare_subscription, seed_person, seed_study, TestDb};
 
 const DIARY: &str = "key: d\nquestions:\n\
   - {id: went, type: radio, show_otherwise: false, options: [{title: Ja, value: yes, shows_questions: [fun]}, {title: Nee, value: no}]}\n\
@@ -23,21 +23,7 @@ fn a_submission_stores_visible_answers_not_answered_and_nothing_for_hidden_items
         let mut c = t.db.conn().unwrap();
         let at = seed_study(&mut c, "s", now).unwrap();
         let person = seed_person(&mut c, at, Role::Student, "Sanne", "+31612345678", None, now).unwrap();
-        let protocol = definitions::store_protocol(&mut c, at.study_id, "p", Some("student"), "name: p\n", None, now)
-            .unwrap()
-            .id();
-        let sub = people::insert_subscription(
-            &mut c,
-            &people::NewSubscription {
-                person_id: person,
-                protocol_id: protocol,
-                filling_out_for: None,
-                starts_at: now,
-                ends_at: None,
-            },
-            now,
-        )
-        .unwrap();
+        let sub = seed_bare_subscription(&mut c, at.study_id, person, Role::Student, None, now).unwrap();
         let window = diary_window(1, now);
         let response = schedule::ensure_response(&mut c, sub, &window, now).unwrap();
 

@@ -6,8 +6,8 @@ use chrono::{TimeDelta, TimeZone, Utc};
 use koers_core::clock::StudyClock;
 use koers_core::people::Role;
 use koers_store::sessions::{self, Subject};
-use koers_store::testing::{diary_window, seed_person, seed_study, TestDb};
-use koers_store::{cleanup, definitions, drafts, people, schedule};
+use koers_store::testing::{diary_window, seed_bare_subscription, seed_person, seed_study, TestDb};
+use koers_store::{cleanup, drafts, schedule};
 
 fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
     p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -20,17 +20,7 @@ fn a_draft_is_kept_per_response_found_by_its_form_and_deleted_once_the_window_cl
         let mut c = t.db.conn().unwrap();
         let at = seed_study(&mut c, "s", now).unwrap();
         let person = seed_person(&mut c, at, Role::Student, "Sanne", "+31612345678", None, now).unwrap();
-        let protocol = definitions::store_protocol(&mut c, at.study_id, "p", Some("student"), "name: p\n", None, now)
-            .unwrap()
-            .id();
-        let new_sub = people::NewSubscription {
-            person_id: person,
-            protocol_id: protocol,
-            filling_out_for: None,
-            starts_at: now,
-            ends_at: None,
-        };
-        let sub = people::insert_subscription(&mut c, &new_sub, now).unwrap();
+        let sub = seed_bare_subscription(&mut c, at.study_id, person, Role::Student, None, now).unwrap();
         let first = schedule::ensure_response(&mut c, sub, &diary_window(1, now), now).unwrap();
         let second = schedule::ensure_response(&mut c, sub, &diary_window(2, now + TimeDelta::days(7)), now).unwrap();
 
@@ -86,16 +76,7 @@ fn last_weeks_diary_about_a_student_is_found_for_copying() {
         let at = seed_study(&mut c, "s", now).unwrap();
         let student = seed_person(&mut c, at, Role::Student, "Daan", "+31612345678", None, now).unwrap();
         let mentor = seed_person(&mut c, at, Role::Mentor, "Joris", "+31612345679", None, now).unwrap();
-        let protocol =
-            definitions::store_protocol(&mut c, at.study_id, "m", Some("mentor"), "name: m\n", None, now).unwrap().id();
-        let new_sub = people::NewSubscription {
-            person_id: mentor,
-            protocol_id: protocol,
-            filling_out_for: Some(student),
-            starts_at: now,
-            ends_at: None,
-        };
-        let sub = people::insert_subscription(&mut c, &new_sub, now).unwrap();
+        let sub = seed_bare_subscription(&mut c, at.study_id, mentor, Role::Mentor, Some(student), now).unwrap();
         let last = schedule::ensure_response(&mut c, sub, &diary_window(1, now), now).unwrap();
         let this = now + TimeDelta::days(7);
         schedule::ensure_response(&mut c, sub, &diary_window(2, this), now).unwrap();

@@ -39,7 +39,7 @@ pub enum SecondFactor {
 /// The key that seals second factors, from the installation secret; `None` without a secret
 /// (the second factor then cannot be set up or checked, and logins that need it wait).
 pub fn seal_key(state: &AppState) -> Option<SealKey> {
-    crate::api::auth::installation_secret(&state.settings).map(|s| SealKey::from_installation_secret(s.as_bytes()))
+    state.settings.installation_secret().map(|s| SealKey::from_installation_secret(s.as_bytes()))
 }
 
 fn audit_failure(

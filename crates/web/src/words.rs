@@ -46,15 +46,8 @@ pub fn when(at: DateTime<Utc>, zone: Tz, lang: &str) -> String {
     }
 }
 
-/// "€ 12,50" / "€12.50".
-pub fn euros(cents: i64, lang: &str) -> String {
-    let (whole, rest) = (cents / 100, (cents % 100).abs());
-    if lang == "en" {
-        format!("€{whole}.{rest:02}")
-    } else {
-        format!("€ {whole},{rest:02}")
-    }
-}
+/// Amounts are written by core, the same way in pages and messages.
+pub use koers_core::rewards::euros;
 
 /// The person's language: English if that is their locale, Dutch otherwise.
 pub fn lang(locale: &str) -> &'static str {
@@ -75,11 +68,5 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 12, 3, 11, 0, 0).unwrap();
         assert_eq!(when(at, chrono_tz::Europe::Amsterdam, "nl"), "donderdag 3 december om 12:00");
         assert_eq!(when(at, chrono_tz::Europe::Amsterdam, "en"), "Thursday 3 December at 12:00");
-    }
-
-    #[test]
-    fn amounts() {
-        assert_eq!(euros(1250, "nl"), "€ 12,50");
-        assert_eq!(euros(200, "en"), "€2.00");
     }
 }

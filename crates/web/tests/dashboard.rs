@@ -16,6 +16,8 @@ use koers_store::{definitions, people as people_q, DbConnection};
 use koers_web::AppState;
 
 mod second_factor;
+mod staff_support;
+use staff_support::csrf_of;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -307,11 +309,6 @@ async fn send(
     })
     .await
     .unwrap()
-}
-
-fn csrf_of(body: &str) -> String {
-    let at = body.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
-    body[at..at + body[at..].find('"').unwrap()].to_string()
 }
 
 /// Logs in; the session cookie as `koers_s=...`.

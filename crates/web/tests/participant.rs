@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use koers_core::clock::{Clock, FixedClock};
 use koers_core::settings::Settings;
+use koers_core::study_settings::SettingsSection;
 use koers_store::schema::{
     answers, consents, invitations, link_tokens, paradata, people, responses, reward_ledger, subscriptions,
 };
@@ -666,7 +667,7 @@ async fn the_safety_path(t: TestDb) {
     s.t.db
         .write(|c| {
             let study = koers_store::studies::find_study(c, "vsv")?.unwrap();
-            koers_store::studies::set_settings_section(c, study.id, "safety", &safety)
+            koers_store::studies::set_settings_section(c, study.id, &SettingsSection::Safety(safety.clone()))
         })
         .unwrap();
 

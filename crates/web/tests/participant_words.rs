@@ -6,6 +6,7 @@
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use koers_core::register::{Register, Registers};
+use koers_core::study_settings::SettingsSection;
 use koers_store::testing::TestDb;
 use koers_store::{shipped, tokens, Database};
 use study_support::{csrf, link, person, study, thursday, visitor, Visitor};
@@ -120,9 +121,11 @@ fn world(db: &Database) -> i64 {
     let study_id = study(db, "vsv", 1, (shipped::questionnaires(), shipped::protocols()));
     db.write(|c| {
         let feedback = serde_json::json!({"trends": true, "support_match": true, "warnings": true});
-        koers_store::studies::set_settings_section(c, study_id, "feedback", &feedback)?;
+        let feedback = serde_json::from_value(feedback).expect("feedback settings");
+        koers_store::studies::set_settings_section(c, study_id, &SettingsSection::Feedback(feedback))?;
         let safety = serde_json::json!({"help": [{"name": "De zorgcoördinator", "phone": "020 123 4567"}]});
-        koers_store::studies::set_settings_section(c, study_id, "safety", &safety)
+        let safety = serde_json::from_value(safety).expect("safety settings");
+        koers_store::studies::set_settings_section(c, study_id, &SettingsSection::Safety(safety))
     })
     .unwrap();
     koers_scheduler::plan::plan(db, thursday(), None).unwrap();
@@ -130,7 +133,8 @@ fn world(db: &Database) -> i64 {
 }
 
 fn set_registers(db: &Database, study_id: i64, registers: Registers) {
-    db.write(|c| koers_store::studies::set_settings_section(c, study_id, "register", &registers)).unwrap();
+    db.write(|c| koers_store::studies::set_settings_section(c, study_id, &SettingsSection::Register(registers)))
+        .unwrap();
 }
 
 async fn walk(backend: &str, t: TestDb) {

@@ -158,15 +158,8 @@ async fn a_phone_number_is_accepted_however_it_is_written() {
             assert_eq!(r.status, 303, "{backend}: '{typed}' is a good number: {}", r.body);
             assert_eq!(phone_of(&t.db, w.sanne).as_deref(), Some("+31699887766"), "{backend}: {typed}");
         }
-        let team = w.team_noord.to_string();
-        let form = [
-            ("csrf", csrf.as_str()),
-            ("role", "student"),
-            ("team_id", team.as_str()),
-            ("first_name", "Noor"),
-            ("mobile_phone", "06 9988 7755"),
-        ];
-        let enrolled = call(&app, post("/staff/people/new", &session, &form)).await;
+        let fields = [("first_name", "Noor"), ("mobile_phone", "06 9988 7755")];
+        let enrolled = call(&app, enrol_student(&session, &csrf, w.team_noord, &fields)).await;
         assert_eq!(enrolled.status, 303, "{backend}: enrolled with spaces in the number: {}", enrolled.body);
         // A refused number says how to write one that works.
         let r = call(&app, post(&sanne, &session, &[("csrf", &csrf), ("mobile_phone", "06 123")])).await;
@@ -238,7 +231,11 @@ fn signal_and_alarm(db: &koers_store::Database, sanne: i64) {
     db.write(|c| -> Result<(), koers_store::StoreError> {
         let study: i64 = people::table.find(sanne).select(people::study_id).first(c)?;
         let warn = koers_core::feedback::Feedback { warnings: true, warn_coordinator: true, ..Default::default() };
-        koers_store::feedback::set_settings(c, study, &warn)?;
+        koers_store::studies::set_settings_section(
+            c,
+            study,
+            &koers_core::study_settings::SettingsSection::Feedback(warn),
+        )?;
         record_consent(c, sanne, CONSENT_PARTICIPANT, "v1", now())?;
         record_consent(c, sanne, CONSENT_FEEDBACK_WARNINGS, "v1", now())?;
         let sub: i64 = subscriptions::table

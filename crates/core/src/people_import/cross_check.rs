@@ -1,7 +1,7 @@
 //! Checks across rows: people listed once, mentors paired with students in the file or already
 //! enrolled, subscriptions merged.
 
-use super::{problem, ImportContext, ImportPlan, PhonesSeen, PlannedPair, PlannedSubscription, Problem, Row};
+use super::{problem, ImportContext, ImportPlan, ImportProblem, PhonesSeen, PlannedPair, PlannedSubscription, Row};
 use crate::msg::Msg;
 use crate::people::Role;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -10,7 +10,7 @@ pub(super) fn cross_check(
     rows: Vec<Row>,
     phones_seen: &PhonesSeen,
     ctx: &ImportContext,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<ImportProblem>,
 ) -> ImportPlan {
     let mut plan = ImportPlan::default();
     let mut by_phone: HashMap<String, usize> = HashMap::new();

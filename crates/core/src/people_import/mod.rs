@@ -45,7 +45,7 @@ const MAX_EMAIL: usize = 254;
 /// One thing wrong with an import file; shown as `FILE:LINE: column: message`, the message in
 /// the reader's language from the catalogue (core says which rule, not in which words).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub struct ImportProblem {
     pub line: u64,
     pub column: Option<String>,
     pub msg: Msg,
@@ -121,7 +121,7 @@ struct Row {
 }
 
 /// Reads and checks a whole file; either a plan or every problem found.
-pub fn plan_people_import(data: &[u8], ctx: &ImportContext) -> Result<ImportPlan, Vec<Problem>> {
+pub fn plan_people_import(data: &[u8], ctx: &ImportContext) -> Result<ImportPlan, Vec<ImportProblem>> {
     let mut problems = Vec::new();
     let mut phones_seen = HashMap::new();
     let rows = read::read_rows(data, ctx, &mut problems, &mut phones_seen)?;
@@ -134,12 +134,12 @@ pub fn plan_people_import(data: &[u8], ctx: &ImportContext) -> Result<ImportPlan
     }
 }
 
-fn problem(line: u64, column: &str, msg: Msg) -> Problem {
-    Problem { line, column: Some(column.to_string()), msg }
+fn problem(line: u64, column: &str, msg: Msg) -> ImportProblem {
+    ImportProblem { line, column: Some(column.to_string()), msg }
 }
 
-fn file_problem(line: u64, msg: Msg) -> Vec<Problem> {
-    vec![Problem { line, column: None, msg }]
+fn file_problem(line: u64, msg: Msg) -> Vec<ImportProblem> {
+    vec![ImportProblem { line, column: None, msg }]
 }
 
 /// Every phone number read, with its line and whether the row was a mentor's, so that a

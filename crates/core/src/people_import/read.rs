@@ -1,6 +1,6 @@
 //! Reading the rows of an import file, each checked on its own.
 
-use super::{file_problem, problem, ImportContext, PhonesSeen, PlannedPerson, Problem, Row};
+use super::{file_problem, problem, ImportContext, ImportProblem, PhonesSeen, PlannedPerson, Row};
 use super::{parse_date, COLUMNS, MAX_BYTES, MAX_EMAIL, MAX_NAME, MAX_ROWS, REQUIRED};
 use crate::msg::Msg;
 use crate::people::{Gender, Locale, Role};
@@ -11,9 +11,9 @@ use std::collections::{BTreeSet, HashMap};
 pub(super) fn read_rows(
     data: &[u8],
     ctx: &ImportContext,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<ImportProblem>,
     phones_seen: &mut PhonesSeen,
-) -> Result<Vec<Row>, Vec<Problem>> {
+) -> Result<Vec<Row>, Vec<ImportProblem>> {
     if data.len() > MAX_BYTES {
         return Err(file_problem(0, Msg::new("import-file-too-large").arg("mb", MAX_BYTES / 1024 / 1024)));
     }
@@ -67,7 +67,11 @@ pub(super) fn read_rows(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(Problem { line, column: None, msg: Msg::new("import-line-unreadable").arg("detail", e) });
+                problems.push(ImportProblem {
+                    line,
+                    column: None,
+                    msg: Msg::new("import-line-unreadable").arg("detail", e),
+                });
                 continue;
             }
         };
@@ -76,7 +80,7 @@ pub(super) fn read_rows(
             continue;
         }
         if record.len() > headers.len() {
-            problems.push(Problem {
+            problems.push(ImportProblem {
                 line,
                 column: None,
                 msg: Msg::new("import-too-many-fields").arg("fields", record.len()).arg("columns", headers.len()),
@@ -109,10 +113,10 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut Vec<Problem>) -> Option<Row> {
+fn read_row(line: u64, fields: &Fields<'_>, ctx: &ImportContext, problems: &mut Vec<ImportProblem>) -> Option<Row> {
     let get = |c: &str| fields.get(c);
     let before = problems.len();
-    let text = |column: &str, max: usize, required: bool, problems: &mut Vec<Problem>| -> Option<String> {
+    let text = |column: &str, max: usize, required: bool, problems: &mut Vec<ImportProblem>| -> Option<String> {
         let v = get(column);
         if v.is_empty() {
             if required {
@@ -252,7 +256,7 @@ fn check_protocol(
     name: &str,
     role: Option<Role>,
     ctx: &ImportContext,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<ImportProblem>,
 ) {
     match ctx.protocols.get(name) {
         None => {

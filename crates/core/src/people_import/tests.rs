@@ -21,7 +21,7 @@ fn plan(body: &str) -> Result<ImportPlan, Vec<String>> {
 
 /// A problem as `line: column: key arg=value ...`; its words are the catalogue's (koers-texts
 /// renders these same problems in Dutch and English in its tests).
-fn shown(p: &Problem) -> String {
+fn shown(p: &ImportProblem) -> String {
     let args: String = p.msg.args.iter().map(|(k, v)| format!(" {k}={v}")).collect();
     match &p.column {
         Some(c) => format!("{}: {c}: {}{args}", p.line, p.msg.key),

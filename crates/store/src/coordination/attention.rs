@@ -162,7 +162,7 @@ pub fn warnable_students(conn: &mut DbConnection, scope: &Scope) -> Coordination
     use crate::participation::{active_consents, CONSENT_FEEDBACK_WARNINGS, CONSENT_PARTICIPANT};
     let mut studies = Vec::new();
     for study in scope.study_ids() {
-        let f = crate::feedback::settings_of(conn, study)?;
+        let f = crate::studies::settings_of(conn, study)?.feedback;
         if f.warnings && f.warn_coordinator {
             studies.push(study);
         }

@@ -29,8 +29,6 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use koers_core::settings::Settings;
 use koers_store::{access, api_keys, audit, staff, DbConnection};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 use utoipa::ToSchema;
 
 /// The `aud` of every token; a token made for anything else is refused.
@@ -40,40 +38,15 @@ pub const TOKEN_SECONDS: i64 = 900;
 /// Longer `Authorization` headers and token request bodies are refused unread.
 const MAX_TOKEN_BYTES: usize = 4096;
 const MAX_BODY_BYTES: usize = 4096;
-const SECRET_MIN_CHARS: usize = 32;
-
-/// The installation secret: `secret_key` from the settings, or else the secret key file that
-/// `koers serve` keeps (read once per path and kept, since it never changes while running).
-/// `None` when neither holds a usable key: the API then answers 503.
-pub fn installation_secret(settings: &Settings) -> Option<String> {
-    if let Some(k) = settings.secret_key.as_deref().filter(|k| !k.is_empty()) {
-        return (k.len() >= SECRET_MIN_CHARS).then(|| k.to_string());
-    }
-    static FILES: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
-    let mut files = FILES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(k) = files.get(&settings.secret_key_file) {
-        return Some(k.clone());
-    }
-    let key = std::fs::read_to_string(&settings.secret_key_file).ok()?.trim().to_string();
-    if key.len() < SECRET_MIN_CHARS {
-        return None;
-    }
-    files.insert(settings.secret_key_file.clone(), key.clone());
-    Some(key)
-}
-
-fn hmac_label(secret: &str, label: &[u8]) -> Vec<u8> {
-    koers_core::keyed::hmac_sha256(secret.as_bytes(), label).to_vec()
-}
 
 /// The key that signs and checks access tokens.
 pub fn jwt_key(secret: &str) -> Vec<u8> {
-    hmac_label(secret, b"koers api jwt")
+    koers_core::keyed::derive_key(secret.as_bytes(), "koers api jwt").to_vec()
 }
 
 /// The installation secret, or the 503 that says the API cannot work without one.
 pub fn secret_or_unavailable(state: &AppState) -> Result<String, Problem> {
-    installation_secret(&state.settings).ok_or_else(|| {
+    state.settings.installation_secret().map(str::to_string).ok_or_else(|| {
         tracing::error!("api: the installation has no usable secret key; set KOERS_SECRET_KEY");
         Problem::unavailable()
     })
@@ -439,7 +412,7 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_refuse_another_key_issuer_or_audience() {
         let s = settings();
-        let secret = installation_secret(&s).unwrap();
+        let secret = s.installation_secret().unwrap().to_string();
         let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 10, 15, 10, 0, 0).unwrap();
         let t = issue(&s, &secret, 7, Scopes::parse("export"), Some(3), now).unwrap();
         let c = decode(&s, &secret, &t).unwrap();
@@ -464,6 +437,5 @@ mod tests {
         let secret = "s".repeat(40);
         assert_ne!(jwt_key(&secret), secret.as_bytes());
         assert_eq!(jwt_key(&secret).len(), 32);
-        assert!(installation_secret(&Settings { secret_key: Some("short".into()), ..Settings::default() }).is_none());
     }
 }

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use koers_core::warnings::{current, Warning};
-use koers_store::feedback::{diary_weeks, record_shown, settings_of, shown_to_mentor, ShownRow};
+use koers_store::feedback::{diary_weeks, record_shown, shown_to_mentor, ShownRow};
+use koers_store::studies::settings_of;
 use koers_store::{DbConnection, StoreError};
 
 /// The warnings that hold now about each of `students`, for `mentor`.
@@ -16,7 +17,7 @@ pub(super) fn warnings_for(
     zone: Tz,
     now: DateTime<Utc>,
 ) -> Result<Vec<(i64, Warning)>, StoreError> {
-    let settings = settings_of(c, study_id)?;
+    let settings = settings_of(c, study_id)?.feedback;
     if !settings.warnings {
         return Ok(Vec::new());
     }

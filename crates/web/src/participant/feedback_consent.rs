@@ -42,7 +42,10 @@ impl Choice {
 
 /// Read inside a page's one database trip (see `me_and`).
 pub(super) fn choice_of(c: &mut DbConnection, p: &part::Participant) -> Result<Choice, StoreError> {
-    Ok(Choice { settings: koers_store::feedback::settings_of(c, p.study_id)?, given: part::active_consents(c, p.id)? })
+    Ok(Choice {
+        settings: koers_store::studies::settings_of(c, p.study_id)?.feedback,
+        given: part::active_consents(c, p.id)?,
+    })
 }
 
 /// The link to change the choice later (home and thank-you pages).

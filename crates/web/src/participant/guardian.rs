@@ -121,7 +121,7 @@ fn thanks(state: &AppState, register: Register, line: &str) -> HttpResponse {
 async fn study_of(state: &AppState, student: i64) -> Result<(i64, Register), PageError> {
     let found = db(state, false, move |c| {
         let Some(p) = part::participant(c, student)? else { return Ok(None) };
-        Ok(Some((p.study_id, koers_store::studies::registers_of(c, p.study_id)?.of(Reader::Parent))))
+        Ok(Some((p.study_id, koers_store::studies::settings_of(c, p.study_id)?.register.of(Reader::Parent))))
     })
     .await?;
     found.ok_or(PageError::NotFound(Audience::Participant("nl")))

@@ -20,7 +20,7 @@ pub(super) async fn help_page(state: web::Data<AppState>, req: HttpRequest) -> H
 async fn page(state: &AppState, req: &HttpRequest) -> Page {
     let me = me(state, req).await?;
     let study = me.person.study_id;
-    let safety = db(state, false, move |c| koers_store::safety::settings_of(c, study)).await?;
+    let safety = db(state, false, move |c| koers_store::studies::settings_of(c, study)).await?.safety;
     if !safety.has_help() {
         return Err(PageError::NotFound(Audience::Participant(me.lang)));
     }

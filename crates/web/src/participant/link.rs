@@ -89,7 +89,7 @@ async fn expired_link(state: &AppState, person_id: i64, now: DateTime<Utc>) -> P
 async fn expired_guardian_link(state: &AppState, student: i64) -> Page {
     let found = db(state, false, move |c| {
         let Some(p) = part::participant(c, student)? else { return Ok(None) };
-        Ok(Some(koers_store::studies::registers_of(c, p.study_id)?.of(Reader::Parent)))
+        Ok(Some(koers_store::studies::settings_of(c, p.study_id)?.register.of(Reader::Parent)))
     })
     .await?;
     let Some(register) = found else { return Err(PageError::NotFound(Audience::Participant("nl"))) };

@@ -19,7 +19,6 @@ use koers_core::questionnaire::submit::{validate_submission, Accepted, Context, 
 use koers_core::questionnaire::Questionnaire;
 use koers_store::answers::{Completion, Saved};
 use koers_store::participation::{self as part, ResponseRef};
-use koers_store::studies::REWARD_EMPTY;
 use koers_store::{DbConnection, StoreError};
 use serde_json::json;
 use std::sync::Arc;
@@ -254,7 +253,9 @@ async fn submit_inner(state: &AppState, req: &HttpRequest, response_id: i64, fie
         return confirm_empty(state, &me, response_id);
     }
     let study_id = me.person.study_id;
-    let reward_empty = db(state, false, move |c| koers_store::studies::setting_flag(c, study_id, REWARD_EMPTY)).await?;
+    let reward_empty =
+        db(state, false, move |c| Ok(koers_store::studies::settings_of(c, study_id)?.reward_empty_questionnaires))
+            .await?;
     let rewards = if o.response.about_student.is_none() && (!empty || reward_empty) {
         // A measurement with `reward: false` earns nothing.
         protocol_of(state, &o.response.protocol_content)

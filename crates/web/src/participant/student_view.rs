@@ -10,8 +10,9 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use koers_core::trend::{support_match, trend, Point, SupportWeek};
 use koers_core::warnings::Construct;
-use koers_store::feedback::{diary_weeks, record_shown, settings_of, shown_to_mentor, support_answers, ShownRow};
+use koers_store::feedback::{diary_weeks, record_shown, shown_to_mentor, support_answers, ShownRow};
 use koers_store::participation as part;
+use koers_store::studies::settings_of;
 use serde_json::{json, Value};
 
 /// The chart's box: fits a 360 px wide phone without shrinking its texts.
@@ -47,7 +48,7 @@ async fn view_inner(state: &AppState, req: &HttpRequest, student: i64) -> Page {
         if !(shown.trends || shown.support_match) {
             return Ok(None);
         }
-        let settings = settings_of(c, study)?;
+        let settings = settings_of(c, study)?.feedback;
         let name = part::names(c, &[student])?.remove(&student).map(|n| n.first_name).unwrap_or_default();
         let trends = if shown.trends {
             let weeks = diary_weeks(c, student, zone, now)?;
@@ -164,7 +165,7 @@ pub(super) async fn own_trend(state: &AppState, me: &Me, questionnaire_key: &str
     }
     let (id, study, zone, now) = (me.person.id, me.person.study_id, me.zone, me.now);
     let found: Vec<(Construct, Vec<Point>)> = db(state, false, move |c| {
-        let f = settings_of(c, study)?;
+        let f = settings_of(c, study)?.feedback;
         if !f.own_trend || !part::has_consent(c, id, CONSENT_FEEDBACK_OWN_TREND)? {
             return Ok(Vec::new());
         }

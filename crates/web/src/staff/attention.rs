@@ -98,7 +98,7 @@ async fn early_warnings(state: &AppState, s: &super::Staff) -> Result<Vec<Value>
             let Some(study) = studies.iter().find(|x| x.id == st.study_id) else { continue };
             let zone = study.zone()?;
             let now = koers_store::study_clock::of_study(c, study.id)?.at(real_now);
-            let f = koers_store::feedback::settings_of(c, study.id)?;
+            let f = koers_store::studies::settings_of(c, study.id)?.feedback;
             let weeks = koers_store::feedback::diary_weeks(c, st.id, zone, now)?;
             for w in koers_core::warnings::current(&f.rules, &f.constructs, &weeks) {
                 found.push((st.clone(), w, now));

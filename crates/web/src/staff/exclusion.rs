@@ -6,7 +6,6 @@
 //! [`koers_store::exclusion::set_excluded`], which writes the audit entry.
 
 use super::{field, render, see_other, Form};
-use crate::api::auth::installation_secret;
 use crate::page_error::{respond_staff, staff_message, Audience, PageError, PageResult};
 use crate::session;
 use crate::state::AppState;
@@ -84,7 +83,7 @@ async fn read<T: Send + 'static>(
 
 /// The key of the pseudonyms; `None` when the installation has no usable secret.
 fn pseudonym_key(state: &AppState) -> Option<Vec<u8>> {
-    installation_secret(&state.settings).map(|s| koers_export::pseudonym_key(s.as_bytes()))
+    state.settings.installation_secret().map(|s| koers_export::pseudonym_key(s.as_bytes()))
 }
 
 /// What was typed and what is wrong with it, to show the form again.

@@ -57,7 +57,7 @@ async fn report(state: &AppState, req: &HttpRequest, study_key: &str) -> PageRes
         return Err(PageError::NotFound(Audience::Staff));
     }
     let secret =
-        crate::api::auth::installation_secret(&state.settings).ok_or(PageError::Unavailable(Audience::Staff))?;
+        state.settings.installation_secret().map(str::to_string).ok_or(PageError::Unavailable(Audience::Staff))?;
     let (access, staff_id, real_now) = (r.access.clone(), r.account.id, state.real_clock.now());
     let wanted = study_key.to_string();
     let db = state.db.clone();

@@ -56,7 +56,7 @@ mod tests {
             time_zone: zone.into(),
             default_locale: "nl".into(),
             test_mode: false,
-            settings: "{}".into(),
+            settings: Default::default(),
             created_at: chrono::NaiveDateTime::default(),
             clock_offset_micros: 0,
         }

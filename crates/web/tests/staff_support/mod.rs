@@ -163,6 +163,15 @@ pub fn post(uri: &str, session: &Cookie<'static>, form: &[(&str, &str)]) -> acti
     test::TestRequest::post().uri(uri).cookie(session.clone()).set_form(form).to_request()
 }
 
+/// The enrolment form of a student in `team`, posted with the session's CSRF token; `fields`
+/// are the rest (names, phone, start date).
+pub fn enrol_student(session: &Cookie<'static>, csrf: &str, team: i64, fields: &[(&str, &str)]) -> actix_http::Request {
+    let team = team.to_string();
+    let mut form = vec![("csrf", csrf), ("role", "student"), ("team_id", team.as_str())];
+    form.extend_from_slice(fields);
+    post("/staff/people/new", session, &form)
+}
+
 pub fn get(uri: &str, session: &Cookie<'static>) -> actix_http::Request {
     test::TestRequest::get().uri(uri).cookie(session.clone()).to_request()
 }
