@@ -7,6 +7,7 @@ use crate::schema::{consents, invitations, people, responses, subscriptions};
 use crate::studies::from_db;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use koers_core::invitation::{InvitationKind, InvitationStatus};
 
 /// A student and why their participation ended (`None`: it did not end early).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +31,8 @@ pub fn invited_to(conn: &mut DbConnection, study_id: i64, measurement: &str) -> 
         .inner_join(responses::table.on(responses::id.nullable().eq(invitations::response_id)))
         .inner_join(people::table.on(people::id.eq(invitations::person_id)))
         .filter(people::study_id.eq(study_id).and(responses::measurement_key.eq(measurement)))
-        .filter(invitations::kind.eq("invite"))
-        .filter(invitations::status.eq_any(["sent", "delivered"]))
+        .filter(invitations::kind.eq(InvitationKind::Invite.as_str()))
+        .filter(invitations::status.eq_any(InvitationStatus::codes(InvitationStatus::SENT)))
         .select(invitations::person_id)
         .distinct()
         .load(conn)?)

@@ -389,7 +389,7 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     }
     for s in &counts.sent {
         let Some(i) = weeks.index(s.due_at) else { continue };
-        if s.kind == "reminder" {
+        if s.kind == koers_core::invitation::InvitationKind::Reminder {
             per_week[i].1 += s.sent;
         } else {
             per_week[i].0 += s.sent;
