@@ -214,7 +214,7 @@ fn count_all(
         pairs: dash::active_pairs(c, &ids, today)?,
         silent: dash::silent_people(c, &ids, silent_weeks, now)?,
         health: dash::sending_health(c, &ids, now)?,
-        quality: quality::per_person_in(c, pop)?,
+        quality: quality::per_person_in(c, pop)?.into_iter().collect(),
         thresholds: quality::thresholds(c, pop.study_id)?,
         teams,
     })

@@ -86,14 +86,13 @@ pub struct Protocol {
 
 crate::people::stored_enum!(
     /// How a person's messages go; stored with each invitation.
-    Channel { Sms => "sms", Email => "email" }
-);
-
-impl Default for Channel {
-    fn default() -> Self {
-        Channel::Sms
+    #[derive(Default)]
+    Channel {
+        #[default]
+        Sms => "sms",
+        Email => "email",
     }
-}
+);
 
 impl Protocol {
     /// The zone its times are in: checked when the protocol is loaded (`check_protocol`), so
