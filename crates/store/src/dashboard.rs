@@ -276,8 +276,15 @@ pub struct SendingHealth {
     /// Messages still waiting more than [`LAG_MINUTES`] after they were due.
     pub overdue: i64,
     pub oldest_overdue: Option<DateTime<Utc>>,
-    /// Scheduler jobs whose last run failed: (job, last successful run).
-    pub failing_jobs: Vec<(String, Option<DateTime<Utc>>)>,
+    /// Scheduler jobs whose last run failed.
+    pub failing_jobs: Vec<FailingJob>,
+}
+
+/// A scheduler job whose last run failed, and when it last succeeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailingJob {
+    pub job: String,
+    pub last_ok_at: Option<DateTime<Utc>>,
 }
 
 pub fn sending_health(conn: &mut DbConnection, team_ids: &[i64], now: DateTime<Utc>) -> StoreResult<SendingHealth> {
@@ -309,7 +316,7 @@ pub fn sending_health(conn: &mut DbConnection, team_ids: &[i64], now: DateTime<U
     let failing_jobs = jobs
         .into_iter()
         .filter(|(_, finished, ok, error)| error.is_some() && (ok.is_none() || finished > ok))
-        .map(|(job, _, ok, _)| (job, ok.map(from_db)))
+        .map(|(job, _, ok, _)| FailingJob { job, last_ok_at: ok.map(from_db) })
         .collect();
     Ok(SendingHealth { failed_last_day, overdue, oldest_overdue: oldest.map(from_db), failing_jobs })
 }

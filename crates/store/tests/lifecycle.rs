@@ -131,7 +131,8 @@ fn world(c: &mut DbConnection) -> World {
         .unwrap();
     let student_invitation = invite(c, student, "w:2:invite", t + TimeDelta::hours(1));
     let mentor_invitation = invite(c, mentor, "w:2:invite", t + TimeDelta::hours(1));
-    let (_, token) = tokens::issue(c, student, "invitation", t + TimeDelta::hours(30), t).unwrap();
+    let koers_store::tokens::Issued { plain: token, .. } =
+        tokens::issue(c, student, "invitation", t + TimeDelta::hours(30), t).unwrap();
     sessions::open(
         c,
         sessions::Subject::Person(student),

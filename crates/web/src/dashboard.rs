@@ -259,7 +259,7 @@ fn alerts(h: &SendingHealth, zone: Tz) -> Vec<Value> {
             ),
         }));
     }
-    for (job, ok) in &h.failing_jobs {
+    for dash::FailingJob { job, last_ok_at: ok } in &h.failing_jobs {
         out.push(json!({
             "heading": "Een taak van de planner mislukt.",
             "text": format!(

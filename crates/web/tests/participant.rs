@@ -390,7 +390,7 @@ async fn an_under_16_waits_for_the_parent_who_gets_their_own_link() {
 
     // The parent's link opens the parent's consent, and nothing of the student's.
     let mut parent = visitor(&s).await;
-    let (_, token) =
+    let koers_store::tokens::Issued { plain: token, .. } =
         tokens::issue(&mut s.t.db.conn().unwrap(), sanne, "guardian", now + chrono::TimeDelta::days(14), now).unwrap();
     let (status, _, to) = parent.get(&format!("/l/{token}")).await;
     assert_eq!((status, to.as_deref()), (StatusCode::SEE_OTHER, Some("/g")));
@@ -434,7 +434,7 @@ async fn a_parents_no(t: TestDb) {
     ];
     v.post("/p/toestemming", &form).await;
     let mut parent = visitor(&s).await;
-    let (_, token) =
+    let koers_store::tokens::Issued { plain: token, .. } =
         tokens::issue(&mut s.t.db.conn().unwrap(), sanne, "guardian", now + chrono::TimeDelta::days(14), now).unwrap();
     parent.get(&format!("/l/{token}")).await;
     let (_, page, _) = parent.get("/g").await;
@@ -513,7 +513,7 @@ async fn an_expired_link_says_when_the_next_questionnaire_comes() {
     let s = study(TestDb::sqlite());
     let now = s.clock.now();
     let daan = person(&s.t.db, "+31612345602");
-    let (_, token) = tokens::issue(
+    let koers_store::tokens::Issued { plain: token, .. } = tokens::issue(
         &mut s.t.db.conn().unwrap(),
         daan,
         "invitation",
