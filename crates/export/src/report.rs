@@ -32,7 +32,7 @@ pub struct ReportData {
     /// (questionnaire.item, `dropouts` or `stayers`, week from the dropout or last week).
     pub aligned: BTreeMap<(String, String, i64), Summary>,
     /// (questionnaire.item, group, `dropout` or `stayer`) to option shares, largest first.
-    pub shares: BTreeMap<(String, String, String), Vec<(String, f64)>>,
+    pub shares: BTreeMap<(String, String, String), Vec<stats::Share>>,
     /// (n, pairs with at least n weeks in which both answered).
     pub joint_weeks: Vec<(u64, usize)>,
 }

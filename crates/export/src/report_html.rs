@@ -2,6 +2,7 @@
 //! in a table beneath, so it prints, reads without JavaScript and can be checked by hand.
 
 use crate::report::ReportData;
+use koers_core::stats::Share;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -184,7 +185,7 @@ Means come with a 95% confidence interval (t distribution) and the middle 50% (q
             esc(outcome),
             16 * shares.len() + 4
         );
-        for (i, (c, v)) in shares.iter().enumerate() {
+        for (i, Share { category: c, share: v }) in shares.iter().enumerate() {
             let y = 16 * i;
             let _ = write!(
                 s,
@@ -195,7 +196,10 @@ Means come with a 95% confidence interval (t distribution) and the middle 50% (q
             );
         }
         s.push_str("</svg>\n");
-        s.push_str(&table(&["option", "share"], shares.iter().map(|(c, v)| vec![c.clone(), num(*v)]).collect()));
+        s.push_str(&table(
+            &["option", "share"],
+            shares.iter().map(|x| vec![x.category.clone(), num(x.share)]).collect(),
+        ));
     }
     s.push_str("<h2 id=\"pairs\">Pairs with at least n joint weeks</h2>\n");
     s.push_str(&table(

@@ -706,7 +706,7 @@ async fn the_safety_path(t: TestDb) {
     let scope = |team: i64| koers_store::staff::Scope {
         staff_id: 1,
         everything: false,
-        teams: [(team, (org, study_id))].into_iter().collect(),
+        teams: [(team, koers_store::staff::TeamPlace { organisation_id: org, study_id })].into_iter().collect(),
     };
     let since = now - chrono::TimeDelta::days(1);
     let seen = s.t.db.read(|c| koers_store::safety::alarms_in_scope(c, &scope(team_a), since)).unwrap();
