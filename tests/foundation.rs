@@ -29,7 +29,9 @@ fn the_demo_starts_on_an_empty_directory_and_prints_links_that_open() {
         koers_store::Database::open(&format!("sqlite://{}", dir.path().join("koers-demo.db").display()), 1).unwrap();
     let study = db.read(|c| koers_store::studies::find_study(c, "demo")).unwrap().unwrap();
     assert!(study.test_mode, "the demo is a test-mode study");
-    let answered = db.read(|c| koers_store::life_course::windows_per_person(c, study.id, "student", "diary")).unwrap();
+    let answered = db
+        .read(|c| koers_store::life_course::windows_per_person(c, study.id, koers_core::people::Role::Student, "diary"))
+        .unwrap();
     assert!(answered.len() > 10, "rehearsed students with diaries: {}", answered.len());
 
     let client = reqwest::blocking::Client::new();

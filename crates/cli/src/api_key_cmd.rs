@@ -128,7 +128,7 @@ fn create(
     // Checked here too, so the message names the known scopes before anything is written; a
     // scope the account's roles do not give is refused by `create`, with what would give it.
     let scopes = api_keys::normalise_scopes(scopes)?;
-    let (id, plain) = api_keys::create(c, account.id, name, &scopes, expires_at, now)?;
+    let koers_store::tokens::Issued { id, plain } = api_keys::create(c, account.id, name, &scopes, expires_at, now)?;
     audit::record(
         c,
         now,

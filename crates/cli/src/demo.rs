@@ -150,7 +150,8 @@ pub fn seed(db: &Database, settings: &Settings, now: DateTime<Utc>) -> Result<Ve
             .into_iter()
             .filter(|p| p.mobile_phone.as_deref().is_some_and(|m| m.starts_with(DEMO_NUMBERS)));
         for p in demo_people {
-            let (_, token) = tokens::issue(conn, p.id, "invitation", now + TimeDelta::days(7), now)?;
+            let koers_store::tokens::Issued { plain: token, .. } =
+                tokens::issue(conn, p.id, "invitation", now + TimeDelta::days(7), now)?;
             let role = if p.role == koers_core::people::Role::Mentor { "begeleider" } else { "student" };
             links.push(DemoLink {
                 label: format!("{} ({role})", p.first_name.unwrap_or_default()),

@@ -3,7 +3,7 @@
 //! as actor, and each that takes access away does so at once (see
 //! [`koers_store::staff_lifecycle`]).
 
-use crate::user_cmd::{password, resolve_place, Place, UserCommand};
+use crate::user_cmd::{password, resolve_place, Place, ResolvedPlace, UserCommand};
 use anyhow::{anyhow, bail, Result};
 use koers_core::clock::Clock;
 use koers_store::lifecycle::Actor;
@@ -78,7 +78,7 @@ pub fn run(cmd: UserCommand, db: &Database, clock: &dyn Clock) -> Result<()> {
             let place = Place { study: study.as_deref(), organisation: organisation.as_deref(), team: team.as_deref() };
             let a = db.write(|c| -> Result<_> {
                 let a = account(c, &email)?;
-                let (study_id, organisation_id, team_id) = resolve_place(c, &place)?;
+                let ResolvedPlace { study_id, organisation_id, team_id } = resolve_place(c, &place)?;
                 let roles = staff::roles_of(c, a.id)?;
                 let Some(found) = roles.iter().find(|r| {
                     r.study_id == study_id

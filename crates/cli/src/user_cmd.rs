@@ -157,8 +157,16 @@ fn parse_role(role: &str, can_export: bool) -> Result<StaffRole> {
     Ok(parsed)
 }
 
+/// The ids a `--study`, `--organisation` and `--team` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolvedPlace {
+    pub study_id: i64,
+    pub organisation_id: Option<i64>,
+    pub team_id: Option<i64>,
+}
+
 /// The study, organisation and team ids a place names, with clear errors for unknown ones.
-pub fn resolve_place(c: &mut DbConnection, place: &Place<'_>) -> Result<(i64, Option<i64>, Option<i64>)> {
+pub fn resolve_place(c: &mut DbConnection, place: &Place<'_>) -> Result<ResolvedPlace> {
     let study = resolve_study(c, place.study)?;
     let orgs = organisations_of(c, study.id)?;
     let organisation_id = match place.organisation {
@@ -189,7 +197,7 @@ pub fn resolve_place(c: &mut DbConnection, place: &Place<'_>) -> Result<(i64, Op
         }
         None => None,
     };
-    Ok((study.id, organisation_id, team_id))
+    Ok(ResolvedPlace { study_id: study.id, organisation_id, team_id })
 }
 
 /// Gives an account a role (and the export permission), audited.
@@ -201,7 +209,7 @@ fn add_role(
     can_export: bool,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let (study_id, organisation_id, team_id) = resolve_place(c, place)?;
+    let ResolvedPlace { study_id, organisation_id, team_id } = resolve_place(c, place)?;
     let role_id = staff::add_role(c, staff_id, study_id, organisation_id, team_id, role, now)?;
     koers_store::staff_lifecycle::set_export(c, role_id, can_export)?;
     audit::record(
@@ -233,7 +241,7 @@ fn add(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     // Checked before the account is made, so a wrong place leaves nothing behind.
-    let (study_id, organisation_id, team_id) = resolve_place(c, place)?;
+    let ResolvedPlace { study_id, organisation_id, team_id } = resolve_place(c, place)?;
     // A study-wide admin role sees the whole study; installation admins are made elsewhere.
     let id = staff::create_account(c, email, name, password, false, now)?;
     let role_id = staff::add_role(c, id, study_id, organisation_id, team_id, role, now)?;

@@ -9,6 +9,7 @@ pub mod content;
 pub mod device;
 pub mod feedback;
 pub mod groups;
+pub mod invitation;
 pub mod keyed;
 pub mod mentor_title;
 pub mod mentor_week;

@@ -1,16 +1,13 @@
 //! The people of a study and the words for them that are stored and exported.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
 /// Declares a closed set of stored codes: one `as_str` for the database and exports, one `parse`
 /// for reading them back, so stored text never drifts from the enum.
 macro_rules! stored_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -28,20 +25,21 @@ macro_rules! stored_enum {
         /// How the store reads a column into the enum (diesel's `deserialize_as = String`): a
         /// code that is not one of the enum's is an error, never a silent default.
         impl TryFrom<String> for $name {
-            type Error = UnknownCode;
+            type Error = $crate::people::UnknownCode;
 
-            fn try_from(code: String) -> Result<Self, UnknownCode> {
-                Self::parse(&code).ok_or(UnknownCode { what: stringify!($name), code })
+            fn try_from(code: String) -> Result<Self, $crate::people::UnknownCode> {
+                Self::parse(&code).ok_or($crate::people::UnknownCode { what: stringify!($name), code })
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+pub(crate) use stored_enum;
 
 stored_enum!(
     /// What a person is in a study. Staff are accounts, not people.

@@ -92,8 +92,15 @@ pub fn summaries<K: Ord>(values: impl IntoIterator<Item = (K, f64)>) -> BTreeMap
     by.into_iter().filter_map(|(k, v)| summarise(&v).map(|s| (k, s))).collect()
 }
 
+/// One category's part of all mentions, from 0 to 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub category: String,
+    pub share: f64,
+}
+
 /// Each category's share of all mentions per key (a multi-select's ticks), largest first.
-pub fn shares<K: Ord>(mentions: impl IntoIterator<Item = (K, String)>) -> BTreeMap<K, Vec<(String, f64)>> {
+pub fn shares<K: Ord>(mentions: impl IntoIterator<Item = (K, String)>) -> BTreeMap<K, Vec<Share>> {
     let mut by: BTreeMap<K, BTreeMap<String, u64>> = BTreeMap::new();
     for (k, c) in mentions {
         *by.entry(k).or_default().entry(c).or_default() += 1;
@@ -101,8 +108,9 @@ pub fn shares<K: Ord>(mentions: impl IntoIterator<Item = (K, String)>) -> BTreeM
     by.into_iter()
         .map(|(k, counts)| {
             let total: u64 = counts.values().sum();
-            let mut v: Vec<(String, f64)> = counts.into_iter().map(|(c, n)| (c, n as f64 / total as f64)).collect();
-            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut v: Vec<Share> =
+                counts.into_iter().map(|(category, n)| Share { category, share: n as f64 / total as f64 }).collect();
+            v.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.category.cmp(&b.category)));
             (k, v)
         })
         .collect()
@@ -146,7 +154,8 @@ mod tests {
         assert_eq!(r["a"], Rate { opened: 3, completed: 2 });
         assert!(close(r["a"].rate().unwrap(), 0.6667) && r["b"].rate() == Some(0.0));
         let s = shares([(1, "x".to_string()), (1, "y".into()), (1, "x".into()), (1, "x".into())]);
-        assert_eq!(s[&1], vec![("x".to_string(), 0.75), ("y".to_string(), 0.25)]);
+        let share = |c: &str, share| Share { category: c.to_string(), share };
+        assert_eq!(s[&1], vec![share("x", 0.75), share("y", 0.25)]);
         assert_eq!(pairs_with_joint_weeks(&[2, 0, 3]), vec![(1, 2), (2, 2), (3, 1)]);
     }
 }

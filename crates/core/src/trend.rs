@@ -50,15 +50,22 @@ pub struct SupportWeek {
     pub experienced: Option<f64>,
 }
 
-/// Pairs up the mentor's and the student's weekly support answers (each a list of one week's
-/// answers) by calendar week, the last [`TREND_WEEKS`] weeks in which either answered.
-pub fn support_match(intended: &[(NaiveDate, Vec<f64>)], experienced: &[(NaiveDate, Vec<f64>)]) -> Vec<SupportWeek> {
+/// One diary's answers to the support items, by the local date it opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiaryAnswers {
+    pub date: NaiveDate,
+    pub values: Vec<f64>,
+}
+
+/// Pairs up the mentor's and the student's weekly support answers (each diary's answers) by
+/// calendar week, the last [`TREND_WEEKS`] weeks in which either answered.
+pub fn support_match(intended: &[DiaryAnswers], experienced: &[DiaryAnswers]) -> Vec<SupportWeek> {
     let mut weeks: BTreeMap<NaiveDate, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    for (date, v) in intended {
-        weeks.entry(monday_of(*date)).or_default().0.extend(v);
+    for d in intended {
+        weeks.entry(monday_of(d.date)).or_default().0.extend(&d.values);
     }
-    for (date, v) in experienced {
-        weeks.entry(monday_of(*date)).or_default().1.extend(v);
+    for d in experienced {
+        weeks.entry(monday_of(d.date)).or_default().1.extend(&d.values);
     }
     let all: Vec<SupportWeek> = weeks
         .into_iter()
@@ -117,8 +124,9 @@ mod tests {
     #[test]
     fn support_match_puts_both_sides_of_a_week_together() {
         let d = |day| NaiveDate::from_ymd_opt(2026, 9, day).unwrap();
-        let intended = [(d(2), vec![80.0, 70.0, 90.0]), (d(9), vec![60.0])];
-        let experienced = [(d(3), vec![50.0, 60.0, 71.0]), (d(16), vec![40.0])];
+        let a = |day, values: Vec<f64>| DiaryAnswers { date: d(day), values };
+        let intended = [a(2, vec![80.0, 70.0, 90.0]), a(9, vec![60.0])];
+        let experienced = [a(3, vec![50.0, 60.0, 71.0]), a(16, vec![40.0])];
         let m = support_match(&intended, &experienced);
         assert_eq!(m.len(), 3);
         assert_eq!((m[0].intended, m[0].experienced), (Some(80.0), Some(60.0)));

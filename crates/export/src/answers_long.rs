@@ -10,6 +10,7 @@ use crate::{pseudonym, ExportResult, Progress, Request};
 use chrono::{DateTime, SecondsFormat, Utc};
 use koers_core::time::local_date;
 use koers_core::weeks;
+use koers_store::paradata::ResponseItem;
 use koers_store::DbConnection;
 
 pub const COLUMN_NAMES: &[&str] = &[
@@ -66,7 +67,7 @@ pub fn place(ctx: &StudyContext, key: &[u8], r: &ResponseMeta, about: Option<i64
         Cell::text(r.questionnaire_key.clone()),
         Cell::Empty, // filled in by the caller, who knows the version
         Cell::text(r.measurement_key.clone()),
-        Cell::text(ctx.measurement_kind(r.protocol_id, &r.measurement_key)),
+        Cell::text(ctx.measurement_kind_code(r.protocol_id, &r.measurement_key)),
         Cell::Int(i64::from(r.occurrence)),
         Cell::text(weeks::calendar_week(date)),
         Cell::opt_int(start.map(|s| weeks::week_since_start(s, date))),
@@ -112,7 +113,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
                     Cell::text(a.item_id.clone()),
                     a.value(),
                     Cell::flag(a.answered()),
-                    Cell::opt_int(touched.get(&(r.id, a.item_id.clone())).map(|t| i64::from(*t))),
+                    Cell::opt_int(touched.get(&ResponseItem::new(r.id, &a.item_id)).map(|t| i64::from(*t))),
                     Cell::opt_text(mentor),
                 ]);
                 let item_codes = match r.questionnaire_id {

@@ -4,11 +4,13 @@
 use crate::ExportResult;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use koers_core::invitation::InvitationKind;
+use koers_store::paradata::ResponseItem;
 use koers_store::schema::{
     invitation_responses, invitations, paradata, people, response_scores, responses, subscriptions,
 };
 use koers_store::studies::from_db;
-use koers_store::DbConnection;
+use koers_store::{DbConnection, StoreError};
 use std::collections::HashMap;
 
 /// Responses per batch: their answers (a few dozen each) stay well under a megabyte or two.
@@ -183,12 +185,12 @@ impl AnswerValue for AnswerRow {
 }
 
 /// Whether each item of these responses was touched (sliders), from the paradata.
-pub fn touched_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<HashMap<(i64, String), bool>> {
+pub fn touched_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<HashMap<ResponseItem, bool>> {
     let rows: Vec<(i64, String, bool)> = paradata::table
         .filter(paradata::response_id.eq_any(ids))
         .select((paradata::response_id, paradata::item_id, paradata::touched))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(r, i, t)| ((r, i), t)).collect())
+    Ok(rows.into_iter().map(|(response_id, item_id, t)| (ResponseItem { response_id, item_id }, t)).collect())
 }
 
 /// A response's scores: (score id, value).
@@ -234,7 +236,8 @@ pub fn sent_of(conn: &mut DbConnection, ids: &[i64]) -> ExportResult<HashMap<i64
     for (r, kind, at) in rows {
         let Some(at) = at else { continue };
         let e = out.entry(r).or_default();
-        let slot = if kind == "reminder" { &mut e.reminder } else { &mut e.invitation };
+        let reminder = InvitationKind::try_from(kind).map_err(StoreError::from)? == InvitationKind::Reminder;
+        let slot = if reminder { &mut e.reminder } else { &mut e.invitation };
         let at = from_db(at);
         *slot = Some(slot.map_or(at, |s| s.min(at)));
     }

@@ -63,8 +63,7 @@ pub struct Variable {
 /// newest version of every questionnaire its protocols name.
 pub fn versions(conn: &mut DbConnection, req: &Request) -> ExportResult<Vec<Questionnaire>> {
     let ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
-    let mut versions: Vec<Questionnaire> =
-        questionnaire_versions(conn, req.study_id)?.into_iter().map(|(_, q)| q).collect();
+    let mut versions: Vec<Questionnaire> = questionnaire_versions(conn, req.study_id)?;
     let named: BTreeSet<String> =
         ctx.protocols.values().flat_map(|p| p.measurements.iter().map(|m| m.questionnaire.clone())).collect();
     for key in named {

@@ -6,7 +6,7 @@ use crate::ExportResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use koers_core::protocol::{parse_protocol, Protocol};
+use koers_core::protocol::{parse_protocol, MeasurementKind, Protocol};
 use koers_core::questionnaire::{parse_questionnaire, Questionnaire};
 use koers_core::time::local_date;
 use koers_store::schema::{organisations, pairs, people, protocols, questionnaires, studies, subscriptions, teams};
@@ -176,15 +176,16 @@ impl StudyContext {
         Ok(StudyContext { zone, people, pairs, protocols, questionnaires: HashMap::new() })
     }
 
-    /// intake, diary or closing, from how the protocol opens the measurement.
-    pub fn measurement_kind(&self, protocol_id: i64, key: &str) -> &'static str {
-        let m = self.protocols.get(&protocol_id).and_then(|p| p.measurements.iter().find(|m| m.key == key));
-        match m {
-            Some(m) if m.open_from_start.is_some() => "intake",
-            Some(m) if m.offset_till_end.is_some() => "closing",
-            Some(_) => "diary",
-            None => "",
-        }
+    /// intake, diary or closing, from how the protocol opens the measurement; `None` for a
+    /// measurement the study's protocols do not hold (exports leave the cell empty).
+    pub fn measurement_kind(&self, protocol_id: i64, key: &str) -> Option<MeasurementKind> {
+        let p = self.protocols.get(&protocol_id)?;
+        p.measurements.iter().find(|m| m.key == key).map(|m| m.kind())
+    }
+
+    /// The stored word of [`Self::measurement_kind`], empty when there is none.
+    pub fn measurement_kind_code(&self, protocol_id: i64, key: &str) -> &'static str {
+        self.measurement_kind(protocol_id, key).map_or("", MeasurementKind::as_str)
     }
 
     /// The pair a response belongs to: a student's pair on that date, or for a mentor's
@@ -239,8 +240,9 @@ impl StudyContext {
     }
 }
 
-/// Every version of the questionnaires a study's responses used, newest last, parsed.
-pub fn questionnaire_versions(conn: &mut DbConnection, study_id: i64) -> ExportResult<Vec<(i64, Questionnaire)>> {
+/// Every version of the questionnaires a study's responses used, newest (highest id) last,
+/// parsed.
+pub fn questionnaire_versions(conn: &mut DbConnection, study_id: i64) -> ExportResult<Vec<Questionnaire>> {
     use koers_store::schema::responses;
     let ids: Vec<Option<i64>> = responses::table
         .inner_join(subscriptions::table.inner_join(people::table))
@@ -257,6 +259,6 @@ pub fn questionnaire_versions(conn: &mut DbConnection, study_id: i64) -> ExportR
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, key, content)| parse_questionnaire(&content, Some(&key)).ok().map(|(q, _)| (id, q)))
+        .filter_map(|(_, key, content)| parse_questionnaire(&content, Some(&key)).ok().map(|(q, _)| q))
         .collect())
 }

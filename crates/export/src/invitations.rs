@@ -172,7 +172,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
                 Cell::opt_int(r.2),
                 Cell::opt_text(m.map(|m| m.0.clone())),
                 Cell::opt_text(m.map(|m| m.1.clone())),
-                Cell::opt_text(m.map(|m| ctx.measurement_kind(m.2, &m.1))),
+                Cell::opt_text(m.map(|m| ctx.measurement_kind_code(m.2, &m.1))),
                 Cell::text(weeks::calendar_week(local_date(ctx.zone, due))),
                 time(Some(due)),
                 time(r.7.map(from_db)),

@@ -10,6 +10,7 @@ use crate::sink::{Cell, Sink};
 use crate::{pseudonym, ExportResult, Progress, Request};
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use koers_core::protocol::MeasurementKind;
 use koers_core::time::local_date;
 use koers_core::weeks;
 use koers_store::schema::{responses, subscriptions};
@@ -52,7 +53,7 @@ fn windows(
     let end = pair.ends_on.unwrap_or(last_day);
     Ok(rows
         .into_iter()
-        .filter(|(_, protocol, key, _, _)| ctx.measurement_kind(*protocol, key) == "diary")
+        .filter(|(_, protocol, key, _, _)| ctx.measurement_kind(*protocol, key) == Some(MeasurementKind::Diary))
         .filter_map(|(id, _, _, open, done)| {
             let date = local_date(ctx.zone, from_db(open));
             (pair.starts_on <= date && date <= end).then(|| Window {
@@ -80,7 +81,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
     let versions = questionnaire_versions(conn, req.study_id)?;
     let side = |role: &str, prefix: &str| -> Vec<Column> {
         let keys = diary_keys(&ctx, role);
-        let qs: Vec<_> = versions.iter().map(|(_, q)| q).filter(|q| keys.contains(&q.key)).collect();
+        let qs: Vec<_> = versions.iter().filter(|q| keys.contains(&q.key)).collect();
         columns::of(&qs, prefix)
     };
     let (student_cols, mentor_cols) = (side("student", "student."), side("mentor", "mentor."));

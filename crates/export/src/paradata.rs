@@ -10,6 +10,7 @@ use crate::context::StudyContext;
 use crate::sink::{Cell, Sink};
 use crate::{ExportResult, Progress, Request};
 use koers_core::device::DeviceClass;
+use koers_store::paradata::ResponseItem;
 use koers_store::DbConnection;
 
 /// The columns after the placing ones, with what each holds (the codebook prints these).
@@ -41,7 +42,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
             let version = ctx.version_of(conn, r.questionnaire_id)?;
             let device = devices.get(&r.id).copied().unwrap_or(DeviceClass::Unknown);
             while let Some(p) = items.next_if(|p| p.response_id == r.id) {
-                let about = about.get(&(r.id, p.item_id.clone())).copied().or(r.about);
+                let about = about.get(&ResponseItem::new(r.id, &p.item_id)).copied().or(r.about);
                 let mut cells = place(&ctx, &req.pseudonym_key, r, about);
                 cells[9] = Cell::opt_text(version.clone());
                 cells.extend([

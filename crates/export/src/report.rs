@@ -10,6 +10,7 @@ use crate::batch::{self, AnswerValue};
 use crate::context::StudyContext;
 use crate::{ExportResult, Format, Kind, Request};
 use diesel::prelude::*;
+use koers_core::protocol::MeasurementKind;
 use koers_core::questionnaire::ItemType;
 use koers_core::stats::{self, Rate, Summary};
 use koers_core::time::local_date;
@@ -31,7 +32,7 @@ pub struct ReportData {
     /// (questionnaire.item, `dropouts` or `stayers`, week from the dropout or last week).
     pub aligned: BTreeMap<(String, String, i64), Summary>,
     /// (questionnaire.item, group, `dropout` or `stayer`) to option shares, largest first.
-    pub shares: BTreeMap<(String, String, String), Vec<(String, f64)>>,
+    pub shares: BTreeMap<(String, String, String), Vec<stats::Share>>,
     /// (n, pairs with at least n weeks in which both answered).
     pub joint_weeks: Vec<(u64, usize)>,
 }
@@ -51,7 +52,7 @@ pub fn gather(conn: &mut DbConnection, req: &Request) -> ExportResult<ReportData
             m
         });
         for r in responses {
-            if ctx.measurement_kind(r.protocol_id, &r.measurement_key) != "diary" {
+            if ctx.measurement_kind(r.protocol_id, &r.measurement_key) != Some(MeasurementKind::Diary) {
                 continue;
             }
             let Some(info) = ctx.people.get(&r.person_id) else { continue };
@@ -157,10 +158,11 @@ pub fn response_curves(conn: &mut DbConnection, req: &Request, ctx: &StudyContex
         let date = local_date(ctx.zone, from_db(*open_at));
         let Some(start) = info.start else { continue };
         let week = weeks::week_since_start(start, date);
-        if kind == "diary" {
+        if kind == Some(MeasurementKind::Diary) {
             let w = last_week.entry(*person).or_insert(week);
             *w = (*w).max(week);
         }
+        let kind = kind.map_or("", MeasurementKind::as_str);
         observed.push(((format!("{} {kind}", info.role), group_of(ctx, *person), week), completed.is_some()));
     }
     let curves = stats::rates(observed);

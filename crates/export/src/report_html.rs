@@ -4,6 +4,7 @@
 //! statistical codes (n, ci_low, q25, ...) stay as the exports name them.
 
 use crate::report::ReportData;
+use koers_core::stats::Share;
 use koers_texts::t;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -200,7 +201,7 @@ td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}figure{{margin:1r
             esc(outcome),
             16 * shares.len() + 4
         );
-        for (i, (c, v)) in shares.iter().enumerate() {
+        for (i, Share { category: c, share: v }) in shares.iter().enumerate() {
             let y = 16 * i;
             let _ = write!(
                 s,
@@ -214,7 +215,7 @@ td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}figure{{margin:1r
         let head = [tr("report-col-option"), tr("report-col-share")];
         s.push_str(&table(
             &head.each_ref().map(String::as_str),
-            shares.iter().map(|(c, v)| vec![c.clone(), num(*v)]).collect(),
+            shares.iter().map(|x| vec![x.category.clone(), num(x.share)]).collect(),
         ));
     }
     let _ = writeln!(s, "<h2 id=\"pairs\">{}</h2>", esc(&tr("report-pairs-heading")));

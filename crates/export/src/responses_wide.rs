@@ -17,7 +17,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
     let mut ctx = StudyContext::load(conn, req.study_id, req.teams.as_deref())?;
     let versions = questionnaire_versions(conn, req.study_id)?;
     let mut by_key: BTreeMap<String, Vec<&koers_core::questionnaire::Questionnaire>> = BTreeMap::new();
-    for (_, q) in &versions {
+    for q in &versions {
         if req.questionnaire.as_deref().is_none_or(|k| k == q.key) {
             by_key.entry(q.key.clone()).or_default().push(q);
         }
@@ -28,7 +28,7 @@ pub fn write(conn: &mut DbConnection, req: &Request, sink: &mut Sink<'_>, progre
                 "no completed responses of questionnaire '{k}' in this study; known: {}",
                 versions
                     .iter()
-                    .map(|(_, q)| q.key.as_str())
+                    .map(|q| q.key.as_str())
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect::<Vec<_>>()

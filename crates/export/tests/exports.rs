@@ -568,7 +568,10 @@ fn the_report_holds_the_hand_computed_numbers_on_both_databases() {
         assert_eq!(al, vec![(-3, 60.0), (-2, 70.0), (0, 90.0)], "{backend}");
         assert_eq!(
             d.shares[&("student_diary.outside_domain".to_string(), g.clone(), "dropout".to_string())],
-            vec![("hobby_sport".to_string(), 0.75), ("work".to_string(), 0.25)],
+            vec![
+                koers_core::stats::Share { category: "hobby_sport".to_string(), share: 0.75 },
+                koers_core::stats::Share { category: "work".to_string(), share: 0.25 }
+            ],
             "{backend}"
         );
         assert_eq!(d.joint_weeks, vec![(1, 1), (2, 1)], "{backend}");

@@ -113,7 +113,7 @@ where
         format!("{} students got their closing questionnaire", sent_closing.len()),
     ));
 
-    let intakes = life_course::windows_per_person(&mut conn, study, "mentor", "intake")?;
+    let intakes = life_course::windows_per_person(&mut conn, study, koers_core::people::Role::Mentor, "intake")?;
     out.push(check(
         "one intake per mentor",
         intakes
@@ -143,9 +143,9 @@ where
     let declines =
         life_course::consents_given(&mut conn, study, koers_store::participation::CONSENT_GUARDIAN_DECLINED)?;
     let mut after_decline = Vec::new();
-    for (person, at) in &declines {
-        let at = *at;
-        let Some((actor, _)) = e.person_ids.iter().find(|(_, id)| *id == person) else { continue };
+    for d in &declines {
+        let at = d.given_at;
+        let Some((actor, _)) = e.person_ids.iter().find(|(_, id)| **id == d.person_id) else { continue };
         let Who::Student(i) = e.actors[*actor].who else { continue };
         let s = &e.cohort.students[i];
         let numbers: Vec<String> =

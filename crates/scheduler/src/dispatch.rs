@@ -5,11 +5,12 @@
 use crate::links::window_token;
 use crate::{Scheduler, SchedulerError};
 use chrono::{DateTime, TimeDelta, Utc};
-use koers_core::protocol::parse_protocol;
-use koers_core::sms::{choose_text, render_message, MessageKind, MessageVars};
+use koers_core::invitation::InvitationKind;
+use koers_core::protocol::{parse_protocol, Channel};
+use koers_core::sms::{choose_text, render_message, MessageVars};
 use koers_messaging::email::OutgoingEmail;
 use koers_messaging::{Lookup, OutgoingSms, SendError, SmsGateway};
-use koers_store::schedule::{self, utc, StudyClockRow, KIND_CAN_START};
+use koers_store::schedule::{self, utc, StudyClockRow};
 use koers_store::sending::{self, Outcome, SendContext};
 use koers_store::{tokens, DbConnection, StoreError};
 use std::sync::Arc;
@@ -355,7 +356,7 @@ fn prepare(
     {
         let mut ctx = sending::send_context(c, id)?;
         // A parent's consent request goes to the parent's number, with a text of its own.
-        let guardian = ctx.invitation.kind == "guardian";
+        let guardian = ctx.invitation.kind == InvitationKind::Guardian;
         if guardian {
             ctx.phone = ctx.guardian_phone.clone();
             ctx.phone_failing = false;
@@ -369,22 +370,22 @@ fn prepare(
             sending::mark_skipped(c, id, "test-mode study: no test gateway to send it through", now)?;
             return Ok(Prepared::Skip);
         }
-        let by_email = if email && ctx.channel == "email" { ctx.email.clone() } else { None };
+        let by_email = if email && ctx.channel == Channel::Email { ctx.email.clone() } else { None };
         if by_email.is_none() && ctx.phone.is_none() {
             sending::mark_skipped(c, id, "no phone number", now)?;
             return Ok(Prepared::Skip);
         }
         let phone = ctx.phone.clone().unwrap_or_default();
         let protocol = ctx.protocol_content.as_deref().and_then(|p| parse_protocol(p).ok()).map(|(p, _)| p);
-        let kind = if ctx.invitation.kind == "reminder" { MessageKind::Reminder } else { MessageKind::Invitation };
+        let kind = ctx.invitation.kind.message_kind();
         let template = protocol
             .as_ref()
             .and_then(|p| choose_text(&p.texts, kind, ctx.streak.max(0) as u32))
             .map(|t| t.get(ctx.locale.as_str(), "nl").to_string())
             .unwrap_or_else(|| DEFAULT_INVITATION.to_string());
-        let template = match ctx.invitation.kind.as_str() {
-            "guardian" => guardian_text(&ctx),
-            KIND_CAN_START => can_start_text(ctx.locale.as_str()).to_string(),
+        let template = match ctx.invitation.kind {
+            InvitationKind::Guardian => guardian_text(&ctx),
+            InvitationKind::CanStart => can_start_text(ctx.locale.as_str()).to_string(),
             _ => template,
         };
         let window = ctx.invitation.dedupe_key.rsplit_once(':').map(|(w, _)| w).unwrap_or(&ctx.invitation.dedupe_key);
@@ -441,9 +442,9 @@ fn skip_reason(ctx: &SendContext, now: DateTime<Utc>, expires_at: Option<DateTim
         Some("participation ended")
     } else if ctx.invitation.response_id.is_some() && !ctx.subscription_active {
         Some("subscription ended")
-    } else if ctx.paused_until.is_some_and(|p| now < p) && ctx.invitation.kind != "guardian" {
+    } else if ctx.paused_until.is_some_and(|p| now < p) && ctx.invitation.kind != InvitationKind::Guardian {
         Some("paused")
-    } else if ctx.waiting_for_guardian && ctx.invitation.kind != "guardian" {
+    } else if ctx.waiting_for_guardian && ctx.invitation.kind != InvitationKind::Guardian {
         Some("waiting for a parent's consent")
     } else if ctx.consent_withdrawn {
         Some("consent withdrawn")

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
+use koers_core::invitation::InvitationKind;
 use koers_core::people::{Role, SubscriptionState};
 use koers_core::protocol::moved::windows_before_move;
 use koers_core::protocol::windows::{asks, in_daytime, invitation_due, participation_end, windows, Window};
@@ -92,8 +93,8 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
                     person_id: s.person_id,
                     response_id: Some(response_id),
                     dedupe_key: &invite_key,
-                    kind: "invite",
-                    channel: protocol.channel.as_str(),
+                    kind: InvitationKind::Invite,
+                    channel: protocol.channel,
                     due_at: invitation_due(w.open_at, w.close_at, schedule::utc(s.created_at), *zone),
                     expires_at: Some(w.close_at),
                 };
@@ -105,8 +106,12 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
                     schedule::invitation_created_at(c, s.person_id, &invite_key)?.unwrap_or(now).max(invite.due_at);
                 let remind_at = w.remind_at.map(|r| in_daytime(r.max(invited_at + (r - w.open_at)), w.close_at, *zone));
                 if let Some(remind_at) = remind_at.filter(|r| *r <= now && *r < w.close_at) {
-                    let reminder =
-                        NewInvitation { dedupe_key: &reminder_key, kind: "reminder", due_at: remind_at, ..invite };
+                    let reminder = NewInvitation {
+                        dedupe_key: &reminder_key,
+                        kind: InvitationKind::Reminder,
+                        due_at: remind_at,
+                        ..invite
+                    };
                     created += usize::from(schedule::ensure_invitation(c, &reminder, now)?);
                 }
                 Ok(created)

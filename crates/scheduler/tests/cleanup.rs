@@ -27,12 +27,13 @@ fn clean_up(t: TestDb) {
     let ann =
         seed_person(&mut c, real, Role::Student, "Ann", "+31612345678", None, now() - TimeDelta::days(100)).unwrap();
     let bo = seed_person(&mut c, rehearsal, Role::Student, "Bo", "+31612345679", None, now()).unwrap();
-    let (old_link, _) =
+    let koers_store::tokens::Issued { id: old_link, .. } =
         tokens::issue(&mut c, ann, "invitation", now() - TimeDelta::days(31), now() - TimeDelta::days(40)).unwrap();
-    let (recent_link, _) =
+    let koers_store::tokens::Issued { id: recent_link, .. } =
         tokens::issue(&mut c, ann, "invitation", now() - TimeDelta::days(29), now() - TimeDelta::days(35)).unwrap();
-    let (live_link, _) = tokens::issue(&mut c, ann, "invitation", now() + TimeDelta::days(1), now()).unwrap();
-    let (rehearsal_link, _) =
+    let koers_store::tokens::Issued { id: live_link, .. } =
+        tokens::issue(&mut c, ann, "invitation", now() + TimeDelta::days(1), now()).unwrap();
+    let koers_store::tokens::Issued { id: rehearsal_link, .. } =
         tokens::issue(&mut c, bo, "invitation", now() - TimeDelta::days(60), now() - TimeDelta::days(61)).unwrap();
     schedule::ensure_invitation(
         &mut c,
@@ -40,8 +41,8 @@ fn clean_up(t: TestDb) {
             person_id: ann,
             response_id: None,
             dedupe_key: "old:invite",
-            kind: "invite",
-            channel: "sms",
+            kind: koers_core::invitation::InvitationKind::Invite,
+            channel: koers_core::protocol::Channel::Sms,
             due_at: now() - TimeDelta::days(40),
             expires_at: Some(now() - TimeDelta::days(31)),
         },

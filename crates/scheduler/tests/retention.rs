@@ -169,7 +169,11 @@ async fn a_broken_retention_setting_is_reported_and_tried_again_an_hour_later() 
         let mut c = t.db.conn().unwrap();
         assert_eq!(phone(&mut c, w.old).as_deref(), Some("+31612345601"), "{backend}: nothing erased");
         let health = koers_store::dashboard::sending_health(&mut c, &[], now()).unwrap();
-        assert_eq!(health.failing_jobs, [("retention:vsv".to_string(), None)], "{backend}: the dashboard shows it");
+        assert_eq!(
+            health.failing_jobs,
+            [koers_store::dashboard::FailingJob { job: "retention:vsv".to_string(), last_ok_at: None }],
+            "{backend}: the dashboard shows it"
+        );
 
         clock.advance(TimeDelta::minutes(30));
         assert_eq!(s.tick().await.unwrap().retention, Default::default(), "{backend}: not every tick");

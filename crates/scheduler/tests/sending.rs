@@ -107,8 +107,8 @@ async fn setup_with(backend: &str, mut bird: ScriptedBird, people: usize) -> Set
                 person_id: person,
                 response_id: None,
                 dedupe_key: &key,
-                kind: "invite",
-                channel: "sms",
+                kind: koers_core::invitation::InvitationKind::Invite,
+                channel: koers_core::protocol::Channel::Sms,
                 due_at: t0(),
                 expires_at: Some(t0() + TimeDelta::hours(30)),
             };

@@ -17,9 +17,17 @@ pub enum Saved {
     AlreadyCompleted,
 }
 
-/// How a value is kept: its kind, and its text or number.
-pub fn encode(v: &Value) -> (&'static str, Option<String>, Option<f64>) {
-    match v {
+/// How a value is kept in the answers table: its kind, and its text or number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredValue {
+    pub kind: &'static str,
+    pub text: Option<String>,
+    pub number: Option<f64>,
+}
+
+/// The columns an answer's value is kept in.
+pub fn encode(v: &Value) -> StoredValue {
+    let (kind, text, number) = match v {
         Value::NotAnswered => ("not_answered", None, None),
         Value::Text(t) => ("text", Some(t.clone()), None),
         Value::Number(n) => ("number", None, Some(*n)),
@@ -29,7 +37,8 @@ pub fn encode(v: &Value) -> (&'static str, Option<String>, Option<f64>) {
         Value::Time { hour, minute } => ("time", Some(format!("{hour:02}:{minute:02}")), None),
         Value::DateTime { date, hour, minute } => ("datetime", Some(format!("{date}T{hour:02}:{minute:02}")), None),
         Value::Json(j) => ("json", Some(j.clone()), None),
-    }
+    };
+    StoredValue { kind, text, number }
 }
 
 pub struct Completion<'a> {
@@ -61,7 +70,7 @@ pub fn save_submission(conn: &mut DbConnection, c: &Completion<'_>, now: DateTim
             .answers
             .iter()
             .map(|a| {
-                let (kind, text, number) = encode(&a.value);
+                let StoredValue { kind, text, number } = encode(&a.value);
                 (
                     answers::response_id.eq(c.response_id),
                     answers::item_id.eq(&a.key),

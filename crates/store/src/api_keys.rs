@@ -91,7 +91,7 @@ pub fn create(
     scopes: &str,
     expires_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> StoreResult<(i64, String)> {
+) -> StoreResult<crate::tokens::Issued> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(StoreError::Invalid(format!("the name of a key must be 1 to {MAX_NAME_CHARS} characters")));
@@ -130,7 +130,7 @@ pub fn create(
         ))
         .returning(api_keys::id)
         .get_result(conn)?;
-    Ok((id, plain))
+    Ok(crate::tokens::Issued { id, plain })
 }
 
 pub fn find_by_hash(conn: &mut DbConnection, key_hash: &str) -> StoreResult<Option<ApiKey>> {

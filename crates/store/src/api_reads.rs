@@ -39,6 +39,13 @@ pub struct PersonWithIdentity {
     pub excluded: bool,
 }
 
+/// One page of rows, and how many there are in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub total: i64,
+    pub rows: Vec<T>,
+}
+
 type PersonRaw = (
     (i64, String, Option<String>, i64, String, String, String),
     (Option<String>, Option<String>, Option<String>, Option<String>),
@@ -51,7 +58,7 @@ pub fn people_page(
     team_ids: &[i64],
     offset: i64,
     limit: i64,
-) -> StoreResult<(i64, Vec<PersonWithIdentity>)> {
+) -> StoreResult<Page<PersonWithIdentity>> {
     let total: i64 = people::table.filter(people::team_id.eq_any(team_ids)).count().get_result(conn)?;
     let rows: Vec<PersonRaw> = people::table
         .left_join(person_identities::table)
@@ -110,7 +117,7 @@ pub fn people_page(
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    Ok((total, people))
+    Ok(Page { total, rows: people })
 }
 
 /// A response (one window of one person) without anything that identifies the person: the
@@ -151,7 +158,7 @@ pub fn responses_page(
     now: DateTime<Utc>,
     offset: i64,
     limit: i64,
-) -> StoreResult<(i64, Vec<ResponseRow>)> {
+) -> StoreResult<Page<ResponseRow>> {
     let now = to_db(now);
     let mut count = responses::table
         .inner_join(subscriptions::table.inner_join(people::table))
@@ -216,7 +223,7 @@ pub fn responses_page(
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    Ok((total, rows))
+    Ok(Page { total, rows })
 }
 
 /// One stored answer of a response.

@@ -10,12 +10,12 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schedule::{STATUS_FAILED, STATUS_PENDING, STATUS_RETRY, STATUS_UNKNOWN};
 use crate::schema::{invitations, job_runs, organisations, pairs, people, responses, studies, subscriptions};
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use diesel::dsl::{count, count_star, min};
 use diesel::prelude::*;
+use koers_core::invitation::{InvitationKind, InvitationStatus};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 // Counts are grouped by a person's team and an instant of another table.
@@ -164,7 +164,7 @@ pub fn windows_by_opening(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentCount {
     pub team_id: i64,
-    pub kind: String,
+    pub kind: InvitationKind,
     pub due_at: DateTime<Utc>,
     pub sent: i64,
 }
@@ -183,7 +183,7 @@ pub fn sent_by_due(
         let rows: Vec<(i64, String, NaiveDateTime, i64)> = invitations::table
             .inner_join(people::table)
             .filter(people::team_id.eq_any(team_ids))
-            .filter(invitations::kind.eq_any(["invite", "reminder"]))
+            .filter(invitations::kind.eq_any([InvitationKind::Invite.as_str(), InvitationKind::Reminder.as_str()]))
             .filter(invitations::sent_at.is_not_null())
             .filter(invitations::due_at.ge(to_db(from)).and(invitations::due_at.le(to_db(until))))
             .group_by((people::team_id, invitations::kind, invitations::due_at))
@@ -193,12 +193,9 @@ pub fn sent_by_due(
             .offset(offset)
             .load(conn)?;
         let n = rows.len() as i64;
-        out.extend(rows.into_iter().map(|(team_id, kind, due_at, sent)| SentCount {
-            team_id,
-            kind,
-            due_at: from_db(due_at),
-            sent,
-        }));
+        for (team_id, kind, due_at, sent) in rows {
+            out.push(SentCount { team_id, kind: InvitationKind::try_from(kind)?, due_at: from_db(due_at), sent });
+        }
         if n < PAGE {
             return Ok(out);
         }
@@ -279,8 +276,15 @@ pub struct SendingHealth {
     /// Messages still waiting more than [`LAG_MINUTES`] after they were due.
     pub overdue: i64,
     pub oldest_overdue: Option<DateTime<Utc>>,
-    /// Scheduler jobs whose last run failed: (job, last successful run).
-    pub failing_jobs: Vec<(String, Option<DateTime<Utc>>)>,
+    /// Scheduler jobs whose last run failed.
+    pub failing_jobs: Vec<FailingJob>,
+}
+
+/// A scheduler job whose last run failed, and when it last succeeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailingJob {
+    pub job: String,
+    pub last_ok_at: Option<DateTime<Utc>>,
 }
 
 pub fn sending_health(conn: &mut DbConnection, team_ids: &[i64], now: DateTime<Utc>) -> StoreResult<SendingHealth> {
@@ -288,7 +292,7 @@ pub fn sending_health(conn: &mut DbConnection, team_ids: &[i64], now: DateTime<U
     let failed_last_day: i64 = invitations::table
         .inner_join(people::table)
         .filter(people::team_id.eq_any(team_ids))
-        .filter(invitations::status.eq_any([STATUS_FAILED, STATUS_UNKNOWN]))
+        .filter(invitations::status.eq_any(InvitationStatus::codes(InvitationStatus::FAILING)))
         .filter(invitations::updated_at.ge(day_ago))
         .count()
         .get_result(conn)?;
@@ -297,7 +301,7 @@ pub fn sending_health(conn: &mut DbConnection, team_ids: &[i64], now: DateTime<U
     let (overdue, oldest): (i64, Option<NaiveDateTime>) = invitations::table
         .inner_join(people::table)
         .filter(people::team_id.eq_any(team_ids))
-        .filter(invitations::status.eq_any([STATUS_PENDING, STATUS_RETRY]))
+        .filter(invitations::status.eq_any(InvitationStatus::codes(InvitationStatus::WAITING)))
         .filter(invitations::due_at.lt(cutoff))
         .filter(invitations::next_attempt_at.is_null().or(invitations::next_attempt_at.lt(cutoff)))
         .filter(invitations::expires_at.is_null().or(invitations::expires_at.gt(now_db)))
@@ -312,7 +316,7 @@ pub fn sending_health(conn: &mut DbConnection, team_ids: &[i64], now: DateTime<U
     let failing_jobs = jobs
         .into_iter()
         .filter(|(_, finished, ok, error)| error.is_some() && (ok.is_none() || finished > ok))
-        .map(|(job, _, ok, _)| (job, ok.map(from_db)))
+        .map(|(job, _, ok, _)| FailingJob { job, last_ok_at: ok.map(from_db) })
         .collect();
     Ok(SendingHealth { failed_last_day, overdue, oldest_overdue: oldest.map(from_db), failing_jobs })
 }

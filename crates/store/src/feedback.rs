@@ -8,6 +8,7 @@ use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
+use koers_core::trend::DiaryAnswers;
 use koers_core::warnings::{Construct, Week};
 use std::collections::BTreeMap;
 
@@ -193,8 +194,8 @@ pub const EXPERIENCED_SUPPORT: [&str; 3] =
 /// the day this pair started: what the mentor meant to give and what the student experienced.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SupportAnswers {
-    pub intended: Vec<(NaiveDate, Vec<f64>)>,
-    pub experienced: Vec<(NaiveDate, Vec<f64>)>,
+    pub intended: Vec<DiaryAnswers>,
+    pub experienced: Vec<DiaryAnswers>,
 }
 
 pub fn support_answers(
@@ -210,7 +211,7 @@ pub fn support_answers(
         .select(diesel::dsl::min(pairs::starts_on))
         .first(conn)?;
     let Some(since) = since else { return Ok(SupportAnswers::default()) };
-    let mut per_diary = |person: i64, about: Option<i64>, items: &[&str]| -> StoreResult<Vec<(NaiveDate, Vec<f64>)>> {
+    let mut per_diary = |person: i64, about: Option<i64>, items: &[&str]| -> StoreResult<Vec<DiaryAnswers>> {
         let mut q = answers::table
             .inner_join(responses::table.inner_join(subscriptions::table))
             .filter(subscriptions::person_id.eq(person))
@@ -239,7 +240,7 @@ pub fn support_answers(
                 last.2.push(n);
             }
         }
-        Ok(out.into_iter().map(|(_, d, v)| (d, v)).collect())
+        Ok(out.into_iter().map(|(_, date, values)| DiaryAnswers { date, values }).collect())
     };
     Ok(SupportAnswers {
         intended: per_diary(mentor, Some(student), &INTENDED_SUPPORT)?,

@@ -9,7 +9,6 @@
 use crate::audit;
 use crate::db::{write_transaction, DbConnection};
 use crate::error::{StoreError, StoreResult};
-use crate::schedule::{STATUS_PENDING, STATUS_RETRY, STATUS_SKIPPED};
 use crate::schema::{
     answers, consents, delivery_reports, invitations, link_tokens, pairs, paradata, people, person_identities,
     response_scores, responses, reward_ledger, studies, subscriptions, teams, web_sessions,
@@ -18,6 +17,7 @@ use crate::sending;
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
+use koers_core::invitation::InvitationStatus;
 use koers_core::people::{Role, SubscriptionState};
 use std::collections::HashMap;
 
@@ -198,10 +198,10 @@ fn cancel_waiting(conn: &mut DbConnection, ids: &[i64], reason: &str, now_db: Na
     Ok(diesel::update(
         invitations::table
             .filter(invitations::person_id.eq_any(ids))
-            .filter(invitations::status.eq_any([STATUS_PENDING, STATUS_RETRY])),
+            .filter(invitations::status.eq_any(InvitationStatus::codes(InvitationStatus::WAITING))),
     )
     .set((
-        invitations::status.eq(STATUS_SKIPPED),
+        invitations::status.eq(InvitationStatus::Skipped.as_str()),
         invitations::skip_reason.eq(reason),
         invitations::updated_at.eq(now_db),
     ))
@@ -435,8 +435,8 @@ pub fn guardian_answer(
                     person_id: student_id,
                     response_id: None,
                     dedupe_key: "start:after_guardian",
-                    kind: crate::schedule::KIND_CAN_START,
-                    channel: "sms",
+                    kind: koers_core::invitation::InvitationKind::CanStart,
+                    channel: koers_core::protocol::Channel::Sms,
                     due_at: now,
                     expires_at: Some(now + TimeDelta::days(7)),
                 },

@@ -4,12 +4,12 @@
 
 use crate::db::{Database, DbConnection};
 use crate::error::{StoreError, StoreResult};
-use crate::schedule::{STATUS_PENDING, STATUS_RETRY};
 use crate::schema::{invitations, people, responses, studies};
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
+use koers_core::invitation::InvitationStatus;
 use std::path::{Path, PathBuf};
 
 /// Answers when the database can run a query.
@@ -21,12 +21,20 @@ pub fn ping(conn: &mut DbConnection) -> StoreResult<()> {
 /// What `/metrics` shows from the database.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
-    /// Invitations by status (`pending`, `sent`, `skipped` ...), ordered by status.
-    pub invitations_by_status: Vec<(String, i64)>,
+    /// Invitations by status (`pending`, `sent`, `skipped` ...), ordered by status; a status
+    /// with no invitations is left out.
+    pub invitations_by_status: Vec<StatusCount>,
     /// Completed responses (questionnaires submitted).
     pub submissions: i64,
     /// The oldest invitation that should have gone out by now and has not.
     pub oldest_overdue: Option<DateTime<Utc>>,
+}
+
+/// How many invitations have one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusCount {
+    pub status: InvitationStatus,
+    pub invitations: i64,
 }
 
 impl Snapshot {
@@ -37,11 +45,15 @@ impl Snapshot {
 }
 
 pub fn snapshot(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<Snapshot> {
-    let invitations_by_status: Vec<(String, i64)> = invitations::table
+    let rows: Vec<(String, i64)> = invitations::table
         .group_by(invitations::status)
         .select((invitations::status, diesel::dsl::count_star()))
         .order(invitations::status)
         .load(conn)?;
+    let invitations_by_status = rows
+        .into_iter()
+        .map(|(status, invitations)| Ok(StatusCount { status: InvitationStatus::try_from(status)?, invitations }))
+        .collect::<StoreResult<Vec<_>>>()?;
     let submissions: i64 = responses::table.filter(responses::completed_at.is_not_null()).count().get_result(conn)?;
     Ok(Snapshot { invitations_by_status, submissions, oldest_overdue: oldest_overdue(conn, now)? })
 }
@@ -56,18 +68,18 @@ pub fn oldest_overdue(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResul
     let real_people =
         || people::table.inner_join(studies::table).filter(studies::test_mode.eq(false)).select(people::id);
     let pending: Option<NaiveDateTime> = invitations::table
-        .filter(invitations::status.eq(STATUS_PENDING).and(invitations::due_at.le(now_db)))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()).and(invitations::due_at.le(now_db)))
         .filter(invitations::person_id.eq_any(real_people()))
         .select(diesel::dsl::min(invitations::due_at))
         .first(conn)?;
     let retry_due: Option<NaiveDateTime> = invitations::table
-        .filter(invitations::status.eq(STATUS_RETRY))
+        .filter(invitations::status.eq(InvitationStatus::Retry.as_str()))
         .filter(invitations::next_attempt_at.le(now_db))
         .filter(invitations::person_id.eq_any(real_people()))
         .select(diesel::dsl::min(invitations::next_attempt_at))
         .first::<Option<NaiveDateTime>>(conn)?;
     let retry_unset: Option<NaiveDateTime> = invitations::table
-        .filter(invitations::status.eq(STATUS_RETRY).and(invitations::next_attempt_at.is_null()))
+        .filter(invitations::status.eq(InvitationStatus::Retry.as_str()).and(invitations::next_attempt_at.is_null()))
         .filter(invitations::due_at.le(now_db))
         .filter(invitations::person_id.eq_any(real_people()))
         .select(diesel::dsl::min(invitations::due_at))
@@ -81,16 +93,23 @@ struct Count {
     n: i64,
 }
 
+/// How many rows one table holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowCount {
+    pub table: String,
+    pub rows: i64,
+}
+
 /// Rows per table (without the migrations' bookkeeping), ordered by table name: what a backup
 /// is checked against.
-pub fn row_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>> {
+pub fn row_counts(conn: &mut DbConnection) -> StoreResult<Vec<RowCount>> {
     let tables: Vec<String> = crate::schema_info::logical_schema(conn)?.into_keys().collect();
     let mut out = Vec::with_capacity(tables.len());
     for t in tables {
         // The names come from the database's own catalogue; quoting keeps them names.
         let quoted = format!("\"{}\"", t.replace('"', "\"\""));
         let c: Count = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {quoted}")).get_result(conn)?;
-        out.push((t, c.n));
+        out.push(RowCount { table: t, rows: c.n });
     }
     Ok(out)
 }

@@ -59,13 +59,29 @@ pub fn devices_of(conn: &mut DbConnection, response_ids: &[i64]) -> StoreResult<
     Ok(rows.into_iter().map(|(id, ua)| (id, DeviceClass::of(ua.as_deref()))).collect())
 }
 
+/// One item of one response: the key of what is known per item answered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResponseItem {
+    pub response_id: i64,
+    pub item_id: String,
+}
+
+impl ResponseItem {
+    pub fn new(response_id: i64, item_id: &str) -> Self {
+        ResponseItem { response_id, item_id: item_id.to_string() }
+    }
+}
+
 /// The student each item of these responses is about, where an answer names one (a mentor's
-/// items repeated per student): (response, item) -> student.
-pub fn about_of(conn: &mut DbConnection, response_ids: &[i64]) -> StoreResult<HashMap<(i64, String), i64>> {
+/// items repeated per student).
+pub fn about_of(conn: &mut DbConnection, response_ids: &[i64]) -> StoreResult<HashMap<ResponseItem, i64>> {
     let rows: Vec<(i64, String, Option<i64>)> = answers::table
         .filter(answers::response_id.eq_any(response_ids))
         .filter(answers::about_person_id.is_not_null())
         .select((answers::response_id, answers::item_id, answers::about_person_id))
         .load(conn)?;
-    Ok(rows.into_iter().filter_map(|(r, i, a)| Some(((r, i), a?))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(response_id, item_id, a)| Some((ResponseItem { response_id, item_id }, a?)))
+        .collect())
 }

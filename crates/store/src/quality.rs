@@ -32,19 +32,19 @@ pub fn thresholds(conn: &mut DbConnection, study_id: i64) -> StoreResult<Quality
     Ok(settings.quality)
 }
 
-/// Every person of the study who completed at least one diary, by id, with the quality of
-/// their diaries.
-pub fn per_person(conn: &mut DbConnection, study_id: i64) -> StoreResult<Vec<(i64, PersonQuality)>> {
+/// Every person of the study who completed at least one diary, by person id, with the quality
+/// of their diaries.
+pub fn per_person(conn: &mut DbConnection, study_id: i64) -> StoreResult<BTreeMap<i64, PersonQuality>> {
     per_person_in(conn, &Population { study_id, teams: None, group: None })
 }
 
 /// As [`per_person`], for the people of some teams or one group only.
-pub fn per_person_in(conn: &mut DbConnection, pop: &Population) -> StoreResult<Vec<(i64, PersonQuality)>> {
+pub fn per_person_in(conn: &mut DbConnection, pop: &Population) -> StoreResult<BTreeMap<i64, PersonQuality>> {
     let t = thresholds(conn, pop.study_id)?;
     let team_ids: Vec<i64> = dashboard::teams_of(conn, pop)?.into_keys().collect();
     let diaries = diary_measurements(conn, pop.study_id)?;
     let mut sliders = Sliders { study_id: pop.study_id, ..Default::default() };
-    let mut out = Vec::new();
+    let mut out = BTreeMap::new();
     if diaries.is_empty() || team_ids.is_empty() {
         return Ok(out);
     }
@@ -148,7 +148,7 @@ pub fn per_person_in(conn: &mut DbConnection, pop: &Population) -> StoreResult<V
 
 /// The diary measurements of a study: (protocol version id, measurement key) of every
 /// recurring measurement in every version of its protocols.
-pub fn diary_measurements(conn: &mut DbConnection, study_id: i64) -> StoreResult<BTreeSet<(i64, String)>> {
+pub(crate) fn diary_measurements(conn: &mut DbConnection, study_id: i64) -> StoreResult<BTreeSet<(i64, String)>> {
     let versions: Vec<(i64, String)> = protocols::table
         .filter(protocols::study_id.eq(study_id))
         .select((protocols::id, protocols::content))

@@ -11,8 +11,10 @@ use crate::schema::{invitation_responses, invitations, people, protocols, respon
 use crate::studies::{from_db, to_db};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use koers_core::invitation::{InvitationKind, InvitationStatus};
 use koers_core::people::SubscriptionState;
 use koers_core::protocol::windows::Window;
+use koers_core::protocol::Channel;
 
 /// Inserts a row unless its unique key exists; the same values on both backends.
 macro_rules! insert_ignoring_conflict {
@@ -138,8 +140,8 @@ pub struct NewInvitation<'a> {
     pub response_id: Option<i64>,
     /// Unique per person: one message per window and kind, however many responses share it.
     pub dedupe_key: &'a str,
-    pub kind: &'a str,
-    pub channel: &'a str,
+    pub kind: InvitationKind,
+    pub channel: Channel,
     pub due_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -154,9 +156,9 @@ pub fn ensure_invitation(conn: &mut DbConnection, inv: &NewInvitation<'_>, now: 
             invitations::person_id.eq(inv.person_id),
             invitations::response_id.eq(inv.response_id),
             invitations::dedupe_key.eq(inv.dedupe_key),
-            invitations::kind.eq(inv.kind),
-            invitations::channel.eq(inv.channel),
-            invitations::status.eq(STATUS_PENDING),
+            invitations::kind.eq(inv.kind.as_str()),
+            invitations::channel.eq(inv.channel.as_str()),
+            invitations::status.eq(InvitationStatus::Pending.as_str()),
             invitations::due_at.eq(to_db(inv.due_at)),
             invitations::expires_at.eq(inv.expires_at.map(to_db)),
             invitations::created_at.eq(now),
@@ -185,21 +187,6 @@ pub fn link_response(conn: &mut DbConnection, invitation_id: i64, response_id: i
     Ok(())
 }
 
-/// The message to a child whose parent said yes: they can start.
-pub const KIND_CAN_START: &str = "can_start";
-
-pub const STATUS_PENDING: &str = "pending";
-pub const STATUS_CLAIMED: &str = "claimed";
-pub const STATUS_RETRY: &str = "retry";
-pub const STATUS_SENT: &str = "sent";
-pub const STATUS_DELIVERED: &str = "delivered";
-pub const STATUS_FAILED: &str = "failed";
-/// Sent, but the gateway reported that it never reached the phone.
-pub const STATUS_UNDELIVERED: &str = "undelivered";
-pub const STATUS_SKIPPED: &str = "skipped";
-/// Claimed, the gateway was called, and nobody knows what happened: never resent blindly.
-pub const STATUS_UNKNOWN: &str = "unknown";
-
 /// Claims up to `limit` of a study's invitations that are due by the study's clock (`now`) for
 /// this worker; each is handed to one worker only. The claim itself is stamped with real time
 /// (`real_now`), since claim timeouts are about this process, not about the study.
@@ -221,15 +208,17 @@ pub fn claim_due(
                 #[diesel(sql_type = BigInt)]
                 id: i64,
             }
-            let ids: Vec<Id> = diesel::sql_query(
-                "UPDATE invitations SET status = 'claimed', claimed_at = $4, claimed_by = $2, attempts = attempts + 1, updated_at = $4 \
+            let [pending, retry] = InvitationStatus::codes(InvitationStatus::WAITING);
+            let claimed = InvitationStatus::Claimed.as_str();
+            let ids: Vec<Id> = diesel::sql_query(format!(
+                "UPDATE invitations SET status = '{claimed}', claimed_at = $4, claimed_by = $2, attempts = attempts + 1, updated_at = $4 \
                  WHERE id IN (SELECT id FROM invitations \
-                              WHERE status IN ('pending', 'retry') AND due_at <= $1 \
+                              WHERE status IN ('{pending}', '{retry}') AND due_at <= $1 \
                                 AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
                                 AND person_id IN (SELECT id FROM people WHERE study_id = $5) \
                               ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
                  RETURNING id",
-            )
+            ))
             .bind::<Timestamp, _>(now_db)
             .bind::<Text, _>(worker)
             .bind::<BigInt, _>(limit)
@@ -240,7 +229,7 @@ pub fn claim_due(
         }
         DbConnection::Sqlite(_) => crate::db::write_transaction(conn, |conn| -> StoreResult<Vec<i64>> {
             let ids: Vec<i64> = invitations::table
-                .filter(invitations::status.eq_any([STATUS_PENDING, STATUS_RETRY]))
+                .filter(invitations::status.eq_any(InvitationStatus::codes(InvitationStatus::WAITING)))
                 .filter(invitations::due_at.le(now_db))
                 .filter(invitations::next_attempt_at.is_null().or(invitations::next_attempt_at.le(now_db)))
                 .filter(
@@ -254,7 +243,7 @@ pub fn claim_due(
             if !ids.is_empty() {
                 diesel::update(invitations::table.filter(invitations::id.eq_any(&ids)))
                     .set((
-                        invitations::status.eq(STATUS_CLAIMED),
+                        invitations::status.eq(InvitationStatus::Claimed.as_str()),
                         invitations::claimed_at.eq(real_db),
                         invitations::claimed_by.eq(worker),
                         invitations::attempts.eq(invitations::attempts + 1),
@@ -273,8 +262,10 @@ pub struct InvitationRow {
     pub person_id: i64,
     pub response_id: Option<i64>,
     pub dedupe_key: String,
-    pub kind: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: InvitationKind,
+    #[diesel(deserialize_as = String)]
+    pub status: InvitationStatus,
     pub due_at: chrono::NaiveDateTime,
     pub expires_at: Option<chrono::NaiveDateTime>,
     pub attempts: i32,

@@ -71,8 +71,8 @@ pub fn seed_due_invitations(
                 person_id: person,
                 response_id: None,
                 dedupe_key: "w:1:invite",
-                kind: "invite",
-                channel: "sms",
+                kind: koers_core::invitation::InvitationKind::Invite,
+                channel: koers_core::protocol::Channel::Sms,
                 due_at: now - chrono::TimeDelta::minutes(1),
                 expires_at: Some(now + chrono::TimeDelta::days(1)),
             };

@@ -27,8 +27,8 @@ pub struct SendContext {
     pub email: Option<String>,
     /// A parent's or carer's number, for the consent of an under-16.
     pub guardian_phone: Option<String>,
-    /// `sms` or `email`, as planned.
-    pub channel: String,
+    /// By SMS or by e-mail, as planned.
+    pub channel: koers_core::protocol::Channel,
     pub mentor_first_name: Option<String>,
     pub protocol_content: Option<String>,
     pub subscription_active: bool,
@@ -151,7 +151,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         phone,
         email,
         guardian_phone,
-        channel,
+        channel: koers_core::protocol::Channel::try_from(channel)?,
         mentor_first_name: mentor_first_name.flatten(),
         protocol_content: None,
         subscription_active: false,

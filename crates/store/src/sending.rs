@@ -4,11 +4,11 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schedule::*;
 use crate::schema::{delivery_attempts, invitations, link_tokens, people, subscriptions};
 use crate::studies::to_db;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use koers_core::invitation::InvitationStatus;
 use koers_core::people::SubscriptionState;
 
 pub use crate::send_context::{send_context, SendContext};
@@ -16,7 +16,7 @@ pub use crate::send_context::{send_context, SendContext};
 pub fn mark_skipped(conn: &mut DbConnection, id: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<()> {
     diesel::update(invitations::table.find(id))
         .set((
-            invitations::status.eq(STATUS_SKIPPED),
+            invitations::status.eq(InvitationStatus::Skipped.as_str()),
             invitations::skip_reason.eq(reason),
             invitations::updated_at.eq(to_db(now)),
         ))
@@ -41,7 +41,7 @@ pub fn start_attempt(
             invitations::table.filter(
                 invitations::id
                     .eq(invitation_id)
-                    .and(invitations::status.eq(STATUS_CLAIMED))
+                    .and(invitations::status.eq(InvitationStatus::Claimed.as_str()))
                     .and(invitations::claimed_by.eq(worker)),
             ),
         )
@@ -104,7 +104,7 @@ pub fn finish_attempt(
         match outcome {
             Outcome::Sent { gateway, message_id } => diesel::update(target)
                 .set((
-                    invitations::status.eq(STATUS_SENT),
+                    invitations::status.eq(InvitationStatus::Sent.as_str()),
                     invitations::sent_at.eq(now_db),
                     invitations::gateway.eq(gateway),
                     invitations::gateway_message_id.eq(message_id),
@@ -114,7 +114,7 @@ pub fn finish_attempt(
                 .execute(conn)?,
             Outcome::Retry { error, next_attempt_at } => diesel::update(target)
                 .set((
-                    invitations::status.eq(STATUS_RETRY),
+                    invitations::status.eq(InvitationStatus::Retry.as_str()),
                     invitations::next_attempt_at.eq(to_db(next_attempt_at)),
                     invitations::last_error.eq(error),
                     invitations::updated_at.eq(now_db),
@@ -134,7 +134,7 @@ pub fn finish_attempt(
                 }
                 diesel::update(target)
                     .set((
-                        invitations::status.eq(STATUS_FAILED),
+                        invitations::status.eq(InvitationStatus::Failed.as_str()),
                         invitations::last_error.eq(error),
                         invitations::updated_at.eq(now_db),
                     ))
@@ -156,7 +156,9 @@ pub struct StaleClaim {
 /// Claims older than `before` whose outcome was never recorded.
 pub fn stale_claims(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResult<Vec<StaleClaim>> {
     let ids: Vec<i64> = invitations::table
-        .filter(invitations::status.eq(STATUS_CLAIMED).and(invitations::claimed_at.lt(to_db(before))))
+        .filter(
+            invitations::status.eq(InvitationStatus::Claimed.as_str()).and(invitations::claimed_at.lt(to_db(before))),
+        )
         .select(invitations::id)
         .load(conn)?;
     let mut out = Vec::with_capacity(ids.len());
@@ -174,14 +176,16 @@ pub fn stale_claims(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResu
 /// study's time (the invitation is due again at once by the study's clock).
 pub fn release_claim(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
     let now_db = to_db(now);
-    let n =
-        diesel::update(invitations::table.filter(invitations::id.eq(id).and(invitations::status.eq(STATUS_CLAIMED))))
-            .set((
-                invitations::status.eq(STATUS_RETRY),
-                invitations::next_attempt_at.eq(now_db),
-                invitations::updated_at.eq(now_db),
-            ))
-            .execute(conn)?;
+    let n = diesel::update(
+        invitations::table
+            .filter(invitations::id.eq(id).and(invitations::status.eq(InvitationStatus::Claimed.as_str()))),
+    )
+    .set((
+        invitations::status.eq(InvitationStatus::Retry.as_str()),
+        invitations::next_attempt_at.eq(now_db),
+        invitations::updated_at.eq(now_db),
+    ))
+    .execute(conn)?;
     diesel::update(
         delivery_attempts::table
             .filter(delivery_attempts::invitation_id.eq(id).and(delivery_attempts::finished_at.is_null())),
@@ -192,14 +196,16 @@ pub fn release_claim(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> St
 }
 
 pub fn mark_unknown(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    diesel::update(invitations::table.filter(invitations::id.eq(id).and(invitations::status.eq(STATUS_CLAIMED))))
-        .set((
-            invitations::status.eq(STATUS_UNKNOWN),
-            invitations::last_error
-                .eq("outcome unknown after a crash; the gateway cannot be asked, so it was not resent"),
-            invitations::updated_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        invitations::table
+            .filter(invitations::id.eq(id).and(invitations::status.eq(InvitationStatus::Claimed.as_str()))),
+    )
+    .set((
+        invitations::status.eq(InvitationStatus::Unknown.as_str()),
+        invitations::last_error.eq("outcome unknown after a crash; the gateway cannot be asked, so it was not resent"),
+        invitations::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
@@ -347,53 +353,58 @@ pub fn record_delivery_report(
     let DeliveryReport { gateway, message_id, reference, status, delivery, payload } = *r;
     let now_db = to_db(now);
     let key = report_key(gateway, message_id, reference, status);
-    let outcome = crate::db::write_transaction(conn, |conn| -> StoreResult<ReportRecorded> {
-        let seen: i64 =
-            delivery_reports::table.filter(delivery_reports::report_key.eq(&key)).count().get_result(conn)?;
-        if seen > 0 {
-            return Ok(ReportRecorded::Repeat);
-        }
-        let invitation = invitation_of_report(conn, gateway, message_id, reference)?;
-        diesel::insert_into(delivery_reports::table)
-            .values((
-                delivery_reports::invitation_id.eq(invitation),
-                delivery_reports::gateway.eq(gateway),
-                delivery_reports::gateway_message_id.eq(message_id),
-                delivery_reports::status.eq(status),
-                delivery_reports::received_at.eq(now_db),
-                delivery_reports::payload.eq(payload),
-                delivery_reports::report_key.eq(Some(&key)),
-            ))
-            .execute(conn)?;
-        if let Some(id) = invitation {
-            match delivery {
-                Delivery::Delivered => {
-                    diesel::update(
-                        invitations::table.filter(invitations::id.eq(id).and(invitations::status.eq(STATUS_SENT))),
-                    )
-                    .set((
-                        invitations::status.eq(STATUS_DELIVERED),
-                        invitations::delivered_at.eq(now_db),
-                        invitations::updated_at.eq(now_db),
-                    ))
-                    .execute(conn)?;
-                }
-                Delivery::Failed => {
-                    diesel::update(invitations::table.filter(
-                        invitations::id.eq(id).and(invitations::status.eq_any([STATUS_SENT, STATUS_DELIVERED])),
-                    ))
-                    .set((
-                        invitations::status.eq(STATUS_UNDELIVERED),
-                        invitations::last_error.eq(format!("the gateway reported: {status}")),
-                        invitations::updated_at.eq(now_db),
-                    ))
-                    .execute(conn)?;
-                }
-                Delivery::InTransit => {}
+    let outcome =
+        crate::db::write_transaction(conn, |conn| -> StoreResult<ReportRecorded> {
+            let seen: i64 =
+                delivery_reports::table.filter(delivery_reports::report_key.eq(&key)).count().get_result(conn)?;
+            if seen > 0 {
+                return Ok(ReportRecorded::Repeat);
             }
-        }
-        Ok(ReportRecorded::New(invitation))
-    });
+            let invitation = invitation_of_report(conn, gateway, message_id, reference)?;
+            diesel::insert_into(delivery_reports::table)
+                .values((
+                    delivery_reports::invitation_id.eq(invitation),
+                    delivery_reports::gateway.eq(gateway),
+                    delivery_reports::gateway_message_id.eq(message_id),
+                    delivery_reports::status.eq(status),
+                    delivery_reports::received_at.eq(now_db),
+                    delivery_reports::payload.eq(payload),
+                    delivery_reports::report_key.eq(Some(&key)),
+                ))
+                .execute(conn)?;
+            if let Some(id) = invitation {
+                match delivery {
+                    Delivery::Delivered => {
+                        diesel::update(invitations::table.filter(
+                            invitations::id.eq(id).and(invitations::status.eq(InvitationStatus::Sent.as_str())),
+                        ))
+                        .set((
+                            invitations::status.eq(InvitationStatus::Delivered.as_str()),
+                            invitations::delivered_at.eq(now_db),
+                            invitations::updated_at.eq(now_db),
+                        ))
+                        .execute(conn)?;
+                    }
+                    Delivery::Failed => {
+                        diesel::update(
+                            invitations::table.filter(
+                                invitations::id
+                                    .eq(id)
+                                    .and(invitations::status.eq_any(InvitationStatus::codes(InvitationStatus::SENT))),
+                            ),
+                        )
+                        .set((
+                            invitations::status.eq(InvitationStatus::Undelivered.as_str()),
+                            invitations::last_error.eq(format!("the gateway reported: {status}")),
+                            invitations::updated_at.eq(now_db),
+                        ))
+                        .execute(conn)?;
+                    }
+                    Delivery::InTransit => {}
+                }
+            }
+            Ok(ReportRecorded::New(invitation))
+        });
     match outcome {
         // Two instances took the same report at the same moment: the other one kept it.
         Err(crate::StoreError::Query(diesel::result::Error::DatabaseError(

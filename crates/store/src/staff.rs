@@ -336,8 +336,15 @@ pub struct Scope {
     pub staff_id: i64,
     /// Every team of every study: an admin account.
     pub everything: bool,
-    /// Team id -> (organisation id, study id).
-    pub teams: BTreeMap<i64, (i64, i64)>,
+    /// Team id -> where the team is.
+    pub teams: BTreeMap<i64, TeamPlace>,
+}
+
+/// The organisation and study a team belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TeamPlace {
+    pub organisation_id: i64,
+    pub study_id: i64,
 }
 
 impl Scope {
@@ -355,7 +362,7 @@ impl Scope {
     }
 
     pub fn study_ids(&self) -> BTreeSet<i64> {
-        self.teams.values().map(|(_, s)| *s).collect()
+        self.teams.values().map(|p| p.study_id).collect()
     }
 
     /// The audit actor of this staff member.
@@ -385,7 +392,7 @@ pub fn scope_of(conn: &mut DbConnection, staff_id: i64) -> StoreResult<Scope> {
             None => false,
         };
         if holds {
-            scope.teams.insert(t, (o, s));
+            scope.teams.insert(t, TeamPlace { organisation_id: o, study_id: s });
         }
     }
     Ok(scope)

@@ -141,8 +141,8 @@ pub fn seed_invitation(
         person_id,
         response_id: None,
         dedupe_key,
-        kind: "invite",
-        channel: "sms",
+        kind: koers_core::invitation::InvitationKind::Invite,
+        channel: koers_core::protocol::Channel::Sms,
         due_at,
         expires_at: Some(due_at + chrono::TimeDelta::hours(30)),
     };
@@ -161,14 +161,29 @@ pub fn answers_of_person(c: &mut crate::DbConnection, person: i64) -> i64 {
         .expect("answers counted")
 }
 
+/// Where an invitation stands and, when skipped, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationState {
+    pub status: koers_core::invitation::InvitationStatus,
+    pub skip_reason: Option<String>,
+}
+
+impl InvitationState {
+    /// Skipped for this reason.
+    pub fn skipped(reason: &str) -> Self {
+        InvitationState { status: koers_core::invitation::InvitationStatus::Skipped, skip_reason: Some(reason.into()) }
+    }
+}
+
 /// An invitation's status and, when skipped, why.
-pub fn invitation_status(c: &mut crate::DbConnection, invitation: i64) -> (String, Option<String>) {
+pub fn invitation_status(c: &mut crate::DbConnection, invitation: i64) -> InvitationState {
     use crate::schema::invitations;
-    invitations::table
+    let (status, skip_reason): (String, Option<String>) = invitations::table
         .find(invitation)
         .select((invitations::status, invitations::skip_reason))
         .first(c)
-        .expect("the invitation exists")
+        .expect("the invitation exists");
+    InvitationState { status: status.try_into().expect("a status koers knows"), skip_reason }
 }
 
 /// Occurrence `n` of a 30-hour diary window (questionnaire key "d") opening at `open_at`.

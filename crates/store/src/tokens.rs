@@ -22,6 +22,13 @@ pub struct NewSecret {
     pub hash: String,
 }
 
+/// A secret just stored: its row's id, and the plain form for its holder (given out once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub id: i64,
+    pub plain: String,
+}
+
 /// A fresh token in its plain form (for the link) and its hash (for the database).
 pub fn new_token() -> NewSecret {
     let mut bytes = [0u8; TOKEN_BYTES];
@@ -48,7 +55,7 @@ pub fn issue(
     purpose: &str,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> StoreResult<(i64, String)> {
+) -> StoreResult<Issued> {
     let NewSecret { plain, hash } = new_token();
     let id = diesel::insert_into(link_tokens::table)
         .values((
@@ -60,7 +67,7 @@ pub fn issue(
         ))
         .returning(link_tokens::id)
         .get_result(conn)?;
-    Ok((id, plain))
+    Ok(Issued { id, plain })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

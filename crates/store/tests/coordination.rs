@@ -459,8 +459,8 @@ fn a_new_phone_number_revokes_the_old_links_and_resends_what_is_still_open() {
             person_id: sanne,
             response_id: Some(response),
             dedupe_key: "diary:1:invite",
-            kind: "invite",
-            channel: "sms",
+            kind: koers_core::invitation::InvitationKind::Invite,
+            channel: koers_core::protocol::Channel::Sms,
             due_at: open.open_at,
             expires_at: Some(open.close_at),
         };

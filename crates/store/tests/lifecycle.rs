@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
+use koers_core::invitation::InvitationStatus;
 use koers_core::people::Role;
 use koers_store::lifecycle::{self, Actor, OnWithdrawal};
 use koers_store::schedule;
@@ -12,7 +13,8 @@ use koers_store::schema::{
 };
 use koers_store::studies::to_db;
 use koers_store::testing::{
-    answers_of_person, diary_window, invitation_status, seed_invitation, seed_person, seed_study, Seeded, TestDb,
+    answers_of_person, diary_window, invitation_status, seed_invitation, seed_person, seed_study, InvitationState,
+    Seeded, TestDb,
 };
 use koers_store::{definitions, ops, participation, people, sessions, tokens, DbConnection, StoreError};
 
@@ -129,7 +131,8 @@ fn world(c: &mut DbConnection) -> World {
         .unwrap();
     let student_invitation = invite(c, student, "w:2:invite", t + TimeDelta::hours(1));
     let mentor_invitation = invite(c, mentor, "w:2:invite", t + TimeDelta::hours(1));
-    let (_, token) = tokens::issue(c, student, "invitation", t + TimeDelta::hours(30), t).unwrap();
+    let koers_store::tokens::Issued { plain: token, .. } =
+        tokens::issue(c, student, "invitation", t + TimeDelta::hours(30), t).unwrap();
     sessions::open(
         c,
         sessions::Subject::Person(student),
@@ -223,10 +226,7 @@ fn erasing_identifiers_leaves_no_name_or_phone_and_the_answers_whole() {
         let live_sessions: i64 =
             web_sessions::table.filter(web_sessions::revoked_at.is_null()).count().get_result(&mut c).unwrap();
         assert_eq!(live_sessions, 0, "{backend}");
-        assert_eq!(
-            invitation_status(&mut c, w.student_invitation),
-            ("skipped".into(), Some("identifiers erased".into()))
-        );
+        assert_eq!(invitation_status(&mut c, w.student_invitation), InvitationState::skipped("identifiers erased"));
 
         let log = audit_actions(&mut c);
         let (action, details) = log.last().unwrap();
@@ -274,14 +274,10 @@ fn a_withdrawal_with_delete_removes_the_answers_and_stops_every_message() {
             answers::table.filter(answers::about_person_id.eq(w.student)).count().get_result(&mut c).unwrap();
         assert_eq!(about, 1, "{backend}: what the mentor wrote about her stays");
 
+        assert_eq!(invitation_status(&mut c, w.student_invitation), InvitationState::skipped("withdrawn"), "{backend}");
         assert_eq!(
-            invitation_status(&mut c, w.student_invitation),
-            ("skipped".into(), Some("withdrawn".into())),
-            "{backend}"
-        );
-        assert_eq!(
-            invitation_status(&mut c, w.mentor_invitation).0,
-            "pending",
+            invitation_status(&mut c, w.mentor_invitation).status,
+            InvitationStatus::Pending,
             "{backend}: the mentor's own message stays"
         );
         for s in [w.student_sub, w.mentor_sub] {
@@ -332,7 +328,7 @@ fn a_withdrawal_that_keeps_the_data_keeps_the_answers() {
         assert_eq!(answers_of_person(&mut c, w.student), 2, "{backend}");
         let rewards: i64 = reward_ledger::table.count().get_result(&mut c).unwrap();
         assert_eq!(rewards, 1, "{backend}");
-        assert_eq!(invitation_status(&mut c, w.student_invitation).0, "skipped", "{backend}");
+        assert_eq!(invitation_status(&mut c, w.student_invitation).status, InvitationStatus::Skipped, "{backend}");
         let on: Option<String> = consents::table
             .filter(consents::person_id.eq(w.student))
             .select(consents::on_withdrawal)
@@ -355,7 +351,7 @@ fn a_withdrawal_that_keeps_the_data_keeps_the_answers() {
         let kinds: Vec<String> =
             consents::table.filter(consents::person_id.eq(w.mentor)).select(consents::kind).load(&mut c).unwrap();
         assert_eq!(kinds, vec![lifecycle::CONSENT_WITHDRAWAL.to_string()], "{backend}");
-        assert_eq!(invitation_status(&mut c, w.mentor_invitation).0, "skipped", "{backend}");
+        assert_eq!(invitation_status(&mut c, w.mentor_invitation).status, InvitationStatus::Skipped, "{backend}");
 
         // Someone of another study is not found here.
         let err =
@@ -430,7 +426,11 @@ fn the_scheduler_lag_and_the_metrics_snapshot_read_the_database() {
         let s = ops::snapshot(&mut c, now()).unwrap();
         assert_eq!(s.oldest_overdue, None, "{backend}: both invitations are due in an hour");
         assert_eq!(s.submissions, 2, "{backend}");
-        assert_eq!(s.invitations_by_status, vec![("pending".to_string(), 2)], "{backend}");
+        assert_eq!(
+            s.invitations_by_status,
+            vec![ops::StatusCount { status: koers_core::invitation::InvitationStatus::Pending, invitations: 2 }],
+            "{backend}"
+        );
 
         let overdue = invite(&mut c, w.student, "old:invite", now() - TimeDelta::minutes(20));
         let s = ops::snapshot(&mut c, now()).unwrap();
@@ -461,7 +461,7 @@ fn a_sqlite_backup_opens_with_the_same_rows_and_is_never_overwritten() {
     let original = ops::row_counts(&mut t.db.conn().unwrap()).unwrap();
     let copied = ops::row_counts(&mut copy.conn().unwrap()).unwrap();
     assert_eq!(copied, original);
-    assert!(original.iter().any(|(table, n)| table == "answers" && *n == 3), "{original:?}");
+    assert!(original.iter().any(|c| c.table == "answers" && c.rows == 3), "{original:?}");
 
     let err = ops::backup_sqlite(&t.db, &out).unwrap_err().to_string();
     assert!(err.contains("exists already"), "{err}");

@@ -222,7 +222,7 @@ fn count_all(
         pairs: dash::active_pairs(c, &ids, today)?,
         silent: dash::silent_people(c, &ids, silent_weeks, now)?,
         health: dash::sending_health(c, &ids, now)?,
-        quality: quality::per_person_in(c, pop)?,
+        quality: quality::per_person_in(c, pop)?.into_iter().collect(),
         thresholds: quality::thresholds(c, pop.study_id)?,
         teams,
     })
@@ -257,7 +257,7 @@ fn alerts(lang: &str, h: &SendingHealth, zone: Tz) -> Vec<Value> {
         }
         out.push(json!({"heading": t(lang, "dash-overdue-heading", &[]), "text": text}));
     }
-    for (job, ok) in &h.failing_jobs {
+    for dash::FailingJob { job, last_ok_at: ok } in &h.failing_jobs {
         let mut text = t(lang, "dash-job-text", &[("job", job.clone())]);
         if let Some(ok) = ok {
             text.push(' ');
@@ -400,7 +400,7 @@ async fn dashboard_page(state: &AppState, req: &HttpRequest, query: &DashboardQu
     }
     for s in &counts.sent {
         let Some(i) = weeks.index(s.due_at) else { continue };
-        if s.kind == "reminder" {
+        if s.kind == koers_core::invitation::InvitationKind::Reminder {
             per_week[i].1 += s.sent;
         } else {
             per_week[i].0 += s.sent;

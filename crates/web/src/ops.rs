@@ -12,8 +12,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{get, web, HttpRequest, HttpResponse, Responder};
+use koers_core::invitation::InvitationStatus;
 use koers_store::ops::{self, Snapshot};
-use koers_store::schedule;
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts};
 use prometheus::{Registry, TextEncoder};
 use serde_json::json;
@@ -159,19 +159,6 @@ fn authorised(req: &HttpRequest, token: Option<&str>) -> bool {
         .is_some_and(|given| same_token(given.trim().as_bytes(), expected.as_bytes()))
 }
 
-/// Every status an invitation can have, so each series exists (at 0) before it first occurs.
-const INVITATION_STATUSES: &[&str] = &[
-    schedule::STATUS_PENDING,
-    schedule::STATUS_CLAIMED,
-    schedule::STATUS_RETRY,
-    schedule::STATUS_SENT,
-    schedule::STATUS_DELIVERED,
-    schedule::STATUS_FAILED,
-    schedule::STATUS_UNDELIVERED,
-    schedule::STATUS_SKIPPED,
-    schedule::STATUS_UNKNOWN,
-];
-
 /// The database's numbers as metrics, in a registry of their own made for this scrape.
 fn database_metrics(snapshot: Option<&Snapshot>, now: chrono::DateTime<chrono::Utc>) -> prometheus::Result<Registry> {
     let r = Registry::new();
@@ -181,14 +168,12 @@ fn database_metrics(snapshot: Option<&Snapshot>, now: chrono::DateTime<chrono::U
     up.set(1);
     let invitations = IntGaugeVec::new(Opts::new("koers_invitations", "Invitations by status"), &["status"])?;
     r.register(Box::new(invitations.clone()))?;
-    for status in INVITATION_STATUSES {
-        invitations.with_label_values(&[*status]).set(0);
+    // Every status an invitation can have, so each series exists (at 0) before it first occurs.
+    for status in InvitationStatus::ALL {
+        invitations.with_label_values(&[status.as_str()]).set(0);
     }
-    for (status, n) in &s.invitations_by_status {
-        // Only known words become labels.
-        if let Some(known) = INVITATION_STATUSES.iter().find(|k| **k == status.as_str()) {
-            invitations.with_label_values(&[*known]).set(*n);
-        }
+    for c in &s.invitations_by_status {
+        invitations.with_label_values(&[c.status.as_str()]).set(c.invitations);
     }
     let submissions = IntCounter::new("koers_submissions_total", "Questionnaires completed (responses stored)")?;
     r.register(Box::new(submissions.clone()))?;
@@ -244,6 +229,7 @@ async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> impl Responder
 #[cfg(test)]
 mod tests {
     use super::*;
+    use koers_store::ops::StatusCount;
 
     #[test]
     fn tokens_compare_whole() {
@@ -256,7 +242,7 @@ mod tests {
     fn the_database_metrics_name_every_status_and_the_lag() {
         let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
         let s = Snapshot {
-            invitations_by_status: vec![("pending".into(), 3), ("made-up".into(), 9)],
+            invitations_by_status: vec![StatusCount { status: InvitationStatus::Pending, invitations: 3 }],
             submissions: 7,
             oldest_overdue: Some(now - chrono::TimeDelta::seconds(90)),
         };
@@ -266,7 +252,6 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("koers_invitations{status=\"pending\"} 3"), "{text}");
         assert!(text.contains("koers_invitations{status=\"sent\"} 0"), "{text}");
-        assert!(!text.contains("made-up"), "{text}");
         assert!(text.contains("koers_submissions_total 7"), "{text}");
         assert!(text.contains("koers_scheduler_lag_seconds 90"), "{text}");
         assert!(text.contains("koers_database_up 1"), "{text}");

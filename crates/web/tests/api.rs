@@ -68,7 +68,7 @@ fn tokens_come_for_a_staff_password_or_an_api_key() {
         // made with scopes the owner lacks, and a permission taken away after it was made is gone.
         let refused = api_keys::create(&mut t.db.conn().unwrap(), w.exporter, "x", "people:read export", None, now());
         assert!(refused.unwrap_err().to_string().contains("people:read"), "{backend}");
-        let (key_id, key) = {
+        let koers_store::tokens::Issued { id: key_id, plain: key } = {
             let mut c = t.db.conn().unwrap();
             api_keys::create(&mut c, w.exporter, "analysis", "responses:read export", None, now()).unwrap()
         };
@@ -105,7 +105,7 @@ fn tokens_come_for_a_staff_password_or_an_api_key() {
         get(&s, "/api/v1/studies/vsv/response-rates", Some(&by_key)).problem(401);
 
         // A key past its expiry, and a key of an account that was disabled.
-        let (_, soon) = api_keys::create(
+        let koers_store::tokens::Issued { plain: soon, .. } = api_keys::create(
             &mut t.db.conn().unwrap(),
             w.researcher,
             "soon",

@@ -92,7 +92,8 @@ fn second_factor_for_tokens(t: TestDb) {
         post_json(&s, "/api/v1/token", &json!({"email": "new-admin@koers.example", "password": PASSWORD})).problem(403);
     assert!(p["detail"].as_str().unwrap().contains("/staff/login"), "{p}");
     // An API key needs none: whoever made it on the command line holds the installation.
-    let (_, key) = api_keys::create(&mut t.db.conn().unwrap(), id, "k", "studies:read", None, now()).unwrap();
+    let koers_store::tokens::Issued { plain: key, .. } =
+        api_keys::create(&mut t.db.conn().unwrap(), id, "k", "studies:read", None, now()).unwrap();
     assert_eq!(post_json(&s, "/api/v1/token", &json!({"api_key": key})).status, 200);
 }
 
@@ -118,7 +119,8 @@ fn access_taken_away_stops_at_once(t: TestDb) {
     let second = token(&s, RESEARCHER);
     assert_eq!(get(&s, "/api/v1/studies", Some(&second)).status, 200, "a new login works");
 
-    let (_, key) = api_keys::create(&mut t.db.conn().unwrap(), w.researcher, "k", "studies:read", None, now()).unwrap();
+    let koers_store::tokens::Issued { plain: key, .. } =
+        api_keys::create(&mut t.db.conn().unwrap(), w.researcher, "k", "studies:read", None, now()).unwrap();
     let by_key =
         post_json(&s, "/api/v1/token", &json!({"api_key": key})).json()["access_token"].as_str().unwrap().to_string();
     let done = staff_lifecycle::disable(&mut t.db.conn().unwrap(), w.researcher, admin, now()).unwrap();

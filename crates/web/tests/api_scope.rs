@@ -25,7 +25,7 @@ use serde_json::Value;
 
 /// An API key for an account, with the scopes given.
 fn key(db: &Database, staff_id: i64, scopes: &str) -> String {
-    api_keys::create(&mut db.conn().unwrap(), staff_id, "test", scopes, None, now()).unwrap().1
+    api_keys::create(&mut db.conn().unwrap(), staff_id, "test", scopes, None, now()).unwrap().plain
 }
 
 /// Exchanges an API key for an access token.

@@ -57,7 +57,8 @@ fn student(db: &Database) -> (i64, String) {
     let mut c = db.conn().unwrap();
     let at = seed_study(&mut c, "s", now()).unwrap();
     let person = seed_person(&mut c, at, Role::Student, "Sanne", "+31612345678", None, now()).unwrap();
-    let (_, token) = tokens::issue(&mut c, person, "invitation", now() + TimeDelta::hours(30), now()).unwrap();
+    let koers_store::tokens::Issued { plain: token, .. } =
+        tokens::issue(&mut c, person, "invitation", now() + TimeDelta::hours(30), now()).unwrap();
     (person, token)
 }
 

@@ -391,7 +391,7 @@ async fn an_under_16_waits_for_the_parent_who_gets_their_own_link() {
 
     // The parent's link opens the parent's consent, and nothing of the student's.
     let mut parent = visitor(&s).await;
-    let (_, token) =
+    let koers_store::tokens::Issued { plain: token, .. } =
         tokens::issue(&mut s.t.db.conn().unwrap(), sanne, "guardian", now + chrono::TimeDelta::days(14), now).unwrap();
     let (status, _, to) = parent.get(&format!("/l/{token}")).await;
     assert_eq!((status, to.as_deref()), (StatusCode::SEE_OTHER, Some("/g")));
@@ -435,7 +435,7 @@ async fn a_parents_no(t: TestDb) {
     ];
     v.post("/p/toestemming", &form).await;
     let mut parent = visitor(&s).await;
-    let (_, token) =
+    let koers_store::tokens::Issued { plain: token, .. } =
         tokens::issue(&mut s.t.db.conn().unwrap(), sanne, "guardian", now + chrono::TimeDelta::days(14), now).unwrap();
     parent.get(&format!("/l/{token}")).await;
     let (_, page, _) = parent.get("/g").await;
@@ -514,7 +514,7 @@ async fn an_expired_link_says_when_the_next_questionnaire_comes() {
     let s = study(TestDb::sqlite());
     let now = s.clock.now();
     let daan = person(&s.t.db, "+31612345602");
-    let (_, token) = tokens::issue(
+    let koers_store::tokens::Issued { plain: token, .. } = tokens::issue(
         &mut s.t.db.conn().unwrap(),
         daan,
         "invitation",
@@ -710,7 +710,7 @@ async fn the_safety_path(t: TestDb) {
     let scope = |team: i64| koers_store::staff::Scope {
         staff_id: 1,
         everything: false,
-        teams: [(team, (org, study_id))].into_iter().collect(),
+        teams: [(team, koers_store::staff::TeamPlace { organisation_id: org, study_id })].into_iter().collect(),
     };
     let since = now - chrono::TimeDelta::days(1);
     let seen = s.t.db.read(|c| koers_store::safety::alarms_in_scope(c, &scope(team_a), since)).unwrap();

@@ -190,13 +190,13 @@ async fn walk(backend: &str, t: TestDb) {
     // Daan (15) asks his parent; the parent's consent page and thanks.
     let daan = under_16(db, study_id).await;
     let mut p = visitor(db).await;
-    let (_, plain) =
+    let tokens::Issued { plain, .. } =
         tokens::issue(&mut db.conn().unwrap(), daan, "guardian", thursday() + chrono::TimeDelta::days(14), thursday())
             .unwrap();
     let asked = p.follow(&format!("/l/{plain}")).await;
     assert!(asked.contains("guardian_agree"), "{backend}: the parent's consent: {asked}");
     let (_, thanks, _) = p.post("/g", &[("csrf", &csrf(&asked)), ("guardian_agree", "agree")]).await;
-    let (_, old) =
+    let tokens::Issued { plain: old, .. } =
         tokens::issue(&mut db.conn().unwrap(), daan, "guardian", thursday() - chrono::TimeDelta::hours(1), thursday())
             .unwrap();
     let (status, expired, _) = visitor(db).await.get(&format!("/l/{old}")).await;

@@ -84,28 +84,21 @@ pub struct Protocol {
     pub channel: Channel,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    #[default]
-    Sms,
-    Email,
-}
+crate::people::stored_enum!(
+    /// How a person's messages go; stored with each invitation.
+    #[derive(Default)]
+    Channel {
+        #[default]
+        Sms => "sms",
+        Email => "email",
+    }
+);
 
 impl Protocol {
     /// The zone its times are in: checked when the protocol is loaded (`check_protocol`), so
     /// `None` only for a protocol that never was.
     pub fn zone(&self) -> Option<chrono_tz::Tz> {
         crate::time::parse_zone(&self.time_zone).ok()
-    }
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-        }
     }
 }
 
@@ -210,7 +203,25 @@ fn counts_for_reward() -> bool {
     true
 }
 
+crate::people::stored_enum!(
+    /// What a measurement is in a person's participation, as exports name it: once at the
+    /// start, recurring, or once before the end.
+    MeasurementKind { Intake => "intake", Diary => "diary", Closing => "closing" }
+);
+
 impl Measurement {
+    /// intake, diary or closing, from how it opens (a measurement that opens in no way or
+    /// several is refused by `check`; here the first key given decides).
+    pub fn kind(&self) -> MeasurementKind {
+        if self.open_from_start.is_some() {
+            MeasurementKind::Intake
+        } else if self.offset_till_end.is_some() {
+            MeasurementKind::Closing
+        } else {
+            MeasurementKind::Diary
+        }
+    }
+
     /// The one way this measurement opens; `check` guarantees there is exactly one.
     pub fn opening(&self) -> Result<Opening, String> {
         let recurring = self.weekday.is_some() || self.time.is_some() || self.period.is_some();
@@ -411,6 +422,15 @@ mod tests {
 
     const STUDENT: &str = include_str!("../../../../protocols/vsv_student.yaml");
     const MENTOR: &str = include_str!("../../../../protocols/vsv_mentor.yaml");
+
+    #[test]
+    fn a_measurement_is_an_intake_a_diary_or_a_closing_by_how_it_opens() {
+        let (p, _) = parse_protocol(STUDENT).unwrap_or_else(|e| panic!("{e:?}"));
+        let kinds: Vec<(&str, MeasurementKind)> = p.measurements.iter().map(|m| (m.key.as_str(), m.kind())).collect();
+        assert!(kinds.contains(&("intake", MeasurementKind::Intake)), "{kinds:?}");
+        assert!(kinds.contains(&("diary", MeasurementKind::Diary)), "{kinds:?}");
+        assert!(kinds.contains(&("closing", MeasurementKind::Closing)), "{kinds:?}");
+    }
 
     #[test]
     fn the_shipped_protocols_are_valid() {

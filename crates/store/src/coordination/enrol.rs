@@ -63,7 +63,7 @@ pub fn enrol(
     let mut problems: Vec<FieldProblem> = Vec::new();
     let mut push = |field: &str, msg: Msg| problems.push(FieldProblem::new(field, msg));
 
-    let team = e.team_id.and_then(|t| scope.teams.get(&t).map(|(o, s)| (t, *o, *s)));
+    let team = e.team_id.and_then(|t| scope.teams.get(&t).map(|p| (t, p.organisation_id, p.study_id)));
     if team.is_none() {
         push("team_id", Msg::new("enrol-choose-team"));
     }

@@ -4,7 +4,7 @@ use super::scope::visible;
 use super::{audit_change, problem, CoordinationResult};
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schedule::{ensure_invitation, NewInvitation, STATUS_DELIVERED, STATUS_SENT};
+use crate::schedule::{ensure_invitation, NewInvitation};
 use crate::schema::{
     invitation_responses, invitations, link_tokens, people, person_identities, responses, web_sessions,
 };
@@ -12,7 +12,9 @@ use crate::staff::Scope;
 use crate::studies::to_db;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use koers_core::invitation::{InvitationKind, InvitationStatus};
 use koers_core::phone::{masked, normalise_mobile};
+use koers_core::protocol::Channel;
 
 /// Gives a person a new phone number (normalised like the import does); a number that was failing
 /// counts as working again.
@@ -76,7 +78,7 @@ fn new_links(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResul
     type Sent = (i64, Option<i64>, String, String, Option<NaiveDateTime>);
     let sent: Vec<Sent> = invitations::table
         .filter(invitations::person_id.eq(id).and(invitations::kind.eq("invite")))
-        .filter(invitations::status.eq_any([STATUS_SENT, STATUS_DELIVERED]))
+        .filter(invitations::status.eq_any(InvitationStatus::codes(InvitationStatus::SENT)))
         .filter(invitations::expires_at.gt(now_db))
         .select((
             invitations::id,
@@ -104,8 +106,8 @@ fn new_links(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> StoreResul
                 person_id: id,
                 response_id: response_id.filter(|r| covered.contains(r)).or(covered.first().copied()),
                 dedupe_key: &dedupe_key,
-                kind: "invite",
-                channel: &channel,
+                kind: InvitationKind::Invite,
+                channel: Channel::try_from(channel)?,
                 due_at: now,
                 expires_at: expires_at.map(crate::studies::from_db),
             },

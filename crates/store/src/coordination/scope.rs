@@ -27,7 +27,7 @@ pub(super) fn visible(conn: &mut DbConnection, scope: &Scope, id: i64) -> Coordi
         .first(conn)
         .optional()?;
     let Some((study_id, team_id, role, ended_at)) = row else { return Err(CoordinationError::NotFound) };
-    let Some(&(organisation_id, scope_study)) = scope.teams.get(&team_id) else {
+    let Some(&crate::staff::TeamPlace { organisation_id, study_id: scope_study }) = scope.teams.get(&team_id) else {
         return Err(CoordinationError::NotFound);
     };
     let Some(role) = Role::parse(&role) else { return Err(CoordinationError::NotFound) };

@@ -73,7 +73,7 @@ pub async fn list(
             Teams::All => koers_store::studies::teams_of(c, study.id)?.into_iter().map(|t| t.id).collect(),
             Teams::Only(t) => t,
         };
-        let (total, rows) = api_reads::people_page(c, &teams, paging.offset(), paging.per_page)?;
+        let api_reads::Page { total, rows } = api_reads::people_page(c, &teams, paging.offset(), paging.per_page)?;
         audit::record(
             c,
             now,

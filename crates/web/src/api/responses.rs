@@ -127,7 +127,7 @@ pub async fn list(
     let (total, rows, answers) = read(&state, move |c| {
         let (study, teams) = study_for(c, &who, &key, Scope::ResponsesRead)?;
         let now = study.clock().at(real_now);
-        let (total, rows) =
+        let api_reads::Page { total, rows } =
             api_reads::responses_page(c, study.id, teams.filter(), now, paging.offset(), paging.per_page)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let answers = api_reads::answers_of(c, &ids)?;

@@ -30,7 +30,8 @@ pub fn person(db: &Database, phone: &str) -> i64 {
 
 pub fn link(db: &Database, person_id: i64, now: DateTime<Utc>) -> String {
     let mut c = db.conn().unwrap();
-    let (_, token) = tokens::issue(&mut c, person_id, "invitation", now + chrono::TimeDelta::hours(30), now).unwrap();
+    let koers_store::tokens::Issued { plain: token, .. } =
+        tokens::issue(&mut c, person_id, "invitation", now + chrono::TimeDelta::hours(30), now).unwrap();
     format!("/l/{token}")
 }
 
