@@ -162,7 +162,7 @@ impl Run<'_> {
                     db.write(|c| {
                         group
                             .iter()
-                            .map(|id| Ok((*id, prepare(c, *id, times, &cfg, email, allowed)?)))
+                            .map(|id| Ok((*id, message_for_invitation(c, *id, times, &cfg, email, allowed)?)))
                             .collect::<Result<Vec<_>, StoreError>>()
                     })
                 })
@@ -343,7 +343,7 @@ fn refers_to_the_number(error: &str) -> bool {
 
 /// The decision and the text, made from the state at the moment of sending. `gateway_allowed`
 /// is false for a test-mode study without a test gateway: its messages are skipped.
-fn prepare(
+fn message_for_invitation(
     c: &mut DbConnection,
     id: i64,
     times: Times,
