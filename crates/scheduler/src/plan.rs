@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use koers_core::invitation::InvitationKind;
 use koers_core::people::{Role, SubscriptionState};
 use koers_core::protocol::moved::windows_before_move;
-use koers_core::protocol::windows::{asks, in_daytime, invitation_due, participation_end, windows, Window};
+use koers_core::protocol::windows::{asks, in_daytime, invitation_time, participation_end, windows, Window};
 use koers_core::protocol::{parse_protocol, Protocol};
 use koers_store::protocol_move::was_moved;
 use koers_store::schedule::{self, NewInvitation};
@@ -95,7 +95,12 @@ pub fn plan(db: &Database, real_now: DateTime<Utc>, only_study: Option<i64>) -> 
                     dedupe_key: &invite_key,
                     kind: InvitationKind::Invite,
                     channel: protocol.channel,
-                    due_at: invitation_due(w.open_at, w.close_at, schedule::utc(s.created_at), *zone),
+                    // Enrolled after the window opened: they were just told to expect it.
+                    due_at: if schedule::utc(s.created_at) > w.open_at {
+                        w.open_at
+                    } else {
+                        invitation_time(w.open_at, w.close_at, *zone)
+                    },
                     expires_at: Some(w.close_at),
                 };
                 created += usize::from(schedule::ensure_invitation(c, &invite, now)?);

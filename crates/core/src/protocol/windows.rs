@@ -55,22 +55,6 @@ pub fn invitation_time(open_at: DateTime<Utc>, close_at: DateTime<Utc>, zone: Tz
     }
 }
 
-/// When the invitation to a window goes for someone enrolled at `enrolled_at`: at
-/// [`invitation_time`], or, for someone enrolled after the window opened, as soon as they are
-/// enrolled, but never at night (an enrolment or an import at 03:00 is announced at 09:00).
-pub fn invitation_due(
-    open_at: DateTime<Utc>,
-    close_at: DateTime<Utc>,
-    enrolled_at: DateTime<Utc>,
-    zone: Tz,
-) -> DateTime<Utc> {
-    if enrolled_at > open_at {
-        in_daytime(enrolled_at, close_at, zone)
-    } else {
-        invitation_time(open_at, close_at, zone)
-    }
-}
-
 /// Whether a window is still asked of someone whose participation ended at `ended_at`: only
 /// one opening at (or, within a minute, just before) the end, which is the closing
 /// questionnaire. A withdrawal or a parent's no stops the subscription, so no closing opens.
@@ -251,19 +235,6 @@ mod tests {
         assert_eq!(in_daytime(at(7, 0, 0), at(7, 8, 0), zone), at(7, 0, 0), "a window that closes before nine");
         assert_eq!(invitation_time(at(7, 0, 0), week, zone), at(7, 9, 0), "an intake opening at midnight");
         assert_eq!(invitation_time(at(7, 23, 30), week, zone), at(7, 23, 30), "enrolled late: at once");
-    }
-
-    #[test]
-    fn someone_enrolled_after_a_window_opened_is_invited_at_once_but_not_at_night() {
-        let zone: Tz = "Europe/Amsterdam".parse().unwrap();
-        let at = |d, h, m| zone.with_ymd_and_hms(2026, 9, d, h, m, 0).unwrap().with_timezone(&Utc);
-        let (open, close) = (at(10, 12, 0), at(11, 18, 0));
-        assert_eq!(invitation_due(open, close, at(9, 15, 0), zone), open, "enrolled before: at the opening");
-        assert_eq!(invitation_due(open, close, at(10, 14, 5), zone), at(10, 14, 5), "enrolled during the day: at once");
-        assert_eq!(invitation_due(open, close, at(11, 3, 11), zone), at(11, 9, 0), "enrolled at night: in the morning");
-        assert_eq!(invitation_due(open, close, at(10, 22, 0), zone), at(11, 9, 0), "late evening: the next morning");
-        let closes_early = at(11, 8, 0);
-        assert_eq!(invitation_due(open, closes_early, at(11, 3, 11), zone), at(11, 3, 11), "no morning left: at once");
     }
 
     #[test]
