@@ -10,8 +10,10 @@ use koers_core::study_settings::SettingsSection;
 use koers_store::testing::TestDb;
 use koers_store::{shipped, tokens, Database};
 use study_support::{csrf, link, person, study, thursday, visitor, Visitor};
+use words_support::{text_of, words_in};
 
 mod study_support;
+mod words_support;
 
 /// Words only English has (whole words, case-insensitively, in a page's visible text).
 const ENGLISH: &[&str] = &[
@@ -47,31 +49,6 @@ const ENGLISH: &[&str] = &[
 const JE: &[&str] = &["je", "jij", "jou", "jouw", "jezelf"];
 /// "u" words: never on the page of a mentor in a study that chose "je" for mentors.
 const U: &[&str] = &["u", "uw", "uzelf"];
-
-/// The visible text of a page: tags dropped, entities read.
-fn text_of(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&#x27;", "'").replace("&quot;", "\"").replace("&amp;", "&").to_lowercase()
-}
-
-fn words_in(html: &str, list: &[&'static str]) -> Vec<&'static str> {
-    let words: Vec<String> =
-        text_of(html).split(|c: char| !c.is_alphanumeric() && c != '\'').map(str::to_string).collect();
-    let joined = format!(" {} ", words.join(" "));
-    list.iter().copied().filter(|w| joined.contains(&format!(" {w} "))).collect()
-}
 
 /// What is left of a page without what its questionnaire says (titles, questions, options,
 /// explanations): the page's own words around the questions. The study writes its questionnaires

@@ -414,31 +414,6 @@ async fn a_typed_number_tells_a_coordinator_nothing_about_other_schools_postgres
     numbers_tell_nothing_about_others(TestDb::postgres()).await;
 }
 
-/// Two diaries Sanne (and Ravi) left open: the missed-diaries rule holds for both.
-fn two_missed_diaries(c: &mut koers_store::DbConnection, student: i64) {
-    use koers_store::schema::responses;
-    let sub: i64 = subscriptions::table
-        .filter(subscriptions::person_id.eq(student).and(subscriptions::filling_out_for_id.is_null()))
-        .select(subscriptions::id)
-        .first(c)
-        .unwrap();
-    for weeks_ago in [2, 1] {
-        let open = (now() - chrono::TimeDelta::weeks(weeks_ago)).naive_utc();
-        diesel::insert_into(responses::table)
-            .values((
-                responses::subscription_id.eq(sub),
-                responses::measurement_key.eq("diary"),
-                responses::occurrence.eq(weeks_ago as i32),
-                responses::questionnaire_key.eq(koers_store::feedback::STUDENT_DIARY),
-                responses::open_at.eq(open),
-                responses::close_at.eq(open + chrono::TimeDelta::days(2)),
-                responses::created_at.eq(open),
-            ))
-            .execute(c)
-            .unwrap();
-    }
-}
-
 #[actix_web::test]
 async fn the_attention_page_shows_early_warnings_only_when_the_study_and_the_student_agree() {
     use koers_store::participation::{record_consent, CONSENT_FEEDBACK_WARNINGS, CONSENT_PARTICIPANT};

@@ -10,7 +10,9 @@ use koers_store::testing::TestDb;
 
 mod second_factor;
 mod staff_support;
+mod words_support;
 use staff_support::*;
+use words_support::words_in;
 
 /// Words that only English text has (checked as whole words, case-insensitively, in the text
 /// of a page without its tags). Not "English" itself: the menu offers the pages in English.
@@ -48,38 +50,8 @@ const ENGLISH: &[&str] = &[
     "is not",
 ];
 
-/// The visible text of a page: tags dropped, entities left as they are, and what is shown as
-/// code (a file's or column's name, an audit action, a pseudonym: `<code>` or an element marked
-/// `translate="no"`) left out: it is in no language.
-fn text_of(html: &str) -> String {
-    let mut html = html.to_string();
-    for (open, close) in [("<code", "</code>"), ("<option translate=\"no\"", "</option>")] {
-        while let Some(start) = html.find(open) {
-            let Some(len) = html[start..].find(close) else { break };
-            html.replace_range(start..start + len + close.len(), " ");
-        }
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&#x27;", "'").to_lowercase()
-}
-
 fn english_words_in(html: &str) -> Vec<&'static str> {
-    let words: Vec<String> =
-        text_of(html).split(|c: char| !c.is_alphanumeric() && c != '\'').map(str::to_string).collect();
-    let joined = format!(" {} ", words.join(" "));
-    ENGLISH.iter().copied().filter(|w| joined.contains(&format!(" {w} "))).collect()
+    words_in(html, ENGLISH)
 }
 
 #[actix_web::test]
@@ -198,10 +170,7 @@ const DUTCH: &[&str] =
     &["het", "een", "niet", "je", "van", "voor", "geen", "naar", "wie", "nog", "alleen", "pagina", "vragenlijsten"];
 
 fn dutch_words_in(html: &str) -> Vec<&'static str> {
-    let words: Vec<String> =
-        text_of(html).split(|c: char| !c.is_alphanumeric() && c != '\'').map(str::to_string).collect();
-    let joined = format!(" {} ", words.join(" "));
-    DUTCH.iter().copied().filter(|w| joined.contains(&format!(" {w} "))).collect()
+    words_in(html, DUTCH)
 }
 
 const RESEARCHER: &str = "onderzoeker@uni.example";
@@ -238,24 +207,11 @@ fn signal_and_alarm(db: &koers_store::Database, sanne: i64) {
         )?;
         record_consent(c, sanne, CONSENT_PARTICIPANT, "v1", now())?;
         record_consent(c, sanne, CONSENT_FEEDBACK_WARNINGS, "v1", now())?;
+        two_missed_diaries(c, sanne);
         let sub: i64 = subscriptions::table
             .filter(subscriptions::person_id.eq(sanne).and(subscriptions::filling_out_for_id.is_null()))
             .select(subscriptions::id)
             .first(c)?;
-        for weeks_ago in [2, 1] {
-            let open = (now() - chrono::TimeDelta::weeks(weeks_ago)).naive_utc();
-            diesel::insert_into(responses::table)
-                .values((
-                    responses::subscription_id.eq(sub),
-                    responses::measurement_key.eq("diary"),
-                    responses::occurrence.eq(weeks_ago as i32),
-                    responses::questionnaire_key.eq(koers_store::feedback::STUDENT_DIARY),
-                    responses::open_at.eq(open),
-                    responses::close_at.eq(open + chrono::TimeDelta::days(2)),
-                    responses::created_at.eq(open),
-                ))
-                .execute(c)?;
-        }
         let response: i64 =
             responses::table.filter(responses::subscription_id.eq(sub)).select(responses::id).first(c)?;
         koers_store::safety::record_alarm(c, sanne, response, now() - chrono::TimeDelta::days(1))

@@ -179,3 +179,32 @@ pub fn get(uri: &str, session: &Cookie<'static>) -> actix_http::Request {
 pub fn phone_of(db: &koers_store::Database, id: i64) -> Option<String> {
     person_identities::table.find(id).select(person_identities::mobile_phone).first(&mut *db.conn().unwrap()).unwrap()
 }
+
+/// Two diaries a student left open (two and one week ago): the missed-diaries rule holds.
+pub fn two_missed_diaries(c: &mut koers_store::DbConnection, student: i64) {
+    use koers_store::schema::responses;
+    let sub: i64 = koers_store::schema::subscriptions::table
+        .filter(
+            koers_store::schema::subscriptions::person_id
+                .eq(student)
+                .and(koers_store::schema::subscriptions::filling_out_for_id.is_null()),
+        )
+        .select(koers_store::schema::subscriptions::id)
+        .first(c)
+        .unwrap();
+    for weeks_ago in [2, 1] {
+        let open = (now() - chrono::TimeDelta::weeks(weeks_ago)).naive_utc();
+        diesel::insert_into(responses::table)
+            .values((
+                responses::subscription_id.eq(sub),
+                responses::measurement_key.eq("diary"),
+                responses::occurrence.eq(weeks_ago as i32),
+                responses::questionnaire_key.eq(koers_store::feedback::STUDENT_DIARY),
+                responses::open_at.eq(open),
+                responses::close_at.eq(open + chrono::TimeDelta::days(2)),
+                responses::created_at.eq(open),
+            ))
+            .execute(c)
+            .unwrap();
+    }
+}
