@@ -13,47 +13,67 @@ use koers_messaging::{Lookup, OutgoingSms, SendError, SmsGateway};
 use koers_store::schedule::{self, utc, StudyClockRow};
 use koers_store::sending::{self, Outcome, SendContext};
 use koers_store::{tokens, DbConnection, StoreError};
+use koers_texts::{t, t_in};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 const MAX_BATCH: i64 = 500;
 const MAX_IN_FLIGHT: usize = 64;
-const DEFAULT_INVITATION: &str = "Hoi {{voornaam}}, er staat een korte vragenlijst voor je klaar: {{link}}";
+/// The catalogue's SMS texts keep the SMS placeholders (`{{voornaam}}`, `{{link}}`) for
+/// `render_message` to fill in, so they are passed as the values of the Fluent variables.
+const NAME: (&str, &str) = ("name", "{{voornaam}}");
+const LINK: (&str, &str) = ("link", "{{link}}");
 
-/// The request to a parent or carer names the child's first name, the school and who does
+/// The invitation of a protocol that wrote none of its own.
+fn default_invitation(locale: &str) -> String {
+    t(locale, "sms-invitation", &[(NAME.0, NAME.1.into()), (LINK.0, LINK.1.into())])
+}
+
+/// What the request to a parent or carer says: the child's first name, the school and who does
 /// the research, with a way to reach them, so it does not read like a scam text; never the
 /// study's subject, since anyone may read an SMS over a shoulder.
+struct GuardianAsk<'a> {
+    lang: &'a str,
+    register: koers_core::register::Register,
+    child: Option<&'a str>,
+    school: Option<&'a str>,
+    research_group: Option<&'a str>,
+    contact: Option<&'a str>,
+}
+
 fn guardian_text(ctx: &SendContext) -> String {
-    let en = ctx.locale == koers_core::people::Locale::En;
-    let child = ctx.first_name.as_deref().filter(|n| !n.is_empty());
-    let group = ctx.research_group.as_deref();
-    let mut text = match (en, child, ctx.school.as_deref()) {
-        (true, Some(c), Some(s)) => format!("Hello, {c} from {s} would like to take part in a study"),
-        (true, _, _) => "Hello, your child would like to take part in a study at school".to_string(),
-        (false, Some(c), Some(s)) => format!("Hallo, {c} van {s} wil meedoen aan een onderzoek"),
-        (false, _, _) => "Hallo, uw kind wil meedoen aan een onderzoek op school".to_string(),
+    guardian_words(&GuardianAsk {
+        lang: ctx.locale.as_str(),
+        register: ctx.parents_register,
+        child: ctx.first_name.as_deref().filter(|n| !n.is_empty()),
+        school: ctx.school.as_deref(),
+        research_group: ctx.research_group.as_deref(),
+        contact: ctx.contact.as_deref(),
+    })
+}
+
+/// The parent's SMS in the catalogue's words (`sms-guardian-*`), in the register the study
+/// chose for parents.
+fn guardian_words(ask: &GuardianAsk<'_>) -> String {
+    let tr = |key: &str, args: &[(&str, String)]| t_in(ask.lang, ask.register, key, args);
+    let mut text = match (ask.child, ask.school) {
+        (Some(c), Some(s)) => tr("sms-guardian-child", &[("child", c.into()), ("school", s.into())]),
+        _ => tr("sms-guardian-anonymous", &[]),
     };
-    if let Some(g) = group {
-        text.push_str(if en { " by " } else { " van " });
-        text.push_str(g);
+    if let Some(g) = ask.research_group {
+        text.push_str(&tr("sms-guardian-by", &[("group", g.into())]));
     }
-    text.push_str(if en { " and needs your permission." } else { " en heeft uw toestemming nodig." });
-    if let Some(c) = ctx.contact.as_deref() {
-        text.push_str(if en { " Questions? " } else { " Vragen? " });
-        text.push_str(c);
-        text.push('.');
+    text.push_str(&tr("sms-guardian-permission", &[]));
+    if let Some(c) = ask.contact {
+        text.push_str(&tr("sms-guardian-questions", &[("contact", c.into())]));
     }
-    text.push_str(if en { " Read more and answer here: {{link}}" } else { " Lees meer en geef antwoord: {{link}}" });
+    text.push_str(&tr("sms-guardian-answer", &[(LINK.0, LINK.1.into())]));
     text
 }
 
 /// After a parent's yes, the child hears that they can start.
-fn can_start_text(locale: &str) -> &'static str {
-    if locale == "en" {
-        "Hi {{first_name}}, your parent or carer said yes. You can start now: {{link}}"
-    } else {
-        "Hoi {{voornaam}}, je ouder of verzorger heeft ja gezegd. Je kunt nu beginnen: {{link}}"
-    }
+fn can_start_text(locale: &str) -> String {
+    t(locale, "sms-can-start", &[(NAME.0, NAME.1.into()), (LINK.0, LINK.1.into())])
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -382,10 +402,10 @@ fn message_for_invitation(
             .as_ref()
             .and_then(|p| choose_text(&p.texts, kind, ctx.streak.max(0) as u32))
             .map(|t| t.get(ctx.locale.as_str(), "nl").to_string())
-            .unwrap_or_else(|| DEFAULT_INVITATION.to_string());
+            .unwrap_or_else(|| default_invitation(ctx.locale.as_str()));
         let template = match ctx.invitation.kind {
             InvitationKind::Guardian => guardian_text(&ctx),
-            InvitationKind::CanStart => can_start_text(ctx.locale.as_str()).to_string(),
+            InvitationKind::CanStart => can_start_text(ctx.locale.as_str()),
             _ => template,
         };
         let window = ctx.invitation.dedupe_key.rsplit_once(':').map(|(w, _)| w).unwrap_or(&ctx.invitation.dedupe_key);
@@ -521,4 +541,46 @@ pub async fn reconcile(s: &Scheduler) -> Result<usize, SchedulerError> {
         handled += 1;
     }
     Ok(handled)
+}
+
+#[cfg(test)]
+mod sms_words {
+    use super::*;
+    use koers_core::register::Register;
+
+    #[test]
+    fn a_parent_reads_who_asks_and_how_to_reach_them_in_the_studys_register() {
+        let mut ask = GuardianAsk {
+            lang: "nl",
+            register: Register::U,
+            child: Some("Daan"),
+            school: Some("ROC Noord"),
+            research_group: Some("de Universiteit Utrecht"),
+            contact: Some("030 253 0000"),
+        };
+        assert_eq!(
+            guardian_words(&ask),
+            "Hallo, Daan van ROC Noord wil meedoen aan een onderzoek van de Universiteit Utrecht en heeft uw \
+             toestemming nodig. Vragen? 030 253 0000. Lees meer en geef antwoord: {{link}}"
+        );
+        ask.register = Register::Je;
+        assert!(guardian_words(&ask).contains("heeft je toestemming nodig."), "{}", guardian_words(&ask));
+        let anonymous = GuardianAsk { child: None, research_group: None, contact: None, ..ask };
+        assert_eq!(
+            guardian_words(&anonymous),
+            "Hallo, je kind wil meedoen aan een onderzoek op school en heeft je toestemming nodig. Lees meer en geef \
+             antwoord: {{link}}"
+        );
+        let english = GuardianAsk { lang: "en", register: Register::U, ..anonymous };
+        assert!(guardian_words(&english).starts_with("Hello, your child would like"), "{}", guardian_words(&english));
+    }
+
+    #[test]
+    fn koers_own_texts_keep_the_placeholders_for_sending() {
+        assert_eq!(
+            default_invitation("nl"),
+            "Hoi {{voornaam}}, er staat een korte vragenlijst voor je klaar: {{link}}"
+        );
+        assert_eq!(can_start_text("en"), "Hi {{voornaam}}, your parent or carer said yes. You can start now: {{link}}");
+    }
 }

@@ -54,6 +54,8 @@ pub struct SendContext {
     /// `contact`), for the parent's SMS; never the study's topic.
     pub research_group: Option<String>,
     pub contact: Option<String>,
+    /// "je" or "u" for the parent's SMS (study setting `register.parents`).
+    pub parents_register: koers_core::register::Register,
     /// Goes up with every new phone number; part of every link (see `window_token`).
     pub link_generation: i32,
     /// No SMS before this moment (someone on holiday).
@@ -140,6 +142,7 @@ pub fn send_context(conn: &mut DbConnection, invitation_id: i64) -> StoreResult<
         waiting_for_guardian,
         school: Some(school),
         mentor_title,
+        parents_register: settings.register.parents,
         research_group: settings.research_group,
         contact: settings.contact,
         role: koers_core::people::Role::try_from(role)?,

@@ -83,3 +83,15 @@ landing-demo = This is a demo study. Open a personal link to see what participan
 landing-demo-try = Try the questionnaires
 landing-demo-nothing-kept = (nothing is kept)
 landing-status = Status
+
+# SMS texts koers writes itself (a protocol's own texts are in its YAML). { $name } and { $link }
+# are filled with the SMS placeholders, which render_message fills in at sending. A fragment that
+# continues a sentence starts with { " " }: Fluent drops a value's leading blanks.
+sms-invitation = Hi { $name }, a short questionnaire is ready for you: { $link }
+sms-can-start = Hi { $name }, your parent or carer said yes. You can start now: { $link }
+sms-guardian-child = Hello, { $child } from { $school } would like to take part in a study
+sms-guardian-anonymous = Hello, your child would like to take part in a study at school
+sms-guardian-by = { " " }by { $group }
+sms-guardian-permission = { " " }and needs your permission.
+sms-guardian-questions = { " " }Questions? { $contact }.
+sms-guardian-answer = { " " }Read more and answer here: { $link }

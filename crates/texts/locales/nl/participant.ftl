@@ -99,3 +99,17 @@ landing-demo = Dit is een demo-studie. Open een persoonlijke link om te zien wat
 landing-demo-try = Probeer de vragenlijsten uit
 landing-demo-nothing-kept = (er wordt niets bewaard)
 landing-status = Status
+
+# SMS texts koers writes itself (a protocol's own texts are in its YAML). { $name } and { $link }
+# are filled with the SMS placeholders, which render_message fills in at sending. A fragment that
+# continues a sentence starts with { " " }: Fluent drops a value's leading blanks.
+sms-invitation = Hoi { $name }, er staat een korte vragenlijst voor je klaar: { $link }
+sms-can-start = Hoi { $name }, je ouder of verzorger heeft ja gezegd. Je kunt nu beginnen: { $link }
+sms-guardian-child = Hallo, { $child } van { $school } wil meedoen aan een onderzoek
+sms-guardian-anonymous = Hallo, je kind wil meedoen aan een onderzoek op school
+    .u = Hallo, uw kind wil meedoen aan een onderzoek op school
+sms-guardian-by = { " " }van { $group }
+sms-guardian-permission = { " " }en heeft je toestemming nodig.
+    .u = { " " }en heeft uw toestemming nodig.
+sms-guardian-questions = { " " }Vragen? { $contact }.
+sms-guardian-answer = { " " }Lees meer en geef antwoord: { $link }
