@@ -132,7 +132,8 @@ pub fn retention(args: RetentionArgs, db: &Database, clock: &dyn Clock) -> Resul
         );
     };
     if args.apply {
-        let (due, erased) = db.write(|c| lifecycle::apply_retention(c, study.id, Actor::CLI, now))?;
+        let lifecycle::RetentionApplied { due, erased } =
+            db.write(|c| lifecycle::apply_retention(c, study.id, Actor::CLI, now))?;
         println!(
             "Identifiers of {} people erased ({} found past the retention period of {days} days); {} links revoked.",
             erased.people,

@@ -57,7 +57,7 @@ pub fn apply_due(db: &Database, instance: &str, now: DateTime<Utc>) -> Result<Re
         let outcome = db.write(|c| lifecycle::apply_retention(c, study.id, Actor::SCHEDULER, now));
         let error = outcome.as_ref().err().map(ToString::to_string);
         match outcome {
-            Ok((_, erased)) => {
+            Ok(lifecycle::RetentionApplied { erased, .. }) => {
                 report.people_erased += erased.people;
                 if erased.people > 0 {
                     tracing::info!(study = %study.key, people = erased.people, "retention: identifiers erased");

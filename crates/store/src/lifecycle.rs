@@ -550,6 +550,13 @@ pub fn expired(conn: &mut DbConnection, study_id: i64, days: u32, now: DateTime<
     Ok(out)
 }
 
+/// What a retention run did: whose identifiers were due, and what was erased.
+#[derive(Debug)]
+pub struct RetentionApplied {
+    pub due: Vec<Expired>,
+    pub erased: Erasure,
+}
+
 /// Erases the identifiers of the people [`expired`] names under the study's retention setting;
 /// an error when the study has none.
 pub fn apply_retention(
@@ -557,7 +564,7 @@ pub fn apply_retention(
     study_id: i64,
     actor: Actor<'_>,
     now: DateTime<Utc>,
-) -> StoreResult<(Vec<Expired>, Erasure)> {
+) -> StoreResult<RetentionApplied> {
     write_transaction(conn, |conn| {
         let days = retention_days(conn, study_id)?.ok_or_else(|| {
             StoreError::Invalid(format!("the study has no {RETENTION_SETTING} setting; nothing is erased"))
@@ -570,6 +577,6 @@ pub fn apply_retention(
             details["retention_days_after_end"] = days.into();
             audit::record(conn, now, &actor.entry("identifiers.erase", study_id, details))?;
         }
-        Ok((due, erased))
+        Ok(RetentionApplied { due, erased })
     })
 }

@@ -409,7 +409,8 @@ fn retention_erases_only_people_who_ended_long_enough_ago() {
         assert_eq!(due.len(), 1, "{backend}: {due:?}");
         assert_eq!((due[0].person_id, due[0].ended_at), (w.student, ended), "{backend}");
 
-        let (listed, erased) = t.db.write(|c| lifecycle::apply_retention(c, w.study_id, Actor::CLI, later)).unwrap();
+        let lifecycle::RetentionApplied { due: listed, erased } =
+            t.db.write(|c| lifecycle::apply_retention(c, w.study_id, Actor::CLI, later)).unwrap();
         assert_eq!((listed.len(), erased.people), (1, 1), "{backend}");
         assert!(identity(&mut c, w.student).1, "{backend}");
         assert_eq!(identity(&mut c, w.mentor).0 .2.as_deref(), Some("+31612345700"), "{backend}: still taking part");
