@@ -81,16 +81,7 @@ fn study(t: TestDb) -> Study {
             Ok(s.id)
         })
         .unwrap();
-    let opts = koers_store::import::ImportOptions {
-        study_id,
-        zone: chrono_tz::Europe::Amsterdam,
-        default_locale: koers_core::people::Locale::Nl,
-        create_teams: false,
-        organisation_key: None,
-        dry_run: false,
-        actor: "test".into(),
-    };
-    koers_store::import::import_people(&t.db, PEOPLE.as_bytes(), &opts, now).unwrap();
+    study_support::import(&t.db, study_id, PEOPLE, now);
     koers_scheduler::plan::plan(&t.db, now, None).unwrap();
     Study { t, clock: Arc::new(FixedClock::new(now)) }
 }

@@ -222,16 +222,7 @@ async fn under_16(db: &Database, study_id: i64) -> i64 {
         "type,team_name,first_name,last_name,gender,mobile_phone,protocol_name,start_date,filling_out_for,locale
 Student,Team A,Daan,Jansen,male,0612345699,vsv_student,2026-11-02,,nl
 ";
-    let opts = koers_store::import::ImportOptions {
-        study_id,
-        zone: chrono_tz::Europe::Amsterdam,
-        default_locale: koers_core::people::Locale::Nl,
-        create_teams: false,
-        organisation_key: None,
-        dry_run: false,
-        actor: "test".into(),
-    };
-    koers_store::import::import_people(db, people.as_bytes(), &opts, thursday()).unwrap();
+    study_support::import(db, study_id, people, thursday());
     let daan = person(db, "+31612345699");
     let mut v = visitor(db).await;
     let consent = v.follow(&link(db, daan, thursday())).await;

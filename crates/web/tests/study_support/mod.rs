@@ -157,6 +157,12 @@ Student,Team A,Sanne,de Vries,female,061234560{phone_suffix},vsv_student,2026-11
 Mentor,Team A,Joris,Bakker,male,061234570{phone_suffix},vsv_mentor,2026-11-02,061234560{phone_suffix},nl
 "
     );
+    import(db, study_id, &people, now);
+    study_id
+}
+
+/// Imports a people CSV into the study's existing teams, as a coordinator's import does.
+pub fn import(db: &Database, study_id: i64, people: &str, now: DateTime<Utc>) {
     let opts = koers_store::import::ImportOptions {
         study_id,
         zone: chrono_tz::Europe::Amsterdam,
@@ -167,5 +173,4 @@ Mentor,Team A,Joris,Bakker,male,061234570{phone_suffix},vsv_mentor,2026-11-02,06
         actor: "test".into(),
     };
     koers_store::import::import_people(db, people.as_bytes(), &opts, now).unwrap();
-    study_id
 }
