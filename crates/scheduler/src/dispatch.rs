@@ -21,12 +21,12 @@ const MAX_BATCH: i64 = 500;
 const MAX_IN_FLIGHT: usize = 64;
 /// The catalogue's SMS texts keep the SMS placeholders (`{{voornaam}}`, `{{link}}`) for
 /// `render_message` to fill in, so they are passed as the values of the Fluent variables.
-const NAME: (&str, &str) = ("name", "{{voornaam}}");
-const LINK: (&str, &str) = ("link", "{{link}}");
+const NAME_PLACEHOLDER: &str = "{{voornaam}}";
+const LINK_PLACEHOLDER: &str = "{{link}}";
 
 /// The invitation of a protocol that wrote none of its own.
 fn default_invitation(locale: &str) -> String {
-    t(locale, "sms-invitation", &[(NAME.0, NAME.1.into()), (LINK.0, LINK.1.into())])
+    t(locale, "sms-invitation", &[("name", NAME_PLACEHOLDER.into()), ("link", LINK_PLACEHOLDER.into())])
 }
 
 /// What the request to a parent or carer says: the child's first name, the school and who does
@@ -67,13 +67,13 @@ fn guardian_words(ask: &GuardianAsk<'_>) -> String {
     if let Some(c) = ask.contact {
         text.push_str(&tr("sms-guardian-questions", &[("contact", c.into())]));
     }
-    text.push_str(&tr("sms-guardian-answer", &[(LINK.0, LINK.1.into())]));
+    text.push_str(&tr("sms-guardian-answer", &[("link", LINK_PLACEHOLDER.into())]));
     text
 }
 
 /// After a parent's yes, the child hears that they can start.
 fn can_start_text(locale: &str) -> String {
-    t(locale, "sms-can-start", &[(NAME.0, NAME.1.into()), (LINK.0, LINK.1.into())])
+    t(locale, "sms-can-start", &[("name", NAME_PLACEHOLDER.into()), ("link", LINK_PLACEHOLDER.into())])
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
